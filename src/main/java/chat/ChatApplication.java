@@ -1,0 +1,8 @@
+package chat;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+@ApplicationPath("/api")
+public class ChatApplication extends Application {
+}

@@ -1,0 +1,110 @@
+package chat;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Settings of one node, read from MicroProfile Config when the runtime has it (which covers
+ * system properties and environment variables), otherwise from system properties and the
+ * environment directly, so the WAR also runs on servers without MicroProfile.
+ */
+@ApplicationScoped
+public class ChatConfig {
+
+    private final String serverId = value("CHAT_SERVER_ID").orElseGet(ChatConfig::uniqueServerId);
+
+    public String serverId() {
+        return serverId;
+    }
+
+    public Optional<String> redisUrl() {
+        return value("REDIS_URL");
+    }
+
+    /** The seed's way of pointing at Redis: {@code host:port} plus an optional password. */
+    public Optional<String> redisEndpoint() {
+        return value("REDIS_ENDPOINT_URL");
+    }
+
+    public Optional<String> redisPassword() {
+        return value("REDIS_PASSWORD");
+    }
+
+    /** Path of a Redisson YAML file, for Sentinel, Cluster and replicated deployments. */
+    public Optional<String> redissonConfigFile() {
+        return value("REDISSON_CONFIG");
+    }
+
+    /** Origins besides the page's own that may open the WebSocket. */
+    public List<String> allowedOrigins() {
+        return value("CHAT_ALLOWED_ORIGINS")
+                .map(list -> Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+    }
+
+    /** A session unused this long is gone (ISO-8601 duration like P7D, or seconds). */
+    public Duration sessionIdleTimeout() {
+        return value("CHAT_SESSION_IDLE_TIMEOUT").map(ChatConfig::duration).orElse(Duration.ofDays(7));
+    }
+
+    public int maxMessageLength() {
+        return integer("CHAT_MAX_MESSAGE_LENGTH", 5000);
+    }
+
+    /** Frames waiting to be written to one socket before that socket is judged too slow and closed. */
+    public int outboundQueueLimit() {
+        return integer("CHAT_OUTBOUND_QUEUE_LIMIT", 4096);
+    }
+
+    /** How long a node's presence lease lives without renewal; its users go offline after that. */
+    public Duration presenceLease() {
+        return value("CHAT_PRESENCE_LEASE").map(ChatConfig::duration).orElse(Duration.ofSeconds(15));
+    }
+
+    /** Whether an empty Redis gets the demo users, rooms and messages. */
+    public boolean seedDemoData() {
+        return value("CHAT_DEMO_DATA").map(Boolean::parseBoolean).orElse(true);
+    }
+
+    private int integer(String name, int defaultValue) {
+        return value(name).map(Integer::parseInt).orElse(defaultValue);
+    }
+
+    static Duration duration(String text) {
+        String t = text.trim();
+        return t.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(t)) : Duration.parse(t);
+    }
+
+    static Optional<String> value(String name) {
+        Optional<String> configured;
+        try {
+            configured = MicroProfile.value(name);
+        } catch (LinkageError | RuntimeException noMicroProfileConfig) {
+            configured = Optional.ofNullable(System.getProperty(name)).or(() -> Optional.ofNullable(System.getenv(name)));
+        }
+        return configured.map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    private static String uniqueServerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "node";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Kept apart so that a server without MicroProfile Config never loads its classes. */
+    private static final class MicroProfile {
+        static Optional<String> value(String name) {
+            return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(name, String.class);
+        }
+    }
+}

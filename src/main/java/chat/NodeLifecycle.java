@@ -1,0 +1,95 @@
+package chat;
+
+import chat.presence.Presence;
+import chat.realtime.control.LocalConnections;
+import chat.realtime.control.Relay;
+import chat.seeding.DemoData;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * What a node does besides answering requests: seed an empty Redis, join the relay, keep its
+ * presence lease. Each start step is retried until Redis answers, so a node started before its
+ * Redis comes up on its own; everything stops with the application.
+ */
+@ApplicationScoped
+public class NodeLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(NodeLifecycle.class.getName());
+
+    @Inject
+    ChatConfig config;
+
+    @Inject
+    DemoData demoData;
+
+    @Inject
+    Relay relay;
+
+    @Inject
+    Presence presence;
+
+    @Inject
+    LocalConnections connections;
+
+    private ScheduledExecutorService scheduler;
+    private volatile boolean seeded;
+    private volatile boolean joined;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chat-node-" + config.serverId());
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(1000, config.presenceLease().toMillis() / 3);
+        scheduler.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
+        LOG.info(() -> "Chat node " + config.serverId() + " starting");
+    }
+
+    private void tick() {
+        try {
+            if (!seeded) {
+                seeded = demoData.seedIfEmpty();
+            }
+            if (!joined) {
+                presence.replaceWith(Map.of()); // forget what a previous process with our id left behind
+                relay.subscribe();
+                joined = true;
+                LOG.info(() -> "Chat node " + config.serverId() + " joined the relay");
+            }
+            presence.heartbeat();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Node upkeep failed (will retry): " + e);
+        }
+    }
+
+    public boolean isReady() {
+        return joined;
+    }
+
+    /** Before any application bean (the Redis client among them) is destroyed. */
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        connections.closeAll("Server shutting down");
+        try {
+            relay.unsubscribe();
+            presence.leave();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Could not leave cleanly: " + e);
+        }
+    }
+}

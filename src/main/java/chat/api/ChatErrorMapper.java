@@ -1,0 +1,16 @@
+package chat.api;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+@Provider
+public class ChatErrorMapper implements ExceptionMapper<ChatError> {
+
+    @Override
+    public Response toResponse(ChatError error) {
+        return Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorMessage(error.getMessage())).build();
+    }
+}

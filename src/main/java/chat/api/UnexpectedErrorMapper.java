@@ -1,0 +1,49 @@
+package chat.api;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.redisson.client.RedisException;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Everything that is not a {@link ChatError}: JAX-RS's own refusals keep their status, a Redis
+ * outage becomes 503, anything else 500; never a stack trace or a class name in the body.
+ */
+@Provider
+public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
+
+    private static final Logger LOG = Logger.getLogger(UnexpectedErrorMapper.class.getName());
+
+    @Override
+    public Response toResponse(Throwable error) {
+        if (error instanceof WebApplicationException web) {
+            int status = web.getResponse().getStatus();
+            return json(status, status == 404 ? "Not found" : status == 405 ? "Method not allowed"
+                    : status == 415 ? "Unsupported media type" : status == 406 ? "Not acceptable" : "Request refused");
+        }
+        if (isRedisOutage(error)) {
+            LOG.warning(() -> "Redis unavailable: " + error);
+            return json(503, "The chat store is unavailable, try again shortly");
+        }
+        LOG.log(Level.SEVERE, "Unexpected error", error);
+        return json(500, "Internal error");
+    }
+
+    public static boolean isRedisOutage(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RedisException || t.getClass().getName().startsWith("org.redisson")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Response json(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorMessage(message)).build();
+    }
+}

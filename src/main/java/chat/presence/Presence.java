@@ -1,0 +1,211 @@
+package chat.presence;
+
+import chat.ChatConfig;
+import chat.realtime.control.ChatEvent;
+import chat.realtime.control.LocalConnections;
+import chat.redis.RedisKeys;
+import chat.users.control.Users;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import org.redisson.api.RScript;
+import org.redisson.api.RSet;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Who is online, across nodes and tabs. Each node keeps in Redis how many sockets of which user
+ * it holds (a hash per node) under a lease it renews; a total per user says whether the user is
+ * online anywhere. A node whose lease lapses (it died without a goodbye) is reaped by the others:
+ * its counts are subtracted and its users, if that was their last socket, go offline. All
+ * presence keys share one hash tag, so each step is one atomic script even on a Redis Cluster;
+ * the seed's {@code online_users} set follows the totals.
+ */
+@ApplicationScoped
+public class Presence {
+
+    private static final Logger LOG = Logger.getLogger(Presence.class.getName());
+
+    // KEYS: totals, node hash, lease, nodes. ARGV: user, serverId, lease ms. Returns the user's new total.
+    private static final String CONNECT = """
+            redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+            redis.call('SADD', KEYS[4], ARGV[2])
+            if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[3]) end
+            return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+            """;
+    // Same keys. Returns the user's new total, or -1 when this node held no socket of the user.
+    private static final String DISCONNECT = """
+            local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+            if mine <= 0 then return -1 end
+            if mine == 1 then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
+            local total = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+            if total <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) return 0 end
+            return total
+            """;
+    // KEYS: lease, nodes, node hash. ARGV: serverId, lease ms. Returns 1 if the lease was alive or the
+    // node's entry still stands, 0 if it was reaped (or Redis lost it) and must be rebuilt.
+    private static final String RENEW = """
+            local alive = redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1
+            redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
+            redis.call('SADD', KEYS[2], ARGV[1])
+            if alive then return 1 else return 0 end
+            """;
+    // KEYS: totals, node hash, lease, nodes. ARGV: serverId, then user, count pairs: this node's whole truth.
+    // Returns the users whose total went from zero to positive (+id) or from positive to zero (-id).
+    private static final String REPLACE = """
+            local changed = {}
+            local old = redis.call('HGETALL', KEYS[2])
+            local before = {}
+            for i = 1, #old, 2 do before[old[i]] = tonumber(old[i + 1]) end
+            local after = {}
+            for i = 2, #ARGV, 2 do after[ARGV[i]] = tonumber(ARGV[i + 1]) end
+            redis.call('DEL', KEYS[2])
+            for user, n in pairs(before) do
+              local delta = (after[user] or 0) - n
+              if delta ~= 0 then
+                local total = redis.call('HINCRBY', KEYS[1], user, delta)
+                if total <= 0 then redis.call('HDEL', KEYS[1], user) table.insert(changed, '-' .. user) end
+              end
+            end
+            for user, n in pairs(after) do
+              if before[user] == nil then
+                local total = redis.call('HINCRBY', KEYS[1], user, n)
+                if total == n then table.insert(changed, '+' .. user) end
+              end
+              redis.call('HSET', KEYS[2], user, n)
+            end
+            return changed
+            """;
+    // KEYS: totals, node hash, lease, nodes. ARGV: the other node's serverId. Reaps only a lapsed lease.
+    private static final String REAP = """
+            if redis.call('EXISTS', KEYS[3]) == 1 then return {} end
+            local gone = {}
+            local old = redis.call('HGETALL', KEYS[2])
+            for i = 1, #old, 2 do
+              local total = redis.call('HINCRBY', KEYS[1], old[i], -tonumber(old[i + 1]))
+              if total <= 0 then redis.call('HDEL', KEYS[1], old[i]) table.insert(gone, old[i]) end
+            end
+            redis.call('DEL', KEYS[2])
+            redis.call('SREM', KEYS[4], ARGV[1])
+            return gone
+            """;
+
+    @Inject
+    RedissonClient redis;
+
+    @Inject
+    ChatConfig config;
+
+    @Inject
+    Users users;
+
+    @Inject
+    LocalConnections connections;
+
+    @Inject
+    Event<ChatEvent> events;
+
+    public void connected(String userId) {
+        long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.INTEGER,
+                keys(config.serverId()), userId, config.serverId(), leaseMillis());
+        if (total == 1) {
+            cameOnline(userId);
+        }
+    }
+
+    public void disconnected(String userId) {
+        long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, DISCONNECT, RScript.ReturnType.INTEGER,
+                keys(config.serverId()), userId, config.serverId(), leaseMillis());
+        if (total == 0) {
+            wentOffline(userId);
+        }
+    }
+
+    /** Renews this node's lease, rebuilds its entry if it was lost, and reaps nodes whose lease lapsed. */
+    public void heartbeat() {
+        String me = config.serverId();
+        long alive = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.INTEGER,
+                List.of(RedisKeys.presenceLease(me), RedisKeys.PRESENCE_NODES, RedisKeys.presenceNode(me)), me, leaseMillis());
+        if (alive == 0 && connections.size() > 0) {
+            LOG.warning("This node's presence entry was lost (lease lapsed or Redis restarted): rebuilding it");
+            replaceWith(connections.countsByUser());
+        }
+        for (String node : redis.<String>getSet(RedisKeys.PRESENCE_NODES, StringCodec.INSTANCE).readAll()) {
+            if (!node.equals(me)) {
+                List<Object> gone = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, REAP,
+                        RScript.ReturnType.MULTI, keys(node), node);
+                if (!gone.isEmpty()) {
+                    LOG.info(() -> "Reaped node " + node + " (lease lapsed); offline now: " + gone);
+                }
+                gone.forEach(user -> wentOffline(user.toString()));
+            }
+        }
+    }
+
+    /** Replaces this node's entry by the given socket counts (empty: this node holds nothing, e.g. at start and stop). */
+    public void replaceWith(Map<String, Integer> counts) {
+        List<Object> args = new ArrayList<>();
+        args.add(config.serverId());
+        counts.forEach((user, n) -> {
+            args.add(user);
+            args.add(String.valueOf(n));
+        });
+        List<Object> changed = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, REPLACE,
+                RScript.ReturnType.MULTI, keys(config.serverId()), args.toArray());
+        for (Object change : changed) {
+            String c = change.toString();
+            if (c.startsWith("+")) {
+                cameOnline(c.substring(1));
+            } else {
+                wentOffline(c.substring(1));
+            }
+        }
+    }
+
+    public void leave() {
+        replaceWith(Map.of());
+        redis.getBucket(RedisKeys.presenceLease(config.serverId()), StringCodec.INSTANCE).delete();
+        redis.getSet(RedisKeys.PRESENCE_NODES, StringCodec.INSTANCE).remove(config.serverId());
+    }
+
+    private void cameOnline(String userId) {
+        online().add(userId);
+        announce(ChatEvent.USER_CONNECTED, userId);
+    }
+
+    private void wentOffline(String userId) {
+        online().remove(userId);
+        // A socket may have opened elsewhere between our count reaching zero and the removal.
+        String total = redis.<String, String>getMap(RedisKeys.PRESENCE_TOTALS, StringCodec.INSTANCE).get(userId);
+        if (total != null && Long.parseLong(total) > 0) {
+            online().add(userId);
+            return;
+        }
+        announce(ChatEvent.USER_DISCONNECTED, userId);
+    }
+
+    private void announce(String type, String userId) {
+        users.byId(userId).ifPresent(user -> events.fire(new ChatEvent(type, Json.createObjectBuilder()
+                .add("id", user.id()).add("username", user.username())
+                .add("online", ChatEvent.USER_CONNECTED.equals(type)).build().toString(), null, null, false)));
+    }
+
+    private RSet<String> online() {
+        return redis.getSet(RedisKeys.ONLINE_USERS, StringCodec.INSTANCE);
+    }
+
+    private long leaseMillis() {
+        return config.presenceLease().toMillis();
+    }
+
+    private static List<Object> keys(String serverId) {
+        return List.of(RedisKeys.PRESENCE_TOTALS, RedisKeys.presenceNode(serverId), RedisKeys.presenceLease(serverId),
+                RedisKeys.PRESENCE_NODES);
+    }
+}

@@ -1,0 +1,159 @@
+package chat.realtime.boundary;
+
+import chat.ChatConfig;
+import chat.api.ChatError;
+import chat.api.UnexpectedErrorMapper;
+import chat.messages.control.MessageFormat;
+import chat.presence.Presence;
+import chat.realtime.control.ChatEvent;
+import chat.realtime.control.Connection;
+import chat.realtime.control.LocalConnections;
+import chat.realtime.control.Posting;
+import chat.rooms.control.Rooms;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+import java.io.StringReader;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The real-time boundary (SPEC §5): one JSON object per client frame; a refused frame gets an
+ * {@code error} frame and the socket stays open. Frames over 64 KiB close the socket (1009).
+ */
+@ServerEndpoint("/ws")
+public class ChatSocket {
+
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class.getName());
+    private static final String CONNECTION = "chat.connection";
+
+    @Inject
+    LocalConnections connections;
+
+    @Inject
+    Presence presence;
+
+    @Inject
+    Posting posting;
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    ChatConfig config;
+
+    @OnOpen
+    public void open(Session session) {
+        if (!(session.getUserPrincipal() instanceof SessionPrincipal principal)) {
+            close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Not logged in");
+            return;
+        }
+        session.setMaxTextMessageBufferSize(64 * 1024);
+        Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
+                config.outboundQueueLimit());
+        session.getUserProperties().put(CONNECTION, connection);
+        connections.add(connection);
+        try {
+            presence.connected(connection.userId());
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Presence not recorded for user " + connection.userId() + ": " + e);
+        }
+    }
+
+    @OnMessage(maxMessageSize = 64 * 1024)
+    public void receive(Session session, String frame) {
+        Connection connection = (Connection) session.getUserProperties().get(CONNECTION);
+        if (connection == null) {
+            return;
+        }
+        try {
+            handle(connection, frame);
+        } catch (ChatError refused) {
+            connection.send(ChatEvent.errorFrame(refused.getMessage()));
+        } catch (RuntimeException e) {
+            if (UnexpectedErrorMapper.isRedisOutage(e)) {
+                connection.send(ChatEvent.errorFrame("The chat store is unavailable, try again shortly"));
+            } else {
+                LOG.log(Level.SEVERE, "Unexpected error handling a frame", e);
+                connection.send(ChatEvent.errorFrame("Internal error"));
+            }
+        }
+    }
+
+    private void handle(Connection connection, String frame) {
+        JsonObject json;
+        try (var reader = Json.createReader(new StringReader(frame))) {
+            JsonValue value = reader.readValue();
+            if (!(value instanceof JsonObject object)) {
+                throw ChatError.badRequest("A frame must be a JSON object");
+            }
+            json = object;
+        } catch (ChatError e) {
+            throw e;
+        } catch (RuntimeException malformed) {
+            throw ChatError.badRequest("Malformed JSON");
+        }
+        if (!(json.get("type") instanceof JsonString type)) {
+            throw ChatError.badRequest("'type' must be a string");
+        }
+        switch (type.getString()) {
+            case ChatEvent.MESSAGE -> {
+                if (!(json.get("data") instanceof JsonObject data)) {
+                    throw ChatError.badRequest("'data' must be an object with roomId and message");
+                }
+                String roomId = MessageFormat.idText(data.get("roomId"));
+                if (roomId == null) {
+                    throw ChatError.badRequest("'roomId' must be a room id");
+                }
+                if (!(data.get("message") instanceof JsonString text)) {
+                    throw ChatError.badRequest("'message' must be a string");
+                }
+                posting.post(connection.userId(), roomId, text.getString()); // any client-sent 'from' is ignored
+            }
+            case "room.join" -> {
+                JsonValue data = json.get("data");
+                String roomId = data instanceof JsonObject object ? MessageFormat.idText(object.get("roomId")) : MessageFormat.idText(data);
+                if (roomId == null) {
+                    throw ChatError.badRequest("'data' must be a room id");
+                }
+                rooms.requireMember(connection.userId(), roomId); // delivery follows membership; nothing to join
+            }
+            default -> throw ChatError.badRequest("Unknown event type");
+        }
+    }
+
+    @OnClose
+    public void closed(Session session, CloseReason reason) {
+        Connection connection = (Connection) session.getUserProperties().remove(CONNECTION);
+        if (connection != null && connections.remove(connection)) {
+            try {
+                presence.disconnected(connection.userId());
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "Presence not updated for user " + connection.userId() + ": " + e);
+            }
+        }
+    }
+
+    @OnError
+    public void failed(Session session, Throwable error) {
+        LOG.fine(() -> "Socket " + session.getId() + ": " + error);
+    }
+
+    private static void close(Session session, CloseReason.CloseCode code, String reason) {
+        try {
+            session.close(new CloseReason(code, reason));
+        } catch (java.io.IOException e) {
+            LOG.fine(() -> "Closing " + session.getId() + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package chat.realtime.control;
+
+import jakarta.json.Json;
+
+import java.util.List;
+
+/**
+ * A real-time event of the seed's protocol, with its data already serialised once, and who
+ * should receive it on each node. Fired as a CDI event both for events of this node's clients
+ * and for events relayed from other nodes; {@code remote} tells which.
+ *
+ * @param recipients user ids, or null for every connected user
+ */
+public record ChatEvent(String type, String dataJson, List<String> recipients, String roomId, boolean remote) {
+
+    public static final String MESSAGE = "message";
+    public static final String USER_CONNECTED = "user.connected";
+    public static final String USER_DISCONNECTED = "user.disconnected";
+    public static final String SHOW_ROOM = "show.room";
+    public static final String ERROR = "error";
+
+    /** The frame a client receives. */
+    public String frame() {
+        return frame(type, dataJson);
+    }
+
+    public static String frame(String type, String dataJson) {
+        return "{\"type\":" + quote(type) + ",\"data\":" + dataJson + "}";
+    }
+
+    public static String errorFrame(String message) {
+        return frame(ERROR, Json.createObjectBuilder().add("message", message).build().toString());
+    }
+
+    static String quote(String text) {
+        return Json.createValue(text).toString();
+    }
+}

@@ -1,0 +1,85 @@
+package chat.realtime.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.websocket.CloseReason;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The sockets open on this node, by user. */
+@ApplicationScoped
+public class LocalConnections {
+
+    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+
+    /** @return the number of this user's sockets on this node, including the new one */
+    public int add(Connection connection) {
+        Set<Connection> set = byUser.computeIfAbsent(connection.userId(), id -> ConcurrentHashMap.newKeySet());
+        set.add(connection);
+        return set.size();
+    }
+
+    /** @return whether the connection was registered (false when it was already removed) */
+    public boolean remove(Connection connection) {
+        boolean[] removed = {false};
+        byUser.computeIfPresent(connection.userId(), (id, set) -> {
+            removed[0] = set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
+        return removed[0];
+    }
+
+    public void sendToAll(String frame) {
+        for (Set<Connection> connections : byUser.values()) {
+            for (Connection c : connections) {
+                c.send(frame);
+            }
+        }
+    }
+
+    public void sendToUsers(Collection<String> userIds, String frame) {
+        for (String userId : userIds) {
+            Set<Connection> connections = byUser.get(userId);
+            if (connections != null) {
+                for (Connection c : connections) {
+                    c.send(frame);
+                }
+            }
+        }
+    }
+
+    public void closeSession(String sessionKey, String reason) {
+        for (Set<Connection> connections : byUser.values()) {
+            for (Connection c : connections) {
+                if (c.sessionKey().equals(sessionKey)) {
+                    c.close(CloseReason.CloseCodes.VIOLATED_POLICY, reason);
+                }
+            }
+        }
+    }
+
+    public Set<String> users() {
+        return Set.copyOf(byUser.keySet());
+    }
+
+    /** Live socket count per user, for rebuilding this node's presence entry. */
+    public Map<String, Integer> countsByUser() {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        byUser.forEach((user, set) -> {
+            if (!set.isEmpty()) {
+                counts.put(user, set.size());
+            }
+        });
+        return counts;
+    }
+
+    public int size() {
+        return byUser.values().stream().mapToInt(Set::size).sum();
+    }
+
+    public void closeAll(String reason) {
+        byUser.values().forEach(set -> set.forEach(c -> c.close(CloseReason.CloseCodes.GOING_AWAY, reason)));
+    }
+}

@@ -1,0 +1,33 @@
+package chat.realtime.control;
+
+import chat.redis.RedisKeys;
+import chat.rooms.control.RoomId;
+import chat.rooms.control.Rooms;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** Delivers every event, from this node's clients or relayed from others, to the right sockets here. */
+@ApplicationScoped
+public class LocalFanOut {
+
+    @Inject
+    LocalConnections connections;
+
+    @Inject
+    Rooms rooms;
+
+    void deliver(@Observes ChatEvent event) {
+        String frame = event.frame(); // serialised once for all receivers
+        if (event.recipients() != null) {
+            connections.sendToUsers(event.recipients(), frame);
+        } else if (event.roomId() == null || RedisKeys.GENERAL_ROOM_ID.equals(event.roomId())) {
+            connections.sendToAll(frame);
+        } else if (RoomId.privateMembers(event.roomId()).isPresent()) {
+            connections.sendToUsers(RoomId.privateMembers(event.roomId()).get(), frame);
+        } else { // another named room: only its members
+            connections.sendToUsers(connections.users().stream()
+                    .filter(user -> rooms.isMember(user, event.roomId())).toList(), frame);
+        }
+    }
+}

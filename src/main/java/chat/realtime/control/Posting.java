@@ -1,0 +1,55 @@
+package chat.realtime.control;
+
+import chat.ChatConfig;
+import chat.api.ChatError;
+import chat.messages.control.MessageHistory;
+import chat.rooms.control.RoomId;
+import chat.rooms.control.Rooms;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+
+import java.util.List;
+
+/** A client's message: checked, stored, then announced (SPEC §5, §9). */
+@ApplicationScoped
+public class Posting {
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    MessageHistory history;
+
+    @Inject
+    ChatConfig config;
+
+    @Inject
+    Event<ChatEvent> events;
+
+    public void post(String from, String roomId, String text) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            throw ChatError.badRequest("A message must not be empty");
+        }
+        if (trimmed.codePointCount(0, trimmed.length()) > config.maxMessageLength()) {
+            throw ChatError.badRequest("A message may have at most " + config.maxMessageLength() + " characters");
+        }
+        rooms.requireMember(from, roomId);
+        var members = RoomId.privateMembers(roomId);
+        boolean firstInPrivateRoom = members.isPresent() && !history.hasMessages(roomId);
+        var stored = history.store(from, roomId, text);
+        if (firstInPrivateRoom) {
+            rooms.addToMembers(roomId);
+            var room = rooms.describePrivate(roomId);
+            JsonArrayBuilder names = Json.createArrayBuilder();
+            room.names().forEach(names::add);
+            events.fire(new ChatEvent(ChatEvent.SHOW_ROOM,
+                    Json.createObjectBuilder().add("id", roomId).add("names", names).build().toString(),
+                    List.copyOf(members.get()), roomId, false));
+        }
+        events.fire(new ChatEvent(ChatEvent.MESSAGE, stored.json(), members.map(List::copyOf).orElse(null), roomId, false));
+    }
+}

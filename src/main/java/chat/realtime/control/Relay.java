@@ -1,0 +1,180 @@
+package chat.realtime.control;
+
+import chat.ChatConfig;
+import chat.messages.control.MessageFormat;
+import chat.redis.RedisKeys;
+import chat.sessions.SessionEnded;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.io.StringReader;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The node-to-node relay on the seed's {@code MESSAGES} channel: publishes this node's events
+ * in the seed's envelope and turns other nodes' envelopes (ours or the seed's Node.js/Python
+ * servers') back into events for the local fan-out. Logout travels on a channel of our own.
+ */
+@ApplicationScoped
+public class Relay {
+
+    private static final Logger LOG = Logger.getLogger(Relay.class.getName());
+    private static final String SESSION_ENDED = "session.ended";
+
+    @Inject
+    RedissonClient redis;
+
+    @Inject
+    ChatConfig config;
+
+    @Inject
+    Event<ChatEvent> events;
+
+    @Inject
+    LocalConnections connections;
+
+    private volatile boolean subscribed;
+
+    /** Subscribes once; Redisson re-subscribes by itself after reconnecting. */
+    public synchronized void subscribe() {
+        if (subscribed) {
+            return;
+        }
+        topic().addListener(String.class, (channel, payload) -> receive(payload));
+        control().addListener(String.class, (channel, payload) -> receiveControl(payload));
+        subscribed = true;
+    }
+
+    public synchronized void unsubscribe() {
+        if (subscribed) {
+            topic().removeAllListeners();
+            control().removeAllListeners();
+            subscribed = false;
+        }
+    }
+
+    void publish(@Observes ChatEvent event) {
+        if (!event.remote()) {
+            topic().publish("{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":"
+                    + ChatEvent.quote(event.type()) + ",\"data\":" + event.dataJson() + "}");
+        }
+    }
+
+    void sessionEnded(@Observes SessionEnded ended) {
+        connections.closeSession(ended.sessionKey(), "Logged out");
+        control().publish(Json.createObjectBuilder().add("serverId", config.serverId()).add("type", SESSION_ENDED)
+                .add("sessionKey", ended.sessionKey()).build().toString());
+    }
+
+    void receive(String payload) {
+        try {
+            JsonObject envelope = parse(payload);
+            if (config.serverId().equals(text(envelope.get("serverId")))) {
+                return;
+            }
+            String type = text(envelope.get("type"));
+            JsonValue data = envelope.get("data");
+            if (type == null || !(data instanceof JsonObject object)) {
+                LOG.warning(() -> "Skipping an envelope without type or data: " + abbreviate(payload));
+                return;
+            }
+            ChatEvent event = switch (type) {
+                case ChatEvent.MESSAGE -> MessageFormat.fromJson(object)
+                        .map(m -> new ChatEvent(type, MessageFormat.toJson(m), null, m.roomId(), true))
+                        .orElse(null);
+                case ChatEvent.USER_CONNECTED, ChatEvent.USER_DISCONNECTED -> presence(type, object);
+                case ChatEvent.SHOW_ROOM -> showRoom(object);
+                default -> null;
+            };
+            if (event == null) {
+                LOG.warning(() -> "Skipping an envelope that is not understood: " + abbreviate(payload));
+                return;
+            }
+            events.fire(event);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Skipping a malformed envelope: " + abbreviate(payload), e);
+        }
+    }
+
+    void receiveControl(String payload) {
+        try {
+            JsonObject message = parse(payload);
+            if (!config.serverId().equals(text(message.get("serverId")))
+                    && SESSION_ENDED.equals(text(message.get("type")))) {
+                String key = text(message.get("sessionKey"));
+                if (key != null) {
+                    connections.closeSession(key, "Logged out");
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Skipping a malformed control message: " + abbreviate(payload));
+        }
+    }
+
+    private static ChatEvent presence(String type, JsonObject data) {
+        String id = MessageFormat.idText(data.get("id"));
+        String username = text(data.get("username"));
+        if (id == null || username == null) {
+            return null;
+        }
+        String json = Json.createObjectBuilder().add("id", id).add("username", username)
+                .add("online", ChatEvent.USER_CONNECTED.equals(type)).build().toString();
+        return new ChatEvent(type, json, null, null, true);
+    }
+
+    /** The seed's Node.js server nests the names ({@code [["Pablo"],["Joe"]]}); we send them flat. */
+    private static ChatEvent showRoom(JsonObject data) {
+        String roomId = text(data.get("id"));
+        if (roomId == null || !(data.get("names") instanceof JsonArray names)) {
+            return null;
+        }
+        JsonArrayBuilder flat = Json.createArrayBuilder();
+        for (JsonValue name : names) {
+            JsonValue single = name instanceof JsonArray nested && !nested.isEmpty() ? nested.get(0) : name;
+            if (single instanceof JsonString s) {
+                flat.add(s.getString());
+            }
+        }
+        var members = chat.rooms.control.RoomId.privateMembers(roomId);
+        if (members.isEmpty()) {
+            return null;
+        }
+        String json = Json.createObjectBuilder().add("id", roomId).add("names", flat).build().toString();
+        return new ChatEvent(ChatEvent.SHOW_ROOM, json, List.copyOf(members.get()), roomId, true);
+    }
+
+    private static JsonObject parse(String payload) {
+        try (var reader = Json.createReader(new StringReader(payload))) {
+            return reader.readObject();
+        }
+    }
+
+    private static String text(JsonValue value) {
+        return value instanceof JsonString s ? s.getString() : value != null && value.getValueType() == JsonValue.ValueType.NUMBER ? value.toString() : null;
+    }
+
+    private RTopic topic() {
+        return redis.getTopic(RedisKeys.CHANNEL, StringCodec.INSTANCE);
+    }
+
+    private RTopic control() {
+        return redis.getTopic(RedisKeys.CONTROL_CHANNEL, StringCodec.INSTANCE);
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "null" : s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+}

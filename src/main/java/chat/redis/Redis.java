@@ -1,0 +1,132 @@
+package chat.redis;
+
+import chat.ChatConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+import org.redisson.config.ConstantDelay;
+import org.redisson.config.SingleServerConfig;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * The one Redisson client of this application: created on first use, shut down when the
+ * application stops so that redeploys leave no threads or connections behind.
+ */
+@ApplicationScoped
+public class Redis {
+
+    private static final Logger LOG = Logger.getLogger(Redis.class.getName());
+
+    @Inject
+    ChatConfig config;
+
+    private volatile RedissonClient client;
+
+    @Produces
+    @ApplicationScoped
+    RedissonClient client() {
+        if (client == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = Redisson.create(redissonConfig(config));
+                }
+            }
+        }
+        return client;
+    }
+
+    @PreDestroy
+    void shutdown() {
+        RedissonClient c = client;
+        if (c != null) {
+            c.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            client = null;
+        }
+    }
+
+    static Config redissonConfig(ChatConfig settings) {
+        Config config;
+        if (settings.redissonConfigFile().isPresent()) {
+            try {
+                config = Config.fromYAML(new File(settings.redissonConfigFile().get()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read REDISSON_CONFIG " + settings.redissonConfigFile().get(), e);
+            }
+        } else {
+            config = new Config();
+            SingleServerConfig server = config.useSingleServer();
+            String url = settings.redisUrl().orElseGet(() -> settings.redisEndpoint()
+                    .map(endpoint -> "redis://" + endpoint).orElse("redis://127.0.0.1:6379"));
+            applyUrl(server, url);
+            if (settings.redisUrl().isEmpty()) {
+                settings.redisPassword().ifPresent(server::setPassword);
+            }
+            // Fail fast while Redis is away (requests answer 503 within 3 s), recover on its own.
+            server.setTimeout(1000)
+                    .setConnectTimeout(1000)
+                    .setRetryAttempts(1)
+                    .setRetryDelay(new ConstantDelay(Duration.ofMillis(300)))
+                    .setConnectionMinimumIdleSize(2)
+                    .setConnectionPoolSize(32)
+                    .setSubscriptionConnectionMinimumIdleSize(1)
+                    .setSubscriptionConnectionPoolSize(4)
+                    .setPingConnectionInterval(5000);
+            config.setNettyThreads(8);
+        }
+        // Everything shared with the seed demo is plain UTF-8 strings; never Kryo.
+        config.setCodec(StringCodec.INSTANCE);
+        config.setLazyInitialization(true);
+        config.setKeepPubSubOrder(true); // messages of one sender reach every node in the order sent
+        LOG.info(() -> "Redis: " + describe(config));
+        return config;
+    }
+
+    static void applyUrl(SingleServerConfig server, String url) {
+        URI uri = URI.create(url);
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("REDIS_URL must start with redis:// or rediss://");
+        }
+        int port = uri.getPort() == -1 ? 6379 : uri.getPort();
+        server.setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + port);
+        if (uri.getRawUserInfo() != null) {
+            String[] parts = uri.getRawUserInfo().split(":", 2);
+            String user = decode(parts[0]);
+            if (parts.length == 2) {
+                server.setPassword(decode(parts[1]));
+                if (!user.isEmpty() && !"default".equals(user)) {
+                    server.setUsername(user);
+                }
+            } else {
+                server.setPassword(user); // redis://secret@host: the seed's habit
+            }
+        }
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            server.setDatabase(Integer.parseInt(path.substring(1)));
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String describe(Config config) {
+        if (config.isSingleConfig()) {
+            return config.useSingleServer().getAddress();
+        }
+        return config.isSentinelConfig() ? "sentinel" : config.isClusterConfig() ? "cluster" : "custom";
+    }
+}

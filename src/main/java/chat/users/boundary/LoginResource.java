@@ -1,0 +1,125 @@
+package chat.users.boundary;
+
+import chat.api.ChatError;
+import chat.api.Json;
+import chat.sessions.Caller;
+import chat.sessions.SessionCookie;
+import chat.sessions.Sessions;
+import chat.users.control.Passwords;
+import chat.users.control.Usernames;
+import chat.users.control.Users;
+import chat.users.entity.User;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+@Path("")
+@Produces(MediaType.APPLICATION_JSON)
+public class LoginResource {
+
+    private static final List<String> NAMES = List.of("Ada", "Alan", "Barbara", "Claude", "Dennis", "Edsger",
+            "Frances", "Grace", "Hedy", "Ivan", "Joan", "Ken", "Linus", "Margaret", "Niklaus", "Radia", "Sophie", "Tim");
+
+    @Inject
+    Users users;
+
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    Caller caller;
+
+    @Context
+    HttpServletRequest request;
+
+    /** Logs in an existing user (200) or registers a new name (201); either way a fresh session. */
+    @POST
+    @Path("login")
+    @Consumes(MediaType.WILDCARD)
+    public Response login(String body) {
+        JsonObject json = Json.object(body);
+        String username = Json.requiredString(json, "username").trim();
+        String password = Json.requiredString(json, "password");
+        if (!Usernames.isValid(username)) {
+            throw ChatError.badRequest("Username must be 1 to 32 letters, digits, '_', '-' or '.'");
+        }
+        String problem = Passwords.problem(password);
+        if (problem != null) {
+            throw ChatError.badRequest(problem);
+        }
+        Optional<String> existing = users.idOf(username);
+        User user;
+        int status;
+        if (existing.isPresent()) {
+            user = authenticate(existing.get(), username, password);
+            status = 200;
+        } else {
+            Optional<User> registered = users.register(username, Passwords.hash(password));
+            if (registered.isPresent()) {
+                user = registered.get();
+                status = 201;
+            } else { // registered by someone else a moment ago
+                user = authenticate(users.idOf(username).orElseThrow(() -> wrongPassword()), username, password);
+                status = 200;
+            }
+        }
+        // A fresh session id at every login: the old one (if any) stops working.
+        caller.session().ifPresent(sessions::end);
+        String token = sessions.start(user.id());
+        return Response.status(status)
+                .header(HttpHeaders.SET_COOKIE, SessionCookie.set(token, sessions.idleTimeout(), SessionCookie.isHttps(request)))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .entity(user).build();
+    }
+
+    @GET
+    @Path("me")
+    public User me() {
+        String id = caller.userId();
+        return users.byId(id).orElseThrow(ChatError::unauthorized);
+    }
+
+    @POST
+    @Path("logout")
+    @Consumes(MediaType.WILDCARD)
+    public Response logout() {
+        sessions.end(caller.session().orElseThrow(ChatError::unauthorized));
+        return Response.noContent()
+                .header(HttpHeaders.SET_COOKIE, SessionCookie.clear(SessionCookie.isHttps(request))).build();
+    }
+
+    @GET
+    @Path("randomname")
+    public RandomName randomName() {
+        return new RandomName(NAMES.get(ThreadLocalRandom.current().nextInt(NAMES.size()))
+                + ThreadLocalRandom.current().nextInt(10, 100));
+    }
+
+    public record RandomName(String username) {
+    }
+
+    private User authenticate(String id, String username, String password) {
+        String hash = users.passwordHash(id).orElseThrow(LoginResource::wrongPassword);
+        if (!Passwords.matches(password, hash)) {
+            throw wrongPassword();
+        }
+        return new User(id, users.byId(id).map(User::username).orElse(username));
+    }
+
+    private static ChatError wrongPassword() {
+        return new ChatError(401, "Invalid username or password");
+    }
+}

@@ -1,0 +1,44 @@
+package chat.users.control;
+
+import org.mindrot.jbcrypt.BCrypt;
+
+import java.nio.charset.StandardCharsets;
+
+/** bcrypt at cost 10, like the seed; verifies the seed Node server's {@code $2b$} hashes too. */
+public final class Passwords {
+
+    public static final int MAX_BYTES = 72;
+
+    public static String hash(String password) {
+        return BCrypt.hashpw(password, BCrypt.gensalt(10));
+    }
+
+    public static boolean matches(String password, String storedHash) {
+        if (storedHash == null) {
+            return false;
+        }
+        // jBCrypt knows only $2a$; $2b$ and $2y$ are the same algorithm with another label.
+        String hash = storedHash.startsWith("$2b$") || storedHash.startsWith("$2y$")
+                ? "$2a$" + storedHash.substring(4) : storedHash;
+        try {
+            return BCrypt.checkpw(password, hash);
+        } catch (IllegalArgumentException malformedHash) {
+            return false;
+        }
+    }
+
+    /** Why the password is unacceptable, or null. */
+    public static String problem(String password) {
+        int bytes = password.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0) {
+            return "Password must not be empty";
+        }
+        if (bytes > MAX_BYTES) {
+            return "Password must be at most 72 bytes";
+        }
+        return null;
+    }
+
+    private Passwords() {
+    }
+}

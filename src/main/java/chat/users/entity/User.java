@@ -1,0 +1,4 @@
+package chat.users.entity;
+
+public record User(String id, String username) {
+}
