@@ -1,0 +1,66 @@
+package chat.testing;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One real Redis and two Payara Micro nodes sharing it, started once per test JVM and shared by
+ * every integration test that needs a running chat (tests use fresh user names to stay apart).
+ * Tests that need an empty Redis or kill a node start their own.
+ */
+public final class ChatCluster implements ExtensionContext.Store.CloseableResource {
+
+    private static ChatCluster shared;
+
+    private final RedisServerProcess redis;
+    private final List<PayaraNode> nodes;
+    private final RedisProbe probe;
+
+    private ChatCluster(RedisServerProcess redis, List<PayaraNode> nodes) {
+        this.redis = redis;
+        this.nodes = nodes;
+        this.probe = new RedisProbe(redis.url());
+    }
+
+    /** The shared cluster, started on first use and stopped when the test JVM's run ends. */
+    public static synchronized ChatCluster shared(ExtensionContext context) {
+        if (shared == null) {
+            RedisServerProcess redis = RedisServerProcess.start();
+            PayaraNode a = PayaraNode.launch("node-a", redis.url(), Map.of());
+            PayaraNode b = PayaraNode.launch("node-b", redis.url(), Map.of());
+            a.awaitReady();
+            b.awaitReady();
+            shared = new ChatCluster(redis, List.of(a, b));
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(ChatCluster.class, shared);
+        }
+        return shared;
+    }
+
+    public PayaraNode nodeA() {
+        return nodes.get(0);
+    }
+
+    public PayaraNode nodeB() {
+        return nodes.get(1);
+    }
+
+    public RedisServerProcess redis() {
+        return redis;
+    }
+
+    public RedisProbe probe() {
+        return probe;
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(PayaraNode::close);
+        probe.close();
+        redis.close();
+        synchronized (ChatCluster.class) {
+            shared = null;
+        }
+    }
+}

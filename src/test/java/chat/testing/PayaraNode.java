@@ -1,0 +1,157 @@
+package chat.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Payara Micro process running the built WAR at {@code /}, pointed at a Redis through
+ * the same environment variables an operator would set.
+ */
+public final class PayaraNode implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String serverId;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private PayaraNode(String serverId, int port, Process process, Path log) {
+        this.serverId = serverId;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts a node and waits until it serves the API. */
+    public static PayaraNode start(String serverId, String redisUrl) {
+        return start(serverId, redisUrl, Map.of());
+    }
+
+    public static PayaraNode start(String serverId, String redisUrl, Map<String, String> env) {
+        PayaraNode node = launch(serverId, redisUrl, env);
+        node.awaitReady();
+        return node;
+    }
+
+    /** Starts a node without waiting (to start several at the same moment). */
+    public static PayaraNode launch(String serverId, String redisUrl, Map<String, String> env) {
+        int port = Ports.free();
+        Path work = Path.of(System.getProperty("chat.test.workDir", "target/it"));
+        Path war = Path.of(System.getProperty("chat.test.war", "target/redis-chat.war"));
+        Path micro = Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar"));
+        try {
+            Files.createDirectories(work);
+            Path root = Files.createTempDirectory(work, "payara-" + serverId + "-");
+            Path log = work.resolve("payara-" + serverId + "-" + port + ".log");
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-jar", micro.toString(),
+                    "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(port),
+                    "--nocluster", "--nohostaware", "--rootdir", root.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> environment = builder.environment();
+            environment.keySet().removeIf(k -> k.startsWith("REDIS") || k.startsWith("CHAT_"));
+            environment.put("REDIS_URL", redisUrl);
+            environment.put("CHAT_SERVER_ID", serverId);
+            environment.put("CHAT_PRESENCE_LEASE", "PT6S");
+            environment.putAll(env);
+            return new PayaraNode(serverId, port, builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void awaitReady() {
+        Await.until("Payara Micro node " + serverId + " on port " + port + " (log: " + log + ")",
+                Duration.ofSeconds(240), () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("node " + serverId + " exited; see " + log);
+                    }
+                    return status("/api/randomname") == 200;
+                });
+    }
+
+    public String serverId() {
+        return serverId;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String wsUrl() {
+        return "ws://127.0.0.1:" + port + "/ws";
+    }
+
+    public String origin() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** SIGKILL: the node dies without closing anything. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            waitForExit();
+        }
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static Map<String, String> env(String... pairs) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,74 @@
+package chat.testing;
+
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Looks straight into the test's Redis, as {@code redis-cli} would: raw keys, plain strings. */
+public final class RedisProbe implements AutoCloseable {
+
+    private final RedissonClient redis;
+
+    public RedisProbe(String url) {
+        Config config = new Config();
+        config.useSingleServer().setAddress(url).setConnectionMinimumIdleSize(1).setConnectionPoolSize(4)
+                .setSubscriptionConnectionMinimumIdleSize(1).setSubscriptionConnectionPoolSize(2);
+        config.setCodec(StringCodec.INSTANCE);
+        config.setNettyThreads(4);
+        this.redis = Redisson.create(config);
+    }
+
+    public RedissonClient client() {
+        return redis;
+    }
+
+    public String get(String key) {
+        return redis.<String>getBucket(key, StringCodec.INSTANCE).get();
+    }
+
+    public Map<String, String> hash(String key) {
+        return redis.<String, String>getMap(key, StringCodec.INSTANCE).readAllMap();
+    }
+
+    public java.util.Set<String> set(String key) {
+        return redis.<String>getSet(key, StringCodec.INSTANCE).readAll();
+    }
+
+    public java.util.List<String> zrange(String key) {
+        return java.util.List.copyOf(redis.<String>getScoredSortedSet(key, StringCodec.INSTANCE).readAll());
+    }
+
+    public void publish(String channel, String payload) {
+        redis.getTopic(channel, StringCodec.INSTANCE).publish(payload);
+    }
+
+    /** Every key with its type and content, except this server's volatile ones (sessions, presence leases). */
+    public Map<String, String> dump() {
+        Map<String, String> dump = new TreeMap<>();
+        for (String key : redis.getKeys().getKeys()) {
+            if (key.startsWith("chat:session:") || key.startsWith("chat:{presence}:lease:")) {
+                continue;
+            }
+            String type = redis.getKeys().getType(key) == null ? "none" : redis.getKeys().getType(key).name();
+            String content = switch (type) {
+                case "OBJECT" -> get(key);
+                case "MAP" -> new TreeMap<>(hash(key)).toString();
+                case "SET" -> new java.util.TreeSet<>(set(key)).toString();
+                case "ZSET" -> redis.<String>getScoredSortedSet(key, StringCodec.INSTANCE).entryRange(0, -1).stream()
+                        .map(e -> e.getScore() + " " + e.getValue()).toList().toString();
+                default -> type;
+            };
+            dump.put(key, type + " " + content);
+        }
+        return dump;
+    }
+
+    @Override
+    public void close() {
+        redis.shutdown();
+    }
+}
