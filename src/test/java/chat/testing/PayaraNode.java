@@ -23,6 +23,11 @@ public final class PayaraNode implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Quick start for tests: C1 only, small serial heap. Never measure speed with these. */
+    public static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** What a server runs with: full tiered JIT, G1, at most 1 GiB of heap. Benchmarks use these. */
+    public static final List<String> BENCHMARK_JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
+
     private final String serverId;
     private final int port;
     private final Process process;
@@ -48,6 +53,11 @@ public final class PayaraNode implements AutoCloseable {
 
     /** Starts a node without waiting (to start several at the same moment). */
     public static PayaraNode launch(String serverId, String redisUrl, Map<String, String> env) {
+        return launch(serverId, redisUrl, env, TEST_JVM);
+    }
+
+    /** Starts a node with these JVM options (heap, GC, JIT) without waiting. */
+    public static PayaraNode launch(String serverId, String redisUrl, Map<String, String> env, List<String> jvmOptions) {
         int port = Ports.free();
         Path work = Path.of(System.getProperty("chat.test.workDir", "target/it"));
         Path war = Path.of(System.getProperty("chat.test.war", "target/redis-chat.war"));
@@ -56,8 +66,10 @@ public final class PayaraNode implements AutoCloseable {
             Files.createDirectories(work);
             Path root = Files.createTempDirectory(work, "payara-" + serverId + "-");
             Path log = work.resolve("payara-" + serverId + "-" + port + ".log");
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-jar", micro.toString(),
+            List<String> command = new ArrayList<>();
+            command.add(javaBinary());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", micro.toString(),
                     "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(port),
                     "--nocluster", "--nohostaware", "--rootdir", root.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -105,6 +117,15 @@ public final class PayaraNode implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** The node's process id, for reading its memory and CPU from outside. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: the node dies without closing anything. */
