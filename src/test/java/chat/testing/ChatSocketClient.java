@@ -75,7 +75,11 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
 
     /** Waits for an event of this type whose data matches. */
     public JsonObject await(String type, Predicate<JsonObject> data) {
-        return Await.value("a '" + type + "' event", Duration.ofSeconds(20), () -> events(type).stream()
+        return await(type, data, Duration.ofSeconds(20));
+    }
+
+    public JsonObject await(String type, Predicate<JsonObject> data, Duration timeout) {
+        return Await.value("a '" + type + "' event", timeout, () -> events(type).stream()
                 .filter(e -> data.test(e.get("data") instanceof JsonObject o ? o : null)).findFirst().orElse(null));
     }
 

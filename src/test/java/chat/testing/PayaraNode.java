@@ -41,16 +41,25 @@ public final class PayaraNode implements AutoCloseable {
     }
 
     public static PayaraNode start(String serverId, String redisUrl, Map<String, String> env) {
-        PayaraNode node = launch(serverId, redisUrl, env);
+        PayaraNode node = launch(serverId, redisUrl, env, war());
         node.awaitReady();
         return node;
     }
 
     /** Starts a node without waiting (to start several at the same moment). */
     public static PayaraNode launch(String serverId, String redisUrl, Map<String, String> env) {
+        return launch(serverId, redisUrl, env, war());
+    }
+
+    /** The WAR built by this project. */
+    public static Path war() {
+        return Path.of(System.getProperty("chat.test.war", "target/redis-chat.war"));
+    }
+
+    /** Starts a node deploying {@code war} (a WAR file or an exploded WAR directory). */
+    public static PayaraNode launch(String serverId, String redisUrl, Map<String, String> env, Path war) {
         int port = Ports.free();
         Path work = Path.of(System.getProperty("chat.test.workDir", "target/it"));
-        Path war = Path.of(System.getProperty("chat.test.war", "target/redis-chat.war"));
         Path micro = Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar"));
         try {
             Files.createDirectories(work);
@@ -105,6 +114,19 @@ public final class PayaraNode implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** How many lines of the node's log contain the text. */
+    public long logLines(String text) {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** SIGKILL: the node dies without closing anything. */
