@@ -23,6 +23,11 @@ public final class PayaraNode implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Settings that lift the abuse limits, for tests about something else. */
+    public static final Map<String, String> UNLIMITED = Map.of("CHAT_MESSAGE_BURST", "1000000", "CHAT_MESSAGES_PER_SECOND", "1000000",
+            "CHAT_API_BURST", "1000000", "CHAT_API_CALLS_PER_SECOND", "1000000", "CHAT_REGISTRATIONS_PER_HOUR", "1000000",
+            "CHAT_LOGIN_FAILURES", "1000000", "CHAT_SOCKETS_PER_USER", "100000", "CHAT_SOCKETS_PER_ADDRESS", "1000000");
+
     private final String serverId;
     private final int port;
     private final Process process;
@@ -75,6 +80,8 @@ public final class PayaraNode implements AutoCloseable {
             environment.put("REDIS_URL", redisUrl);
             environment.put("CHAT_SERVER_ID", serverId);
             environment.put("CHAT_PRESENCE_LEASE", "PT6S");
+            // Tests share users, addresses and sessions freely; the limits get tests of their own (HardeningIT).
+            environment.putAll(UNLIMITED);
             environment.putAll(env);
             return new PayaraNode(serverId, port, builder.start(), log);
         } catch (IOException e) {
