@@ -74,8 +74,6 @@ public class NodeLifecycle {
                 LOG.info(() -> "Chat node " + config.serverId() + " joined the relay");
             }
             presence.heartbeat();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warning(() -> "Node upkeep failed (will retry): " + e);
         }
