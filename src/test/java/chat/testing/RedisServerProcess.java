@@ -46,6 +46,12 @@ public final class RedisServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The server's process id (-1 when stopped), for reading its CPU and memory from outside. */
+    public long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }

@@ -1,0 +1,584 @@
+package chat.bench;
+
+import chat.testing.PayaraNode;
+import chat.testing.RedisServerProcess;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The benchmark harness ({@code mvn -Pbench verify}): starts a private Redis and one or two
+ * Payara Micro nodes with the built WAR (server JVM flags), registers the users once, runs the
+ * workloads of issue 6 and writes {@code target/bench/results.json}, {@code results.md} and PNG
+ * charts. Senders are open-loop: message {@code i} is due at {@code start + i / rate} whatever
+ * happened before, and its latency counts from that due time.
+ *
+ * <p>System properties: {@code bench.scale} ({@code full} or {@code smoke}), {@code bench.workloads}
+ * (comma list of broadcast-100, broadcast-1000, private, cross-node, slow-consumer, capacity),
+ * {@code bench.out}, {@code bench.stepSeconds}, {@code bench.capacity}, {@code bench.rates.NAME}
+ * (comma list of messages/s), {@code bench.writeMode} (the node's CHAT_WS_WRITE_MODE).
+ */
+public final class Bench {
+
+    /** The zero of every due time carried in message texts (same JVM for senders and receivers). */
+    static final long BASE_NANOS = System.nanoTime();
+    static final List<String> ALL_WORKLOADS = List.of("broadcast-100", "broadcast-1000", "private", "cross-node",
+            "slow-consumer", "capacity");
+
+    private final boolean smoke;
+    private final List<String> workloads;
+    private final Path out;
+    private final double stepSeconds;
+    private final int capacity;
+    private final String writeMode;
+    private final List<StepResult> results = new ArrayList<>();
+    private final BenchUsers users = new BenchUsers();
+    private final List<HttpClient> clients = new ArrayList<>();
+    private final long selfPid = ProcessHandle.current().pid();
+    private RedisServerProcess redis;
+    private PayaraNode nodeA;
+    private PayaraNode nodeB;
+    private int nextStep = 1;
+    private int clientTurn;
+
+    Bench(Map<String, String> props) {
+        this.smoke = "smoke".equals(props.getOrDefault("bench.scale", "full"));
+        this.workloads = Arrays.stream(props.getOrDefault("bench.workloads", String.join(",", ALL_WORKLOADS)).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.out = Path.of(props.getOrDefault("bench.out", "target/bench"));
+        this.stepSeconds = Double.parseDouble(props.getOrDefault("bench.stepSeconds", smoke ? "1" : "10"));
+        this.capacity = Integer.parseInt(props.getOrDefault("bench.capacity", smoke ? "40" : "10000"));
+        this.writeMode = props.getOrDefault("bench.writeMode", "");
+        this.props = props;
+        for (int i = 0; i < 8; i++) {
+            clients.add(HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2, daemon("ws-client-" + i))).build());
+        }
+    }
+
+    private final Map<String, String> props;
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Map<String, String> props = new HashMap<>();
+        System.getProperties().forEach((k, v) -> props.put(k.toString(), v.toString()));
+        List<StepResult> results;
+        Bench bench = new Bench(props);
+        try {
+            results = bench.run();
+        } finally {
+            bench.stop();
+        }
+        long failures = results.stream().filter(r -> r.workload().equals("smoke") && r.pastKnee()).count();
+        System.exit(failures == 0 ? 0 : 1);
+    }
+
+    /** Runs the selected workloads and writes the reports; returns the rows. */
+    List<StepResult> run() throws Exception {
+        Instant started = Instant.now();
+        double[] machineBefore = ProcessProbe.machineCpuSeconds();
+        long t0 = System.nanoTime();
+        Map<String, String> env = new HashMap<>(Map.of("CHAT_DEMO_DATA", "false", "CHAT_BCRYPT_CONCURRENCY", "2"));
+        if (!writeMode.isEmpty()) {
+            env.put("CHAT_WS_WRITE_MODE", writeMode);
+        }
+        redis = RedisServerProcess.start();
+        boolean twoNodes = workloads.contains("cross-node");
+        log("Redis on port %d; starting %d Payara Micro node(s) with %s", redis.port(), twoNodes ? 2 : 1, PayaraNode.BENCHMARK_JVM);
+        nodeA = PayaraNode.launch("bench-a", redis.url(), env, PayaraNode.war(), PayaraNode.BENCHMARK_JVM);
+        if (twoNodes) {
+            nodeB = PayaraNode.launch("bench-b", redis.url(), env, PayaraNode.war(), PayaraNode.BENCHMARK_JVM);
+        }
+        nodeA.awaitReady();
+        if (nodeB != null) {
+            nodeB.awaitReady();
+        }
+        log("node(s) ready after %.1f s", seconds(System.nanoTime() - t0));
+
+        int needed = smoke ? 24 : 1000;
+        long loginStart = System.nanoTime();
+        users.ensure(nodeA.baseUrl(), needed, 4);
+        log("%d users registered and logged in in %.1f s", needed, seconds(System.nanoTime() - loginStart));
+
+        for (String workload : workloads) {
+            long w0 = System.nanoTime();
+            switch (workload) {
+                case "broadcast-100" -> broadcast("broadcast-100", nodeA, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
+                        rates("broadcast-100", smoke ? "100,200" : "500,1000,1500,2000,2500,3000,4000,5000"), smoke ? 50 : 500);
+                case "broadcast-1000" -> broadcast("broadcast-1000", nodeA, nodeA, smoke ? 20 : 1000, smoke ? 2 : 10,
+                        rates("broadcast-1000", smoke ? "50" : "50,100,150,200,250,300,400,500"), 0);
+                case "private" -> privateChatter(smoke ? 20 : 1000, rates("private", smoke ? "100" : "500,1000,2000,3000,4000,6000"));
+                case "cross-node" -> broadcast("cross-node", nodeB, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
+                        rates("cross-node", smoke ? "100" : "500,1000,1500,2000,2500,3000,4000"), smoke ? 0 : 500);
+                case "slow-consumer" -> slowConsumer(smoke ? 10 : 100, smoke ? 2 : 10,
+                        rates("slow-consumer", smoke ? "100" : "1000")[0]);
+                case "capacity" -> capacity(smoke ? new int[]{20, capacity} : steps(capacity));
+                case "smoke" -> smokeBroadcast();
+                default -> throw new IllegalArgumentException("unknown workload " + workload + "; known: " + ALL_WORKLOADS);
+            }
+            log("%s done in %.1f s", workload, seconds(System.nanoTime() - w0));
+        }
+
+        double[] machineAfter = ProcessProbe.machineCpuSeconds();
+        double wall = seconds(System.nanoTime() - t0);
+        JsonObjectBuilder run = Json.createObjectBuilder()
+                .add("started", started.toString())
+                .add("duration_s", StepResult.round(wall))
+                .add("scale", smoke ? "smoke" : "full")
+                .add("cores", Runtime.getRuntime().availableProcessors())
+                .add("java", System.getProperty("java.version"))
+                .add("server_jvm", String.join(" ", PayaraNode.BENCHMARK_JVM))
+                .add("write_mode", writeMode.isEmpty() ? "default" : writeMode)
+                .add("step_seconds", stepSeconds)
+                .add("machine_busy_pct_of_one_core", StepResult.round(100 * (machineAfter[0] - machineBefore[0]) / wall))
+                .add("load_average_at_end", Files.readString(Path.of("/proc/loadavg")).trim());
+        Reports.write(out, results, run.build());
+        log("wrote %s (results.json, results.md, PNGs) after %.1f s", out.toAbsolutePath(), wall);
+        return results;
+    }
+
+    // ---------------------------------------------------------------- workloads
+
+    /** Receivers in General on {@code receiverNode}; senders (the first receivers, or their own sockets on another node). */
+    private void broadcast(String workload, PayaraNode receiverNode, PayaraNode senderNode, int receivers, int senders,
+                           double[] rates, double warmupRate) throws Exception {
+        List<BenchSocket> sockets = open(receiverNode, 0, receivers);
+        List<BenchSocket> senderSockets;
+        if (senderNode == receiverNode) {
+            senderSockets = sockets.subList(0, senders);
+        } else {
+            senderSockets = open(senderNode, receivers, senders);
+            sockets = concat(sockets, senderSockets);
+        }
+        int nodes = senderNode == receiverNode ? 1 : 2;
+        settle();
+        List<BenchSocket> all = sockets;
+        if (warmupRate > 0) {
+            log("%s: JIT warm-up at %.0f msg/s (not recorded)", workload, warmupRate);
+            runStep(workload, "warmup", nodes, all, warmupRate, smoke ? 1 : Math.max(8, stepSeconds), senders,
+                    i -> senderSockets.get(i % senders), i -> "0", i -> i % senders, (r, i) -> true, "", false);
+        }
+        for (double rate : rates) {
+            StepResult r = runStep(workload, workload + "@" + (int) rate, nodes, all, rate, stepSeconds, senders,
+                    i -> senderSockets.get(i % senders), i -> "0", i -> i % senders, (rr, i) -> true, "", true);
+            if (r.pastKnee()) {
+                log("%s: knee reached at %.0f msg/s", workload, rate);
+                break;
+            }
+        }
+        close(all);
+    }
+
+    /** Pairs of users chatting in their private rooms: every message goes to its sender's and the partner's socket. */
+    private void privateChatter(int userCount, double[] rates) throws Exception {
+        List<BenchSocket> sockets = open(nodeA, 0, userCount);
+        String[] roomOf = new String[userCount];
+        for (int u = 0; u + 1 < userCount; u += 2) {
+            roomOf[u] = users.privateRoom(nodeA.baseUrl(), users.get(u), users.get(u + 1));
+            roomOf[u + 1] = roomOf[u];
+        }
+        settle();
+        // The first message of a private room also announces the room (show.room): done once, before measuring.
+        int pairs = userCount / 2;
+        log("private: %d rooms created; first messages", pairs);
+        runStep("private", "warmup", 1, sockets, Math.min(500, pairs * 10.0), Math.max(1, (double) pairs / Math.min(500, pairs * 10.0)),
+                userCount, i -> sockets.get((i % pairs) * 2), i -> roomOf[(i % pairs) * 2], i -> (i % pairs) * 2,
+                (r, i) -> r / 2 == i % pairs, "", false);
+        for (double rate : rates) {
+            StepResult r = runStep("private", "private@" + (int) rate, 1, sockets, rate, stepSeconds, userCount,
+                    i -> sockets.get(i % userCount), i -> roomOf[i % userCount], i -> i % userCount,
+                    (rr, i) -> (i % userCount) / 2 == rr / 2, "", true);
+            if (r.pastKnee()) {
+                log("private: knee reached at %.0f msg/s", rate);
+                break;
+            }
+        }
+        close(sockets);
+    }
+
+    /** The General room at a steady rate while one member's socket never reads. */
+    private void slowConsumer(int receivers, int senders, double rate) throws Exception {
+        List<BenchSocket> sockets = open(nodeA, 0, receivers);
+        BenchUsers.User slowUser = users.get(receivers);
+        Socket slow = rawHandshake(nodeA, slowUser.cookie());
+        settle();
+        long start = System.nanoTime();
+        AtomicLong offlineAfter = new AtomicLong(-1);
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    if (!users.online(nodeA.baseUrl(), users.get(0), slowUser)) {
+                        offlineAfter.set(System.nanoTime() - start);
+                        return;
+                    }
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    // try again
+                }
+            }
+        }, "slow-consumer-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        String padding = " " + "x".repeat(400); // bigger events fill the slow socket's buffers sooner
+        double seconds = smoke ? 2 : Math.max(20, stepSeconds * 2);
+        StepResult r = runStep("slow-consumer", "slow-consumer@" + (int) rate, 1, sockets, rate, seconds, senders,
+                i -> sockets.get(i % senders), i -> "0", i -> i % senders, (rr, i) -> true, padding, false);
+        watcher.interrupt();
+        long bytes = 0;
+        boolean closedByServer = false;
+        slow.setSoTimeout(3000);
+        try (InputStream in = slow.getInputStream()) {
+            byte[] buffer = new byte[65536];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                bytes += n;
+            }
+            closedByServer = true;
+        } catch (SocketTimeoutException stillOpen) {
+            // the server kept it open
+        } catch (IOException reset) {
+            closedByServer = true;
+        }
+        slow.close();
+        String note = String.format(Locale.ROOT, "one extra socket in the room never read (receive buffer 4 KiB, events padded "
+                        + "to ~550 bytes): %s; %s; it had %,d bytes waiting in the kernel when read afterwards",
+                offlineAfter.get() >= 0 ? String.format(Locale.ROOT, "the server closed it after %.1f s", seconds(offlineAfter.get()))
+                        : "its user was still online at the end of the step",
+                closedByServer ? "its TCP connection was closed" : "its TCP connection was still open 3 s after the step", bytes);
+        results.add(withNote(r, note));
+        log("slow-consumer: %s", note);
+        close(sockets);
+    }
+
+    /** Idle authenticated sockets in steps (users reused: ten sockets each at 10,000), then one broadcast to all of them. */
+    private void capacity(int[] steps) throws Exception {
+        settle();
+        double heap0 = ProcessProbe.heapMb(nodeA.pid(), true);
+        double rss0 = ProcessProbe.rssMb(nodeA.pid());
+        results.add(new StepResult("capacity@0", "capacity", 1, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, 0, heap0, rss0,
+                0, 0, 0, 0, 0, "no sockets open: the baseline"));
+        log("capacity: baseline heap %.0f MB, RSS %.0f MB", heap0, rss0);
+        List<BenchSocket> sockets = new ArrayList<>();
+        for (int target : steps) {
+            int from = sockets.size();
+            long t = System.nanoTime();
+            double[] cpu = cpuSnapshot();
+            List<BenchSocket> opened = open(nodeA, from, target - from);
+            double openSeconds = seconds(System.nanoTime() - t);
+            sockets.addAll(opened);
+            Histogram handshakes = new Histogram(3);
+            opened.forEach(s -> handshakes.recordValue(Math.max(1, s.handshakeNanos / 1000)));
+            double[] cpuAfter = cpuSnapshot();
+            Thread.sleep(smoke ? 200 : 2000);
+            long closed = sockets.stream().filter(s -> !s.isOpen()).count();
+            double heap = ProcessProbe.heapMb(nodeA.pid(), true);
+            double rss = ProcessProbe.rssMb(nodeA.pid());
+            double perSocketKb = target > 0 ? (heap - heap0) * 1024 / target : 0;
+            double[] pct = cpuPercent(cpu, cpuAfter, openSeconds);
+            String note = String.format(Locale.ROOT, "%,d opened in %.1f s (%.0f/s); %.1f KiB of live heap per socket over the baseline%s",
+                    target - from, openSeconds, (target - from) / openSeconds, perSocketKb,
+                    closed > 0 ? "; " + closed + " closed meanwhile" : "");
+            results.add(new StepResult("capacity@" + target, "capacity", 1, target, 0, 0, 0,
+                    handshakes.getValueAtPercentile(50) / 1000.0, handshakes.getValueAtPercentile(99) / 1000.0,
+                    handshakes.getValueAtPercentile(99.9) / 1000.0, handshakes.getMaxValue() / 1000.0, 0, 0, 0, 0, heap, rss,
+                    pct[0], pct[1], pct[2], pct[3], 0, note));
+            log("capacity: %,d sockets, live heap %.0f MB, RSS %.0f MB, handshake p99 %.1f ms (%s)", target, heap, rss,
+                    handshakes.getValueAtPercentile(99) / 1000.0, note);
+        }
+        // Every one of them still receives: a short broadcast from one socket to all.
+        double rate = smoke ? 5 : 10;
+        runStep("capacity-broadcast", "capacity-broadcast@" + (int) rate, 1, sockets, rate, smoke ? 1 : 3, 1,
+                i -> sockets.get(0), i -> "0", i -> 0, (r, i) -> true, "", true);
+        close(sockets);
+    }
+
+    /** A few seconds that prove the harness works end to end (used by the smoke test). */
+    private void smokeBroadcast() throws Exception {
+        broadcast("smoke", nodeA, nodeA, 6, 2, new double[]{50}, 0);
+    }
+
+    // ---------------------------------------------------------------- one step
+
+    /**
+     * Sends {@code rate * seconds} messages open-loop, waits for them to arrive, and records the row
+     * (when {@code record}).
+     */
+    private StepResult runStep(String workload, String name, int nodes, List<BenchSocket> receivers, double rate,
+                               double seconds, int senderCount, java.util.function.IntFunction<BenchSocket> senderOf,
+                               java.util.function.IntFunction<String> roomOf, java.util.function.IntUnaryOperator senderIndexOf,
+                               Tally.Audience audience, String padding, boolean record) throws Exception {
+        int n = Math.max(1, (int) Math.round(rate * seconds));
+        long[] expected = new long[receivers.size()];
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < expected.length; r++) {
+                if (audience.includes(r, i)) {
+                    expected[r]++;
+                }
+            }
+        }
+        int step = nextStep++;
+        Tally tally = new Tally(step, n, expected, audience, senderCount);
+        for (int r = 0; r < receivers.size(); r++) {
+            if (receivers.get(r).receiver != r) {
+                throw new IllegalStateException("receiver index mismatch");
+            }
+            receivers.get(r).listen(tally);
+        }
+        long expectedTotal = tally.expectedTotal();
+        double[] cpu = cpuSnapshot();
+        long periodNanos = (long) (1e9 / rate);
+        long start = System.nanoTime() + 20_000_000;
+        Histogram lag = new Histogram(3);
+        String[] rooms = new String[1];
+        for (int i = 0; i < n; i++) {
+            long due = start + i * periodNanos;
+            long now = System.nanoTime();
+            if (due > now) {
+                LockSupport.parkNanos(due - now);
+                now = System.nanoTime();
+            }
+            lag.recordValue(Math.max(0, (now - due) / 1000));
+            rooms[0] = roomOf.apply(i);
+            String text = Tally.text(step, senderIndexOf.applyAsInt(i), i, due - BASE_NANOS) + padding;
+            senderOf.apply(i).send("{\"type\":\"message\",\"data\":{\"roomId\":\"" + rooms[0] + "\",\"message\":\"" + text + "\"}}");
+        }
+        long sendEnd = System.nanoTime();
+        double sendSeconds = seconds(sendEnd - start);
+        // Drain: until everything arrived, or nothing new for 3 s, or 15 s after the last send.
+        long lastCount = -1;
+        long lastProgress = System.nanoTime();
+        while (tally.deliveries.sum() < expectedTotal) {
+            long now = System.nanoTime();
+            long count = tally.deliveries.sum();
+            if (count != lastCount) {
+                lastCount = count;
+                lastProgress = now;
+            }
+            if (now - lastProgress > 3_000_000_000L || now - sendEnd > 15_000_000_000L) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(smoke ? 50 : 300); // late duplicates would show up here
+        double[] cpuAfter = cpuSnapshot();
+        long lastDelivery = tally.lastDeliveryNanos.get();
+        double window = seconds(Math.max(lastDelivery, sendEnd) - start);
+        Histogram h = tally.histogram();
+        long deliveries = tally.deliveries.sum();
+        double[] pct = cpuPercent(cpu, cpuAfter, seconds(System.nanoTime() - start));
+        List<Long> pids = serverPids(nodes);
+        double heap = pids.stream().mapToDouble(pid -> ProcessProbe.heapMb(pid, false)).sum();
+        double rss = pids.stream().mapToDouble(ProcessProbe::rssMb).sum();
+        int sendFailures = receivers.stream().mapToInt(s -> s.sendFailures.getAndSet(0)).sum();
+        int errors = receivers.stream().mapToInt(s -> s.errorFrames.getAndSet(0)).sum();
+        long closed = receivers.stream().filter(s -> !s.isOpen()).count();
+        List<String> notes = new ArrayList<>();
+        if (sendFailures > 0) {
+            notes.add(sendFailures + " client sends failed");
+        }
+        if (errors > 0) {
+            notes.add(errors + " error frames from the server");
+        }
+        if (closed > 0) {
+            notes.add(closed + " sockets closed");
+        }
+        if (tally.unexpected.sum() > 0) {
+            notes.add(tally.unexpected.sum() + " deliveries to sockets outside the room");
+        }
+        if (lag.getValueAtPercentile(99) > 5000) {
+            notes.add(String.format(Locale.ROOT, "generator sent late (p99 %.1f ms behind schedule)", lag.getValueAtPercentile(99) / 1000.0));
+        }
+        StepResult result = new StepResult(name, workload, nodes, receivers.size(), rate, n / sendSeconds,
+                deliveries / window, h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(50) / 1000.0,
+                h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99) / 1000.0,
+                h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(99.9) / 1000.0,
+                h.getTotalCount() == 0 ? -1 : h.getMaxValue() / 1000.0,
+                tally.lost(), tally.duplicates.sum(), tally.reordered.sum(), tally.unexpected.sum(), heap, rss,
+                pct[0], pct[1], pct[2], pct[3], lag.getValueAtPercentile(99) / 1000.0, String.join("; ", notes));
+        log("%-28s sent %7.0f/s delivered %9.0f/s p50 %7.2f p99 %8.2f p99.9 %8.2f max %8.2f ms lost %d dup %d reord %d | CPU server %.0f%% redis %.0f%% gen %.0f%% other %.0f%% %s",
+                name, result.sentPerS(), result.deliveredPerS(), result.p50Ms(), result.p99Ms(), result.p999Ms(), result.maxMs(),
+                result.lost(), result.duplicated(), result.reordered(), pct[0], pct[1], pct[2], pct[3], result.note());
+        if (record) {
+            results.add(result);
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- sockets
+
+    /** Opens {@code count} sockets for receiver indexes {@code from..from+count-1} (user = index modulo the users). */
+    private List<BenchSocket> open(PayaraNode node, int from, int count) throws Exception {
+        Semaphore inFlight = new Semaphore(64);
+        List<CompletableFuture<BenchSocket>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int index = from + i;
+            BenchUsers.User user = users.get(index % users.size());
+            inFlight.acquire();
+            HttpClient client = clients.get(clientTurn++ % clients.size());
+            futures.add(BenchSocket.open(client, node.wsUrl(), user.cookie(), node.origin(), index)
+                    .whenComplete((s, e) -> inFlight.release()));
+        }
+        List<BenchSocket> sockets = new ArrayList<>();
+        for (CompletableFuture<BenchSocket> f : futures) {
+            sockets.add(f.join());
+        }
+        return sockets;
+    }
+
+    private void close(List<BenchSocket> sockets) throws InterruptedException {
+        sockets.forEach(BenchSocket::close);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        for (BenchSocket s : sockets) {
+            try {
+                s.closed.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                s.abort();
+            }
+        }
+        settle();
+    }
+
+    /** Lets presence events and the servers' queues calm down between phases. */
+    private void settle() throws InterruptedException {
+        Thread.sleep(smoke ? 300 : 2000);
+    }
+
+    private static Socket rawHandshake(PayaraNode node, String cookie) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", node.port()), 10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: " + node.origin()
+                + "\r\nCookie: " + cookie + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        socket.setSoTimeout(10_000);
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("handshake cut short: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + head);
+        }
+        return socket; // and never read again
+    }
+
+    // ---------------------------------------------------------------- measurement helpers
+
+    private List<Long> serverPids(int nodes) {
+        List<Long> pids = new ArrayList<>();
+        pids.add(nodeA.pid());
+        if (nodes > 1 && nodeB != null) {
+            pids.add(nodeB.pid());
+        }
+        return pids;
+    }
+
+    /** CPU seconds so far of: the server nodes, Redis, this generator, the whole machine, and the wall clock. */
+    private double[] cpuSnapshot() {
+        double server = ProcessProbe.cpuSeconds(nodeA.pid()) + (nodeB != null ? ProcessProbe.cpuSeconds(nodeB.pid()) : 0);
+        double[] machine = ProcessProbe.machineCpuSeconds();
+        return new double[]{server, ProcessProbe.cpuSeconds(redis.pid()), ProcessProbe.cpuSeconds(selfPid), machine[0]};
+    }
+
+    /** Percent of one core: server, redis, generator, everything else on the machine (other engineers' builds). */
+    private static double[] cpuPercent(double[] before, double[] after, double wallSeconds) {
+        double server = (after[0] - before[0]) / wallSeconds * 100;
+        double redis = (after[1] - before[1]) / wallSeconds * 100;
+        double generator = (after[2] - before[2]) / wallSeconds * 100;
+        double machine = (after[3] - before[3]) / wallSeconds * 100;
+        return new double[]{server, redis, generator, Math.max(0, machine - server - redis - generator)};
+    }
+
+    private double[] rates(String workload, String defaults) {
+        return Arrays.stream(props.getOrDefault("bench.rates." + workload, defaults).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).mapToDouble(Double::parseDouble).toArray();
+    }
+
+    private static int[] steps(int max) {
+        int[] fractions = {10, 25, 50, 75, 100};
+        return Arrays.stream(fractions).map(f -> max * f / 100).filter(v -> v > 0).distinct().toArray();
+    }
+
+    private static StepResult withNote(StepResult r, String note) {
+        String all = r.note() == null || r.note().isEmpty() ? note : r.note() + "; " + note;
+        return new StepResult(r.name(), r.workload(), r.nodes(), r.connections(), r.targetRate(), r.sentPerS(),
+                r.deliveredPerS(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.maxMs(), r.lost(), r.duplicated(), r.reordered(),
+                r.misrouted(), r.heapMb(), r.rssMb(), r.serverCpuPct(), r.redisCpuPct(), r.generatorCpuPct(),
+                r.otherCpuPct(), r.generatorLagMs(), all);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[bench %tT] " + format + "%n", prepend(new java.util.Date(), args));
+    }
+
+    private static Object[] prepend(Object first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    void stop() {
+        for (PayaraNode node : new PayaraNode[]{nodeA, nodeB}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    List<StepResult> results() {
+        return results;
+    }
+}

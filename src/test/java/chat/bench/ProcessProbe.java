@@ -1,0 +1,91 @@
+package chat.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads a process's CPU time, resident memory and (for a JVM) heap from outside, as Linux shows them. */
+final class ProcessProbe {
+
+    private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+    private static final Pattern G1_USED = Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern ANY_USED = Pattern.compile("used (\\d+)K");
+
+    private ProcessProbe() {
+    }
+
+    /** User + system CPU seconds the process has used so far; 0 when it is gone. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND; // fields 14 and 15
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Busy and total CPU seconds of the whole machine (all cores), from /proc/stat. */
+    static double[] machineCpuSeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new double[]{(total - idle) / TICKS_PER_SECOND, total / TICKS_PER_SECOND};
+        } catch (IOException | RuntimeException e) {
+            return new double[]{0, 0};
+        }
+    }
+
+    static double rssMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return Double.NaN;
+    }
+
+    /** Heap in use now (MB), or after a full collection when {@code collectFirst}: the live heap. */
+    static double heapMb(long pid, boolean collectFirst) {
+        if (collectFirst) {
+            jcmd(pid, "GC.run");
+        }
+        String info = jcmd(pid, "GC.heap_info");
+        Matcher m = G1_USED.matcher(info);
+        if (!m.find()) {
+            m = ANY_USED.matcher(info);
+            if (!m.find()) {
+                return Double.NaN;
+            }
+        }
+        return Long.parseLong(m.group(1)) / 1024.0;
+    }
+
+    private static String jcmd(long pid, String command) {
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(List.of(Files.exists(jcmd) ? jcmd.toString() : "jcmd", String.valueOf(pid), command))
+                    .redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            p.waitFor(30, TimeUnit.SECONDS);
+            return new String(out);
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+}
