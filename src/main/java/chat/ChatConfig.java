@@ -62,6 +62,19 @@ public class ChatConfig {
         return integer("CHAT_OUTBOUND_QUEUE_LIMIT", 4096);
     }
 
+    /**
+     * How often the node writes the sockets that have events waiting, each in one frame (ms). 0
+     * writes every event at once. See {@code OutboundFlusher}.
+     */
+    public int socketFlushIntervalMillis() {
+        return integer("CHAT_WS_FLUSH_INTERVAL_MS", 5);
+    }
+
+    /** Threads that write sockets (see {@code OutboundFlusher}); one per core unless set. */
+    public int socketFlushThreads() {
+        return integer("CHAT_WS_FLUSH_THREADS", Runtime.getRuntime().availableProcessors());
+    }
+
     /** How long a node's presence lease lives without renewal; its users go offline after that. */
     public Duration presenceLease() {
         return value("CHAT_PRESENCE_LEASE").map(ChatConfig::duration).orElse(Duration.ofSeconds(15));

@@ -8,7 +8,7 @@ import chat.users.control.Users;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import org.redisson.api.RScript;
 import org.redisson.api.RSet;
 import org.redisson.api.RedissonClient;
@@ -29,6 +29,9 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class Presence {
+
+    /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(Presence.class.getName());
 
@@ -197,7 +200,7 @@ public class Presence {
     }
 
     private void announce(String type, String userId) {
-        users.byId(userId).ifPresent(user -> events.fire(new ChatEvent(type, Json.createObjectBuilder()
+        users.byId(userId).ifPresent(user -> events.fire(new ChatEvent(type, JSON.createObjectBuilder()
                 .add("id", user.id()).add("username", user.username())
                 .add("online", ChatEvent.USER_CONNECTED.equals(type)).build().toString(), null, null, false)));
     }

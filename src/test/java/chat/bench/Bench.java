@@ -40,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>System properties: {@code bench.scale} ({@code full} or {@code smoke}), {@code bench.workloads}
  * (comma list of broadcast-100, broadcast-1000, private, cross-node, slow-consumer, capacity),
  * {@code bench.out}, {@code bench.stepSeconds}, {@code bench.capacity}, {@code bench.rates.NAME}
- * (comma list of messages/s), {@code bench.writeMode} (the node's CHAT_WS_WRITE_MODE).
+ * (comma list of messages/s), {@code bench.serverEnv} ({@code NAME=value,...} for the nodes, e.g.
+ * {@code CHAT_WS_FLUSH_INTERVAL_MS=0}).
  */
 public final class Bench {
 
@@ -54,7 +55,7 @@ public final class Bench {
     private final Path out;
     private final double stepSeconds;
     private final int capacity;
-    private final String writeMode;
+    private final String serverEnv;
     private final List<StepResult> results = new ArrayList<>();
     private final BenchUsers users = new BenchUsers();
     private final List<HttpClient> clients = new ArrayList<>();
@@ -72,7 +73,7 @@ public final class Bench {
         this.out = Path.of(props.getOrDefault("bench.out", "target/bench"));
         this.stepSeconds = Double.parseDouble(props.getOrDefault("bench.stepSeconds", smoke ? "1" : "10"));
         this.capacity = Integer.parseInt(props.getOrDefault("bench.capacity", smoke ? "40" : "10000"));
-        this.writeMode = props.getOrDefault("bench.writeMode", "");
+        this.serverEnv = props.getOrDefault("bench.serverEnv", "");
         this.props = props;
         for (int i = 0; i < 8; i++) {
             clients.add(HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2, daemon("ws-client-" + i))).build());
@@ -102,8 +103,11 @@ public final class Bench {
         double[] machineBefore = ProcessProbe.machineCpuSeconds();
         long t0 = System.nanoTime();
         Map<String, String> env = new HashMap<>(Map.of("CHAT_DEMO_DATA", "false", "CHAT_BCRYPT_CONCURRENCY", "2"));
-        if (!writeMode.isEmpty()) {
-            env.put("CHAT_WS_WRITE_MODE", writeMode);
+        for (String pair : serverEnv.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
         }
         redis = RedisServerProcess.start();
         boolean twoNodes = workloads.contains("cross-node");
@@ -118,7 +122,7 @@ public final class Bench {
         }
         log("node(s) ready after %.1f s", seconds(System.nanoTime() - t0));
 
-        int needed = smoke ? 24 : 1000;
+        int needed = smoke ? 24 : workloads.stream().mapToInt(Bench::usersNeeded).max().orElse(110);
         long loginStart = System.nanoTime();
         users.ensure(nodeA.baseUrl(), needed, 4);
         log("%d users registered and logged in in %.1f s", needed, seconds(System.nanoTime() - loginStart));
@@ -151,7 +155,7 @@ public final class Bench {
                 .add("cores", Runtime.getRuntime().availableProcessors())
                 .add("java", System.getProperty("java.version"))
                 .add("server_jvm", String.join(" ", PayaraNode.BENCHMARK_JVM))
-                .add("write_mode", writeMode.isEmpty() ? "default" : writeMode)
+                .add("server_env", serverEnv.isEmpty() ? "defaults" : serverEnv)
                 .add("step_seconds", stepSeconds)
                 .add("machine_busy_pct_of_one_core", StepResult.round(100 * (machineAfter[0] - machineBefore[0]) / wall))
                 .add("load_average_at_end", Files.readString(Path.of("/proc/loadavg")).trim());
@@ -518,6 +522,14 @@ public final class Bench {
         double generator = (after[2] - before[2]) / wallSeconds * 100;
         double machine = (after[3] - before[3]) / wallSeconds * 100;
         return new double[]{server, redis, generator, Math.max(0, machine - server - redis - generator)};
+    }
+
+    /** Users a workload needs (each login costs a bcrypt on the server, so register no more than that). */
+    private static int usersNeeded(String workload) {
+        return switch (workload) {
+            case "broadcast-1000", "private", "capacity" -> 1000;
+            default -> 120;
+        };
     }
 
     private double[] rates(String workload, String defaults) {

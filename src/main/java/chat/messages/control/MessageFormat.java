@@ -1,7 +1,7 @@
 package chat.messages.control;
 
 import chat.messages.entity.ChatMessage;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -15,12 +15,15 @@ import java.util.Optional;
 /** Reads and writes the seed's message JSON, tolerating its variations (numeric {@code from}, fractional {@code date}). */
 public final class MessageFormat {
 
+    /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     public static String toJson(ChatMessage message) {
         return toJsonObject(message).toString();
     }
 
     public static JsonObject toJsonObject(ChatMessage message) {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JSON.createObjectBuilder();
         if (message.id() != null) {
             json.add("id", message.id());
         }
@@ -32,7 +35,7 @@ public final class MessageFormat {
     }
 
     public static Optional<ChatMessage> parse(String text) {
-        try (var reader = Json.createReader(new StringReader(text))) {
+        try (var reader = JSON.createReader(new StringReader(text))) {
             return fromJson(reader.readObject());
         } catch (RuntimeException malformed) {
             return Optional.empty();

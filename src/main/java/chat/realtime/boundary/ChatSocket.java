@@ -8,11 +8,12 @@ import chat.presence.Presence;
 import chat.realtime.control.ChatEvent;
 import chat.realtime.control.Connection;
 import chat.realtime.control.LocalConnections;
+import chat.realtime.control.OutboundFlusher;
 import chat.realtime.control.Posting;
 import chat.rooms.control.Rooms;
 import chat.sessions.Sessions;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -36,6 +37,9 @@ import java.util.logging.Logger;
 @ServerEndpoint("/ws")
 public class ChatSocket {
 
+    /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private static final Logger LOG = Logger.getLogger(ChatSocket.class.getName());
     private static final String CONNECTION = "chat.connection";
 
@@ -47,6 +51,9 @@ public class ChatSocket {
 
     @Inject
     Posting posting;
+
+    @Inject
+    OutboundFlusher flusher;
 
     @Inject
     Rooms rooms;
@@ -65,7 +72,7 @@ public class ChatSocket {
         }
         session.setMaxTextMessageBufferSize(64 * 1024);
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
-                principal.address(), config.outboundQueueLimit());
+                principal.address(), config.outboundQueueLimit(), flusher);
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
         try {
@@ -98,7 +105,7 @@ public class ChatSocket {
 
     private void handle(Connection connection, String frame) {
         JsonObject json;
-        try (var reader = Json.createReader(new StringReader(frame))) {
+        try (var reader = JSON.createReader(new StringReader(frame))) {
             JsonValue value = reader.readValue();
             if (!(value instanceof JsonObject object)) {
                 throw ChatError.badRequest("A frame must be a JSON object");

@@ -1,6 +1,6 @@
 package chat.realtime.control;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 
 import java.util.List;
 
@@ -12,6 +12,9 @@ import java.util.List;
  * @param recipients user ids, or null for every connected user
  */
 public record ChatEvent(String type, String dataJson, List<String> recipients, String roomId, boolean remote) {
+
+    /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     public static final String MESSAGE = "message";
     public static final String USER_CONNECTED = "user.connected";
@@ -29,10 +32,10 @@ public record ChatEvent(String type, String dataJson, List<String> recipients, S
     }
 
     public static String errorFrame(String message) {
-        return frame(ERROR, Json.createObjectBuilder().add("message", message).build().toString());
+        return frame(ERROR, JSON.createObjectBuilder().add("message", message).build().toString());
     }
 
     static String quote(String text) {
-        return Json.createValue(text).toString();
+        return JSON.createValue(text).toString();
     }
 }

@@ -20,6 +20,7 @@ public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final int MAX_BATCH_CHARS = 60_000;
+    private static final ClassLoader LEAN_LOADER = ClassLoader.getPlatformClassLoader();
 
     private final Session session;
     private final String userId;
@@ -33,7 +34,18 @@ public final class Connection {
     private volatile long lastHeardMillis = System.currentTimeMillis();
     private volatile long lastTouchedMillis = System.currentTimeMillis();
 
+    private final OutboundFlusher flusher;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final int lane;
+
     public Connection(Session session, String userId, String sessionKey, String address, int limit) {
+        this(session, userId, sessionKey, address, limit, null);
+    }
+
+    /** @param flusher writes this socket in its passes; null (or a flusher that does not pass): write at once */
+    public Connection(Session session, String userId, String sessionKey, String address, int limit, OutboundFlusher flusher) {
+        this.flusher = flusher != null && flusher.isPassing() ? flusher : null;
+        this.lane = this.flusher == null ? 0 : this.flusher.lane();
         this.session = session;
         this.userId = userId;
         this.sessionKey = sessionKey;
@@ -96,10 +108,29 @@ public final class Connection {
             return;
         }
         pending.add(frame);
-        flush();
+        if (flusher == null) {
+            flush();
+        } else {
+            scheduleFlush();
+        }
     }
 
-    private void flush() {
+    private void scheduleFlush() {
+        if (scheduled.compareAndSet(false, true)) {
+            flusher.schedule(this, lane);
+        }
+    }
+
+    /** The flusher could not write this socket. */
+    void failed(RuntimeException e) {
+        LOG.fine(() -> "Writing socket " + session.getId() + ": " + e);
+        writing.set(false);
+        close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "Write failed");
+    }
+
+    /** Writes what is pending as one frame, unless a write is still under way (its end flushes again). */
+    void flush() {
+        scheduled.set(false); // first: a frame queued from now on schedules another pass
         while (!pending.isEmpty() && writing.compareAndSet(false, true)) {
             String first = pending.poll();
             if (first == null) {
@@ -118,11 +149,24 @@ public final class Connection {
             }
             queued.addAndGet(-count);
             String text = batch == null ? first : batch.toString();
+            // Tyrus restarts the session's idle timer on every send by scheduling a task on the
+            // container's managed executor, and Payara's context capture for that task looks up
+            // ThreadContextProviders with a ServiceLoader over the thread's context class loader:
+            // with the web application's loader that scans every jar of WEB-INF/lib, per frame
+            // (about three quarters of the node's CPU under broadcast load; docs/PERFORMANCE.md).
+            // The timer task needs nothing of ours, so the send runs with the platform loader.
+            Thread thread = Thread.currentThread();
+            ClassLoader appLoader = thread.getContextClassLoader();
+            thread.setContextClassLoader(LEAN_LOADER);
             try {
                 session.getAsyncRemote().sendText(text, result -> {
                     writing.set(false);
                     if (result.isOK()) {
-                        flush();
+                        if (flusher == null) {
+                            flush();
+                        } else if (!pending.isEmpty()) {
+                            scheduleFlush();
+                        }
                     } else {
                         close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "Write failed");
                     }
@@ -130,6 +174,8 @@ public final class Connection {
             } catch (RuntimeException e) { // closed under our feet
                 writing.set(false);
                 close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "Write failed");
+            } finally {
+                thread.setContextClassLoader(appLoader);
             }
             return;
         }

@@ -10,7 +10,7 @@ import chat.rooms.control.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
 
 import java.util.List;
@@ -18,6 +18,9 @@ import java.util.List;
 /** A client's message: checked, stored, then announced (SPEC §5, §9). */
 @ApplicationScoped
 public class Posting {
+
+    /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     Rooms rooms;
@@ -52,10 +55,10 @@ public class Posting {
         if (firstInPrivateRoom) {
             rooms.addToMembers(roomId);
             var room = rooms.describePrivate(roomId);
-            JsonArrayBuilder names = Json.createArrayBuilder();
+            JsonArrayBuilder names = JSON.createArrayBuilder();
             room.names().forEach(names::add);
             events.fire(new ChatEvent(ChatEvent.SHOW_ROOM,
-                    Json.createObjectBuilder().add("id", roomId).add("names", names).build().toString(),
+                    JSON.createObjectBuilder().add("id", roomId).add("names", names).build().toString(),
                     List.copyOf(members.get()), roomId, false));
         }
         events.fire(new ChatEvent(ChatEvent.MESSAGE, stored.json(), members.map(List::copyOf).orElse(null), roomId, false));

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -30,6 +30,9 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class Relay {
+
+    /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(Relay.class.getName());
     private static final String SESSION_ENDED = "session.ended";
@@ -75,7 +78,7 @@ public class Relay {
 
     void sessionEnded(@Observes SessionEnded ended) {
         connections.closeSession(ended.sessionKey(), "Logged out");
-        control().publish(Json.createObjectBuilder().add("serverId", config.serverId()).add("type", SESSION_ENDED)
+        control().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("type", SESSION_ENDED)
                 .add("sessionKey", ended.sessionKey()).build().toString());
     }
 
@@ -130,7 +133,7 @@ public class Relay {
         if (id == null || username == null) {
             return null;
         }
-        String json = Json.createObjectBuilder().add("id", id).add("username", username)
+        String json = JSON.createObjectBuilder().add("id", id).add("username", username)
                 .add("online", ChatEvent.USER_CONNECTED.equals(type)).build().toString();
         return new ChatEvent(type, json, null, null, true);
     }
@@ -141,7 +144,7 @@ public class Relay {
         if (roomId == null || !(data.get("names") instanceof JsonArray names)) {
             return null;
         }
-        JsonArrayBuilder flat = Json.createArrayBuilder();
+        JsonArrayBuilder flat = JSON.createArrayBuilder();
         for (JsonValue name : names) {
             JsonValue single = name instanceof JsonArray nested && !nested.isEmpty() ? nested.get(0) : name;
             if (single instanceof JsonString s) {
@@ -152,12 +155,12 @@ public class Relay {
         if (members.isEmpty()) {
             return null;
         }
-        String json = Json.createObjectBuilder().add("id", roomId).add("names", flat).build().toString();
+        String json = JSON.createObjectBuilder().add("id", roomId).add("names", flat).build().toString();
         return new ChatEvent(ChatEvent.SHOW_ROOM, json, List.copyOf(members.get()), roomId, true);
     }
 
     private static JsonObject parse(String payload) {
-        try (var reader = Json.createReader(new StringReader(payload))) {
+        try (var reader = JSON.createReader(new StringReader(payload))) {
             return reader.readObject();
         }
     }
