@@ -93,8 +93,11 @@ public final class Bench {
         } finally {
             bench.stop();
         }
-        long failures = results.stream().filter(r -> r.workload().equals("smoke") && r.pastKnee()).count();
-        System.exit(failures == 0 ? 0 : 1);
+        long failures = results.stream().filter(r -> r.lost() > 0 || r.duplicated() > 0 || r.reordered() > 0).count();
+        if (failures > 0) {
+            System.out.println("[bench] " + failures + " step(s) lost, duplicated or reordered messages: see results.md");
+        }
+        System.exit(0); // losses past the knee are findings, not harness failures
     }
 
     /** Runs the selected workloads and writes the reports; returns the rows. */
@@ -109,12 +112,13 @@ public final class Bench {
                 env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         }
+        List<String> jvm = "test".equals(props.get("bench.serverJvm")) ? PayaraNode.TEST_JVM : PayaraNode.BENCHMARK_JVM;
         redis = RedisServerProcess.start();
         boolean twoNodes = workloads.contains("cross-node");
-        log("Redis on port %d; starting %d Payara Micro node(s) with %s", redis.port(), twoNodes ? 2 : 1, PayaraNode.BENCHMARK_JVM);
-        nodeA = PayaraNode.launch("bench-a", redis.url(), env, PayaraNode.war(), PayaraNode.BENCHMARK_JVM);
+        log("Redis on port %d; starting %d Payara Micro node(s) with %s", redis.port(), twoNodes ? 2 : 1, jvm);
+        nodeA = PayaraNode.launch("bench-a", redis.url(), env, PayaraNode.war(), jvm);
         if (twoNodes) {
-            nodeB = PayaraNode.launch("bench-b", redis.url(), env, PayaraNode.war(), PayaraNode.BENCHMARK_JVM);
+            nodeB = PayaraNode.launch("bench-b", redis.url(), env, PayaraNode.war(), jvm);
         }
         nodeA.awaitReady();
         if (nodeB != null) {
@@ -154,7 +158,7 @@ public final class Bench {
                 .add("scale", smoke ? "smoke" : "full")
                 .add("cores", Runtime.getRuntime().availableProcessors())
                 .add("java", System.getProperty("java.version"))
-                .add("server_jvm", String.join(" ", PayaraNode.BENCHMARK_JVM))
+                .add("server_jvm", String.join(" ", jvm))
                 .add("server_env", serverEnv.isEmpty() ? "defaults" : serverEnv)
                 .add("step_seconds", stepSeconds)
                 .add("machine_busy_pct_of_one_core", StepResult.round(100 * (machineAfter[0] - machineBefore[0]) / wall))

@@ -1,0 +1,44 @@
+package chat.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keeps the benchmark harness working: a few seconds of the broadcast workload through a real
+ * Redis and Payara Micro node, and the report files. It checks what arrived (nothing lost,
+ * duplicated or reordered), never how fast: speed is for {@code mvn -Pbench verify}.
+ */
+class BenchSmokeIT {
+
+    @Test
+    void aShortBroadcastArrivesExactlyOnceAndTheReportsAreWritten() throws Exception {
+        Path out = Path.of(System.getProperty("chat.test.workDir", "target/it")).resolve("bench-smoke");
+        Bench bench = new Bench(Map.of("bench.scale", "smoke", "bench.workloads", "smoke", "bench.out", out.toString(),
+                "bench.serverJvm", "test"));
+        List<StepResult> results;
+        try {
+            results = bench.run();
+        } finally {
+            bench.stop();
+        }
+        assertFalse(results.isEmpty());
+        for (StepResult r : results) {
+            assertEquals(0, r.lost(), r.name() + " lost messages");
+            assertEquals(0, r.duplicated(), r.name() + " duplicated messages");
+            assertEquals(0, r.reordered(), r.name() + " reordered messages");
+            assertEquals(0, r.misrouted(), r.name() + " misrouted messages");
+            assertTrue(r.deliveredPerS() > 0, r.name() + " delivered nothing");
+        }
+        assertTrue(Files.size(out.resolve("results.json")) > 0);
+        assertTrue(Files.readString(out.resolve("results.md")).contains("| smoke@"));
+        assertTrue(Files.exists(out.resolve("latency-vs-rate.png")));
+    }
+}
