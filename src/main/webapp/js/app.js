@@ -1,7 +1,8 @@
 // Wires the pieces together: session restore, login/logout, the socket and its catch-up, rendering.
 import { api } from './api.js';
 import { ChatSocket } from './socket.js';
-import { GENERAL, PAGE_SIZE, Store, normalizeMessage } from './store.js';
+import { GENERAL, Store, normalizeMessage } from './store.js';
+import { RoomSync } from './sync.js';
 import { setUpLogin, showLogin } from './views/login.js';
 import { renderMe, renderPeople, renderRooms } from './views/sidebar.js';
 import { ConversationView } from './views/conversation.js';
@@ -11,7 +12,7 @@ const store = new Store();
 const phone = window.matchMedia('(max-width: 720px)');
 let socket = null;
 let conversation = null;
-let generation = 0; // bumped at every login and logout: answers for an earlier session are dropped
+let sync = null; // one per login
 let bannerTimer = null;
 
 // Whether this browser was logged in when it last knew: asking /api/me without a session answers
@@ -38,147 +39,6 @@ function maySession() {
     }
 }
 
-function current(gen) {
-    return gen === generation && store.me !== null;
-}
-
-const messagesOf = (list) => (Array.isArray(list) ? list.map(normalizeMessage).filter(Boolean) : []);
-
-function newestId(messages) {
-    for (let i = messages.length - 1; i >= 0; i--) {
-        if (messages[i].id) {
-            return messages[i].id;
-        }
-    }
-    return null;
-}
-
-/** Fetches a room's newest page (once at a time); resolves to the newest id it contained. */
-function loadLatest(room) {
-    if (room.loading) {
-        return room.loading;
-    }
-    const gen = generation;
-    room.loading = api.page(room.id, 0, PAGE_SIZE).then((page) => {
-        if (!current(gen)) {
-            return null;
-        }
-        const messages = messagesOf(page).reverse();
-        const first = !room.loaded;
-        room.loaded = true;
-        if (first) {
-            room.hasOlder = messages.length === PAGE_SIZE;
-        }
-        store.addMessages(room.id, messages, { fresh: !first });
-        resolveUnknownUsers();
-        return newestId(messages);
-    }).catch(() => null).finally(() => {
-        room.loading = null;
-    });
-    return room.loading;
-}
-
-/** Everything after the last message seen before the socket (re)opened, de-duplicated by id. */
-async function catchUp(room, lastSeenId) {
-    if (lastSeenId === null) {
-        await loadLatest(room);
-        return;
-    }
-    const gen = generation;
-    try {
-        const messages = messagesOf(await api.after(room.id, lastSeenId));
-        if (current(gen)) {
-            store.addMessages(room.id, messages, { fresh: true });
-            resolveUnknownUsers();
-        }
-    } catch (failed) {
-        // the next reconnect catches up again from the same place
-    }
-}
-
-/**
- * Runs when a socket opens (first time and after every reconnect). Where each room stands is
- * taken synchronously, before any event of the new socket is handled, so nothing between the
- * old socket's last event and the new socket's first one can be skipped.
- */
-function resync() {
-    const gen = generation;
-    const resumeFrom = new Map();
-    for (const room of store.rooms.values()) {
-        if (room.loaded) {
-            resumeFrom.set(room.id, room.lastSeenId);
-        }
-    }
-    const pending = [...store.rooms.values()].filter((room) => !room.loaded);
-    for (const [roomId, lastSeenId] of resumeFrom) {
-        catchUp(store.room(roomId), lastSeenId);
-    }
-    for (const room of pending) {
-        // A page requested before the socket opened may miss what came in between: follow it up.
-        const inFlight = room.loading !== null;
-        loadLatest(room).then((newest) => {
-            if (inFlight && current(gen) && room.loaded) {
-                catchUp(room, newest);
-            }
-        });
-    }
-    refreshRooms(gen);
-    refreshOnline(gen);
-}
-
-async function refreshRooms(gen) {
-    try {
-        const rooms = await api.rooms(store.me.id);
-        if (!current(gen)) {
-            return;
-        }
-        for (const r of rooms) {
-            const room = store.addRoom(r.id, r.names);
-            if (!room.loaded) {
-                loadLatest(room);
-            }
-        }
-        resolveUnknownUsers();
-    } catch (failed) {
-        // shown again at the next reconnect
-    }
-}
-
-async function refreshOnline(gen) {
-    try {
-        const online = await api.onlineUsers();
-        if (current(gen)) {
-            store.upsertUsers(Object.values(online || {}), { replaceOnline: true });
-        }
-    } catch (failed) {
-        // presence events keep it current meanwhile
-    }
-}
-
-let resolving = false;
-
-async function resolveUnknownUsers() {
-    const ids = store.unknownUserIds();
-    if (resolving || ids.length === 0) {
-        return;
-    }
-    resolving = true;
-    const gen = generation;
-    try {
-        const users = await api.users(ids.slice(0, 500));
-        if (current(gen)) {
-            store.upsertUsers(Object.values(users || {}));
-        }
-    } catch (failed) {
-        // names fall back to ids
-    } finally {
-        resolving = false;
-    }
-    if (current(gen) && store.unknownUserIds().some((id) => !ids.includes(id))) {
-        resolveUnknownUsers();
-    }
-}
-
 function onEvent(type, data) {
     if (!data || typeof data !== 'object') {
         return;
@@ -192,11 +52,11 @@ function onEvent(type, data) {
             let room = store.room(message.roomId);
             if (!room) {
                 room = store.addRoom(message.roomId, []);
-                loadLatest(room);
+                sync.loadLatest(room);
             }
             store.addMessages(room.id, [message], { fresh: true });
             if (!store.users.has(message.from)) {
-                resolveUnknownUsers();
+                sync.resolveUnknownUsers();
             }
             break;
         }
@@ -209,9 +69,9 @@ function onEvent(type, data) {
         case 'show.room': {
             const room = store.addRoom(data.id, data.names);
             if (!room.loaded) {
-                loadLatest(room);
+                sync.loadLatest(room);
             }
-            resolveUnknownUsers();
+            sync.resolveUnknownUsers();
             break;
         }
         case 'error':
@@ -228,23 +88,14 @@ function onSend(text) {
 
 async function onLoadOlder() {
     const room = store.activeRoom;
-    if (!room || room.loadingOlder || !room.hasOlder) {
+    if (!room) {
         return;
     }
-    const gen = generation;
-    room.loadingOlder = true;
-    conversation.render();
+    const loading = sync.loadOlder(room);
+    conversation.render(); // shows "Loading…"
     try {
-        const page = messagesOf(await api.page(room.id, room.messages.length, PAGE_SIZE));
-        if (!current(gen)) {
-            return;
-        }
-        room.hasOlder = page.length === PAGE_SIZE;
-        room.loadingOlder = false;
-        store.addMessages(room.id, page, { older: true });
-        resolveUnknownUsers();
+        await loading;
     } catch (failed) {
-        room.loadingOlder = false;
         conversation.showError(`Older messages could not be loaded: ${failed.message}`);
     }
     conversation.render({ older: true });
@@ -258,7 +109,9 @@ function showConversationOnPhone(show) {
 function openRoom(roomId) {
     showConversationOnPhone(true);
     store.setActive(roomId);
-    byId('composer-text').focus();
+    if (!phone.matches) {
+        byId('composer-text').focus(); // a phone would pop its keyboard over the messages
+    }
 }
 
 async function openPerson(userId) {
@@ -267,15 +120,15 @@ async function openPerson(userId) {
         openRoom(existing.id);
         return;
     }
-    const gen = generation;
+    const mySync = sync;
     try {
         const created = await api.openPrivateRoom(store.me.id, userId);
-        if (!current(gen)) {
+        if (!mySync.active) {
             return;
         }
         const room = store.addRoom(created.id, created.names);
         if (!room.loaded) {
-            loadLatest(room);
+            sync.loadLatest(room);
         }
         openRoom(room.id);
     } catch (failed) {
@@ -305,6 +158,12 @@ function renderBanner() {
 
 let sidebarQueued = false;
 
+function updateTitle() {
+    const unread = [...store.rooms.values()].reduce((sum, room) => sum + room.unread, 0);
+    const room = store.activeRoom;
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${room ? store.roomTitle(room) + ' · ' : ''}redis-chat`;
+}
+
 function queueSidebar() {
     if (sidebarQueued) {
         return;
@@ -315,6 +174,7 @@ function queueSidebar() {
         if (store.me) {
             renderRooms(store, openRoom);
             renderPeople(store, openPerson);
+            updateTitle();
         }
     });
 }
@@ -357,11 +217,7 @@ function onStoreChange(what, detail) {
 
 function enterChat(user) {
     rememberSession(true);
-    generation++;
-    const gen = generation;
-    if (socket) {
-        socket.stop();
-    }
+    stopSession();
     store.reset();
     store.setMe(user);
     byId('starting').hidden = true;
@@ -373,15 +229,15 @@ function enterChat(user) {
     store.setConnection('connecting');
 
     // History over HTTP right away; the socket's first open catches up whatever this misses.
-    refreshRooms(gen);
-    refreshOnline(gen);
-    loadLatest(store.room(GENERAL));
+    const mySync = new RoomSync(store);
+    sync = mySync;
+    sync.start(store.room(GENERAL));
 
     socket = new ChatSocket({
         onEvent,
         onOpen: () => {
             store.setConnection('open');
-            resync();
+            mySync.resync();
         },
         onDown: ({ retryInMs }) => store.setConnection('down', retryInMs),
         shouldRetry: async () => {
@@ -389,7 +245,7 @@ function enterChat(user) {
                 await api.me();
                 return true;
             } catch (failed) {
-                if (failed.status === 401 && current(gen)) {
+                if (failed.status === 401 && mySync.active) {
                     leaveChat('Your session has ended. Please log in again.');
                     return false;
                 }
@@ -403,13 +259,19 @@ function enterChat(user) {
     }
 }
 
-function leaveChat(message = '') {
-    rememberSession(false);
-    generation++;
+function stopSession() {
+    if (sync) {
+        sync.stop();
+    }
     if (socket) {
         socket.stop();
         socket = null;
     }
+}
+
+function leaveChat(message = '') {
+    rememberSession(false);
+    stopSession();
     clearInterval(bannerTimer);
     byId('banner').hidden = true;
     store.reset();

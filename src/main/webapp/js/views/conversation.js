@@ -123,7 +123,6 @@ export class ConversationView {
             subtitle = user && user.online ? 'Online' : 'Offline';
         }
         byId('room-subtitle').textContent = subtitle;
-        document.title = `${title} · redis-chat`;
     }
 
     /**
