@@ -86,6 +86,8 @@ class BrowserIT {
                 () -> a.roomPreview("General").contains(reply));
         assertEquals(1, a.messageTexts().stream().filter(hello::equals).count(), "shown once");
 
+        a.find("#composer-text").click();
+        assertEquals(Map.of("id", "send", "ring", true), a.tab(), "Tab reaches Send, with a visible focus ring");
         a.screenshot("02-general-alice-node-a");
         b.screenshot("03-general-bob-node-b");
         assertNoConsoleErrors(a, b);
@@ -139,7 +141,7 @@ class BrowserIT {
 
         b.awaitTrue("the new room shown live with one unread", () -> "1".equals(b.unreadBadge(alice)));
         b.screenshot("05-private-room-arrives-unread");
-        b.openRoom(alice);
+        b.openRoomWithKeyboard(alice);
         b.awaitMessage(psst);
         assertEquals("", b.unreadBadge(alice), "read once opened");
         b.send("Got it");

@@ -177,6 +177,24 @@ final class ChatPage implements AutoCloseable {
         awaitTrue("room '" + title + "' open", () -> title.equals(roomTitle()) && isShown("#composer-text"));
     }
 
+    /** Opens a room without the mouse: focus its button, press Enter. */
+    void openRoomWithKeyboard(String title) {
+        awaitRoom(title);
+        await("focus on room '" + title + "'", d -> js(ROOM + "if (b) { b.focus(); } return b ? true : null;", title));
+        driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        awaitTrue("room '" + title + "' open", () -> title.equals(roomTitle()) && isShown("#composer-text"));
+    }
+
+    /** Presses Tab and tells which element got focus and whether it shows a focus ring. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tab() {
+        driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        return (Map<String, Object>) js("""
+                const e = document.activeElement, s = getComputedStyle(e);
+                return {id: e.id, ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2};
+                """);
+    }
+
     String unreadBadge(String title) {
         return (String) awaitRoom(title).get("badge");
     }
