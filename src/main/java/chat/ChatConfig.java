@@ -67,6 +67,68 @@ public class ChatConfig {
         return value("CHAT_PRESENCE_LEASE").map(ChatConfig::duration).orElse(Duration.ofSeconds(15));
     }
 
+    /** Failed logins per user name, and per client address, before further attempts wait (429). */
+    public int loginFailuresAllowed() {
+        return integer("CHAT_LOGIN_FAILURES", 5);
+    }
+
+    public Duration loginFailureWindow() {
+        return value("CHAT_LOGIN_FAILURE_WINDOW").map(ChatConfig::duration).orElse(Duration.ofMinutes(15));
+    }
+
+    /** New names one client address may register per hour. */
+    public int registrationsPerHour() {
+        return integer("CHAT_REGISTRATIONS_PER_HOUR", 60);
+    }
+
+    /** Password hashes (bcrypt) this node computes at once, so logins cannot starve chatting. */
+    public int bcryptConcurrency() {
+        return integer("CHAT_BCRYPT_CONCURRENCY", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    }
+
+    /** Messages per user across all nodes and tabs: a burst, then a sustained rate per second. */
+    public int messageBurst() {
+        return integer("CHAT_MESSAGE_BURST", 20);
+    }
+
+    public double messagesPerSecond() {
+        return value("CHAT_MESSAGES_PER_SECOND").map(Double::parseDouble).orElse(5.0);
+    }
+
+    /** API calls per session: a burst, then a sustained rate per second. */
+    public int apiBurst() {
+        return integer("CHAT_API_BURST", 100);
+    }
+
+    public double apiCallsPerSecond() {
+        return value("CHAT_API_CALLS_PER_SECOND").map(Double::parseDouble).orElse(20.0);
+    }
+
+    /** Simultaneous sockets per user (all nodes) and per client address (this node). */
+    public int socketsPerUser() {
+        return integer("CHAT_SOCKETS_PER_USER", 20);
+    }
+
+    public int socketsPerAddress() {
+        return integer("CHAT_SOCKETS_PER_ADDRESS", 200);
+    }
+
+    /** Proxies whose X-Forwarded-For is believed (comma-separated addresses). */
+    public List<String> trustedProxies() {
+        return value("CHAT_TRUSTED_PROXIES")
+                .map(list -> Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+    }
+
+    /** How often sockets are pinged; one that answers no ping within the idle timeout is closed. */
+    public Duration pingInterval() {
+        return value("CHAT_PING_INTERVAL").map(ChatConfig::duration).orElse(Duration.ofSeconds(20));
+    }
+
+    public Duration socketIdleTimeout() {
+        return value("CHAT_SOCKET_IDLE_TIMEOUT").map(ChatConfig::duration).orElse(Duration.ofSeconds(60));
+    }
+
     /** Whether an empty Redis gets the demo users, rooms and messages. */
     public boolean seedDemoData() {
         return value("CHAT_DEMO_DATA").map(Boolean::parseBoolean).orElse(true);

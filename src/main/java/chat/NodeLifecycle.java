@@ -4,6 +4,7 @@ import chat.presence.Presence;
 import chat.realtime.control.LocalConnections;
 import chat.realtime.control.Relay;
 import chat.seeding.DemoData;
+import chat.sessions.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -41,6 +42,9 @@ public class NodeLifecycle {
     @Inject
     LocalConnections connections;
 
+    @Inject
+    Sessions sessions;
+
     private ScheduledExecutorService scheduler;
     private volatile boolean seeded;
     private volatile boolean joined;
@@ -53,6 +57,8 @@ public class NodeLifecycle {
         });
         long period = Math.max(1000, config.presenceLease().toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
+        long ping = config.pingInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::checkSockets, ping, ping, TimeUnit.MILLISECONDS);
         LOG.info(() -> "Chat node " + config.serverId() + " starting");
     }
 
@@ -68,10 +74,21 @@ public class NodeLifecycle {
                 LOG.info(() -> "Chat node " + config.serverId() + " joined the relay");
             }
             presence.heartbeat();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warning(() -> "Node upkeep failed (will retry): " + e);
+        }
+    }
+
+    /** Pings every socket, closes the silent ones and those whose session has ended (expired or logged out). */
+    private void checkSockets() {
+        try {
+            connections.pingAll(config.socketIdleTimeout().toMillis());
+            var sessionKeys = connections.sessionKeys();
+            if (!sessionKeys.isEmpty()) {
+                sessions.ended(sessionKeys).forEach(key -> connections.closeSession(key, "Session ended"));
+            }
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Socket upkeep failed (will retry): " + e);
         }
     }
 

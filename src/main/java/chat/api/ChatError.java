@@ -4,10 +4,25 @@ package chat.api;
 public class ChatError extends RuntimeException {
 
     private final int status;
+    private final long retryAfterSeconds;
 
     public ChatError(int status, String message) {
+        this(status, message, 0);
+    }
+
+    private ChatError(int status, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429, with the seconds after which trying again may succeed. */
+    public static ChatError tooManyRequests(String message, long retryAfterSeconds) {
+        return new ChatError(429, message, Math.max(1, retryAfterSeconds));
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

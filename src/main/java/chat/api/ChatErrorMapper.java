@@ -10,7 +10,11 @@ public class ChatErrorMapper implements ExceptionMapper<ChatError> {
 
     @Override
     public Response toResponse(ChatError error) {
-        return Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ErrorMessage(error.getMessage())).build();
+        Response.ResponseBuilder response = Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorMessage(error.getMessage()));
+        if (error.retryAfterSeconds() > 0) {
+            response.header("Retry-After", error.retryAfterSeconds());
+        }
+        return response.build();
     }
 }

@@ -1,11 +1,9 @@
 package chat.api;
 
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
 
 import java.io.StringReader;
 
@@ -16,17 +14,16 @@ public final class Json {
         if (body == null || body.isBlank()) {
             throw ChatError.badRequest("A JSON object is required");
         }
+        JsonValue value;
         try (var reader = jakarta.json.Json.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw ChatError.badRequest("A JSON object is required");
-            }
-            return value.asJsonObject();
-        } catch (JsonParsingException e) {
-            throw ChatError.badRequest("Malformed JSON");
-        } catch (JsonException | IllegalStateException e) {
+            value = reader.readValue();
+        } catch (RuntimeException e) { // the parser's refusals include plain RuntimeExceptions (nesting too deep)
             throw ChatError.badRequest("Malformed JSON");
         }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw ChatError.badRequest("A JSON object is required");
+        }
+        return value.asJsonObject();
     }
 
     public static String requiredString(JsonObject object, String field) {

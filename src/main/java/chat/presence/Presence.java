@@ -127,6 +127,12 @@ public class Presence {
         }
     }
 
+    /** The user's open sockets on all nodes. */
+    public long socketsOf(String userId) {
+        String total = redis.<String, String>getMap(RedisKeys.PRESENCE_TOTALS, StringCodec.INSTANCE).get(userId);
+        return total == null ? 0 : Long.parseLong(total);
+    }
+
     /** Renews this node's lease, rebuilds its entry if it was lost, and reaps nodes whose lease lapsed. */
     public void heartbeat() {
         String me = config.serverId();

@@ -44,6 +44,26 @@ public final class RedisKeys {
         return OWN_PREFIX + "session:" + sessionKey;
     }
 
+    public static String loginFailuresOfUser(String username) {
+        return OWN_PREFIX + "throttle:login:user:" + username;
+    }
+
+    public static String loginFailuresOfAddress(String address) {
+        return OWN_PREFIX + "throttle:login:address:" + address;
+    }
+
+    public static String registrationsOfAddress(String address) {
+        return OWN_PREFIX + "throttle:register:address:" + address;
+    }
+
+    public static String messageRate(String userId) {
+        return OWN_PREFIX + "rate:messages:" + userId;
+    }
+
+    public static String apiRate(String sessionKey) {
+        return OWN_PREFIX + "rate:api:" + sessionKey;
+    }
+
     // Presence keys share one hash tag so that one Lua script may touch them on a Redis Cluster.
     public static final String PRESENCE_TOTALS = OWN_PREFIX + "{presence}:totals";
     public static final String PRESENCE_NODES = OWN_PREFIX + "{presence}:nodes";

@@ -10,13 +10,13 @@ import chat.users.control.Users;
 import chat.users.entity.User;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.redisson.api.RLock;
+import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
@@ -49,22 +49,22 @@ public class DemoData {
     MessageHistory history;
 
     /** Seeds if Redis is empty; true when the data is there (written now or before). */
-    public boolean seedIfEmpty() throws InterruptedException {
+    public boolean seedIfEmpty() {
         if (!config.seedDemoData() || databaseInUse()) {
             return true;
         }
-        RLock lock = redis.getLock(RedisKeys.SEEDING_LOCK);
-        if (!lock.tryLock(30, 60, TimeUnit.SECONDS)) {
-            return false;
+        // A plain SET NX lock under our own prefix (Redisson's RLock leaves keys of its own).
+        RBucket<String> lock = redis.getBucket(RedisKeys.SEEDING_LOCK, StringCodec.INSTANCE);
+        if (!lock.setIfAbsent(config.serverId(), Duration.ofMinutes(1))) {
+            return false; // another node is seeding: look again at the next tick
         }
         try {
-            if (databaseInUse()) {
-                return true;
+            if (!databaseInUse()) {
+                write();
             }
-            write();
             return true;
         } finally {
-            lock.unlock();
+            lock.compareAndSet(config.serverId(), null);
         }
     }
 

@@ -58,6 +58,28 @@ public class Sessions {
         return Optional.ofNullable(userId).map(id -> new LoginSession(key, id));
     }
 
+    /** Restarts the session's idle clock (a user chatting over a socket is not idle). */
+    public void touch(String sessionKey) {
+        bucket(sessionKey).expire(idleTimeout());
+    }
+
+    /** Which of these sessions have ended (logged out or expired). */
+    public java.util.Set<String> ended(java.util.Collection<String> sessionKeys) {
+        var batch = redis.createBatch();
+        var checks = new java.util.LinkedHashMap<String, org.redisson.api.RFuture<Boolean>>();
+        for (String key : sessionKeys) {
+            checks.put(key, batch.getBucket(RedisKeys.session(key), StringCodec.INSTANCE).isExistsAsync());
+        }
+        batch.execute();
+        var ended = new java.util.HashSet<String>();
+        checks.forEach((key, exists) -> {
+            if (!exists.toCompletableFuture().join()) {
+                ended.add(key);
+            }
+        });
+        return ended;
+    }
+
     /** Ends the session on every node: its sockets close wherever they are. */
     public void end(LoginSession session) {
         bucket(session.key()).delete();

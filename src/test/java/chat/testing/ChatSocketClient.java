@@ -43,6 +43,19 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
         return client;
     }
 
+    /** The HTTP status with which the server refused the handshake; fails if it was accepted. */
+    public static int refusal(String wsUrl, String cookie, String origin) {
+        try {
+            connect(wsUrl, cookie, origin).close();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+        throw new AssertionError("the handshake was accepted");
+    }
+
     public void send(String frame) {
         socket.sendText(frame, true).orTimeout(10, TimeUnit.SECONDS).join();
     }
@@ -62,7 +75,11 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
 
     /** Waits for an event of this type whose data matches. */
     public JsonObject await(String type, Predicate<JsonObject> data) {
-        return Await.value("a '" + type + "' event", Duration.ofSeconds(20), () -> events(type).stream()
+        return await(type, data, Duration.ofSeconds(20));
+    }
+
+    public JsonObject await(String type, Predicate<JsonObject> data, Duration timeout) {
+        return Await.value("a '" + type + "' event", timeout, () -> events(type).stream()
                 .filter(e -> data.test(e.get("data") instanceof JsonObject o ? o : null)).findFirst().orElse(null));
     }
 

@@ -23,6 +23,11 @@ public final class PayaraNode implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Settings that lift the abuse limits, for tests about something else. */
+    public static final Map<String, String> UNLIMITED = Map.of("CHAT_MESSAGE_BURST", "1000000", "CHAT_MESSAGES_PER_SECOND", "1000000",
+            "CHAT_API_BURST", "1000000", "CHAT_API_CALLS_PER_SECOND", "1000000", "CHAT_REGISTRATIONS_PER_HOUR", "1000000",
+            "CHAT_LOGIN_FAILURES", "1000000", "CHAT_SOCKETS_PER_USER", "100000", "CHAT_SOCKETS_PER_ADDRESS", "1000000");
+
     private final String serverId;
     private final int port;
     private final Process process;
@@ -41,16 +46,25 @@ public final class PayaraNode implements AutoCloseable {
     }
 
     public static PayaraNode start(String serverId, String redisUrl, Map<String, String> env) {
-        PayaraNode node = launch(serverId, redisUrl, env);
+        PayaraNode node = launch(serverId, redisUrl, env, war());
         node.awaitReady();
         return node;
     }
 
     /** Starts a node without waiting (to start several at the same moment). */
     public static PayaraNode launch(String serverId, String redisUrl, Map<String, String> env) {
+        return launch(serverId, redisUrl, env, war());
+    }
+
+    /** The WAR built by this project. */
+    public static Path war() {
+        return Path.of(System.getProperty("chat.test.war", "target/redis-chat.war"));
+    }
+
+    /** Starts a node deploying {@code war} (a WAR file or an exploded WAR directory). */
+    public static PayaraNode launch(String serverId, String redisUrl, Map<String, String> env, Path war) {
         int port = Ports.free();
         Path work = Path.of(System.getProperty("chat.test.workDir", "target/it"));
-        Path war = Path.of(System.getProperty("chat.test.war", "target/redis-chat.war"));
         Path micro = Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar"));
         try {
             Files.createDirectories(work);
@@ -66,6 +80,8 @@ public final class PayaraNode implements AutoCloseable {
             environment.put("REDIS_URL", redisUrl);
             environment.put("CHAT_SERVER_ID", serverId);
             environment.put("CHAT_PRESENCE_LEASE", "PT6S");
+            // Tests share users, addresses and sessions freely; the limits get tests of their own (HardeningIT).
+            environment.putAll(UNLIMITED);
             environment.putAll(env);
             return new PayaraNode(serverId, port, builder.start(), log);
         } catch (IOException e) {
@@ -105,6 +121,19 @@ public final class PayaraNode implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** How many lines of the node's log contain the text. */
+    public long logLines(String text) {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** SIGKILL: the node dies without closing anything. */

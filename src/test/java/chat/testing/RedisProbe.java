@@ -48,9 +48,19 @@ public final class RedisProbe implements AutoCloseable {
 
     /** Every key with its type and content, except this server's volatile ones (sessions, presence leases). */
     public Map<String, String> dump() {
+        return dump(key -> key.startsWith("chat:session:") || key.startsWith("chat:{presence}:lease:"));
+    }
+
+    /** The chat's data only: no sessions, presence or rate accounting. */
+    public Map<String, String> dumpData() {
+        return dump(key -> key.startsWith("chat:session:") || key.startsWith("chat:{presence}") || key.startsWith("chat:rate:")
+                || key.startsWith("chat:throttle:") || key.equals("online_users"));
+    }
+
+    private Map<String, String> dump(java.util.function.Predicate<String> skip) {
         Map<String, String> dump = new TreeMap<>();
         for (String key : redis.getKeys().getKeys()) {
-            if (key.startsWith("chat:session:") || key.startsWith("chat:{presence}:lease:")) {
+            if (skip.test(key)) {
                 continue;
             }
             String type = redis.getKeys().getType(key) == null ? "none" : redis.getKeys().getType(key).name();

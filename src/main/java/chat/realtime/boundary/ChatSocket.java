@@ -10,6 +10,7 @@ import chat.realtime.control.Connection;
 import chat.realtime.control.LocalConnections;
 import chat.realtime.control.Posting;
 import chat.rooms.control.Rooms;
+import chat.sessions.Sessions;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -20,6 +21,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -52,6 +54,9 @@ public class ChatSocket {
     @Inject
     ChatConfig config;
 
+    @Inject
+    Sessions sessions;
+
     @OnOpen
     public void open(Session session) {
         if (!(session.getUserPrincipal() instanceof SessionPrincipal principal)) {
@@ -60,7 +65,7 @@ public class ChatSocket {
         }
         session.setMaxTextMessageBufferSize(64 * 1024);
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
-                config.outboundQueueLimit());
+                principal.address(), config.outboundQueueLimit());
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
         try {
@@ -76,6 +81,7 @@ public class ChatSocket {
         if (connection == null) {
             return;
         }
+        connection.heard();
         try {
             handle(connection, frame);
         } catch (ChatError refused) {
@@ -119,6 +125,9 @@ public class ChatSocket {
                     throw ChatError.badRequest("'message' must be a string");
                 }
                 posting.post(connection.userId(), roomId, text.getString()); // any client-sent 'from' is ignored
+                if (connection.dueForSessionTouch()) {
+                    sessions.touch(connection.sessionKey());
+                }
             }
             case "room.join" -> {
                 JsonValue data = json.get("data");
@@ -129,6 +138,13 @@ public class ChatSocket {
                 rooms.requireMember(connection.userId(), roomId); // delivery follows membership; nothing to join
             }
             default -> throw ChatError.badRequest("Unknown event type");
+        }
+    }
+
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
+        if (session.getUserProperties().get(CONNECTION) instanceof Connection connection) {
+            connection.heard();
         }
     }
 

@@ -2,6 +2,9 @@ package chat.realtime.boundary;
 
 import chat.ChatConfig;
 import chat.api.UnexpectedErrorMapper;
+import chat.limits.ClientAddress;
+import chat.presence.Presence;
+import chat.realtime.control.LocalConnections;
 import chat.sessions.LoginSession;
 import chat.sessions.SessionCookie;
 import chat.sessions.Sessions;
@@ -33,6 +36,12 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     ChatConfig config;
 
+    @Inject
+    Presence presence;
+
+    @Inject
+    LocalConnections connections;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -42,12 +51,14 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         LoginSession session;
+        long sockets;
         try {
             session = sessions.find(SessionCookie.tokenFrom(request)).orElse(null);
             if (session == null) {
                 refuse(response, 401, "Not logged in");
                 return;
             }
+            sockets = presence.socketsOf(session.userId());
         } catch (RuntimeException e) {
             if (UnexpectedErrorMapper.isRedisOutage(e)) {
                 refuse(response, 503, "The chat store is unavailable, try again shortly");
@@ -55,8 +66,17 @@ public class HandshakeFilter extends HttpFilter {
             }
             throw e;
         }
+        String address = ClientAddress.of(request, config.trustedProxies());
+        if (sockets >= config.socketsPerUser()) {
+            refuse(response, 429, "Too many open connections for this user");
+            return;
+        }
+        if (connections.fromAddress(address) >= config.socketsPerAddress()) {
+            refuse(response, 429, "Too many open connections from this address");
+            return;
+        }
         // The socket learns its session as the handshake's principal: per request, no shared state.
-        SessionPrincipal principal = new SessionPrincipal(session);
+        SessionPrincipal principal = new SessionPrincipal(session, address);
         chain.doFilter(new HttpServletRequestWrapper(request) {
             @Override
             public Principal getUserPrincipal() {

@@ -29,12 +29,50 @@ public final class Connection {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final String address;
+    private volatile long lastHeardMillis = System.currentTimeMillis();
+    private volatile long lastTouchedMillis = System.currentTimeMillis();
 
-    public Connection(Session session, String userId, String sessionKey, int limit) {
+    public Connection(Session session, String userId, String sessionKey, String address, int limit) {
         this.session = session;
         this.userId = userId;
         this.sessionKey = sessionKey;
+        this.address = address;
         this.limit = limit;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    /** The client answered a ping or sent a frame. */
+    public void heard() {
+        lastHeardMillis = System.currentTimeMillis();
+    }
+
+    public long lastHeardMillis() {
+        return lastHeardMillis;
+    }
+
+    /** True at most once a minute: time to restart the session's idle clock. */
+    public boolean dueForSessionTouch() {
+        long now = System.currentTimeMillis();
+        if (now - lastTouchedMillis > 60_000) {
+            lastTouchedMillis = now;
+            return true;
+        }
+        return false;
+    }
+
+    public void ping() {
+        if (closing.get()) {
+            return;
+        }
+        try {
+            session.getAsyncRemote().sendPing(java.nio.ByteBuffer.wrap(new byte[]{'c'}));
+        } catch (IOException | RuntimeException e) {
+            close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "Ping failed");
+        }
     }
 
     public String userId() {

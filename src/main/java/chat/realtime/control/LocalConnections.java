@@ -60,6 +60,28 @@ public class LocalConnections {
         }
     }
 
+    public long fromAddress(String address) {
+        return byUser.values().stream().flatMap(Set::stream).filter(c -> c.address().equals(address)).count();
+    }
+
+    /** Pings every socket; closes those silent for longer than {@code idleMillis}. */
+    public void pingAll(long idleMillis) {
+        long now = System.currentTimeMillis();
+        byUser.values().forEach(set -> set.forEach(c -> {
+            if (now - c.lastHeardMillis() > idleMillis) {
+                c.close(CloseReason.CloseCodes.GOING_AWAY, "No answer to pings");
+            } else {
+                c.ping();
+            }
+        }));
+    }
+
+    public Set<String> sessionKeys() {
+        Set<String> keys = new java.util.HashSet<>();
+        byUser.values().forEach(set -> set.forEach(c -> keys.add(c.sessionKey())));
+        return keys;
+    }
+
     public Set<String> users() {
         return Set.copyOf(byUser.keySet());
     }

@@ -2,6 +2,8 @@ package chat.realtime.control;
 
 import chat.ChatConfig;
 import chat.api.ChatError;
+import chat.limits.TokenBuckets;
+import chat.redis.RedisKeys;
 import chat.messages.control.MessageHistory;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
@@ -29,6 +31,9 @@ public class Posting {
     @Inject
     Event<ChatEvent> events;
 
+    @Inject
+    TokenBuckets buckets;
+
     public void post(String from, String roomId, String text) {
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
@@ -36,6 +41,9 @@ public class Posting {
         }
         if (trimmed.codePointCount(0, trimmed.length()) > config.maxMessageLength()) {
             throw ChatError.badRequest("A message may have at most " + config.maxMessageLength() + " characters");
+        }
+        if (!buckets.take(RedisKeys.messageRate(from), config.messageBurst(), config.messagesPerSecond())) {
+            throw ChatError.tooManyRequests("You are sending messages too fast; slow down", 1);
         }
         rooms.requireMember(from, roomId);
         var members = RoomId.privateMembers(roomId);

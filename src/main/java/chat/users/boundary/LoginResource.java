@@ -1,6 +1,9 @@
 package chat.users.boundary;
 
+import chat.ChatConfig;
 import chat.api.ChatError;
+import chat.limits.ClientAddress;
+import chat.users.control.LoginThrottle;
 import chat.api.Json;
 import chat.sessions.Caller;
 import chat.sessions.SessionCookie;
@@ -42,6 +45,12 @@ public class LoginResource {
     @Inject
     Caller caller;
 
+    @Inject
+    LoginThrottle throttle;
+
+    @Inject
+    ChatConfig config;
+
     @Context
     HttpServletRequest request;
 
@@ -60,19 +69,21 @@ public class LoginResource {
         if (problem != null) {
             throw ChatError.badRequest(problem);
         }
+        String address = ClientAddress.of(request, config.trustedProxies());
         Optional<String> existing = users.idOf(username);
         User user;
         int status;
         if (existing.isPresent()) {
-            user = authenticate(existing.get(), username, password);
+            user = authenticate(existing.get(), username, password, address);
             status = 200;
         } else {
-            Optional<User> registered = users.register(username, Passwords.hash(password));
+            throttle.checkRegistration(address);
+            Optional<User> registered = users.register(username, throttle.hashing(() -> Passwords.hash(password)));
             if (registered.isPresent()) {
                 user = registered.get();
                 status = 201;
             } else { // registered by someone else a moment ago
-                user = authenticate(users.idOf(username).orElseThrow(() -> wrongPassword()), username, password);
+                user = authenticate(users.idOf(username).orElseThrow(() -> wrongPassword()), username, password, address);
                 status = 200;
             }
         }
@@ -111,11 +122,14 @@ public class LoginResource {
     public record RandomName(String username) {
     }
 
-    private User authenticate(String id, String username, String password) {
+    private User authenticate(String id, String username, String password, String address) {
+        throttle.checkLogin(username, address); // before bcrypt: a guesser costs us no CPU
         String hash = users.passwordHash(id).orElseThrow(LoginResource::wrongPassword);
-        if (!Passwords.matches(password, hash)) {
+        if (!throttle.hashing(() -> Passwords.matches(password, hash))) {
+            throttle.failed(username, address);
             throw wrongPassword();
         }
+        throttle.succeeded(username, address);
         return new User(id, users.byId(id).map(User::username).orElse(username));
     }
 

@@ -1,0 +1,44 @@
+package chat.limits;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.util.List;
+
+/**
+ * Token buckets in Redis, so a limit holds across all nodes and tabs: {@code burst} tokens,
+ * refilled at {@code perSecond}; each call takes one if there is one. Redis's clock is the only
+ * clock, so nodes with skewed clocks agree.
+ */
+@ApplicationScoped
+public class TokenBuckets {
+
+    private static final String TAKE = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local burst = tonumber(ARGV[1])
+            local perMs = tonumber(ARGV[2]) / 1000
+            local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+            local tokens = tonumber(state[1]) or burst
+            local at = tonumber(state[2]) or now
+            tokens = math.min(burst, tokens + math.max(0, now - at) * perMs)
+            local taken = 0
+            if tokens >= 1 then tokens = tokens - 1 taken = 1 end
+            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+            redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 1000)
+            return taken
+            """;
+
+    @Inject
+    RedissonClient redis;
+
+    /** Takes a token from the bucket at {@code key}; false when it is empty. */
+    public boolean take(String key, int burst, double perSecond) {
+        Long taken = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, TAKE, RScript.ReturnType.INTEGER,
+                List.of(key), String.valueOf(burst), String.valueOf(perSecond));
+        return taken != null && taken == 1;
+    }
+}

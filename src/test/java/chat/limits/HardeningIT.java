@@ -1,0 +1,276 @@
+package chat.limits;
+
+import chat.testing.Await;
+import chat.testing.ChatHttp;
+import chat.testing.ChatHttp.Reply;
+import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
+import chat.testing.RedisProbe;
+import chat.testing.RedisServerProcess;
+import chat.testing.Users;
+import jakarta.json.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The abuse limits at their defaults (SPEC §8, issue 8), on a node of their own. */
+class HardeningIT {
+
+    static RedisServerProcess redisServer;
+    static RedisProbe redis;
+    static PayaraNode node;
+    static final AtomicInteger addresses = new AtomicInteger(1);
+
+    @BeforeAll
+    static void start() {
+        redisServer = RedisServerProcess.start();
+        redis = new RedisProbe(redisServer.url());
+        Map<String, String> defaults = new java.util.HashMap<>();
+        PayaraNode.UNLIMITED.keySet().forEach(k -> defaults.put(k, "")); // empty = the built-in default
+        defaults.put("CHAT_TRUSTED_PROXIES", "127.0.0.1");
+        defaults.put("CHAT_REGISTRATIONS_PER_HOUR", "3");
+        defaults.put("CHAT_PING_INTERVAL", "PT1S");
+        defaults.put("CHAT_SOCKET_IDLE_TIMEOUT", "PT3S");
+        node = PayaraNode.start("hardened", redisServer.url(), defaults);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+        redis.close();
+        redisServer.close();
+    }
+
+    /** A client behind our "proxy" at its own address. */
+    static String newAddress() {
+        int n = addresses.getAndIncrement();
+        return "10.1." + (n / 250) + "." + (n % 250 + 1);
+    }
+
+    static Reply login(String username, String password, String address) {
+        return login(new ChatHttp(node), username, password, address);
+    }
+
+    static Reply login(ChatHttp http, String username, String password, String address) {
+        return http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/login")).header("X-Forwarded-For", address)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        Json.createObjectBuilder().add("username", username).add("password", password).build().toString())));
+    }
+
+    static ChatHttp registered(String username) {
+        ChatHttp http = new ChatHttp(node);
+        assertEquals(201, login(http, username, "right", newAddress()).status());
+        return http;
+    }
+
+    @Test
+    void afterFiveFailuresForAUserFurtherAttemptsGet429WithRetryAfterEvenWithTheRightPassword() {
+        String victim = Users.unique("victim");
+        registered(victim);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, login(victim, "guess" + i, newAddress()).status());
+        }
+        Reply blocked = login(victim, "right", newAddress());
+        assertEquals(429, blocked.status(), blocked.body());
+        long retryAfter = Long.parseLong(blocked.headers("Retry-After").get(0));
+        assertTrue(retryAfter > 0 && retryAfter <= 15 * 60, "Retry-After " + retryAfter);
+        assertTrue(blocked.object().getString("message").length() > 0);
+        String other = Users.unique("bystander");
+        registered(other);
+        assertEquals(200, login(other, "right", newAddress()).status(), "other users are not affected");
+    }
+
+    @Test
+    void afterFiveFailuresFromAnAddressItWaitsWhateverTheUser() {
+        String guesser = newAddress();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            names.add(Users.unique("target"));
+            registered(names.get(i));
+        }
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, login(names.get(i), "wrong", guesser).status());
+        }
+        assertEquals(429, login(names.get(5), "right", guesser).status());
+        assertEquals(200, login(names.get(5), "right", newAddress()).status());
+    }
+
+    @Test
+    void aSuccessfulLoginResetsTheCount() {
+        String user = Users.unique("forgetful");
+        registered(user);
+        String address = newAddress();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(401, login(user, "oops", address).status());
+            }
+            assertEquals(200, login(user, "right", address).status());
+        }
+    }
+
+    @Test
+    void registrationsPerAddressAreLimited() {
+        String address = newAddress();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, login(Users.unique("flood"), "pw", address).status());
+        }
+        Reply refused = login(Users.unique("flood"), "pw", address);
+        assertEquals(429, refused.status());
+        assertTrue(refused.headers("Retry-After").size() == 1);
+    }
+
+    @Test
+    void messagesBeyondTheBurstAreRefusedAndNotStored() {
+        String name = Users.unique("chatty");
+        ChatHttp http = registered(name);
+        String id = http.get("/api/me").object().getString("id");
+        try (ChatSocketClient tab1 = ChatSocketClient.connect(node, http);
+             ChatSocketClient tab2 = ChatSocketClient.connect(node, http)) {
+            for (int i = 0; i < 20; i++) {
+                tab1.sendMessage("0", "flood " + id + " a" + i);
+                tab2.sendMessage("0", "flood " + id + " b" + i);
+            }
+            Await.until("40 answers", Duration.ofSeconds(20), () -> tab1.events("error").size() + tab2.events("error").size()
+                    + tab1.messages().stream().filter(m -> m.getString("message").startsWith("flood " + id)).count() >= 40);
+            long accepted = tab1.messages().stream().filter(m -> m.getString("message").startsWith("flood " + id)).count();
+            long refused = tab1.events("error").size() + tab2.events("error").size();
+            assertEquals(40, accepted + refused);
+            assertTrue(refused >= 1, "both tabs share one budget across the user");
+            assertTrue(tab1.events("error").stream().allMatch(e -> e.getJsonObject("data").getString("message").contains("too fast")));
+            long stored = redis.zrange("room:0").stream().filter(m -> m.contains("flood " + id)).count();
+            assertEquals(accepted, stored);
+            assertTrue(!tab1.isClosed() && !tab2.isClosed());
+        }
+    }
+
+    @Test
+    void apiCallsPerSessionAreLimited() {
+        ChatHttp http = registered(Users.unique("busy"));
+        int tooMany = 0;
+        for (int i = 0; i < 200 && tooMany == 0; i++) {
+            Reply reply = http.get("/api/me");
+            if (reply.status() == 429) {
+                tooMany++;
+                assertTrue(reply.headers("Retry-After").size() == 1);
+            } else {
+                assertEquals(200, reply.status());
+            }
+        }
+        assertEquals(1, tooMany, "some of 200 back-to-back calls are refused");
+    }
+
+    @Test
+    void aUserMayHoldTwentySockets() {
+        ChatHttp http = registered(Users.unique("hoarder"));
+        List<ChatSocketClient> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                sockets.add(ChatSocketClient.connect(node, http));
+            }
+            String id = http.get("/api/me").object().getString("id");
+            Await.until("20 sockets counted", Duration.ofSeconds(10),
+                    () -> "20".equals(redis.hash("chat:{presence}:totals").get(id)));
+            assertEquals(429, ChatSocketClient.refusal(node.wsUrl(), http.cookieHeader(), node.origin()));
+        } finally {
+            sockets.forEach(ChatSocketClient::close);
+        }
+    }
+
+    @Test
+    void aSocketThatAnswersNoPingsIsClosedAndItsUserGoesOffline() throws IOException {
+        ChatHttp http = registered(Users.unique("silent"));
+        String id = http.get("/api/me").object().getString("id");
+        try (Socket raw = new Socket("127.0.0.1", node.port())) {
+            raw.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Cookie: " + http.cookieHeader() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = raw.getInputStream();
+            String status = readLine(in);
+            assertTrue(status.contains("101"), status);
+            Await.until("user online", Duration.ofSeconds(10), () -> redis.set("online_users").contains(id));
+            raw.setSoTimeout(20_000);
+            boolean pinged = false;
+            boolean closed = false;
+            try {
+                while (!closed) {
+                    int header = in.read();
+                    if (header == -1) {
+                        closed = true;
+                        break;
+                    }
+                    int opcode = header & 0x0F;
+                    int length = in.read() & 0x7F;
+                    in.readNBytes(length < 126 ? length : (int) readLength(in, length));
+                    pinged |= opcode == 0x9;
+                    closed = opcode == 0x8;
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the silent socket was not closed", e);
+            }
+            assertTrue(pinged, "the server pinged before giving up");
+            Await.until("user offline", Duration.ofSeconds(10), () -> !redis.set("online_users").contains(id));
+        }
+    }
+
+    @Test
+    void aSessionThatEndsClosesItsSockets() {
+        ChatHttp http = registered(Users.unique("expiring"));
+        try (ChatSocketClient socket = ChatSocketClient.connect(node, http)) {
+            // expire every session of this user: stands for the idle timeout running out
+            String id = http.get("/api/me").object().getString("id");
+            redis.client().getKeys().getKeysStreamByPattern("chat:session:*")
+                    .filter(key -> id.equals(redis.get(key)))
+                    .forEach(key -> redis.client().getBucket(key).delete());
+            socket.awaitClose();
+        }
+    }
+
+    @Test
+    void pagesAndAnswersCarryTheSecurityHeaders() {
+        for (String path : List.of("/", "/api/randomname")) {
+            Reply reply = new ChatHttp(node).get(path);
+            String csp = reply.headers("Content-Security-Policy").get(0);
+            assertTrue(csp.contains("default-src 'self'"), csp);
+            assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+            assertEquals("nosniff", reply.headers("X-Content-Type-Options").get(0));
+            assertEquals("no-referrer", reply.headers("Referrer-Policy").get(0));
+        }
+    }
+
+    private static long readLength(InputStream in, int marker) throws IOException {
+        byte[] bytes = in.readNBytes(marker == 126 ? 2 : 8);
+        long length = 0;
+        for (byte b : bytes) {
+            length = (length << 8) | (b & 0xFF);
+        }
+        return length;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder headers = new StringBuilder();
+        while (!headers.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c == -1) {
+                break;
+            }
+            headers.append((char) c);
+        }
+        return headers.toString().lines().findFirst().orElse("");
+    }
+}

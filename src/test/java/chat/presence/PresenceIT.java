@@ -1,0 +1,96 @@
+package chat.presence;
+
+import chat.testing.Await;
+import chat.testing.ChatCluster;
+import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
+import chat.testing.RedisProbe;
+import chat.testing.SharedChat;
+import chat.testing.Users;
+import chat.testing.Users.Person;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(SharedChat.class)
+class PresenceIT {
+
+    private final ChatCluster chat;
+    private final RedisProbe redis;
+
+    PresenceIT(ChatCluster chat) {
+        this.chat = chat;
+        this.redis = chat.probe();
+    }
+
+    private static Predicate<JsonObject> about(Person person) {
+        return d -> d != null && person.id().equals(d.getString("id", null));
+    }
+
+    @Test
+    void aUserIsOnlineFromTheFirstSocketAnywhereUntilTheLastClosesAcrossNodesAndTabs() {
+        Person watcher = Users.register(chat.nodeA(), "watcher");
+        Person ann = Users.register(chat.nodeA(), "ann");
+        try (ChatSocketClient watching = ChatSocketClient.connect(chat.nodeA(), watcher.http());
+             ChatSocketClient watchingOnB = ChatSocketClient.connect(chat.nodeB(), watcher.http().on(chat.nodeB()))) {
+            ChatSocketClient tabOnA = ChatSocketClient.connect(chat.nodeA(), ann.http());
+            JsonObject connected = watching.await("user.connected", about(ann)).getJsonObject("data");
+            assertEquals(ann.username(), connected.getString("username"));
+            assertTrue(connected.getBoolean("online"));
+            watchingOnB.await("user.connected", about(ann));
+            assertTrue(redis.set("online_users").contains(ann.id()));
+
+            ChatSocketClient tabOnB = ChatSocketClient.connect(chat.nodeB(), ann.http().on(chat.nodeB()));
+            tabOnA.close();
+            // A marker event proves every earlier event has been delivered to the watcher.
+            Person marker = Users.register(chat.nodeB(), "marker");
+            ChatSocketClient markerSocket = ChatSocketClient.connect(chat.nodeB(), marker.http());
+            watching.await("user.connected", about(marker));
+            assertEquals(1, watching.events("user.connected").stream().filter(e -> about(ann).test(e.getJsonObject("data"))).count());
+            assertTrue(watching.events("user.disconnected").stream().noneMatch(e -> about(ann).test(e.getJsonObject("data"))),
+                    "one tab closing while another is open anywhere is no disconnect");
+            assertTrue(redis.set("online_users").contains(ann.id()));
+
+            tabOnB.close();
+            JsonObject gone = watching.await("user.disconnected", about(ann)).getJsonObject("data");
+            assertFalse(gone.getBoolean("online"));
+            watchingOnB.await("user.disconnected", about(ann));
+            Await.until("ann out of online_users", Duration.ofSeconds(5), () -> !redis.set("online_users").contains(ann.id()));
+            markerSocket.close();
+        }
+    }
+
+    @Test
+    void theUsersOfANodeKilledWithoutAGoodbyeGoOfflineWithinThirtySeconds() {
+        PayaraNode doomed = PayaraNode.start("node-doomed", chat.redis().url(), Map.of());
+        try {
+            Person watcher = Users.register(chat.nodeA(), "watcher");
+            Person victim = Users.register(doomed, "victim");
+            Person survivor = Users.register(doomed, "survivor");
+            try (ChatSocketClient watching = ChatSocketClient.connect(chat.nodeA(), watcher.http());
+                 ChatSocketClient survivorElsewhere = ChatSocketClient.connect(chat.nodeB(), survivor.http().on(chat.nodeB()))) {
+                ChatSocketClient.connect(doomed, victim.http());
+                ChatSocketClient.connect(doomed, survivor.http());
+                watching.await("user.connected", about(victim));
+                watching.await("user.connected", about(survivor));
+
+                doomed.kill();
+                watching.await("user.disconnected", about(victim), Duration.ofSeconds(30));
+                assertFalse(redis.set("online_users").contains(victim.id()));
+                assertTrue(redis.set("online_users").contains(survivor.id()), "still connected through node B");
+                assertTrue(watching.events("user.disconnected").stream().noneMatch(e -> about(survivor).test(e.getJsonObject("data"))));
+                assertFalse(redis.set("chat:{presence}:nodes").contains("node-doomed"));
+            }
+        } finally {
+            doomed.close();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package chat.realtime;
+
+import org.junit.jupiter.api.Test;
+
+import static chat.realtime.boundary.HandshakeFilterAccess.normalize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class OriginTest {
+
+    @Test
+    void originsCompareWithoutDefaultPortsOrCase() {
+        assertEquals("http://example.com", normalize("HTTP://Example.com:80"));
+        assertEquals("https://example.com", normalize("https://example.com:443"));
+        assertEquals("http://localhost:8080", normalize("http://localhost:8080"));
+    }
+
+    @Test
+    void nonsenseIsNoOrigin() {
+        assertNull(normalize("null"));
+        assertNull(normalize("file:///etc/passwd"));
+        assertNull(normalize("::::"));
+    }
+}

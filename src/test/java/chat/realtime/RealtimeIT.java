@@ -1,0 +1,278 @@
+package chat.realtime;
+
+import chat.testing.Await;
+import chat.testing.ChatCluster;
+import chat.testing.ChatHttp;
+import chat.testing.ChatSocketClient;
+import chat.testing.RedisProbe;
+import chat.testing.SharedChat;
+import chat.testing.Users;
+import chat.testing.Users.Person;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.api.RTopic;
+import org.redisson.client.codec.StringCodec;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(SharedChat.class)
+class RealtimeIT {
+
+    private final ChatCluster chat;
+    private final RedisProbe redis;
+
+    RealtimeIT(ChatCluster chat) {
+        this.chat = chat;
+        this.redis = chat.probe();
+    }
+
+    static String privateRoom(Person a, Person b) {
+        return Long.parseLong(a.id()) < Long.parseLong(b.id()) ? a.id() + ":" + b.id() : b.id() + ":" + a.id();
+    }
+
+    @Test
+    void handshakesWithoutSessionOrFromForeignOriginsAreRefused() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        assertEquals(401, ChatSocketClient.refusal(chat.nodeA().wsUrl(), null, chat.nodeA().origin()));
+        assertEquals(401, ChatSocketClient.refusal(chat.nodeA().wsUrl(), "chat_session=forged", null));
+        assertEquals(403, ChatSocketClient.refusal(chat.nodeA().wsUrl(), ann.http().cookieHeader(), "http://evil.example"));
+        assertEquals(403, ChatSocketClient.refusal(chat.nodeA().wsUrl(), ann.http().cookieHeader(), "null"));
+        // Non-browser clients send no Origin; the session alone lets them in.
+        ChatSocketClient.connect(chat.nodeA().wsUrl(), ann.http().cookieHeader(), null).close();
+    }
+
+    @Test
+    void aMessageIsStoredInTheSeedFormatWithTheServersSenderThenDeliveredAcrossNodesAndPublished() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        List<String> envelopes = new CopyOnWriteArrayList<>();
+        RTopic topic = redis.client().getTopic("MESSAGES", StringCodec.INSTANCE);
+        int listener = topic.addListener(String.class, (channel, payload) -> envelopes.add(payload));
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            String text = "hi from ann " + Users.unique("");
+            a.send(Json.createObjectBuilder().add("type", "message").add("data", Json.createObjectBuilder()
+                    .add("roomId", "0").add("message", text).add("from", bob.id())).build().toString());
+
+            JsonObject received = b.awaitMessage(text).getJsonObject("data");
+            assertEquals(ann.id(), received.getString("from"), "the server decides the sender");
+            assertEquals("0", received.getString("roomId"));
+            assertTrue(received.getJsonNumber("date").isIntegral());
+            String id = received.getString("id");
+            assertEquals(id, a.awaitMessage(text).getJsonObject("data").getString("id"), "the sender's tabs get it too");
+
+            String stored = redis.zrange("room:0").stream().filter(m -> m.contains(id)).findFirst().orElseThrow();
+            JsonObject storedJson = parse(stored);
+            assertEquals(ann.id(), storedJson.getString("from"));
+            assertEquals(text, storedJson.getString("message"));
+            assertEquals("0", storedJson.getString("roomId"));
+            assertEquals(received.getJsonNumber("date").longValue(), storedJson.getJsonNumber("date").longValue());
+            Double score = redis.client().<String>getScoredSortedSet("room:0", StringCodec.INSTANCE).getScore(stored);
+            assertEquals(storedJson.getJsonNumber("date").doubleValue(), score);
+
+            Await.until("the envelope on MESSAGES", Duration.ofSeconds(10), () -> envelopes.stream().anyMatch(e -> e.contains(id)));
+            JsonObject envelope = parse(envelopes.stream().filter(e -> e.contains(id)).findFirst().orElseThrow());
+            assertEquals("node-a", envelope.getString("serverId"));
+            assertEquals("message", envelope.getString("type"));
+            assertEquals(text, envelope.getJsonObject("data").getString("message"));
+            assertEquals(ann.id(), envelope.getJsonObject("data").getString("from"));
+        } finally {
+            topic.removeListener(listener);
+        }
+    }
+
+    @Test
+    void privateMessagesReachOnlyTheTwoMembersOnEveryNodeAndTheFirstShowsTheRoom() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        Person eve = Users.register(chat.nodeA(), "eve");
+        String roomId = privateRoom(ann, bob);
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
+             ChatSocketClient eveA = ChatSocketClient.connect(chat.nodeA(), eve.http());
+             ChatSocketClient eveB = ChatSocketClient.connect(chat.nodeB(), eve.http().on(chat.nodeB()))) {
+            a.sendMessage(roomId, "secret one");
+            JsonObject shown = b.await("show.room", d -> d != null && roomId.equals(d.getString("id", null)));
+            assertEquals(2, shown.getJsonObject("data").getJsonArray("names").size());
+            a.await("show.room", d -> d != null && roomId.equals(d.getString("id", null)));
+            b.awaitMessage("secret one");
+            a.sendMessage(roomId, "secret two");
+            b.awaitMessage("secret two");
+            a.sendMessage("0", "public marker");
+            eveA.awaitMessage("public marker");
+            eveB.awaitMessage("public marker");
+            assertTrue(eveA.messages().stream().noneMatch(m -> m.getString("message").startsWith("secret")));
+            assertTrue(eveB.messages().stream().noneMatch(m -> m.getString("message").startsWith("secret")));
+            assertTrue(eveA.events("show.room").isEmpty() && eveB.events("show.room").isEmpty());
+            assertEquals(1, b.events("show.room").stream().filter(e -> roomId.equals(e.getJsonObject("data").getString("id"))).count(),
+                    "only the first message shows the room");
+            assertTrue(redis.set("user:" + ann.id() + ":rooms").contains(roomId));
+            assertTrue(redis.set("user:" + bob.id() + ":rooms").contains(roomId));
+        }
+    }
+
+    @Test
+    void refusedFramesGetAnErrorFrameChangeNothingAndKeepTheSocketOpen() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeA(), "bob");
+        Person eve = Users.register(chat.nodeA(), "eve");
+        String foreignRoom = privateRoom(bob, eve);
+        List<String> bad = List.of("not json", "[1,2]", "42", "{}", "{\"type\":7}", "{\"type\":\"dance\",\"data\":{}}",
+                "{\"type\":\"message\"}", "{\"type\":\"message\",\"data\":\"0\"}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":\"0\"}}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":42}}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":[],\"message\":\"x\"}}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"   \"}}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"" + "x".repeat(5001) + "\"}}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":\"" + foreignRoom + "\",\"message\":\"let me in\"}}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":\"31337\",\"message\":\"nowhere\"}}",
+                "{\"type\":\"room.join\",\"data\":\"" + foreignRoom + "\"}");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            a.sendMessage("0", "warm-up " + ann.id());
+            a.awaitMessage("warm-up " + ann.id());
+            var before = redis.dump();
+            for (int i = 0; i < bad.size(); i++) {
+                a.send(bad.get(i));
+                int expected = i + 1;
+                Await.until(expected + " error frames (after " + bad.get(i).substring(0, Math.min(60, bad.get(i).length())) + ")",
+                        Duration.ofSeconds(10), () -> a.events("error").size() >= expected);
+            }
+            assertEquals(bad.size(), a.events("error").size());
+            a.events("error").forEach(e -> assertFalse(e.getJsonObject("data").getString("message").isBlank()));
+            assertEquals(before, redis.dump(), "refused frames change nothing in Redis");
+            assertFalse(a.isClosed());
+            a.send("{\"type\":\"room.join\",\"data\":\"0\"}");
+            a.sendMessage("0", "still here " + ann.id());
+            a.awaitMessage("still here " + ann.id());
+            assertEquals(bad.size(), a.events("error").size(), "valid frames get no error");
+            assertEquals(5000, ("x".repeat(5000)).length());
+            a.sendMessage("0", "y".repeat(5000));
+            a.await("message", d -> d != null && d.getString("message").length() == 5000);
+        }
+    }
+
+    @Test
+    void framesOver64KiBCloseTheSocketWith1009() {
+        Person ann = Users.register(chat.nodeA(), "big");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            a.send("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"" + "x".repeat(70_000) + "\"}}");
+            assertEquals(1009, a.awaitClose());
+        }
+    }
+
+    @Test
+    void messagesOfOneSenderArriveInOrderOnOtherNodes() {
+        Person ann = Users.register(chat.nodeA(), "orderly");
+        Person bob = Users.register(chat.nodeB(), "reader");
+        String roomId = privateRoom(ann, bob);
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
+             ChatSocketClient bOnA = ChatSocketClient.connect(chat.nodeA(), bob.http().on(chat.nodeA()))) {
+            List<String> sent = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                sent.add("n" + i);
+                a.sendMessage(roomId, "n" + i);
+            }
+            b.awaitMessage("n40");
+            bOnA.awaitMessage("n40");
+            assertEquals(sent, b.messages().stream().map(m -> m.getString("message")).filter(t -> t.startsWith("n")).toList());
+            assertEquals(sent, bOnA.messages().stream().map(m -> m.getString("message")).filter(t -> t.startsWith("n")).toList());
+            List<String> ids = b.messages().stream().map(m -> m.getString("id")).toList();
+            assertEquals(ids.size(), ids.stream().distinct().count());
+        }
+    }
+
+    @Test
+    void envelopesFromTheSeedsNodeServerAreDeliveredAndGarbageIsSkipped() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        Person eve = Users.register(chat.nodeB(), "eve");
+        String roomId = privateRoom(ann, bob);
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
+             ChatSocketClient e = ChatSocketClient.connect(chat.nodeB(), eve.http())) {
+            redis.publish("MESSAGES", "this is not json");
+            redis.publish("MESSAGES", "{\"serverId\":\"x\",\"type\":\"message\",\"data\":\"nope\"}");
+            redis.publish("MESSAGES", "{\"serverId\":\"x\",\"type\":\"teleport\",\"data\":{}}");
+            redis.publish("MESSAGES", "{\"serverId\":\"192.0.2.2:4000\",\"type\":\"message\",\"data\":{\"roomId\":\"" + roomId
+                    + "\",\"message\":\"from a seed node\",\"from\":" + ann.id() + ",\"date\":1795373943.25}}");
+            redis.publish("MESSAGES", "{\"serverId\":4132,\"type\":\"show.room\",\"data\":{\"id\":\"" + roomId
+                    + "\",\"names\":[[\"" + ann.username() + "\"],[\"" + bob.username() + "\"]]}}");
+            redis.publish("MESSAGES", "{\"serverId\":\"192.0.2.2:4000\",\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"seed public\",\"from\":\"" + ann.id() + "\",\"date\":1795373944}}");
+
+            JsonObject onA = a.awaitMessage("from a seed node").getJsonObject("data");
+            JsonObject onB = b.awaitMessage("from a seed node").getJsonObject("data");
+            assertEquals(ann.id(), onB.getString("from"), "a numeric from arrives as the usual string");
+            assertEquals(onA, onB);
+            JsonObject shown = b.await("show.room", d -> d != null && roomId.equals(d.getString("id", null))).getJsonObject("data");
+            assertEquals(List.of(ann.username(), bob.username()), shown.getJsonArray("names").getValuesAs(jakarta.json.JsonString.class)
+                    .stream().map(jakarta.json.JsonString::getString).toList(), "nested names are flattened");
+            e.awaitMessage("seed public");
+            assertTrue(e.messages().stream().noneMatch(m -> m.getString("message").equals("from a seed node")),
+                    "a seed node's private message reaches only the members");
+            // the nodes survived the garbage
+            a.sendMessage("0", "after garbage " + ann.id());
+            e.awaitMessage("after garbage " + ann.id());
+        }
+    }
+
+    @Test
+    void catchUpAfterAMessageReturnsExactlyWhatWasMissedOldestFirst() {
+        Person ann = Users.register(chat.nodeA(), "writer");
+        Person bob = Users.register(chat.nodeB(), "sleeper");
+        String roomId = privateRoom(ann, bob);
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            String lastSeen;
+            try (ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+                a.sendMessage(roomId, "seen 1");
+                a.sendMessage(roomId, "seen 2");
+                lastSeen = b.awaitMessage("seen 2").getJsonObject("data").getString("id");
+                b.abort();
+            }
+            List<String> missed = List.of("missed 1", "same text", "same text", "missed 4");
+            for (String text : missed) {
+                a.sendMessage(roomId, text);
+            }
+            a.await("message", d -> d != null && "missed 4".equals(d.getString("message")));
+            List<JsonValue> caughtUp = bob.http().get("/api/room/" + roomId + "/messages?after=" + lastSeen).array();
+            assertEquals(missed, caughtUp.stream().map(m -> m.asJsonObject().getString("message")).toList());
+            List<String> ids = caughtUp.stream().map(m -> m.asJsonObject().getString("id")).toList();
+            assertNotEquals(ids.get(1), ids.get(2), "equal texts are two messages");
+            assertEquals(List.of(), bob.http().get("/api/room/" + roomId + "/messages?after=" + ids.get(3)).array());
+            assertEquals(List.of("missed 4"), bob.http().get("/api/room/" + roomId + "/messages?after=" + ids.get(2)).array()
+                    .stream().map(m -> m.asJsonObject().getString("message")).toList());
+            assertEquals(400, bob.http().get("/api/room/" + roomId + "/messages?after=garbage").status());
+            Person eve = Users.register(chat.nodeA(), "eve");
+            assertEquals(403, eve.http().get("/api/room/" + roomId + "/messages?after=" + lastSeen).status());
+        }
+    }
+
+    @Test
+    void logoutClosesTheSessionsSocketsOnEveryNode() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        ChatHttp onB = ann.http().on(chat.nodeB());
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), onB)) {
+            assertEquals(204, onB.post("/api/logout", "").status());
+            a.awaitClose();
+            b.awaitClose();
+        }
+        assertEquals(401, ChatSocketClient.refusal(chat.nodeA().wsUrl(), ann.http().cookieHeader(), chat.nodeA().origin()));
+    }
+
+    private static JsonObject parse(String json) {
+        return Json.createReader(new StringReader(json)).readObject();
+    }
+}

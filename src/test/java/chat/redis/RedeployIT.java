@@ -1,0 +1,95 @@
+package chat.redis;
+
+import chat.testing.Await;
+import chat.testing.ChatHttp;
+import chat.testing.PayaraNode;
+import chat.testing.RedisProbe;
+import chat.testing.RedisServerProcess;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One Redisson client per application, shut down at undeploy: redeploying the (exploded) WAR five
+ * times in one Payara Micro leaves no Redisson threads and no Redis connections behind.
+ */
+class RedeployIT {
+
+    @Test
+    void fiveRedeploysLeakNoThreadsOrConnections() throws Exception {
+        Path exploded = explode(PayaraNode.war());
+        Files.createFile(exploded.resolve(".reload"));
+        try (RedisServerProcess redisServer = RedisServerProcess.start();
+             RedisProbe redis = new RedisProbe(redisServer.url());
+             PayaraNode node = PayaraNode.launch("redeploy", redisServer.url(), Map.of(), exploded)) {
+            node.awaitReady();
+            Await.until("the node to join the relay", Duration.ofSeconds(60), () -> node.logLines("joined the relay") == 1);
+            new ChatHttp(node).loggedIn("Pablo", "password123");
+            int threads = redissonThreads(node);
+            long clients = connectedClients(redis);
+            assertTrue(threads > 0, "the thread dump shows the running client's threads");
+
+            for (int deploy = 2; deploy <= 6; deploy++) {
+                // Payara Micro redeploys an exploded WAR when its .reload file's timestamp changes.
+                Files.setLastModifiedTime(exploded.resolve(".reload"), FileTime.from(Instant.now().plusSeconds(deploy)));
+                int expected = deploy;
+                Await.until("deployment " + deploy, Duration.ofSeconds(120), () -> node.logLines("joined the relay") == expected);
+                assertEquals(200, new ChatHttp(node).login("Pablo", "password123").status());
+            }
+            Await.until("Redisson threads back to " + threads + " (now " + redissonThreads(node) + ")", Duration.ofSeconds(30),
+                    () -> redissonThreads(node) <= threads);
+            Await.until("Redis connections back to " + clients + " (now " + connectedClients(redis) + ")", Duration.ofSeconds(30),
+                    () -> connectedClients(redis) <= clients);
+        }
+    }
+
+    private static long connectedClients(RedisProbe redis) {
+        Map<String, String> info = redis.client().getRedisNodes(RedisNodes.SINGLE).getInstance().info(RedisNode.InfoSection.CLIENTS);
+        return Long.parseLong(info.get("connected_clients"));
+    }
+
+    private static int redissonThreads(PayaraNode node) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(node.pid()), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor();
+            return (int) dump.lines().filter(l -> l.startsWith("\"redisson-") || l.startsWith("\"chat-node-")).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path explode(Path war) throws IOException {
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("chat.test.workDir", "target/it")), "exploded-");
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(war))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                Path target = dir.resolve(entry.getName()).normalize();
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy((InputStream) zip, target);
+                }
+            }
+        }
+        return dir;
+    }
+}

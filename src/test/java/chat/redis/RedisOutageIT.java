@@ -1,0 +1,154 @@
+package chat.redis;
+
+import chat.testing.Await;
+import chat.testing.ChatHttp;
+import chat.testing.ChatHttp.Reply;
+import chat.testing.PayaraNode;
+import chat.testing.Ports;
+import chat.testing.RedisServerProcess;
+import chat.testing.ChatSocketClient;
+import chat.testing.Users;
+import chat.testing.Users.Person;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * While Redis is gone requests fail fast with 503 and messages are refused; when it is back
+ * (with its data, kept by AOF) the same nodes serve again, the relay is re-subscribed, and every
+ * accepted message is in history and reaches every client exactly once after catch-up.
+ */
+class RedisOutageIT {
+
+    static RedisServerProcess redis;
+    static PayaraNode node;
+    static PayaraNode other;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("chat.test.workDir", "target/it")), "outage-");
+        redis = RedisServerProcess.start(Ports.free(), dir, true);
+        node = PayaraNode.launch("outage-a", redis.url(), Map.of());
+        other = PayaraNode.launch("outage-b", redis.url(), Map.of());
+        node.awaitReady();
+        other.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+        other.close();
+        redis.close();
+    }
+
+    @Test
+    void aRedisRestartMidChatLosesNoAcceptedMessageAndDuplicatesNone() {
+        Person ann = Users.register(node, "ann");
+        Person bob = Users.register(other, "bob");
+        String roomId = Long.parseLong(ann.id()) < Long.parseLong(bob.id()) ? ann.id() + ":" + bob.id() : bob.id() + ":" + ann.id();
+        try (ChatSocketClient a = ChatSocketClient.connect(node, ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(other, bob.http())) {
+            for (int i = 0; i < 10; i++) {
+                a.sendMessage(roomId, "before " + i);
+            }
+            String lastSeenByBob = b.awaitMessage("before 9").getJsonObject("data").getString("id");
+
+            redis.stop();
+            for (int i = 0; i < 5; i++) {
+                a.sendMessage(roomId, "during " + i);
+            }
+            Await.until("5 refusals", Duration.ofSeconds(30), () -> a.events("error").size() >= 5);
+
+            redis.startProcess();
+            Await.until("the node to serve again", Duration.ofSeconds(30), () -> ann.http().get("/api/me").status() == 200);
+            for (int i = 0; i < 10; i++) {
+                a.sendMessage(roomId, "after " + i);
+            }
+            Await.until("answers to all 10", Duration.ofSeconds(30), () -> a.events("error").size()
+                    + a.messages().stream().filter(m -> m.getString("message").startsWith("after ")).count() >= 15);
+            List<String> accepted = a.messages().stream().map(m -> m.getString("message")).toList();
+            assertTrue(accepted.stream().noneMatch(t -> t.startsWith("during")), "nothing was accepted while Redis was away");
+
+            // Live delivery resumes across nodes: the relay is subscribed again.
+            Await.until("relay back", Duration.ofSeconds(30), () -> {
+                String probe = "probe " + System.nanoTime();
+                a.sendMessage(roomId, probe);
+                try {
+                    b.await("message", d -> d != null && probe.equals(d.getString("message")), Duration.ofSeconds(2));
+                    return true;
+                } catch (AssertionError notYet) {
+                    return false;
+                }
+            });
+            List<String> acceptedTexts = a.messages().stream().map(m -> m.getString("message")).toList();
+
+            List<String> history = bob.http().get("/api/room/" + roomId + "/messages?size=100").array().stream()
+                    .map(m -> m.asJsonObject().getString("message")).toList();
+            assertEquals(new java.util.TreeSet<>(acceptedTexts), new java.util.TreeSet<>(history));
+            assertEquals(acceptedTexts.size(), history.size());
+
+            // Bob's client: what it saw live, plus catch-up after the last message it saw before the outage.
+            java.util.Map<String, String> bobSees = new java.util.LinkedHashMap<>();
+            b.messages().forEach(m -> bobSees.put(m.getString("id"), m.getString("message")));
+            bob.http().get("/api/room/" + roomId + "/messages?after=" + lastSeenByBob).array()
+                    .forEach(m -> bobSees.put(m.asJsonObject().getString("id"), m.asJsonObject().getString("message")));
+            assertEquals(acceptedTexts.stream().sorted().toList(), bobSees.values().stream().sorted().toList(),
+                    "every accepted message exactly once");
+        }
+    }
+
+    @Test
+    void requestsFailWithin3SecondsWith503AndRecoverWhenRedisReturns() {
+        ChatHttp http = new ChatHttp(node);
+        http.loggedIn("Pablo", "password123");
+        assertEquals(200, http.get("/api/me").status());
+
+        redis.stop();
+        for (String path : new String[]{"/api/me", "/api/rooms/1", "/api/room/0/messages"}) {
+            Reply reply = withDeadline(http, path, Duration.ofSeconds(3));
+            assertEquals(503, reply.status(), path + " " + reply.body());
+            assertTrue(reply.object().getString("message").length() > 0);
+            assertFalse(reply.body().contains("Exception"), reply.body());
+        }
+        Reply login = http.post("/api/login", "{\"username\":\"Joe\",\"password\":\"password123\"}");
+        assertEquals(503, login.status(), login.body());
+
+        redis.startProcess();
+        Await.until("the node to serve again", Duration.ofSeconds(30), () -> http.get("/api/me").status() == 200);
+        assertEquals(200, new ChatHttp(node).login("Joe", "password123").status());
+    }
+
+    /** Fails the test if the answer takes longer than the deadline (the bound, not a benchmark). */
+    private static Reply withDeadline(ChatHttp http, String path, Duration deadline) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).timeout(deadline.plusMillis(500))
+                .header("Cookie", http.cookieHeader()).build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body(), response);
+        } catch (HttpTimeoutException e) {
+            throw new AssertionError(path + " did not answer within " + deadline);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package chat.testing;
+
+import jakarta.json.JsonObject;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Fresh users for tests that share one Redis. */
+public final class Users {
+
+    public static String unique(String prefix) {
+        return prefix + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999);
+    }
+
+    /** A new user logged in on the node: its HTTP session and id. */
+    public static Person register(PayaraNode node, String prefix) {
+        ChatHttp http = new ChatHttp(node);
+        JsonObject me = http.loggedIn(unique(prefix), "pw-" + prefix);
+        return new Person(me.getString("id"), me.getString("username"), http);
+    }
+
+    public record Person(String id, String username, ChatHttp http) {
+    }
+
+    private Users() {
+    }
+}

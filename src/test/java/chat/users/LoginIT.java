@@ -1,0 +1,188 @@
+package chat.users;
+
+import chat.testing.ChatCluster;
+import chat.testing.ChatHttp;
+import chat.testing.ChatHttp.Reply;
+import chat.testing.RedisProbe;
+import chat.testing.SharedChat;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mindrot.jbcrypt.BCrypt;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(SharedChat.class)
+class LoginIT {
+
+    private final ChatCluster chat;
+    private final RedisProbe redis;
+
+    LoginIT(ChatCluster chat) {
+        this.chat = chat;
+        this.redis = chat.probe();
+    }
+
+    static String unique(String prefix) {
+        return prefix + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999);
+    }
+
+    @Test
+    void aNewNameRegistersInTheSeedLayoutAndAnExistingOneLogsIn() {
+        String name = unique("newbie");
+        ChatHttp http = new ChatHttp(chat.nodeA());
+        Reply registered = http.login(name, "s3cret");
+        assertEquals(201, registered.status(), registered.body());
+        String id = registered.object().getString("id");
+        assertEquals(name, registered.object().getString("username"));
+
+        assertEquals("user:" + id, redis.get("username:" + name));
+        Map<String, String> user = redis.hash("user:" + id);
+        assertEquals(name, user.get("username"));
+        assertTrue(user.get("password").startsWith("$2a$10$"));
+        assertTrue(BCrypt.checkpw("s3cret", user.get("password")), "a seed server can verify our hash");
+        assertTrue(redis.set("user:" + id + ":rooms").contains("0"));
+
+        Reply again = new ChatHttp(chat.nodeB()).login(name, "s3cret");
+        assertEquals(200, again.status());
+        assertEquals(id, again.object().getString("id"));
+    }
+
+    @Test
+    void aWrongPasswordIs401AndStartsNoSession() {
+        String name = unique("guarded");
+        new ChatHttp(chat.nodeA()).loggedIn(name, "right");
+        ChatHttp intruder = new ChatHttp(chat.nodeA());
+        Reply reply = intruder.login(name, "wrong");
+        assertEquals(401, reply.status());
+        assertTrue(reply.object().getString("message").length() > 0);
+        assertTrue(intruder.sessionCookie().isEmpty());
+        assertEquals(401, intruder.get("/api/me").status());
+    }
+
+    @Test
+    void usersWrittenBySeedNodeServerWith2bHashesLogIn() {
+        String name = unique("seedling");
+        String id = String.valueOf(redis.client().getAtomicLong("total_users").incrementAndGet());
+        String seedHash = "$2b$" + BCrypt.hashpw("password123", BCrypt.gensalt(10)).substring(4);
+        redis.client().getMap("user:" + id).putAll(Map.of("username", name, "password", seedHash));
+        redis.client().getBucket("username:" + name).set("user:" + id);
+        redis.client().getSet("user:" + id + ":rooms").add("0");
+
+        Reply reply = new ChatHttp(chat.nodeB()).login(name, "password123");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(id, reply.object().getString("id"));
+        assertEquals(401, new ChatHttp(chat.nodeB()).login(name, "password124").status());
+    }
+
+    @Test
+    void theCookieIsHttpOnlyLaxAndSecureOnlyOverHttps() {
+        ChatHttp http = new ChatHttp(chat.nodeA());
+        String name = unique("cookie");
+        Reply plain = http.login(name, "pw");
+        String cookie = plain.headers("Set-Cookie").get(0);
+        assertTrue(cookie.startsWith("chat_session="), cookie);
+        assertTrue(cookie.contains("HttpOnly"));
+        assertTrue(cookie.contains("SameSite=Lax"));
+        assertTrue(cookie.contains("Path=/"));
+        assertFalse(cookie.contains("Secure"));
+
+        Reply proxied = http.send(HttpRequest.newBuilder(URI.create(chat.nodeA().baseUrl() + "/api/login"))
+                .header("X-Forwarded-Proto", "https").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + name + "\",\"password\":\"pw\"}")));
+        String secure = proxied.headers("Set-Cookie").get(0);
+        assertTrue(secure.startsWith("__Host-chat_session="), secure);
+        assertTrue(secure.contains("; Secure"));
+        assertTrue(secure.contains("HttpOnly"));
+    }
+
+    @Test
+    void everyLoginIssuesAFreshSessionAndTheOldOneStopsWorking() {
+        String name = unique("rotating");
+        ChatHttp first = new ChatHttp(chat.nodeA());
+        first.loggedIn(name, "pw");
+        String before = first.sessionCookie().orElseThrow().getValue();
+        ChatHttp oldCopy = first.on(chat.nodeB());
+        assertEquals(200, oldCopy.get("/api/me").status(), "a session is honoured by every node");
+
+        first.loggedIn(name, "pw");
+        String after = first.sessionCookie().orElseThrow().getValue();
+        assertNotEquals(before, after);
+        assertEquals(401, oldCopy.get("/api/me").status(), "the session from before the login is gone");
+        assertEquals(200, first.get("/api/me").status());
+    }
+
+    @Test
+    void logoutEndsTheSessionOnEveryNode() {
+        ChatHttp onA = new ChatHttp(chat.nodeA());
+        JsonObject me = onA.loggedIn(unique("leaving"), "pw");
+        ChatHttp onB = onA.on(chat.nodeB());
+        assertEquals(me.getString("id"), onB.get("/api/me").object().getString("id"));
+
+        assertEquals(204, onA.post("/api/logout", "").status());
+        assertEquals(401, onB.get("/api/me").status());
+        assertEquals(401, onA.get("/api/me").status());
+        assertEquals(401, onB.post("/api/logout", "").status());
+    }
+
+    @Test
+    void anonymousRequestsCreateNoSessions() {
+        int before = sessionKeys();
+        for (int i = 0; i < 5; i++) {
+            new ChatHttp(chat.nodeA()).get("/api/randomname");
+            new ChatHttp(chat.nodeB()).get("/api/me");
+            new ChatHttp(chat.nodeA()).get("/");
+        }
+        assertEquals(before, sessionKeys());
+        assertTrue(new ChatHttp(chat.nodeA()).get("/api/randomname").object().getString("username").length() > 0);
+    }
+
+    @Test
+    void badLoginBodiesAre400AndWriteNothing() {
+        Map<String, String> before = redis.dump();
+        ChatHttp http = new ChatHttp(chat.nodeA());
+        List<String> bodies = List.of("", "not json", "[]", "{}", "{\"username\":\"x\"}", "{\"password\":\"x\"}",
+                "{\"username\":5,\"password\":\"x\"}", "{\"username\":\"ok\",\"password\":7}",
+                "{\"username\":\"has space\",\"password\":\"x\"}", "{\"username\":\"\",\"password\":\"x\"}",
+                "{\"username\":\"" + "a".repeat(33) + "\",\"password\":\"x\"}",
+                "{\"username\":\"okname\",\"password\":\"\"}",
+                "{\"username\":\"okname\",\"password\":\"" + "p".repeat(73) + "\"}",
+                "{\"username\":\"<img src=x onerror=alert(1)>\",\"password\":\"x\"}",
+                "{\"username\":null,\"password\":\"x\"}", "{\"username\":\"a\"");
+        for (String body : bodies) {
+            Reply reply = http.post("/api/login", body);
+            assertEquals(400, reply.status(), body + " → " + reply.body());
+            assertTrue(reply.object().getString("message").length() > 0);
+            assertFalse(reply.body().contains("Exception") || reply.body().contains("java."), reply.body());
+        }
+        assertEquals(before, redis.dump());
+    }
+
+    @Test
+    void meNeedsASession() {
+        Reply reply = new ChatHttp(chat.nodeA()).get("/api/me");
+        assertEquals(401, reply.status());
+        assertTrue(reply.object().containsKey("message"));
+        ChatHttp forged = new ChatHttp(chat.nodeA());
+        Reply bogus = forged.send(HttpRequest.newBuilder(URI.create(chat.nodeA().baseUrl() + "/api/me"))
+                .header("Cookie", "chat_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+        assertEquals(401, bogus.status());
+    }
+
+    private int sessionKeys() {
+        int n = 0;
+        for (String ignored : redis.client().getKeys().getKeysByPattern("chat:session:*")) {
+            n++;
+        }
+        return n;
+    }
+}
