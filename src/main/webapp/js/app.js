@@ -228,10 +228,9 @@ function enterChat(user) {
     store.setActive(GENERAL);
     store.setConnection('connecting');
 
-    // History over HTTP right away; the socket's first open catches up whatever this misses.
+    // The socket first: its opening loads every room once, and from then on nothing is missed.
     const mySync = new RoomSync(store);
     sync = mySync;
-    sync.start(store.room(GENERAL));
 
     socket = new ChatSocket({
         onEvent,
@@ -239,7 +238,10 @@ function enterChat(user) {
             store.setConnection('open');
             mySync.resync();
         },
-        onDown: ({ retryInMs }) => store.setConnection('down', retryInMs),
+        onDown: ({ retryInMs }) => {
+            store.setConnection('down', retryInMs);
+            mySync.loadWithoutSocket(); // show the history meanwhile
+        },
         shouldRetry: async () => {
             try {
                 await api.me();

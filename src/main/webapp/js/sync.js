@@ -15,22 +15,57 @@ function newestId(messages) {
     return null;
 }
 
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30000;
+const RETRIES = 6;
+
+/** Whether a failed call is worth repeating: the server unreachable, busy (429) or failing (5xx). */
+const transient = (failed) => failed.status === 0 || failed.status === 429 || failed.status >= 500;
+
 export class RoomSync {
     constructor(store) {
         this.store = store;
         this.active = true;
         this.resolving = false;
+        this.synced = false;
     }
 
     stop() {
         this.active = false;
     }
 
-    /** First load after login, before the socket is up: rooms, who is online, General's newest page. */
-    start(generalRoom) {
-        this.refreshRooms();
-        this.refreshOnline();
-        this.loadLatest(generalRoom);
+    /**
+     * Calls the server, repeating transient failures with backoff (honouring a rate limit instead
+     * of leaving a gap until the next reconnect); rejects on anything else or after stop().
+     */
+    async call(request) {
+        let delay = RETRY_FIRST_MS;
+        for (let attempt = 1; ; attempt++) {
+            try {
+                return await request();
+            } catch (failed) {
+                if (!this.active || attempt >= RETRIES || !transient(failed)) {
+                    throw failed;
+                }
+                await new Promise((resolve) => setTimeout(resolve, delay));
+                delay = Math.min(RETRY_MAX_MS, delay * 2);
+                if (!this.active) {
+                    throw failed;
+                }
+            }
+        }
+    }
+
+    /** History over HTTP alone, when the socket cannot open at first: the next open catches up. */
+    loadWithoutSocket() {
+        if (!this.synced) {
+            this.synced = true;
+            this.refreshRooms();
+            this.refreshOnline();
+            for (const room of this.store.rooms.values()) {
+                this.loadLatest(room);
+            }
+        }
     }
 
     /**
@@ -39,6 +74,7 @@ export class RoomSync {
      * old socket's last event and the new socket's first one can be skipped.
      */
     resync() {
+        this.synced = true;
         const resumeFrom = new Map();
         const pending = [];
         for (const room of this.store.rooms.values()) {
@@ -69,7 +105,7 @@ export class RoomSync {
         if (room.loading) {
             return room.loading;
         }
-        room.loading = api.page(room.id, 0, PAGE_SIZE).then((page) => {
+        room.loading = this.call(() => api.page(room.id, 0, PAGE_SIZE)).then((page) => {
             if (!this.active) {
                 return null;
             }
@@ -95,7 +131,7 @@ export class RoomSync {
             return;
         }
         try {
-            const messages = messagesOf(await api.after(room.id, lastSeenId));
+            const messages = messagesOf(await this.call(() => api.after(room.id, lastSeenId)));
             if (this.active) {
                 this.store.addMessages(room.id, messages, { fresh: true });
                 this.resolveUnknownUsers();
@@ -126,7 +162,7 @@ export class RoomSync {
 
     async refreshRooms() {
         try {
-            const rooms = await api.rooms(this.store.me.id);
+            const rooms = await this.call(() => api.rooms(this.store.me.id));
             if (!this.active) {
                 return;
             }
@@ -144,7 +180,7 @@ export class RoomSync {
 
     async refreshOnline() {
         try {
-            const online = await api.onlineUsers();
+            const online = await this.call(() => api.onlineUsers());
             if (this.active) {
                 this.store.upsertUsers(Object.values(online || {}), { replaceOnline: true });
             }
@@ -161,7 +197,7 @@ export class RoomSync {
         }
         this.resolving = true;
         try {
-            const users = await api.users(ids.slice(0, 500));
+            const users = await this.call(() => api.users(ids.slice(0, 500)));
             if (this.active) {
                 this.store.upsertUsers(Object.values(users || {}));
             }
