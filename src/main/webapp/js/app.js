@@ -140,6 +140,7 @@ function renderBanner() {
     const banner = byId('banner');
     const state = store.connection.state;
     clearInterval(bannerTimer);
+    byId('chat').classList.toggle('chat--down', state === 'down'); // presence is not current meanwhile
     conversation.setConnected(state === 'open');
     if (state !== 'down') {
         banner.hidden = true;
