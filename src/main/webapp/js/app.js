@@ -273,13 +273,15 @@ function stopSession() {
 }
 
 function leaveChat(message = '') {
+    // Sent away (session ended elsewhere): offer the same name again. Logged out: a fresh one.
+    const name = message && store.me ? store.me.username : '';
     rememberSession(false);
     stopSession();
     clearInterval(bannerTimer);
     byId('banner').hidden = true;
     store.reset();
     document.title = 'redis-chat';
-    showLogin({ message });
+    showLogin({ message, name });
 }
 
 async function logout() {

@@ -43,7 +43,7 @@ export async function showLogin({ message = '', name = '' } = {}) {
     const password = byId('login-password');
     password.value = '';
     username.value = name;
-    username.focus();
+    (name ? password : username).focus();
     if (!name) {
         try {
             const random = await api.randomName();

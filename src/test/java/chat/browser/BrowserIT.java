@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.WindowType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,6 +123,24 @@ class BrowserIT {
                 .filter(e -> !e.matches(".*/api/login - Failed to load resource: the server responded with a status of 40[01] .*"))
                 .toList();
         assertEquals(List.of(), unexpected);
+    }
+
+    @Test
+    void loggingOutInOneTabEndsTheSessionInTheOther(ChatCluster chat) {
+        String erin = name("Erin");
+        ChatPage page = browser(chat.nodeB().baseUrl()).login(erin, PASSWORD);
+        String firstTab = page.driver().getWindowHandle();
+        page.driver().switchTo().newWindow(WindowType.TAB);
+        page.driver().get(page.baseUrl() + "/");
+        page.awaitChatAs(erin); // the same session, restored
+        page.logout();
+
+        page.driver().switchTo().window(firstTab);
+        page.awaitLoginForm();
+        assertEquals("Your session has ended. Please log in again.", page.find("#login-error").getText());
+        assertEquals(erin, page.find("#login-username").getDomProperty("value"), "the name is offered again");
+        assertFalse(page.isShown("#chat"));
+        page.screenshot("16-session-ended-in-another-tab");
     }
 
     @Test
