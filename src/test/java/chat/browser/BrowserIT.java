@@ -4,6 +4,7 @@ import chat.testing.ChatCluster;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
 import chat.testing.DroppingProxy;
+import chat.testing.PayaraNode;
 import chat.testing.SharedChat;
 import jakarta.json.Json;
 import org.junit.jupiter.api.AfterEach;
@@ -278,6 +279,44 @@ class BrowserIT {
                     .filter(e -> !(e.contains(proxy.baseUrl().replace("http://", "")) && (e.contains("net::ERR_") || e.contains("WebSocket connection"))))
                     .toList();
             assertEquals(List.of(), unexpected, "console errors other than the cut connection's");
+        }
+    }
+
+    @Test
+    void whenItsNodeDiesThePageFailsOverToAnotherNodeAndCatchesUp(ChatCluster chat) {
+        String alice = name("Alice");
+        String bob = name("Bob");
+        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
+        bobHttp.loggedIn(bob, PASSWORD);
+        String inGeneral = "Sent while " + alice + "'s node was dead";
+
+        try (PayaraNode doomed = PayaraNode.start("node-doomed", chat.redis().url());
+             DroppingProxy balancer = new DroppingProxy(doomed.port());
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
+            ChatPage a = browser(balancer.baseUrl()).login(alice, PASSWORD);
+            String before = "Before the crash, " + alice;
+            bobSocket.sendMessage("0", before);
+            a.awaitMessage(before);
+
+            doomed.kill(); // SIGKILL: no close frames, no goodbye in Redis
+            a.awaitTrue("the connection banner", () -> a.isShown("#banner"));
+            bobSocket.sendMessage("0", inGeneral);
+            bobSocket.awaitMessage(inGeneral);
+
+            balancer.retarget(chat.nodeA().port()); // the load balancer sends the page to a live node
+            a.awaitConnected();
+            a.awaitMessage(inGeneral);
+            String after = "After the fail-over, " + alice;
+            bobSocket.sendMessage("0", after);
+            a.awaitMessage(after);
+            List<String> texts = a.messageTexts();
+            for (String text : List.of(before, inGeneral, after)) {
+                assertEquals(1, texts.stream().filter(text::equals).count(), text + " shown once");
+            }
+            assertTrue(texts.indexOf(before) < texts.indexOf(inGeneral) && texts.indexOf(inGeneral) < texts.indexOf(after));
+            a.send("I am back");
+            bobSocket.awaitMessage("I am back"); // the session (in Redis) works on the other node
+            a.screenshot("17-failed-over-to-another-node");
         }
     }
 

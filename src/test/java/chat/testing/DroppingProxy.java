@@ -15,12 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy in front of a node, standing in for a network path that breaks: {@link #cut()}
  * drops every open connection (a WebSocket sees its TCP connection end without a close frame)
  * and refuses new ones until {@link #restore()}. The client sees the same host name, and the
- * node sees the client's own {@code Host} and {@code Origin} headers, as behind a TCP load balancer.
+ * node sees the client's own {@code Host} and {@code Origin} headers, as behind a TCP load balancer
+ * (which {@link #retarget} turns into a fail-over to another node).
  */
 public final class DroppingProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     private volatile boolean closed;
@@ -54,6 +55,11 @@ public final class DroppingProxy implements AutoCloseable {
 
     public void restore() {
         cut = false;
+    }
+
+    /** New connections go to another node from now on, as a load balancer fails over. */
+    public void retarget(int targetPort) {
+        target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
     }
 
     private void acceptLoop() {
