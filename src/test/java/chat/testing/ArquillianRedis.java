@@ -1,0 +1,39 @@
+package chat.testing;
+
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Starts the Redis that the Arquillian-managed Payara Micro is pointed at (arquillian.xml), on
+ * the port build-helper reserved, before any test and so before any deployment; only in the
+ * integration-test run, which is the one that sets {@code chat.it.redisPort}.
+ */
+public class ArquillianRedis implements LauncherSessionListener {
+
+    private RedisServerProcess redis;
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        String port = System.getProperty("chat.it.redisPort");
+        if (port != null && !port.isBlank() && redis == null) {
+            try {
+                Path base = Path.of(System.getProperty("chat.test.workDir", "target/it"));
+                Files.createDirectories(base);
+                redis = RedisServerProcess.start(Integer.parseInt(port), Files.createTempDirectory(base, "arquillian-redis-"), false);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        if (redis != null) {
+            redis.stop();
+            redis = null;
+        }
+    }
+}
