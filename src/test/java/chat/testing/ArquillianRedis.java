@@ -3,6 +3,7 @@ package chat.testing;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 public class ArquillianRedis implements LauncherSessionListener {
 
     private RedisServerProcess redis;
+    private final long openedAt = System.currentTimeMillis();
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
@@ -34,6 +36,22 @@ public class ArquillianRedis implements LauncherSessionListener {
         if (redis != null) {
             redis.stop();
             redis = null;
+            removeArquillianLeftovers();
+        }
+    }
+
+    /** The Payara Micro container leaves its unpacked runtime in /tmp; remove those made by this run. */
+    private void removeArquillianLeftovers() {
+        File[] dirs = new File(System.getProperty("java.io.tmpdir")).listFiles(
+                f -> f.getName().startsWith("arquillian-payara-micro") && f.lastModified() >= openedAt - 1000);
+        if (dirs != null) {
+            for (File dir : dirs) {
+                try (var paths = Files.walk(dir.toPath())) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // best effort: a leftover in /tmp is untidy, not wrong
+                }
+            }
         }
     }
 }
