@@ -38,10 +38,6 @@ class RealtimeIT {
         this.redis = chat.probe();
     }
 
-    static String privateRoom(Person a, Person b) {
-        return Long.parseLong(a.id()) < Long.parseLong(b.id()) ? a.id() + ":" + b.id() : b.id() + ":" + a.id();
-    }
-
     @Test
     void handshakesWithoutSessionOrFromForeignOriginsAreRefused() {
         Person ann = Users.register(chat.nodeA(), "ann");
@@ -98,7 +94,7 @@ class RealtimeIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeB(), "bob");
         Person eve = Users.register(chat.nodeA(), "eve");
-        String roomId = privateRoom(ann, bob);
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
              ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
              ChatSocketClient eveA = ChatSocketClient.connect(chat.nodeA(), eve.http());
@@ -128,7 +124,7 @@ class RealtimeIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeA(), "bob");
         Person eve = Users.register(chat.nodeA(), "eve");
-        String foreignRoom = privateRoom(bob, eve);
+        String foreignRoom = Users.privateRoom(bob, eve);
         List<String> bad = List.of("not json", "[1,2]", "42", "{}", "{\"type\":7}", "{\"type\":\"dance\",\"data\":{}}",
                 "{\"type\":\"message\"}", "{\"type\":\"message\",\"data\":\"0\"}",
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"0\"}}",
@@ -142,7 +138,7 @@ class RealtimeIT {
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
             a.sendMessage("0", "warm-up " + ann.id());
             a.awaitMessage("warm-up " + ann.id());
-            var before = redis.dump();
+            var before = redis.dumpData();
             for (int i = 0; i < bad.size(); i++) {
                 a.send(bad.get(i));
                 int expected = i + 1;
@@ -151,7 +147,7 @@ class RealtimeIT {
             }
             assertEquals(bad.size(), a.events("error").size());
             a.events("error").forEach(e -> assertFalse(e.getJsonObject("data").getString("message").isBlank()));
-            assertEquals(before, redis.dump(), "refused frames change nothing in Redis");
+            assertEquals(before, redis.dumpData(), "refused frames change nothing in Redis");
             assertFalse(a.isClosed());
             a.send("{\"type\":\"room.join\",\"data\":\"0\"}");
             a.sendMessage("0", "still here " + ann.id());
@@ -176,7 +172,7 @@ class RealtimeIT {
     void messagesOfOneSenderArriveInOrderOnOtherNodes() {
         Person ann = Users.register(chat.nodeA(), "orderly");
         Person bob = Users.register(chat.nodeB(), "reader");
-        String roomId = privateRoom(ann, bob);
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
              ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
              ChatSocketClient bOnA = ChatSocketClient.connect(chat.nodeA(), bob.http().on(chat.nodeA()))) {
@@ -199,7 +195,7 @@ class RealtimeIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeB(), "bob");
         Person eve = Users.register(chat.nodeB(), "eve");
-        String roomId = privateRoom(ann, bob);
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
              ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
              ChatSocketClient e = ChatSocketClient.connect(chat.nodeB(), eve.http())) {
@@ -232,7 +228,7 @@ class RealtimeIT {
     void catchUpAfterAMessageReturnsExactlyWhatWasMissedOldestFirst() {
         Person ann = Users.register(chat.nodeA(), "writer");
         Person bob = Users.register(chat.nodeB(), "sleeper");
-        String roomId = privateRoom(ann, bob);
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
             String lastSeen;
             try (ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
@@ -270,6 +266,40 @@ class RealtimeIT {
             b.awaitClose();
         }
         assertEquals(401, ChatSocketClient.refusal(chat.nodeA().wsUrl(), ann.http().cookieHeader(), chat.nodeA().origin()));
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedWhileTheOthersKeepReceiving() throws Exception {
+        Person sender = Users.register(chat.nodeA(), "firehose");
+        Person slow = Users.register(chat.nodeA(), "sloth");
+        Person fast = Users.register(chat.nodeB(), "hare");
+        String slowRoom = Users.privateRoom(sender, slow);
+        String fastRoom = Users.privateRoom(sender, fast);
+        String big = "z".repeat(4900);
+        try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", chat.nodeA().port());
+             ChatSocketClient s = ChatSocketClient.connect(chat.nodeA(), sender.http());
+             ChatSocketClient f = ChatSocketClient.connect(chat.nodeB(), fast.http())) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + chat.nodeA().port() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Cookie: " + slow.http().cookieHeader() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Await.until("the stalled client online", Duration.ofSeconds(10), () -> redis.set("online_users").contains(slow.id()));
+            // From here on the stalled client reads nothing at all.
+            int sent = 0;
+            while (redis.set("online_users").contains(slow.id()) && sent < 6000) {
+                for (int i = 0; i < 100; i++, sent++) {
+                    s.sendMessage(slowRoom, sent + " " + big);
+                }
+                s.sendMessage(fastRoom, "tick " + sent);
+                f.awaitMessage("tick " + sent);
+            }
+            int total = sent;
+            Await.until("the stalled client dropped (after " + total + " messages)", Duration.ofSeconds(60),
+                    () -> !redis.set("online_users").contains(slow.id()));
+            s.sendMessage(fastRoom, "after the drop");
+            f.awaitMessage("after the drop");
+            assertEquals(total / 100 + 1, f.messages().size(), "the fast reader got every message meant for it");
+        }
     }
 
     private static JsonObject parse(String json) {
