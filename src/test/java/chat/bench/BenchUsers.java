@@ -27,7 +27,8 @@ final class BenchUsers {
     record User(int index, String id, String name, String cookie) {
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final List<User> users = new ArrayList<>();
 
     User get(int index) {

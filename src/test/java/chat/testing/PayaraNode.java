@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PayaraNode implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1: a probe sent while the node starts can leave the client an HTTP/2 (h2c) connection
+    // that never answers again, and every later probe reuses it until the wait gives up.
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Settings that lift the abuse limits, for tests about something else. */
     public static final Map<String, String> UNLIMITED = Map.of("CHAT_MESSAGE_BURST", "1000000", "CHAT_MESSAGES_PER_SECOND", "1000000",
