@@ -94,9 +94,10 @@ final class Reports {
             XYChart chart = new XYChartBuilder().width(640).height(420).title(entry.getKey() + ": latency vs deliveries/s")
                     .xAxisTitle("deliveries per second (thousands)").yAxisTitle("latency (ms, log scale)").build();
             chart.getStyler().setYAxisLogarithmic(true);
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
             chart.getStyler().setYAxisDecimalPattern("#,##0.#");
             chart.getStyler().setXAxisDecimalPattern("#,##0");
+            decades(chart, steps.stream().mapToDouble(StepResult::p999Ms).max().orElse(100));
             double[] x = steps.stream().mapToDouble(s -> s.deliveredPerS() / 1000).toArray();
             series(chart, "p50", x, steps.stream().mapToDouble(s -> Math.max(0.1, s.p50Ms())).toArray());
             series(chart, "p99", x, steps.stream().mapToDouble(s -> Math.max(0.1, s.p99Ms())).toArray());
@@ -114,9 +115,10 @@ final class Reports {
             XYChart all = new XYChartBuilder().width(900).height(560).title("p99 delivery latency vs deliveries/s, every workload")
                     .xAxisTitle("deliveries per second (thousands)").yAxisTitle("p99 latency (ms, log scale)").build();
             all.getStyler().setYAxisLogarithmic(true);
-            all.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            all.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
             all.getStyler().setYAxisDecimalPattern("#,##0.#");
             all.getStyler().setXAxisDecimalPattern("#,##0");
+            decades(all, byWorkload.values().stream().flatMap(List::stream).mapToDouble(StepResult::p99Ms).max().orElse(100));
             double maxX = 0;
             for (var entry : byWorkload.entrySet()) {
                 double[] x = entry.getValue().stream().mapToDouble(s -> s.deliveredPerS() / 1000).toArray();
@@ -131,7 +133,7 @@ final class Reports {
             double[] x = capacity.stream().mapToDouble(StepResult::connections).toArray();
             XYChart memory = new XYChartBuilder().width(640).height(420).title("Idle authenticated sockets on one node: memory")
                     .xAxisTitle("open WebSockets").yAxisTitle("MB").build();
-            memory.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            memory.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
             memory.getStyler().setYAxisMin(0.0);
             memory.getStyler().setXAxisDecimalPattern("#,##0");
             memory.getStyler().setYAxisDecimalPattern("#,##0");
@@ -154,6 +156,12 @@ final class Reports {
             BitmapEncoder.saveBitmap(List.of(memory, handshake), 1, 2, dir.resolve("heap-vs-connections.png").toString(),
                     BitmapEncoder.BitmapFormat.PNG);
         }
+    }
+
+    /** Log axes label only powers of ten: span whole decades so that 1, 10, 100 ... appear. */
+    private static void decades(XYChart chart, double maxMs) {
+        chart.getStyler().setYAxisMin(1.0);
+        chart.getStyler().setYAxisMax(Math.pow(10, Math.max(2, Math.ceil(Math.log10(Math.max(maxMs, 1))))));
     }
 
     private static XYSeries series(XYChart chart, String name, double[] x, double[] y) {
