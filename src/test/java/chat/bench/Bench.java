@@ -151,7 +151,7 @@ public final class Bench {
             case "broadcast-100" -> broadcast("broadcast-100", nodeA, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
                     rates("broadcast-100", smoke ? "100,200" : "200,300,400,500,700,1000,1500,2000,3000"), smoke ? 50 : 300);
             case "broadcast-1000" -> broadcast("broadcast-1000", nodeA, nodeA, smoke ? 20 : 1000, smoke ? 2 : 10,
-                    rates("broadcast-1000", smoke ? "50" : "20,50,100,150,200,300,400,500"), 0);
+                    rates("broadcast-1000", smoke ? "50" : "20,50,100,150,200,300,400,500"), smoke ? 0 : 20);
             case "private" -> privateChatter(smoke ? 20 : 1000, rates("private", smoke ? "100" : "200,500,1000,1500,2000,3000,4000"));
             case "cross-node" -> broadcast("cross-node", nodeB, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
                     rates("cross-node", smoke ? "100" : "200,300,400,500,700,1000,1500,2000"), smoke ? 0 : 300);
@@ -264,7 +264,9 @@ public final class Bench {
         watcher.setDaemon(true);
         watcher.start();
         String padding = " " + "x".repeat(400); // bigger events fill the slow socket's buffers sooner
-        double seconds = smoke ? 2 : Math.max(20, stepSeconds * 2);
+        // Long enough for the kernel's buffers (several MB on loopback) and then the node's
+        // bounded queue (CHAT_OUTBOUND_QUEUE_LIMIT events) to fill.
+        double seconds = smoke ? 2 : Math.max(60, stepSeconds * 6);
         StepResult r = runStep("slow-consumer", "slow-consumer@" + (int) rate, 1, sockets, rate, seconds, senders,
                 i -> sockets.get(i % senders), i -> "0", i -> i % senders, (rr, i) -> true, padding, false);
         watcher.interrupt();
@@ -424,7 +426,10 @@ public final class Bench {
             notes.add(errors + " error frames from the server");
         }
         if (closed > 0) {
-            notes.add(closed + " sockets closed");
+            Map<Integer, Long> codes = new java.util.TreeMap<>();
+            receivers.stream().filter(sock -> !sock.isOpen())
+                    .forEach(sock -> codes.merge(sock.closed.getNow(0), 1L, Long::sum));
+            notes.add(closed + " sockets closed (close code: count " + codes + ")");
         }
         if (tally.unexpected.sum() > 0) {
             notes.add(tally.unexpected.sum() + " deliveries to sockets outside the room");
@@ -482,9 +487,24 @@ public final class Bench {
         settle();
     }
 
-    /** Lets presence events and the servers' queues calm down between phases. */
+    /**
+     * Lets the servers' queues drain between phases: opening n sockets sends every open socket a
+     * {@code user.connected} per new user (n² events for n = 1,000), which must not land in the
+     * first measured step. Waits until no socket received anything for a second (at most 60 s).
+     */
     private void settle() throws InterruptedException {
-        Thread.sleep(smoke ? 300 : 2000);
+        Thread.sleep(smoke ? 300 : 1000);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long last = BenchSocket.FRAMES.sum();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(smoke ? 300 : 1000);
+            long now = BenchSocket.FRAMES.sum();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
+        log("sockets still receiving after 60 s of settling");
     }
 
     private static Socket rawHandshake(PayaraNode node, String cookie) throws IOException {

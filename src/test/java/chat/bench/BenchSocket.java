@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class BenchSocket implements WebSocket.Listener {
 
+    /** Frames received by all sockets: the harness waits for it to stand still between phases. */
+    static final java.util.concurrent.atomic.LongAdder FRAMES = new java.util.concurrent.atomic.LongAdder();
+
     final int receiver;
     private volatile Tally tally;
     private WebSocket socket;
@@ -134,6 +137,7 @@ final class BenchSocket implements WebSocket.Listener {
             frame = data.toString();
         }
         long now = System.nanoTime();
+        FRAMES.increment();
         if (frame.startsWith("{\"type\":\"error\"")) {
             errorFrames.incrementAndGet();
         }
