@@ -60,10 +60,6 @@ public final class RedisKeys {
         return OWN_PREFIX + "rate:messages:" + userId;
     }
 
-    public static String apiRate(String sessionKey) {
-        return OWN_PREFIX + "rate:api:" + sessionKey;
-    }
-
     // Presence keys share one hash tag so that one Lua script may touch them on a Redis Cluster.
     public static final String PRESENCE_TOTALS = OWN_PREFIX + "{presence}:totals";
     public static final String PRESENCE_NODES = OWN_PREFIX + "{presence}:nodes";

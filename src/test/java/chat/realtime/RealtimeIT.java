@@ -138,7 +138,7 @@ class RealtimeIT {
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
             a.sendMessage("0", "warm-up " + ann.id());
             a.awaitMessage("warm-up " + ann.id());
-            var before = redis.dumpData();
+            var before = redis.dump();
             for (int i = 0; i < bad.size(); i++) {
                 a.send(bad.get(i));
                 int expected = i + 1;
@@ -147,7 +147,7 @@ class RealtimeIT {
             }
             assertEquals(bad.size(), a.events("error").size());
             a.events("error").forEach(e -> assertFalse(e.getJsonObject("data").getString("message").isBlank()));
-            assertEquals(before, redis.dumpData(), "refused frames change nothing in Redis");
+            assertEquals(before, redis.dump(), "refused frames change nothing in Redis");
             assertFalse(a.isClosed());
             a.send("{\"type\":\"room.join\",\"data\":\"0\"}");
             a.sendMessage("0", "still here " + ann.id());

@@ -42,10 +42,10 @@ public class Posting {
         if (trimmed.codePointCount(0, trimmed.length()) > config.maxMessageLength()) {
             throw ChatError.badRequest("A message may have at most " + config.maxMessageLength() + " characters");
         }
+        rooms.requireMember(from, roomId);
         if (!buckets.take(RedisKeys.messageRate(from), config.messageBurst(), config.messagesPerSecond())) {
             throw ChatError.tooManyRequests("You are sending messages too fast; slow down", 1);
         }
-        rooms.requireMember(from, roomId);
         var members = RoomId.privateMembers(roomId);
         boolean firstInPrivateRoom = members.isPresent() && !history.hasMessages(roomId);
         var stored = history.store(from, roomId, text);
