@@ -7,6 +7,9 @@ final class LatencyHistogram {
 
     static final double[] BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
+    private static final String[] LABELS = java.util.Arrays.stream(BOUNDS)
+            .mapToObj(b -> java.math.BigDecimal.valueOf(b).stripTrailingZeros().toPlainString()).toArray(String[]::new);
+
     private final LongAdder[] buckets = new LongAdder[BOUNDS.length];
     private final LongAdder count = new LongAdder();
     private final LongAdder sumNanos = new LongAdder();
@@ -35,7 +38,7 @@ final class LatencyHistogram {
         long cumulative = 0;
         for (int i = 0; i < BOUNDS.length; i++) {
             cumulative += buckets[i].sum();
-            out.append(name).append("_bucket{").append(labels).append("le=\"").append(BOUNDS[i]).append("\"} ")
+            out.append(name).append("_bucket{").append(labels).append("le=\"").append(LABELS[i]).append("\"} ")
                     .append(cumulative).append('\n');
         }
         long total = count.sum();

@@ -148,7 +148,8 @@ class DeploymentFilesTest {
         for (Path file : List.of(PAYARA_NGINX, DOCKER_NGINX)) {
             String nginx = Files.readString(file);
             assertTrue(nginx.contains("proxy_http_version 1.1"), file.toString());
-            assertTrue(nginx.contains("proxy_set_header Upgrade $http_upgrade"), file.toString());
+            assertTrue(nginx.contains("proxy_set_header Upgrade $upgrade_websocket"), file.toString());
+            assertTrue(nginx.contains("~*^websocket$  websocket;"), "only WebSocket upgrades pass: " + file);
             assertTrue(nginx.contains("proxy_set_header Connection $connection_upgrade"), file.toString());
             assertTrue(nginx.contains("proxy_set_header X-Forwarded-Proto $scheme"), file.toString());
             assertTrue(nginx.contains("proxy_set_header Host $http_host"), "Origin check needs host and port: " + file);
