@@ -78,7 +78,7 @@ public class ChatConfig {
 
     /** New names one client address may register per hour. */
     public int registrationsPerHour() {
-        return integer("CHAT_REGISTRATIONS_PER_HOUR", 60);
+        return integer("CHAT_REGISTRATIONS_PER_HOUR", 200);
     }
 
     /** Password hashes (bcrypt) this node computes at once, so logins cannot starve chatting. */
@@ -88,7 +88,7 @@ public class ChatConfig {
 
     /** Messages per user across all nodes and tabs: a burst, then a sustained rate per second. */
     public int messageBurst() {
-        return integer("CHAT_MESSAGE_BURST", 20);
+        return integer("CHAT_MESSAGE_BURST", 40);
     }
 
     public double messagesPerSecond() {

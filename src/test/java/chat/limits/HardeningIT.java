@@ -142,15 +142,15 @@ class HardeningIT {
         String id = http.get("/api/me").object().getString("id");
         try (ChatSocketClient tab1 = ChatSocketClient.connect(node, http);
              ChatSocketClient tab2 = ChatSocketClient.connect(node, http)) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 40; i++) {
                 tab1.sendMessage("0", "flood " + id + " a" + i);
                 tab2.sendMessage("0", "flood " + id + " b" + i);
             }
-            Await.until("40 answers", Duration.ofSeconds(20), () -> tab1.events("error").size() + tab2.events("error").size()
-                    + tab1.messages().stream().filter(m -> m.getString("message").startsWith("flood " + id)).count() >= 40);
+            Await.until("80 answers", Duration.ofSeconds(20), () -> tab1.events("error").size() + tab2.events("error").size()
+                    + tab1.messages().stream().filter(m -> m.getString("message").startsWith("flood " + id)).count() >= 80);
             long accepted = tab1.messages().stream().filter(m -> m.getString("message").startsWith("flood " + id)).count();
             long refused = tab1.events("error").size() + tab2.events("error").size();
-            assertEquals(40, accepted + refused);
+            assertEquals(80, accepted + refused);
             assertTrue(refused >= 1, "both tabs share one budget across the user");
             assertTrue(tab1.events("error").stream().allMatch(e -> e.getJsonObject("data").getString("message").contains("too fast")));
             long stored = redis.zrange("room:0").stream().filter(m -> m.contains("flood " + id)).count();

@@ -142,7 +142,7 @@ class RealtimeIT {
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
             a.sendMessage("0", "warm-up " + ann.id());
             a.awaitMessage("warm-up " + ann.id());
-            var before = redis.dump();
+            var before = redis.dumpData();
             for (int i = 0; i < bad.size(); i++) {
                 a.send(bad.get(i));
                 int expected = i + 1;
@@ -151,7 +151,7 @@ class RealtimeIT {
             }
             assertEquals(bad.size(), a.events("error").size());
             a.events("error").forEach(e -> assertFalse(e.getJsonObject("data").getString("message").isBlank()));
-            assertEquals(before, redis.dump(), "refused frames change nothing in Redis");
+            assertEquals(before, redis.dumpData(), "refused frames change nothing in Redis");
             assertFalse(a.isClosed());
             a.send("{\"type\":\"room.join\",\"data\":\"0\"}");
             a.sendMessage("0", "still here " + ann.id());
@@ -270,6 +270,40 @@ class RealtimeIT {
             b.awaitClose();
         }
         assertEquals(401, ChatSocketClient.refusal(chat.nodeA().wsUrl(), ann.http().cookieHeader(), chat.nodeA().origin()));
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedWhileTheOthersKeepReceiving() throws Exception {
+        Person sender = Users.register(chat.nodeA(), "firehose");
+        Person slow = Users.register(chat.nodeA(), "sloth");
+        Person fast = Users.register(chat.nodeB(), "hare");
+        String slowRoom = privateRoom(sender, slow);
+        String fastRoom = privateRoom(sender, fast);
+        String big = "z".repeat(4900);
+        try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", chat.nodeA().port());
+             ChatSocketClient s = ChatSocketClient.connect(chat.nodeA(), sender.http());
+             ChatSocketClient f = ChatSocketClient.connect(chat.nodeB(), fast.http())) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + chat.nodeA().port() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Cookie: " + slow.http().cookieHeader() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Await.until("the stalled client online", Duration.ofSeconds(10), () -> redis.set("online_users").contains(slow.id()));
+            // From here on the stalled client reads nothing at all.
+            int sent = 0;
+            while (redis.set("online_users").contains(slow.id()) && sent < 6000) {
+                for (int i = 0; i < 100; i++, sent++) {
+                    s.sendMessage(slowRoom, sent + " " + big);
+                }
+                s.sendMessage(fastRoom, "tick " + sent);
+                f.awaitMessage("tick " + sent);
+            }
+            int total = sent;
+            Await.until("the stalled client dropped (after " + total + " messages)", Duration.ofSeconds(60),
+                    () -> !redis.set("online_users").contains(slow.id()));
+            s.sendMessage(fastRoom, "after the drop");
+            f.awaitMessage("after the drop");
+            assertEquals(total / 100 + 1, f.messages().size(), "the fast reader got every message meant for it");
+        }
     }
 
     private static JsonObject parse(String json) {

@@ -80,6 +80,7 @@ public final class PayaraNode implements AutoCloseable {
             environment.put("REDIS_URL", redisUrl);
             environment.put("CHAT_SERVER_ID", serverId);
             environment.put("CHAT_PRESENCE_LEASE", "PT6S");
+            environment.put("CHAT_OUTBOUND_QUEUE_LIMIT", "256");
             // Tests share users, addresses and sessions freely; the limits get tests of their own (HardeningIT).
             environment.putAll(UNLIMITED);
             environment.putAll(env);

@@ -1,8 +1,5 @@
 package chat.testing;
 
-import redis.embedded.core.ExecutableProvider;
-
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -100,14 +97,40 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    private static String binary() {
-        try {
-            File file = ExecutableProvider.newJarResourceProvider().get();
-            file.setExecutable(true);
-            return file.getAbsolutePath();
-        } catch (IOException | RuntimeException notForThisPlatform) {
-            return "redis-server";
+    private static String binary;
+
+    /**
+     * The redis-server binary shipped in the embedded-redis artifact for this platform, copied
+     * once into the build directory (its own provider leaves a copy in /tmp per call); or the
+     * PATH's redis-server where the artifact has none.
+     */
+    private static synchronized String binary() {
+        if (binary == null) {
+            String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
+            boolean arm = System.getProperty("os.arch").contains("aarch64") || System.getProperty("os.arch").contains("arm");
+            String resource = os.contains("linux") ? (arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64")
+                    : os.contains("mac") ? (arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64") : null;
+            binary = "redis-server";
+            if (resource != null) {
+                try (var in = RedisServerProcess.class.getResourceAsStream("/" + resource)) {
+                    if (in != null) {
+                        Path dir = Path.of(System.getProperty("chat.test.workDir", "target/it"), "redis-bin").toAbsolutePath();
+                        Files.createDirectories(dir);
+                        Path file = dir.resolve(resource);
+                        if (!Files.exists(file)) {
+                            Path partial = Files.createTempFile(dir, resource, ".part");
+                            Files.copy(in, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                            partial.toFile().setExecutable(true);
+                            Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        }
+                        binary = file.toString();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
+        return binary;
     }
 
     private static Path tempDir() {
