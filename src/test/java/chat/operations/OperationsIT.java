@@ -45,6 +45,8 @@ class OperationsIT {
         b = PayaraNode.launch("ops-b", redis.url(), Map.of());
         a.awaitReady();
         b.awaitReady();
+        a.awaitHealthy();
+        b.awaitHealthy();
     }
 
     @AfterAll

@@ -3,11 +3,13 @@ package chat.portability;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
+import chat.testing.RedisProbe;
 import chat.testing.RedisServerProcess;
 import chat.testing.Scrape;
 import chat.testing.Users;
 import chat.testing.WildFlyServer;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,7 @@ class WildFlyIT {
     @Test
     void wildFlyAndPayaraMicroNodesChatThroughOneRedis() {
         try (PayaraNode payara = PayaraNode.start("payara-1", redis.url(), Map.of())) {
+            payara.awaitHealthy();
             ChatHttp ann = new ChatHttp(wildfly.baseUrl());
             ann.loggedIn(Users.unique("ann"), "pw");
             ChatHttp bob = new ChatHttp(payara);
@@ -85,11 +88,26 @@ class WildFlyIT {
                  ChatSocketClient bobSocket = ChatSocketClient.connect(payara, bob)) {
                 String there = "WildFly to Payara " + Users.unique("m");
                 annSocket.sendMessage("0", there);
-                bobSocket.awaitMessage(there);
+                annSocket.awaitMessage(there);
+                try {
+                    bobSocket.awaitMessage(there);
+                } catch (AssertionError e) {
+                    throw new AssertionError("bob on Payara got " + bobSocket.events() + "; ann on WildFly got " + annSocket.events(), e);
+                }
                 String back = "Payara to WildFly " + Users.unique("m");
                 bobSocket.sendMessage("0", back);
                 annSocket.awaitMessage(back);
             }
+            // a message the seed demo's Node.js server wrote (no id, numeric from): same JSON from both servers
+            try (RedisProbe probe = new RedisProbe(redis.url())) {
+                probe.client().getScoredSortedSet("room:0", org.redisson.client.codec.StringCodec.INSTANCE)
+                        .add(4102444800.0, "{\"from\":1,\"date\":4102444800,\"message\":\"from a seed node\",\"roomId\":\"0\"}");
+            }
+            String path = "/api/room/0/messages?offset=0&size=20";
+            JsonStructure onWildFly = ann.get(path).json();
+            JsonStructure onPayara = ann.on(payara).get(path).json();
+            assertEquals(onPayara, onWildFly, "the same history, in the same JSON, from both servers");
+            assertEquals(ann.on(payara).get("/api/room/0/preload").json(), ann.get("/api/room/0/preload").json());
         }
     }
 }

@@ -67,6 +67,8 @@ public final class FailoverChat implements AutoCloseable {
         try {
             a.awaitReady();
             b.awaitReady();
+            a.awaitHealthy();
+            b.awaitHealthy();
             chat.join();
             return chat;
         } catch (RuntimeException | Error e) {
