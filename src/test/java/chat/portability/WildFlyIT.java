@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,15 +89,12 @@ class WildFlyIT {
                  ChatSocketClient bobSocket = ChatSocketClient.connect(payara, bob)) {
                 String there = "WildFly to Payara " + Users.unique("m");
                 annSocket.sendMessage("0", there);
-                annSocket.awaitMessage(there);
-                try {
-                    bobSocket.awaitMessage(there);
-                } catch (AssertionError e) {
-                    throw new AssertionError("bob on Payara got " + bobSocket.events() + "; ann on WildFly got " + annSocket.events(), e);
-                }
+                awaitMessage(annSocket, there, "ann on WildFly", bobSocket);
+                awaitMessage(bobSocket, there, "bob on Payara", annSocket);
                 String back = "Payara to WildFly " + Users.unique("m");
                 bobSocket.sendMessage("0", back);
-                annSocket.awaitMessage(back);
+                awaitMessage(bobSocket, back, "bob on Payara", annSocket);
+                awaitMessage(annSocket, back, "ann on WildFly", bobSocket);
             }
             // a message the seed demo's Node.js server wrote (no id, numeric from): same JSON from both servers
             try (RedisProbe probe = new RedisProbe(redis.url())) {
@@ -108,6 +106,15 @@ class WildFlyIT {
             JsonStructure onPayara = ann.on(payara).get(path).json();
             assertEquals(onPayara, onWildFly, "the same history, in the same JSON, from both servers");
             assertEquals(ann.on(payara).get("/api/room/0/preload").json(), ann.get("/api/room/0/preload").json());
+        }
+    }
+
+    /** A generous deadline: the first message through a freshly started node is slow on a busy machine. */
+    private static void awaitMessage(ChatSocketClient socket, String text, String who, ChatSocketClient other) {
+        try {
+            socket.await("message", d -> d != null && text.equals(d.getString("message", null)), Duration.ofSeconds(60));
+        } catch (AssertionError e) {
+            throw new AssertionError(who + " never got '" + text + "'; it got " + socket.events() + "; the other got " + other.events(), e);
         }
     }
 }

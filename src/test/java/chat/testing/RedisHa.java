@@ -86,8 +86,13 @@ public final class RedisHa implements AutoCloseable {
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             create.addAll(addresses);
             create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-            Process p = new ProcessBuilder(create).redirectErrorStream(true)
-                    .redirectOutput(ha.dir.resolve("cluster-create.log").toFile()).start();
+            Process p;
+            try {
+                p = new ProcessBuilder(create).redirectErrorStream(true)
+                        .redirectOutput(ha.dir.resolve("cluster-create.log").toFile()).start();
+            } catch (IOException noCli) {
+                throw new IllegalStateException("creating a Redis Cluster needs redis-cli on the PATH (Debian: redis-tools)", noCli);
+            }
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("redis-cli --cluster create failed; see " + ha.dir.resolve("cluster-create.log"));
             }
