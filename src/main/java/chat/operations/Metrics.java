@@ -22,6 +22,8 @@ public class Metrics {
 
     private final LongAdder messagesSent = new LongAdder();
     private final LongAdder messagesDelivered = new LongAdder();
+    private final RateWindow sentRate = new RateWindow();
+    private final RateWindow deliveredRate = new RateWindow();
     private final Map<String, LongAdder> framesRejected = new ConcurrentSkipListMap<>();
     private final Map<String, LongAdder> loginFailures = new ConcurrentSkipListMap<>();
     private final LatencyHistogram relayLag = new LatencyHistogram();
@@ -41,11 +43,13 @@ public class Metrics {
     /** A client's message was accepted and stored by this node. */
     public void messageSent() {
         messagesSent.increment();
+        sentRate.add(1, System.currentTimeMillis());
     }
 
     /** A message event was queued for {@code sockets} sockets of this node. */
     public void messageDelivered(int sockets) {
         messagesDelivered.add(sockets);
+        deliveredRate.add(sockets, System.currentTimeMillis());
     }
 
     /** A client frame was answered with an {@code error} frame; {@code status} is the HTTP-like reason (400, 403, 429). */
@@ -88,6 +92,11 @@ public class Metrics {
         counter(out, "chat_messages_sent_total", "Client messages accepted and stored by this node", messagesSent.sum());
         counter(out, "chat_messages_delivered_total", "Message events queued to sockets of this node (one per socket)",
                 messagesDelivered.sum());
+        long now = System.currentTimeMillis();
+        gauge(out, "chat_messages_sent_per_second", "Messages accepted per second, mean of the last "
+                + RateWindow.SECONDS + " s (Prometheus users: rate() of the counter)", sentRate.perSecond(now));
+        gauge(out, "chat_messages_delivered_per_second", "Message events queued to sockets per second, mean of the last "
+                + RateWindow.SECONDS + " s", deliveredRate.perSecond(now));
         labelledCounter(out, "chat_frames_rejected_total", "Client frames refused with an error frame, by status",
                 "status", framesRejected);
         labelledCounter(out, "chat_login_failures_total", "Failed logins, by reason", "reason", loginFailures);
@@ -99,6 +108,12 @@ public class Metrics {
         new TreeMap<>(redisLatency).forEach((operation, histogram) ->
                 histogram.writeTo(out, "chat_redis_command_seconds", "operation=\"" + operation + "\","));
         return out.toString();
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, double value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value).append('\n');
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {

@@ -9,6 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MetricsTest {
 
     @Test
+    void ratePerSecondIsTheMeanOfTheLastWholeSeconds() {
+        RateWindow window = new RateWindow();
+        long t = 1_000_000_000_000L; // a whole second
+        window.add(30, t - 5_000);
+        window.add(10, t - 1);
+        window.add(99, t);                     // the current second is not counted yet
+        window.add(7, t - 60_000);             // too old
+        assertEquals(4.0, window.perSecond(t + 500), 1e-9);
+        assertEquals(13.9, window.perSecond(t + 1000), 1e-9);
+    }
+
+    @Test
     void prometheusTextCountsAndCumulativeBuckets() {
         Metrics metrics = new Metrics();
         metrics.connections = new LocalConnections();

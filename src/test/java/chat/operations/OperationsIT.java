@@ -92,6 +92,7 @@ class OperationsIT {
             assertTrue(afterA.value("chat_login_failures_total{reason=\"wrong_password\"}")
                     >= beforeA.value("chat_login_failures_total{reason=\"wrong_password\"}") + 1, "login failure");
             assertTrue(afterA.value("chat_sockets_connected") >= 1);
+            assertTrue(afterA.has("chat_messages_sent_per_second") && afterB.has("chat_messages_delivered_per_second"));
             // every histogram's +Inf bucket equals its count
             assertEquals(afterB.value("chat_relay_lag_seconds_count"), afterB.value("chat_relay_lag_seconds_bucket{le=\"+Inf\"}"));
         }

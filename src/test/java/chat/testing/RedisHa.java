@@ -101,9 +101,6 @@ public final class RedisHa implements AutoCloseable {
                             && ha.servers.stream().filter(s -> "master".equals(RedisCommand.info(s.port(), "replication", "role")))
                             .allMatch(s -> ha.inSync(s.port())));
             return ha;
-        } catch (IOException e) {
-            ha.close();
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             ha.close();
             Thread.currentThread().interrupt();
