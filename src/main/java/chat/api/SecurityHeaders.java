@@ -30,6 +30,8 @@ public class SecurityHeaders extends HttpFilter {
         response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
         if (request.getRequestURI().startsWith(request.getContextPath() + "/api/")) {
             response.setHeader("Cache-Control", "no-store");
+        } else {
+            response.setHeader("Cache-Control", "no-cache"); // revalidate, so a redeploy's modules are picked up
         }
         chain.doFilter(request, response);
     }

@@ -38,10 +38,6 @@ class RealtimeIT {
         this.redis = chat.probe();
     }
 
-    static String privateRoom(Person a, Person b) {
-        return Long.parseLong(a.id()) < Long.parseLong(b.id()) ? a.id() + ":" + b.id() : b.id() + ":" + a.id();
-    }
-
     @Test
     void handshakesWithoutSessionOrFromForeignOriginsAreRefused() {
         Person ann = Users.register(chat.nodeA(), "ann");
@@ -98,7 +94,7 @@ class RealtimeIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeB(), "bob");
         Person eve = Users.register(chat.nodeA(), "eve");
-        String roomId = privateRoom(ann, bob);
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
              ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
              ChatSocketClient eveA = ChatSocketClient.connect(chat.nodeA(), eve.http());
@@ -128,7 +124,7 @@ class RealtimeIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeA(), "bob");
         Person eve = Users.register(chat.nodeA(), "eve");
-        String foreignRoom = privateRoom(bob, eve);
+        String foreignRoom = Users.privateRoom(bob, eve);
         List<String> bad = List.of("not json", "[1,2]", "42", "{}", "{\"type\":7}", "{\"type\":\"dance\",\"data\":{}}",
                 "{\"type\":\"message\"}", "{\"type\":\"message\",\"data\":\"0\"}",
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"0\"}}",
@@ -176,7 +172,7 @@ class RealtimeIT {
     void messagesOfOneSenderArriveInOrderOnOtherNodes() {
         Person ann = Users.register(chat.nodeA(), "orderly");
         Person bob = Users.register(chat.nodeB(), "reader");
-        String roomId = privateRoom(ann, bob);
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
              ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
              ChatSocketClient bOnA = ChatSocketClient.connect(chat.nodeA(), bob.http().on(chat.nodeA()))) {
@@ -199,7 +195,7 @@ class RealtimeIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeB(), "bob");
         Person eve = Users.register(chat.nodeB(), "eve");
-        String roomId = privateRoom(ann, bob);
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
              ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http());
              ChatSocketClient e = ChatSocketClient.connect(chat.nodeB(), eve.http())) {
@@ -232,7 +228,7 @@ class RealtimeIT {
     void catchUpAfterAMessageReturnsExactlyWhatWasMissedOldestFirst() {
         Person ann = Users.register(chat.nodeA(), "writer");
         Person bob = Users.register(chat.nodeB(), "sleeper");
-        String roomId = privateRoom(ann, bob);
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
             String lastSeen;
             try (ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
@@ -277,8 +273,8 @@ class RealtimeIT {
         Person sender = Users.register(chat.nodeA(), "firehose");
         Person slow = Users.register(chat.nodeA(), "sloth");
         Person fast = Users.register(chat.nodeB(), "hare");
-        String slowRoom = privateRoom(sender, slow);
-        String fastRoom = privateRoom(sender, fast);
+        String slowRoom = Users.privateRoom(sender, slow);
+        String fastRoom = Users.privateRoom(sender, fast);
         String big = "z".repeat(4900);
         try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", chat.nodeA().port());
              ChatSocketClient s = ChatSocketClient.connect(chat.nodeA(), sender.http());

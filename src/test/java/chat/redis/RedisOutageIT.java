@@ -62,7 +62,7 @@ class RedisOutageIT {
     void aRedisRestartMidChatLosesNoAcceptedMessageAndDuplicatesNone() {
         Person ann = Users.register(node, "ann");
         Person bob = Users.register(other, "bob");
-        String roomId = Long.parseLong(ann.id()) < Long.parseLong(bob.id()) ? ann.id() + ":" + bob.id() : bob.id() + ":" + ann.id();
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient a = ChatSocketClient.connect(node, ann.http());
              ChatSocketClient b = ChatSocketClient.connect(other, bob.http())) {
             for (int i = 0; i < 10; i++) {

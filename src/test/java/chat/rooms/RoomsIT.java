@@ -52,7 +52,7 @@ class RoomsIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeB(), "bob");
         Person eve = Users.register(chat.nodeA(), "eve");
-        String roomId = Long.parseLong(ann.id()) < Long.parseLong(bob.id()) ? ann.id() + ":" + bob.id() : bob.id() + ":" + ann.id();
+        String roomId = Users.privateRoom(ann, bob);
 
         Reply opened = ann.http().post("/api/room", "{\"user1\":" + ann.id() + ",\"user2\":\"" + bob.id() + "\"}");
         assertEquals(201, opened.status(), opened.body());
@@ -84,7 +84,7 @@ class RoomsIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeA(), "bob");
         Person eve = Users.register(chat.nodeB(), "eve");
-        String roomId = Long.parseLong(ann.id()) < Long.parseLong(bob.id()) ? ann.id() + ":" + bob.id() : bob.id() + ":" + ann.id();
+        String roomId = Users.privateRoom(ann, bob);
         assertEquals(200, ann.http().get("/api/room/" + roomId + "/messages").status());
         assertEquals(403, eve.http().get("/api/room/" + roomId + "/messages").status());
         assertEquals(404, ann.http().get("/api/room/" + ann.id() + ":987654321/messages").status());
@@ -97,7 +97,7 @@ class RoomsIT {
     void pagesHoldExactlyTheSizeAskedNewestFirst() {
         Person ann = Users.register(chat.nodeA(), "pager");
         Person bob = Users.register(chat.nodeA(), "paged");
-        String roomId = Long.parseLong(ann.id()) < Long.parseLong(bob.id()) ? ann.id() + ":" + bob.id() : bob.id() + ":" + ann.id();
+        String roomId = Users.privateRoom(ann, bob);
         try (ChatSocketClient socket = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
             for (int i = 1; i <= 7; i++) {
                 socket.sendMessage(roomId, "m" + i);

@@ -30,8 +30,15 @@ public final class ChatCluster implements ExtensionContext.Store.CloseableResour
             RedisServerProcess redis = RedisServerProcess.start();
             PayaraNode a = PayaraNode.launch("node-a", redis.url(), Map.of());
             PayaraNode b = PayaraNode.launch("node-b", redis.url(), Map.of());
-            a.awaitReady();
-            b.awaitReady();
+            try {
+                a.awaitReady();
+                b.awaitReady();
+            } catch (RuntimeException | AssertionError failedToStart) {
+                a.close();
+                b.close();
+                redis.close();
+                throw failedToStart;
+            }
             shared = new ChatCluster(redis, List.of(a, b));
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(ChatCluster.class, shared);
         }

@@ -84,7 +84,10 @@ public final class PayaraNode implements AutoCloseable {
             // Tests share users, addresses and sessions freely; the limits get tests of their own (HardeningIT).
             environment.putAll(UNLIMITED);
             environment.putAll(env);
-            return new PayaraNode(serverId, port, builder.start(), log);
+            Process process = builder.start();
+            // Should the test JVM die or a test forget it, the node does not outlive the run.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            return new PayaraNode(serverId, port, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

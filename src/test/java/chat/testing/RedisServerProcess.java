@@ -60,6 +60,7 @@ public final class RedisServerProcess implements AutoCloseable {
             Files.createDirectories(dir);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly)); // never outlive the run
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,6 +21,11 @@ public final class Users {
     public record Person(String id, String username, ChatHttp http) {
     }
 
+    /** The private room of two users: their ids, smaller first. */
+    public static String privateRoom(Person a, Person b) {
+        return Long.parseLong(a.id()) < Long.parseLong(b.id()) ? a.id() + ":" + b.id() : b.id() + ":" + a.id();
+    }
+
     private Users() {
     }
 }

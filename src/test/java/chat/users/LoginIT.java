@@ -5,6 +5,7 @@ import chat.testing.ChatHttp;
 import chat.testing.ChatHttp.Reply;
 import chat.testing.RedisProbe;
 import chat.testing.SharedChat;
+import chat.testing.Users;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,13 +32,9 @@ class LoginIT {
         this.redis = chat.probe();
     }
 
-    static String unique(String prefix) {
-        return prefix + ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999);
-    }
-
     @Test
     void aNewNameRegistersInTheSeedLayoutAndAnExistingOneLogsIn() {
-        String name = unique("newbie");
+        String name = Users.unique("newbie");
         ChatHttp http = new ChatHttp(chat.nodeA());
         Reply registered = http.login(name, "s3cret");
         assertEquals(201, registered.status(), registered.body());
@@ -59,7 +55,7 @@ class LoginIT {
 
     @Test
     void aWrongPasswordIs401AndStartsNoSession() {
-        String name = unique("guarded");
+        String name = Users.unique("guarded");
         new ChatHttp(chat.nodeA()).loggedIn(name, "right");
         ChatHttp intruder = new ChatHttp(chat.nodeA());
         Reply reply = intruder.login(name, "wrong");
@@ -71,7 +67,7 @@ class LoginIT {
 
     @Test
     void usersWrittenBySeedNodeServerWith2bHashesLogIn() {
-        String name = unique("seedling");
+        String name = Users.unique("seedling");
         String id = String.valueOf(redis.client().getAtomicLong("total_users").incrementAndGet());
         String seedHash = "$2b$" + BCrypt.hashpw("password123", BCrypt.gensalt(10)).substring(4);
         redis.client().getMap("user:" + id).putAll(Map.of("username", name, "password", seedHash));
@@ -87,7 +83,7 @@ class LoginIT {
     @Test
     void theCookieIsHttpOnlyLaxAndSecureOnlyOverHttps() {
         ChatHttp http = new ChatHttp(chat.nodeA());
-        String name = unique("cookie");
+        String name = Users.unique("cookie");
         Reply plain = http.login(name, "pw");
         String cookie = plain.headers("Set-Cookie").get(0);
         assertTrue(cookie.startsWith("chat_session="), cookie);
@@ -107,7 +103,7 @@ class LoginIT {
 
     @Test
     void everyLoginIssuesAFreshSessionAndTheOldOneStopsWorking() {
-        String name = unique("rotating");
+        String name = Users.unique("rotating");
         ChatHttp first = new ChatHttp(chat.nodeA());
         first.loggedIn(name, "pw");
         String before = first.sessionCookie().orElseThrow().getValue();
@@ -124,7 +120,7 @@ class LoginIT {
     @Test
     void logoutEndsTheSessionOnEveryNode() {
         ChatHttp onA = new ChatHttp(chat.nodeA());
-        JsonObject me = onA.loggedIn(unique("leaving"), "pw");
+        JsonObject me = onA.loggedIn(Users.unique("leaving"), "pw");
         ChatHttp onB = onA.on(chat.nodeB());
         assertEquals(me.getString("id"), onB.get("/api/me").object().getString("id"));
 

@@ -1,0 +1,51 @@
+// The HTTP API (SPEC §4). Every call is same-origin with the session cookie; errors become ApiError.
+
+export class ApiError extends Error {
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+
+async function request(method, path, body) {
+    const options = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+    if (body !== undefined) {
+        options.headers['Content-Type'] = 'application/json';
+        options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+        response = await fetch(path, options);
+    } catch (offline) {
+        throw new ApiError(0, 'The server cannot be reached');
+    }
+    const text = await response.text();
+    let json = null;
+    if (text) {
+        try {
+            json = JSON.parse(text);
+        } catch (notJson) {
+            json = null;
+        }
+    }
+    if (!response.ok) {
+        const message = json && typeof json.message === 'string' ? json.message : `Request failed (${response.status})`;
+        throw new ApiError(response.status, message);
+    }
+    return json;
+}
+
+const encode = encodeURIComponent;
+
+export const api = {
+    login: (username, password) => request('POST', '/api/login', { username, password }),
+    me: () => request('GET', '/api/me'),
+    logout: () => request('POST', '/api/logout'),
+    randomName: () => request('GET', '/api/randomname'),
+    users: (ids) => request('GET', '/api/users?' + ids.map((id) => 'ids=' + encode(id)).join('&')),
+    onlineUsers: () => request('GET', '/api/users/online'),
+    rooms: (userId) => request('GET', `/api/rooms/${encode(userId)}`),
+    page: (roomId, offset, size) => request('GET', `/api/room/${encode(roomId)}/messages?offset=${offset}&size=${size}`),
+    after: (roomId, messageId) => request('GET', `/api/room/${encode(roomId)}/messages?after=${encode(messageId)}`),
+    openPrivateRoom: (user1, user2) => request('POST', '/api/room', { user1, user2 }),
+};

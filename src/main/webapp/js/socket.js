@@ -1,0 +1,118 @@
+// The WebSocket at /ws (SPEC §5): one JSON event per line of a server frame, automatic
+// reconnection with capped exponential backoff and jitter.
+
+const MIN_DELAY_MS = 500;
+const MAX_DELAY_MS = 15000;
+
+export class ChatSocket {
+    /**
+     * @param handlers {onEvent(type, data), onOpen(), onDown({attempt, retryInMs}), shouldRetry(): Promise<boolean>}
+     */
+    constructor(handlers) {
+        this.handlers = handlers;
+        this.ws = null;
+        this.attempt = 0;
+        this.timer = null;
+        this.stopped = true;
+        this.retryAt = 0;
+    }
+
+    start() {
+        this.stopped = false;
+        this.attempt = 0;
+        this.connect();
+    }
+
+    /** Closes for good (logout): no reconnect. */
+    stop() {
+        this.stopped = true;
+        clearTimeout(this.timer);
+        const ws = this.ws;
+        this.ws = null;
+        if (ws) {
+            ws.close(1000, 'bye');
+        }
+    }
+
+    get isOpen() {
+        return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
+    }
+
+    send(type, data) {
+        if (!this.isOpen) {
+            return false;
+        }
+        this.ws.send(JSON.stringify({ type, data }));
+        return true;
+    }
+
+    /** Skips the remaining backoff (the user pressed "reconnect now", or the browser came back online). */
+    retryNow() {
+        if (!this.stopped && this.ws === null) {
+            clearTimeout(this.timer);
+            this.connect();
+        }
+    }
+
+    connect() {
+        const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+        const ws = new WebSocket(`${scheme}//${location.host}/ws`);
+        this.ws = ws;
+        let opened = false;
+        ws.onopen = () => {
+            if (this.ws !== ws) {
+                return;
+            }
+            opened = true;
+            this.attempt = 0;
+            this.handlers.onOpen();
+        };
+        ws.onmessage = (event) => {
+            if (this.ws !== ws) {
+                return;
+            }
+            for (const line of String(event.data).split('\n')) {
+                if (line.trim() === '') {
+                    continue;
+                }
+                let parsed;
+                try {
+                    parsed = JSON.parse(line);
+                } catch (malformed) {
+                    continue; // one bad line must not hide the others
+                }
+                if (parsed && typeof parsed.type === 'string') {
+                    this.handlers.onEvent(parsed.type, parsed.data);
+                }
+            }
+        };
+        ws.onclose = () => {
+            if (this.ws !== ws) {
+                return;
+            }
+            this.ws = null;
+            if (!this.stopped) {
+                this.scheduleRetry(opened);
+            }
+        };
+    }
+
+    async scheduleRetry(wasOpen) {
+        this.attempt = wasOpen ? 1 : this.attempt + 1;
+        const base = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** (this.attempt - 1));
+        const delay = Math.round(base / 2 + Math.random() * base / 2);
+        this.retryAt = Date.now() + delay;
+        this.handlers.onDown({ attempt: this.attempt, retryInMs: delay });
+        clearTimeout(this.timer);
+        this.timer = setTimeout(async () => {
+            // A refused handshake looks like any other failure: ask whether the session still exists.
+            if (this.attempt > 1 && !(await this.handlers.shouldRetry())) {
+                this.stop();
+                return;
+            }
+            if (!this.stopped && this.ws === null) {
+                this.connect();
+            }
+        }, delay);
+    }
+}

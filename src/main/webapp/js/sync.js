@@ -1,0 +1,213 @@
+// Keeps one login's rooms in step with the server over HTTP: newest pages, "load older", and the
+// catch-up after every (re)connect (SPEC §9). One instance per login; a stopped one drops every
+// answer that arrives late, so nothing of an earlier session leaks into the next.
+import { api } from './api.js';
+import { PAGE_SIZE, normalizeMessage } from './store.js';
+
+const messagesOf = (list) => (Array.isArray(list) ? list.map(normalizeMessage).filter(Boolean) : []);
+
+function newestId(messages) {
+    for (let i = messages.length - 1; i >= 0; i--) {
+        if (messages[i].id) {
+            return messages[i].id;
+        }
+    }
+    return null;
+}
+
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30000;
+const RETRIES = 6;
+
+/** Whether a failed call is worth repeating: the server unreachable, busy (429) or failing (5xx). */
+const transient = (failed) => failed.status === 0 || failed.status === 429 || failed.status >= 500;
+
+export class RoomSync {
+    constructor(store) {
+        this.store = store;
+        this.active = true;
+        this.resolving = false;
+        this.synced = false;
+    }
+
+    stop() {
+        this.active = false;
+    }
+
+    /**
+     * Calls the server, repeating transient failures with backoff (honouring a rate limit instead
+     * of leaving a gap until the next reconnect); rejects on anything else or after stop().
+     */
+    async call(request) {
+        let delay = RETRY_FIRST_MS;
+        for (let attempt = 1; ; attempt++) {
+            try {
+                return await request();
+            } catch (failed) {
+                if (!this.active || attempt >= RETRIES || !transient(failed)) {
+                    throw failed;
+                }
+                await new Promise((resolve) => setTimeout(resolve, delay));
+                delay = Math.min(RETRY_MAX_MS, delay * 2);
+                if (!this.active) {
+                    throw failed;
+                }
+            }
+        }
+    }
+
+    /** History over HTTP alone, when the socket cannot open at first: the next open catches up. */
+    loadWithoutSocket() {
+        if (!this.synced) {
+            this.synced = true;
+            this.refreshRooms();
+            this.refreshOnline();
+            for (const room of this.store.rooms.values()) {
+                this.loadLatest(room);
+            }
+        }
+    }
+
+    /**
+     * Runs when a socket opens (first time and after every reconnect). Where each room stands is
+     * taken synchronously, before any event of the new socket is handled, so nothing between the
+     * old socket's last event and the new socket's first one can be skipped.
+     */
+    resync() {
+        this.synced = true;
+        const resumeFrom = new Map();
+        const pending = [];
+        for (const room of this.store.rooms.values()) {
+            if (room.loaded) {
+                resumeFrom.set(room, room.lastSeenId);
+            } else {
+                pending.push(room);
+            }
+        }
+        for (const [room, lastSeenId] of resumeFrom) {
+            this.catchUp(room, lastSeenId);
+        }
+        for (const room of pending) {
+            // A page requested before the socket opened may miss what came in between: follow it up.
+            const inFlight = room.loading !== null;
+            this.loadLatest(room).then((newest) => {
+                if (inFlight && this.active && room.loaded) {
+                    this.catchUp(room, newest);
+                }
+            });
+        }
+        this.refreshRooms();
+        this.refreshOnline();
+    }
+
+    /** Fetches a room's newest page (one request at a time); resolves to the newest id in it. */
+    loadLatest(room) {
+        if (room.loading) {
+            return room.loading;
+        }
+        room.loading = this.call(() => api.page(room.id, 0, PAGE_SIZE)).then((page) => {
+            if (!this.active) {
+                return null;
+            }
+            const messages = messagesOf(page).reverse();
+            const first = !room.loaded;
+            room.loaded = true;
+            if (first) {
+                room.hasOlder = messages.length === PAGE_SIZE;
+            }
+            this.store.addMessages(room.id, messages, { fresh: !first });
+            this.resolveUnknownUsers();
+            return newestId(messages);
+        }).catch(() => null).finally(() => {
+            room.loading = null;
+        });
+        return room.loading;
+    }
+
+    /** Everything after the last message seen, de-duplicated by id when merged. */
+    async catchUp(room, lastSeenId) {
+        if (lastSeenId === null) {
+            await this.loadLatest(room); // nothing with an id yet: the newest page covers it
+            return;
+        }
+        try {
+            const messages = messagesOf(await this.call(() => api.after(room.id, lastSeenId)));
+            if (this.active) {
+                this.store.addMessages(room.id, messages, { fresh: true });
+                this.resolveUnknownUsers();
+            }
+        } catch (failed) {
+            // the next reconnect catches up again from the same place
+        }
+    }
+
+    /** The page before the oldest message shown (offset = what is held, all of it contiguous from the newest). */
+    async loadOlder(room) {
+        if (room.loadingOlder || !room.hasOlder) {
+            return;
+        }
+        room.loadingOlder = true;
+        try {
+            const page = messagesOf(await api.page(room.id, room.messages.length, PAGE_SIZE));
+            if (this.active) {
+                room.hasOlder = page.length === PAGE_SIZE;
+                room.loadingOlder = false;
+                this.store.addMessages(room.id, page, { older: true });
+                this.resolveUnknownUsers();
+            }
+        } finally {
+            room.loadingOlder = false;
+        }
+    }
+
+    async refreshRooms() {
+        try {
+            const rooms = await this.call(() => api.rooms(this.store.me.id));
+            if (!this.active) {
+                return;
+            }
+            for (const r of rooms) {
+                const room = this.store.addRoom(r.id, r.names);
+                if (!room.loaded) {
+                    this.loadLatest(room);
+                }
+            }
+            this.resolveUnknownUsers();
+        } catch (failed) {
+            // tried again at the next reconnect
+        }
+    }
+
+    async refreshOnline() {
+        try {
+            const online = await this.call(() => api.onlineUsers());
+            if (this.active) {
+                this.store.upsertUsers(Object.values(online || {}), { replaceOnline: true });
+            }
+        } catch (failed) {
+            // presence events keep it current meanwhile
+        }
+    }
+
+    /** Names for user ids seen in rooms and messages, one request for all of them. */
+    async resolveUnknownUsers() {
+        const ids = this.store.unknownUserIds();
+        if (this.resolving || ids.length === 0) {
+            return;
+        }
+        this.resolving = true;
+        try {
+            const users = await this.call(() => api.users(ids.slice(0, 500)));
+            if (this.active) {
+                this.store.upsertUsers(Object.values(users || {}));
+            }
+        } catch (failed) {
+            // names fall back to "User <id>"
+        } finally {
+            this.resolving = false;
+        }
+        if (this.active && this.store.unknownUserIds().some((id) => !ids.includes(id))) {
+            this.resolveUnknownUsers();
+        }
+    }
+}

@@ -1,0 +1,412 @@
+package chat.browser;
+
+import chat.testing.ChatCluster;
+import chat.testing.ChatHttp;
+import chat.testing.ChatSocketClient;
+import chat.testing.DroppingProxy;
+import chat.testing.PayaraNode;
+import chat.testing.SharedChat;
+import jakarta.json.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WindowType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The browser client end to end: Debian's Chromium against the two Payara Micro nodes of the
+ * shared cluster (one Redis). Every user name is fresh, since other tests share that Redis.
+ */
+@ExtendWith(SharedChat.class)
+class BrowserIT {
+
+    private static final String PASSWORD = "secret-" + ThreadLocalRandom.current().nextInt(1000, 9999);
+    private static final String XSS = "<img src=x onerror=alert(1)>";
+
+    private final List<ChatPage> pages = new ArrayList<>();
+
+    @AfterEach
+    void closeBrowsers(TestInfo test) throws IOException {
+        Path debug = ChatPage.SCREENSHOTS.resolve("last-state");
+        Files.createDirectories(debug);
+        for (int i = 0; i < pages.size(); i++) {
+            ChatPage page = pages.get(i);
+            try {
+                Files.write(debug.resolve(test.getTestMethod().orElseThrow().getName() + "-" + i + ".png"),
+                        page.driver().getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            } catch (RuntimeException alreadyClosed) {
+                // closed by the test itself
+            }
+            page.close();
+        }
+    }
+
+    @Test
+    void twoPeopleOnTwoNodesChatInGeneral(ChatCluster chat) {
+        String alice = name("Alice");
+        String bob = name("Bob");
+        ChatPage a = browser(chat.nodeA().baseUrl());
+        assertFalse(a.prefilledUsername().isBlank(), "the form offers a random name");
+        assertTrue(a.find("#login-hint").getText().contains("Pablo"), "the demo users are hinted");
+        a.screenshot("01-login");
+
+        a.login(alice, PASSWORD);
+        ChatPage b = browser(chat.nodeB().baseUrl()).login(bob, PASSWORD);
+        assertEquals("General", a.roomTitle());
+
+        String hello = "Hello from node A, " + bob + "!";
+        a.send(hello);
+        assertEquals(true, a.awaitMessage(hello).get("own"), "own messages are told apart");
+        Map<String, Object> received = b.awaitMessage(hello);
+        assertEquals(false, received.get("own"));
+        assertEquals(alice, received.get("sender"));
+        assertTrue(received.get("time").toString().matches("\\d{1,2}:\\d{2}( [AP]M)?"), "a local time: " + received);
+        assertEquals(1L, received.get("avatars"), "an avatar");
+
+        String reply = "Hi " + alice + ", node B here.";
+        b.type(reply);
+        b.find("#send").click();
+        a.awaitMessage(reply);
+        b.awaitMessage(reply);
+        a.awaitTrue("General's preview shows the reply",
+                () -> a.roomPreview("General").contains(reply));
+        assertEquals(1, a.messageTexts().stream().filter(hello::equals).count(), "shown once");
+
+        a.find("#composer-text").click();
+        assertEquals(Map.of("id", "send", "ring", true), a.tab(), "Tab reaches Send, with a visible focus ring");
+        a.screenshot("02-general-alice-node-a");
+        b.screenshot("03-general-bob-node-b");
+        assertNoConsoleErrors(a, b);
+    }
+
+    @Test
+    void wrongPasswordSessionRestoreAndLogout(ChatCluster chat) {
+        String carol = name("Carol");
+        ChatPage page = browser(chat.nodeA().baseUrl());
+        page.submitLogin(XSS, PASSWORD);
+        assertTrue(page.loginError().startsWith("Username must be"), "the server's message for an invalid name");
+        assertFalse(page.alertIsOpen());
+
+        page.login(carol, PASSWORD); // a new name registers
+        page.logout();
+        page.submitLogin(carol, "not-" + PASSWORD);
+        assertEquals("Invalid username or password", page.loginError());
+        assertFalse(page.isShown("#chat"));
+        page.screenshot("04-wrong-password");
+
+        page.login(carol, PASSWORD);
+        page.reload();
+        page.awaitChatAs(carol); // restored from /api/me
+        assertFalse(page.isShown("#login-form"));
+
+        page.logout();
+        page.reload();
+        page.awaitLoginForm();
+        assertFalse(page.isShown("#chat"), "the session ended with the logout");
+        // The refused logins are the server's answers (400, 401), which the browser logs; nothing else may be.
+        List<String> unexpected = page.newConsoleErrors().stream()
+                .filter(e -> !e.matches(".*/api/login - Failed to load resource: the server responded with a status of 40[01] .*"))
+                .toList();
+        assertEquals(List.of(), unexpected);
+    }
+
+    @Test
+    void loggingOutInOneTabEndsTheSessionInTheOther(ChatCluster chat) {
+        String erin = name("Erin");
+        ChatPage page = browser(chat.nodeB().baseUrl()).login(erin, PASSWORD);
+        String firstTab = page.driver().getWindowHandle();
+        page.driver().switchTo().newWindow(WindowType.TAB);
+        page.driver().get(page.baseUrl() + "/");
+        page.awaitChatAs(erin); // the same session, restored
+        page.logout();
+
+        page.driver().switchTo().window(firstTab);
+        page.awaitLoginForm();
+        assertEquals("Your session has ended. Please log in again.", page.find("#login-error").getText());
+        assertEquals(erin, page.find("#login-username").getDomProperty("value"), "the name is offered again");
+        assertFalse(page.isShown("#chat"));
+        page.screenshot("16-session-ended-in-another-tab");
+    }
+
+    @Test
+    void clickingAPersonOpensAPrivateRoomAndPresenceIsLive(ChatCluster chat) {
+        String alice = name("Alice");
+        String bob = name("Bob");
+        ChatPage a = browser(chat.nodeA().baseUrl()).login(alice, PASSWORD);
+        ChatPage b = browser(chat.nodeB().baseUrl()).login(bob, PASSWORD);
+        a.awaitPresence(bob, true); // Bob came online on the other node after Alice logged in
+
+        a.clickPerson(bob);
+        a.awaitTrue("the private room with " + bob, () -> bob.equals(a.roomTitle()));
+        assertEquals("Online", a.find("#room-subtitle").getText());
+        String psst = "Psst, " + bob + ", a private word";
+        a.send(psst);
+        a.awaitMessage(psst);
+
+        b.awaitTrue("the new room shown live with one unread", () -> "1".equals(b.unreadBadge(alice)));
+        b.screenshot("05-private-room-arrives-unread");
+        b.openRoomWithKeyboard(alice);
+        b.awaitMessage(psst);
+        assertEquals("", b.unreadBadge(alice), "read once opened");
+        b.send("Got it");
+        a.awaitMessage("Got it");
+        assertEquals(List.of(psst, "Got it"), a.messageTexts());
+        a.screenshot("06-private-room");
+
+        b.close();
+        pages.remove(b);
+        a.awaitPresence(bob, false);
+        a.awaitTrue("the room header says offline", () -> "Offline".equals(a.find("#room-subtitle").getText()));
+        a.screenshot("07-presence-offline");
+        assertNoConsoleErrors(a);
+    }
+
+    @Test
+    void markupInAMessageIsShownAsText(ChatCluster chat) {
+        String alice = name("Alice");
+        String bob = name("Bob");
+        ChatPage a = browser(chat.nodeA().baseUrl()).login(alice, PASSWORD);
+        ChatPage b = browser(chat.nodeB().baseUrl()).login(bob, PASSWORD);
+        a.send(XSS);
+        a.awaitMessage(XSS);
+        b.awaitMessage(XSS);
+        for (ChatPage page : List.of(a, b)) {
+            assertFalse(page.alertIsOpen(), "no script ran");
+            assertEquals(0L, page.js("return document.querySelectorAll('#chat img').length"), "no element was made");
+            page.awaitTrue("the sidebar preview shows the text",
+                    () -> page.roomPreview("General").endsWith(XSS));
+        }
+        b.screenshot("08-xss-shown-literally");
+        assertNoConsoleErrors(a, b);
+    }
+
+    @Test
+    void aPhoneWideViewportIsUsable(ChatCluster chat) {
+        String dana = name("Dana");
+        ChatPage phone = browser(chat.nodeB().baseUrl(), 375, 812);
+        phone.awaitLoginForm();
+        assertEquals(375L, phone.js("return window.innerWidth"));
+        assertFitsWidth(phone);
+        phone.screenshot("09-phone-login");
+
+        phone.login(dana, PASSWORD);
+        assertTrue(phone.isShown(".sidebar") && !phone.isShown(".conversation"), "a phone shows the room list first");
+        assertFitsWidth(phone);
+        phone.screenshot("10-phone-rooms");
+
+        phone.openRoom("General");
+        assertFalse(phone.isShown(".sidebar"));
+        String text = "Typed on a phone by " + dana + ", long enough to wrap over several lines of a narrow screen.";
+        phone.send(text);
+        phone.awaitMessage(text);
+        assertFitsWidth(phone);
+        Map<?, ?> send = (Map<?, ?>) phone.js("const r = document.getElementById('send').getBoundingClientRect();"
+                + "return {right: r.right, bottom: r.bottom};");
+        assertTrue(((Number) send.get("right")).doubleValue() <= 375 && ((Number) send.get("bottom")).doubleValue() <= 812,
+                "the send button is on screen: " + send);
+        phone.screenshot("11-phone-conversation");
+
+        phone.find("#back").click();
+        phone.awaitTrue("back to the room list", () -> phone.isShown(".sidebar"));
+        assertNoConsoleErrors(phone);
+    }
+
+    @Test
+    void afterTheConnectionDropsTheMissedMessagesAppearExactlyOnce(ChatCluster chat) {
+        String alice = name("Alice");
+        String bob = name("Bob");
+        String aliceId = new ChatHttp(chat.nodeA()).loggedIn(alice, PASSWORD).getString("id");
+        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
+        String bobId = bobHttp.loggedIn(bob, PASSWORD).getString("id");
+        String room = bobHttp.post("/api/room", Json.createObjectBuilder().add("user1", bobId).add("user2", aliceId)
+                .build().toString()).object().getString("id");
+        String inGeneral = "Missed in General by " + alice;
+
+        try (DroppingProxy proxy = new DroppingProxy(chat.nodeA().port());
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
+            ChatPage a = browser(proxy.baseUrl()).login(alice, PASSWORD);
+            bobSocket.sendMessage(room, "before the drop");
+            a.openRoom(bob);
+            a.awaitMessage("before the drop");
+            assertNoConsoleErrors(a);
+
+            proxy.cut(); // the TCP connections end without a WebSocket close
+            a.awaitTrue("the connection banner", () -> a.isShown("#banner"));
+            assertFalse(a.find("#send").isEnabled(), "nothing can be sent while disconnected");
+            a.screenshot("12-connection-lost");
+
+            for (String text : List.of("missed 1", "missed 2", "missed 3")) {
+                bobSocket.sendMessage(room, text);
+            }
+            bobSocket.sendMessage("0", inGeneral);
+            bobSocket.awaitMessage(inGeneral); // stored before it is announced
+
+            proxy.restore();
+            a.awaitConnected();
+            List<String> expected = List.of("before the drop", "missed 1", "missed 2", "missed 3");
+            a.awaitMessages("the missed messages, in order", expected::equals);
+
+            bobSocket.sendMessage(room, "after the reconnect");
+            a.awaitMessages("live again", texts -> texts.size() == 5 && texts.get(4).equals("after the reconnect"));
+            assertEquals(List.of("before the drop", "missed 1", "missed 2", "missed 3", "after the reconnect"), a.messageTexts());
+            List<String> ids = a.messageIds();
+            assertEquals(ids.size(), new HashSet<>(ids).size(), "no message twice: " + ids);
+            a.awaitTrue("General counts what was missed there", () -> !a.unreadBadge("General").isEmpty());
+            a.screenshot("13-reconnected-caught-up");
+
+            a.openRoom("General");
+            a.awaitMessage(inGeneral);
+            assertEquals(1, a.messageTexts().stream().filter(inGeneral::equals).count());
+
+            // While cut, the browser reported its failed connection attempts; nothing else may be an error.
+            List<String> unexpected = a.newConsoleErrors().stream()
+                    .filter(e -> !(e.contains(proxy.baseUrl().replace("http://", "")) && (e.contains("net::ERR_") || e.contains("WebSocket connection"))))
+                    .toList();
+            assertEquals(List.of(), unexpected, "console errors other than the cut connection's");
+        }
+    }
+
+    @Test
+    void whenItsNodeDiesThePageFailsOverToAnotherNodeAndCatchesUp(ChatCluster chat) {
+        String alice = name("Alice");
+        String bob = name("Bob");
+        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
+        bobHttp.loggedIn(bob, PASSWORD);
+        String inGeneral = "Sent while " + alice + "'s node was dead";
+
+        try (PayaraNode doomed = PayaraNode.start("node-doomed", chat.redis().url());
+             DroppingProxy balancer = new DroppingProxy(doomed.port());
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
+            ChatPage a = browser(balancer.baseUrl()).login(alice, PASSWORD);
+            String before = "Before the crash, " + alice;
+            bobSocket.sendMessage("0", before);
+            a.awaitMessage(before);
+
+            doomed.kill(); // SIGKILL: no close frames, no goodbye in Redis
+            a.awaitTrue("the connection banner", () -> a.isShown("#banner"));
+            bobSocket.sendMessage("0", inGeneral);
+            bobSocket.awaitMessage(inGeneral);
+
+            balancer.retarget(chat.nodeA().port()); // the load balancer sends the page to a live node
+            a.awaitConnected();
+            a.awaitMessage(inGeneral);
+            String after = "After the fail-over, " + alice;
+            bobSocket.sendMessage("0", after);
+            a.awaitMessage(after);
+            List<String> texts = a.messageTexts();
+            for (String text : List.of(before, inGeneral, after)) {
+                assertEquals(1, texts.stream().filter(text::equals).count(), text + " shown once");
+            }
+            assertTrue(texts.indexOf(before) < texts.indexOf(inGeneral) && texts.indexOf(inGeneral) < texts.indexOf(after));
+            a.send("I am back");
+            bobSocket.awaitMessage("I am back"); // the session (in Redis) works on the other node
+            a.screenshot("17-failed-over-to-another-node");
+        }
+    }
+
+    @Test
+    void historyPagesComposerKeysAndServerErrors(ChatCluster chat) {
+        String alice = name("Alice");
+        String bob = name("Bob");
+        String aliceId = new ChatHttp(chat.nodeA()).loggedIn(alice, PASSWORD).getString("id");
+        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
+        String bobId = bobHttp.loggedIn(bob, PASSWORD).getString("id");
+        String room = bobHttp.post("/api/room", Json.createObjectBuilder().add("user1", aliceId).add("user2", bobId)
+                .build().toString()).object().getString("id");
+        List<String> history = IntStream.rangeClosed(1, 40).mapToObj(i -> String.format("history %02d", i)).toList();
+
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
+            history.forEach(text -> bobSocket.sendMessage(room, text));
+            bobSocket.awaitMessage("history 40");
+
+            ChatPage a = browser(chat.nodeA().baseUrl()).login(alice, PASSWORD);
+            a.openRoom(bob);
+            a.awaitMessages("the newest page", history.subList(25, 40)::equals);
+            assertTrue(a.isShown("#load-older"));
+            a.find("#load-older").click();
+            a.awaitMessages("two pages", history.subList(10, 40)::equals);
+            a.find("#load-older").click();
+            a.awaitMessages("the whole history", history::equals);
+            a.awaitTrue("the start of the conversation", () -> a.isShown("#history-start") && !a.isShown("#load-older"));
+
+            // Reading old messages: a new one does not pull the view down, it offers a jump.
+            a.js("document.getElementById('scroller').scrollTop = 0");
+            bobSocket.sendMessage(room, "while you were reading");
+            a.awaitMessage("while you were reading");
+            a.awaitTrue("the jump button", () -> a.isShown("#jump"));
+            assertEquals(0L, ((Number) a.js("return Math.round(document.getElementById('scroller').scrollTop)")).longValue());
+            a.screenshot("14-history-new-message-below");
+            a.find("#jump").click();
+            a.awaitTrue("at the bottom", () -> atBottom(a));
+            bobSocket.sendMessage(room, "at the bottom");
+            a.awaitMessage("at the bottom");
+            a.awaitTrue("still at the bottom", () -> atBottom(a));
+
+            // Enter sends, Shift+Enter is a new line, empty text is refused.
+            int before = a.messageTexts().size();
+            a.find("#composer-text").sendKeys(Keys.ENTER);
+            a.awaitTrue("empty text refused", () -> a.isShown("#composer-error"));
+            assertEquals(before, a.messageTexts().size());
+            a.find("#composer-text").sendKeys("line one", Keys.chord(Keys.SHIFT, Keys.ENTER), "line two", Keys.ENTER);
+            a.awaitMessage("line one\nline two");
+            bobSocket.awaitMessage("line one\nline two");
+
+            // The server's error frame is shown, and the refused text is given back.
+            String tooLong = "x".repeat(5001);
+            a.js("const t = document.getElementById('composer-text'); t.value = arguments[0];", tooLong);
+            a.find("#send").click();
+            a.awaitTrue("the server's error", () -> a.isShown("#composer-error")
+                    && a.find("#composer-error").getText().contains("at most 5000"));
+            assertEquals(tooLong, a.find("#composer-text").getDomProperty("value"));
+            a.screenshot("15-server-error-frame");
+            assertNotEquals(tooLong, a.messageTexts().get(a.messageTexts().size() - 1));
+            assertNoConsoleErrors(a);
+        }
+    }
+
+    private static boolean atBottom(ChatPage page) {
+        return (Boolean) page.js("const s = document.getElementById('scroller');"
+                + "return s.scrollHeight - s.scrollTop - s.clientHeight <= 48;");
+    }
+
+    private ChatPage browser(String baseUrl) {
+        return browser(baseUrl, 1440, 900);
+    }
+
+    private ChatPage browser(String baseUrl, int width, int height) {
+        ChatPage page = ChatPage.open(baseUrl, width, height);
+        pages.add(page);
+        return page;
+    }
+
+    private static void assertFitsWidth(ChatPage page) {
+        assertTrue((Boolean) page.js("return document.documentElement.scrollWidth <= window.innerWidth"
+                + " && document.body.scrollWidth <= window.innerWidth"), "nothing sticks out sideways");
+    }
+
+    private static void assertNoConsoleErrors(ChatPage... pages) {
+        for (ChatPage page : pages) {
+            assertEquals(List.of(), page.newConsoleErrors(), "console errors on " + page.baseUrl());
+        }
+    }
+
+    private static String name(String prefix) {
+        return prefix + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
+    }
+}

@@ -1,0 +1,315 @@
+package chat.browser;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+
+/** The chat page in one real browser, in the words a user would use. */
+final class ChatPage implements AutoCloseable {
+
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ChromeDriver driver;
+    private final String baseUrl;
+    private final List<LogEntry> consoleLog = new ArrayList<>();
+
+    private ChatPage(ChromeDriver driver, String baseUrl) {
+        this.driver = driver;
+        this.baseUrl = baseUrl;
+    }
+
+    static ChatPage open(String baseUrl) {
+        return open(baseUrl, 1440, 900);
+    }
+
+    static ChatPage open(String baseUrl, int width, int height) {
+        ChatPage page = new ChatPage(Chromium.start(width, height), baseUrl);
+        page.driver.get(baseUrl + "/");
+        return page;
+    }
+
+    ChromeDriver driver() {
+        return driver;
+    }
+
+    // ---- waiting and looking
+
+    /** Waits with a deadline; the page redraws lists as events arrive, so stale elements are retried. */
+    <T> T await(String what, ExpectedCondition<T> condition) {
+        return new WebDriverWait(driver, WAIT).withMessage(what)
+                .ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        await(what, d -> condition.getAsBoolean() ? Boolean.TRUE : null);
+    }
+
+    WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    List<WebElement> findAll(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    boolean isShown(String css) {
+        List<WebElement> found = findAll(css);
+        return !found.isEmpty() && found.get(0).isDisplayed();
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    // ---- login
+
+    WebElement awaitLoginForm() {
+        awaitTrue("the login form", () -> isShown("#login-form"));
+        return find("#login-form");
+    }
+
+    String prefilledUsername() {
+        awaitLoginForm();
+        return await("a pre-filled user name", d -> {
+            String value = find("#login-username").getDomProperty("value");
+            return value == null || value.isEmpty() ? null : value;
+        });
+    }
+
+    void submitLogin(String username, String password) {
+        awaitLoginForm();
+        WebElement name = find("#login-username");
+        name.clear();
+        name.sendKeys(username);
+        WebElement pass = find("#login-password");
+        pass.clear();
+        pass.sendKeys(password, Keys.ENTER);
+    }
+
+    ChatPage login(String username, String password) {
+        submitLogin(username, password);
+        awaitChatAs(username);
+        return this;
+    }
+
+    void awaitChatAs(String username) {
+        awaitTrue("the chat as " + username, () -> isShown("#chat") && username.equals(find("#me-name").getText()));
+        awaitConnected();
+    }
+
+    void awaitConnected() {
+        awaitTrue("a live connection (send enabled, no banner)", () -> find("#send").isEnabled() && !isShown("#banner"));
+    }
+
+    String loginError() {
+        return await("a login error", d -> {
+            String text = find("#login-error").getText();
+            return text.isBlank() ? null : text;
+        });
+    }
+
+    void logout() {
+        find("#logout").click();
+        awaitLoginForm();
+    }
+
+    void reload() {
+        driver.navigate().refresh();
+    }
+
+    // ---- rooms and people
+
+    String roomTitle() {
+        return find("#room-title").getText();
+    }
+
+    private static final String ROOM = """
+            const b = [...document.querySelectorAll('#rooms .room')]
+                .find(b => b.querySelector('.room__name').textContent === arguments[0]);
+            """;
+
+    /** What the sidebar shows for a room: name, preview, badge ("" without), active; null when absent. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> room(String title) {
+        return (Map<String, Object>) js(ROOM + """
+                return b ? {name: b.querySelector('.room__name').textContent,
+                            preview: b.querySelector('.room__preview').textContent,
+                            badge: b.querySelector('.badge') ? b.querySelector('.badge').textContent : '',
+                            active: b.classList.contains('room--active')} : null;
+                """, title);
+    }
+
+    Map<String, Object> awaitRoom(String title) {
+        return await("room '" + title + "' in the sidebar", d -> room(title));
+    }
+
+    void openRoom(String title) {
+        awaitRoom(title);
+        await("a click on room '" + title + "'", d -> {
+            WebElement button = findAll("#rooms .room").stream()
+                    .filter(b -> title.equals(b.findElement(By.cssSelector(".room__name")).getText())).findFirst().orElse(null);
+            if (button != null) {
+                button.click();
+            }
+            return button != null;
+        });
+        awaitTrue("room '" + title + "' open", () -> title.equals(roomTitle()) && isShown("#composer-text"));
+    }
+
+    /** Opens a room without the mouse: focus its button, press Enter. */
+    void openRoomWithKeyboard(String title) {
+        awaitRoom(title);
+        await("focus on room '" + title + "'", d -> js(ROOM + "if (b) { b.focus(); } return b ? true : null;", title));
+        driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+        awaitTrue("room '" + title + "' open", () -> title.equals(roomTitle()) && isShown("#composer-text"));
+    }
+
+    /** Presses Tab and tells which element got focus and whether it shows a focus ring. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tab() {
+        driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        return (Map<String, Object>) js("""
+                const e = document.activeElement, s = getComputedStyle(e);
+                return {id: e.id, ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2};
+                """);
+    }
+
+    String unreadBadge(String title) {
+        return (String) awaitRoom(title).get("badge");
+    }
+
+    String roomPreview(String title) {
+        return (String) awaitRoom(title).get("preview");
+    }
+
+    private static final String PERSON = """
+            const p = [...document.querySelectorAll('#people .person')]
+                .find(p => p.querySelector('.person__name').textContent === arguments[0]);
+            """;
+
+    /** Clicks the person in the People list. */
+    void clickPerson(String username) {
+        await(username + " in People", d -> js(PERSON + "if (p) { p.click(); } return p ? true : null;", username));
+    }
+
+    boolean isOnline(String username) {
+        return "online".equals(await(username + " in People",
+                d -> js(PERSON + "return p ? (p.classList.contains('person--online') ? 'online' : 'offline') : null;", username)));
+    }
+
+    void awaitPresence(String username, boolean online) {
+        awaitTrue(username + " shown " + (online ? "online" : "offline"), () -> isOnline(username) == online);
+    }
+
+    // ---- messages
+
+    void type(String text) {
+        WebElement box = find("#composer-text");
+        box.click();
+        box.sendKeys(text);
+    }
+
+    /** Types and presses Enter, as a user does. */
+    void send(String text) {
+        type(text);
+        find("#composer-text").sendKeys(Keys.ENTER);
+    }
+
+    /** The texts of the open room, oldest first, exactly as displayed. */
+    List<String> messageTexts() {
+        @SuppressWarnings("unchecked")
+        List<String> texts = (List<String>) js(
+                "return [...document.querySelectorAll('#messages .message__text')].map(n => n.textContent)");
+        return texts;
+    }
+
+    List<String> messageIds() {
+        @SuppressWarnings("unchecked")
+        List<String> ids = (List<String>) js(
+                "return [...document.querySelectorAll('#messages .message')].map(n => n.dataset.id)");
+        return ids;
+    }
+
+    /**
+     * Waits for a message with exactly this text in the open room and tells how it is shown:
+     * own (boolean), sender ("" when grouped under the previous one), time, avatars (count).
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> awaitMessage(String text) {
+        return await("message '" + text + "' shown", d -> (Map<String, Object>) js("""
+                const m = [...document.querySelectorAll('#messages .message')]
+                    .find(m => m.querySelector('.message__text').textContent === arguments[0]);
+                if (!m) { return null; }
+                const sender = m.querySelector('.message__sender');
+                return {own: m.classList.contains('message--own'), sender: sender ? sender.textContent : '',
+                        time: m.querySelector('.message__time').textContent,
+                        avatars: m.querySelectorAll('.message__avatar').length};
+                """, text));
+    }
+
+    void awaitMessages(String what, Predicate<List<String>> condition) {
+        awaitTrue(what, () -> condition.test(messageTexts()));
+    }
+
+    boolean alertIsOpen() {
+        try {
+            driver.switchTo().alert();
+            return true;
+        } catch (NoAlertPresentException none) {
+            return false;
+        }
+    }
+
+    // ---- evidence
+
+    void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Console entries at SEVERE since the last call (the browser hands each entry out once). */
+    List<String> newConsoleErrors() {
+        List<String> severe = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            consoleLog.add(entry);
+            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                severe.add(entry.getMessage());
+            }
+        }
+        return severe;
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
