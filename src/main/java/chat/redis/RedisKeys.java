@@ -36,6 +36,8 @@ public final class RedisKeys {
     // --- this server's own ---
     public static final String OWN_PREFIX = "chat:";
     public static final String MESSAGE_SEQUENCE = OWN_PREFIX + "message-seq";
+    /** Read (never written) by the readiness check. */
+    public static final String HEALTH_PROBE = OWN_PREFIX + "health";
     public static final String SEEDING_LOCK = OWN_PREFIX + "lock:seeding";
     /** Control events between this server's nodes (the seed does not know them). */
     public static final String CONTROL_CHANNEL = OWN_PREFIX + "control";
