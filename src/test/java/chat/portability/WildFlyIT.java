@@ -33,7 +33,7 @@ class WildFlyIT {
 
     @BeforeAll
     static void start() {
-        assumeTrue(WildFlyServer.home() != null, "WildFly not unpacked: run with -Pportability");
+        assumeTrue(WildFlyServer.home() != null, "WildFly not unpacked: the portability profile (on by default) was switched off");
         redis = RedisServerProcess.start();
         wildfly = WildFlyServer.start("wildfly-1", redis.url());
     }

@@ -1,6 +1,5 @@
 package chat.testing;
 
-import redis.embedded.core.ExecutableProvider;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Highly available Redis topologies of real redis-server processes on free loopback ports:
  * {@link #sentinel()} (1 master, 1 replica, 3 sentinels) and {@link #cluster()} (3 masters,
- * each with a replica). The binary is {@code redis-server} from the PATH when there is one (it
- * pairs with {@code redis-cli}, which creating a cluster needs), else the embedded-redis one.
+ * each with a replica), with the same redis-server binary as {@link RedisServerProcess}: no
+ * redis-cli or Redis installation is needed.
  */
 public final class RedisHa implements AutoCloseable {
 
@@ -71,40 +70,52 @@ public final class RedisHa implements AutoCloseable {
         }
     }
 
-    /** Needs {@code redis-cli} on the PATH ({@code redis-cli --cluster create}). */
+    /**
+     * Three masters, each with a replica, put together with plain cluster commands (what
+     * {@code redis-cli --cluster create} does), so no redis-cli is needed.
+     */
     public static RedisHa cluster() {
         RedisHa ha = new RedisHa(WorkDirs.fresh("cluster-"));
         try {
-            List<String> addresses = new ArrayList<>();
+            List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 int port = Ports.free();
                 ha.start("cluster", port, List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
                         "--appendonly", "no", "--dir", ha.dir.toAbsolutePath().toString(), "--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "3000"));
-                addresses.add("127.0.0.1:" + port);
+                ports.add(port);
             }
-            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-            create.addAll(addresses);
-            create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-            Process p;
-            try {
-                p = new ProcessBuilder(create).redirectErrorStream(true)
-                        .redirectOutput(ha.dir.resolve("cluster-create.log").toFile()).start();
-            } catch (IOException noCli) {
-                throw new IllegalStateException("creating a Redis Cluster needs redis-cli on the PATH (Debian: redis-tools)", noCli);
+            List<Integer> masters = ports.subList(0, 3);
+            for (int m = 0; m < 3; m++) {
+                int from = m * 16384 / 3;
+                int to = (m + 1) * 16384 / 3 - 1;
+                List<String> addSlots = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
+                for (int slot = from; slot <= to; slot++) {
+                    addSlots.add(String.valueOf(slot));
+                }
+                RedisCommand.send(masters.get(m), addSlots.toArray(String[]::new));
             }
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("redis-cli --cluster create failed; see " + ha.dir.resolve("cluster-create.log"));
+            for (int port : ports.subList(1, 6)) {
+                RedisCommand.send(ports.get(0), "CLUSTER", "MEET", "127.0.0.1", String.valueOf(port));
+            }
+            Await.until("every node to know the five others", Duration.ofSeconds(60), () -> ports.stream()
+                    .allMatch(p -> RedisCommand.text(p, "CLUSTER", "NODES").lines().filter(l -> !l.isBlank()).count() == 6));
+            for (int r = 0; r < 3; r++) {
+                String masterId = RedisCommand.text(masters.get(r), "CLUSTER", "MYID").trim();
+                int replica = ports.get(3 + r);
+                Await.until("node " + replica + " to replicate " + masterId, Duration.ofSeconds(30), () -> {
+                    try {
+                        return "OK".equals(String.valueOf(RedisCommand.send(replica, "CLUSTER", "REPLICATE", masterId)));
+                    } catch (RuntimeException notKnownYet) {
+                        return false;
+                    }
+                });
             }
             Await.until("cluster_state:ok on every node, each master with a replica", Duration.ofSeconds(60),
                     () -> ha.servers.stream().allMatch(s -> "ok".equals(clusterInfo(s.port(), "cluster_state")))
                             && ha.servers.stream().filter(s -> "master".equals(RedisCommand.info(s.port(), "replication", "role")))
                             .allMatch(s -> ha.inSync(s.port())));
             return ha;
-        } catch (InterruptedException e) {
-            ha.close();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         } catch (RuntimeException | Error e) {
             ha.close();
             throw e;
@@ -211,17 +222,6 @@ public final class RedisHa implements AutoCloseable {
     }
 
     static String binary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "redis-server"))) {
-                return Path.of(dir, "redis-server").toString();
-            }
-        }
-        try {
-            File file = ExecutableProvider.newJarResourceProvider().get();
-            file.setExecutable(true);
-            return file.getAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RedisServerProcess.binary();
     }
 }
