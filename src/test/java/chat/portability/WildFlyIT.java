@@ -3,6 +3,7 @@ package chat.portability;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
+import chat.testing.RedisCommand;
 import chat.testing.RedisProbe;
 import chat.testing.RedisServerProcess;
 import chat.testing.Scrape;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -33,7 +35,7 @@ class WildFlyIT {
 
     @BeforeAll
     static void start() {
-        assumeTrue(WildFlyServer.home() != null, "WildFly not unpacked: the portability profile (on by default) was switched off");
+        assumeTrue(WildFlyServer.home() != null, "WildFly not unpacked: run with -Pportability");
         redis = RedisServerProcess.start();
         wildfly = WildFlyServer.start("wildfly-1", redis.url());
     }
@@ -114,7 +116,15 @@ class WildFlyIT {
         try {
             socket.await("message", d -> d != null && text.equals(d.getString("message", null)), Duration.ofSeconds(60));
         } catch (AssertionError e) {
-            throw new AssertionError(who + " never got '" + text + "'; it got " + socket.events() + "; the other got " + other.events(), e);
+            ProcessHandle.allProcesses().filter(ph -> ph.info().commandLine().orElse("").contains("payara-payara-1-")).forEach(ph -> {
+                try {
+                    new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(ph.pid()), "Thread.print")
+                            .redirectOutput(Path.of("target/it/payara-threads-" + ph.pid() + ".txt").toFile()).start().waitFor();
+                } catch (Exception ignored) {
+                }
+            });
+            throw new AssertionError(who + " never got '" + text + "'; it got " + socket.events() + "; the other got " + other.events()
+                    + "; subscribers of MESSAGES: " + RedisCommand.send(redis.port(), "PUBSUB", "NUMSUB", "MESSAGES"), e);
         }
     }
 }

@@ -4,6 +4,7 @@ import chat.testing.Await;
 import chat.testing.ChatCluster;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
 import chat.testing.RedisProbe;
 import chat.testing.SharedChat;
 import chat.testing.Users;
@@ -299,6 +300,22 @@ class RealtimeIT {
             s.sendMessage(fastRoom, "after the drop");
             f.awaitMessage("after the drop");
             assertEquals(total / 100 + 1, f.messages().size(), "the fast reader got every message meant for it");
+        }
+    }
+
+    @Test
+    void aNodeThatJoinsLaterReceivesFromTheNodesBeforeIt() {
+        try (PayaraNode late = PayaraNode.start("node-late", chat.redis().url(), java.util.Map.of())) {
+            Person early = Users.register(chat.nodeA(), "early");
+            Person newcomer = Users.register(late, "newcomer");
+            try (ChatSocketClient n = ChatSocketClient.connect(late, newcomer.http());
+                 ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), early.http())) {
+                n.await("user.connected", d -> d != null && early.id().equals(d.getString("id", null)));
+                a.sendMessage("0", "to the newcomer " + newcomer.id());
+                n.awaitMessage("to the newcomer " + newcomer.id());
+                n.sendMessage("0", "from the newcomer " + newcomer.id());
+                a.awaitMessage("from the newcomer " + newcomer.id());
+            }
         }
     }
 
