@@ -1,5 +1,6 @@
 package chat;
 
+import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.control.LocalConnections;
 import chat.realtime.control.Relay;
@@ -45,6 +46,9 @@ public class NodeLifecycle {
     @Inject
     Sessions sessions;
 
+    @Inject
+    Metrics metrics;
+
     private ScheduledExecutorService scheduler;
     private volatile boolean seeded;
     private volatile boolean joined;
@@ -73,7 +77,7 @@ public class NodeLifecycle {
                 joined = true;
                 LOG.info(() -> "Chat node " + config.serverId() + " joined the relay");
             }
-            presence.heartbeat();
+            metrics.timeRedis("presence_heartbeat", presence::heartbeat);
         } catch (RuntimeException e) {
             LOG.warning(() -> "Node upkeep failed (will retry): " + e);
         }

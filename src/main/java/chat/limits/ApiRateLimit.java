@@ -2,14 +2,17 @@ package chat.limits;
 
 import chat.ChatConfig;
 import chat.api.ChatError;
-import chat.redis.RedisKeys;
 import chat.sessions.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.ext.Provider;
 
-/** API calls per login session, across all nodes: a burst, then a steady rate; beyond it 429. */
+/**
+ * API calls per login session: a burst, then a steady rate; beyond it 429. Counted on each node
+ * (a client spreading calls over N nodes gets N times the rate), so that reading the API, and
+ * refusing bad requests, writes nothing to Redis.
+ */
 @Provider
 public class ApiRateLimit implements ContainerRequestFilter {
 
@@ -17,7 +20,7 @@ public class ApiRateLimit implements ContainerRequestFilter {
     Caller caller;
 
     @Inject
-    TokenBuckets buckets;
+    LocalTokenBuckets buckets;
 
     @Inject
     ChatConfig config;
@@ -25,7 +28,7 @@ public class ApiRateLimit implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         caller.session().ifPresent(session -> {
-            if (!buckets.take(RedisKeys.apiRate(session.key()), config.apiBurst(), config.apiCallsPerSecond())) {
+            if (!buckets.take(session.key(), config.apiBurst(), config.apiCallsPerSecond())) {
                 throw ChatError.tooManyRequests("Too many requests, slow down", 1);
             }
         });

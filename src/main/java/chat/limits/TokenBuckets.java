@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Token buckets in Redis, so a limit holds across all nodes and tabs: {@code burst} tokens,
  * refilled at {@code perSecond}; each call takes one if there is one. Redis's clock is the only
- * clock, so nodes with skewed clocks agree.
+ * clock, so nodes with skewed clocks agree. A refusal writes nothing.
  */
 @ApplicationScoped
 public class TokenBuckets {
@@ -25,11 +25,10 @@ public class TokenBuckets {
             local tokens = tonumber(state[1]) or burst
             local at = tonumber(state[2]) or now
             tokens = math.min(burst, tokens + math.max(0, now - at) * perMs)
-            local taken = 0
-            if tokens >= 1 then tokens = tokens - 1 taken = 1 end
-            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+            if tokens < 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'at', tostring(now))
             redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 1000)
-            return taken
+            return 1
             """;
 
     @Inject

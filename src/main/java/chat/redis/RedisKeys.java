@@ -36,6 +36,8 @@ public final class RedisKeys {
     // --- this server's own ---
     public static final String OWN_PREFIX = "chat:";
     public static final String MESSAGE_SEQUENCE = OWN_PREFIX + "message-seq";
+    /** Read (never written) by the readiness check. */
+    public static final String HEALTH_PROBE = OWN_PREFIX + "health";
     public static final String SEEDING_LOCK = OWN_PREFIX + "lock:seeding";
     /** Control events between this server's nodes (the seed does not know them). */
     public static final String CONTROL_CHANNEL = OWN_PREFIX + "control";
@@ -58,10 +60,6 @@ public final class RedisKeys {
 
     public static String messageRate(String userId) {
         return OWN_PREFIX + "rate:messages:" + userId;
-    }
-
-    public static String apiRate(String sessionKey) {
-        return OWN_PREFIX + "rate:api:" + sessionKey;
     }
 
     // Presence keys share one hash tag so that one Lua script may touch them on a Redis Cluster.

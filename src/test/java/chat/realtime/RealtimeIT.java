@@ -4,6 +4,7 @@ import chat.testing.Await;
 import chat.testing.ChatCluster;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
 import chat.testing.RedisProbe;
 import chat.testing.SharedChat;
 import chat.testing.Users;
@@ -138,7 +139,7 @@ class RealtimeIT {
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
             a.sendMessage("0", "warm-up " + ann.id());
             a.awaitMessage("warm-up " + ann.id());
-            var before = redis.dumpData();
+            var before = redis.dump();
             for (int i = 0; i < bad.size(); i++) {
                 a.send(bad.get(i));
                 int expected = i + 1;
@@ -147,7 +148,7 @@ class RealtimeIT {
             }
             assertEquals(bad.size(), a.events("error").size());
             a.events("error").forEach(e -> assertFalse(e.getJsonObject("data").getString("message").isBlank()));
-            assertEquals(before, redis.dumpData(), "refused frames change nothing in Redis");
+            assertEquals(before, redis.dump(), "refused frames change nothing in Redis");
             assertFalse(a.isClosed());
             a.send("{\"type\":\"room.join\",\"data\":\"0\"}");
             a.sendMessage("0", "still here " + ann.id());
@@ -299,6 +300,22 @@ class RealtimeIT {
             s.sendMessage(fastRoom, "after the drop");
             f.awaitMessage("after the drop");
             assertEquals(total / 100 + 1, f.messages().size(), "the fast reader got every message meant for it");
+        }
+    }
+
+    @Test
+    void aNodeThatJoinsLaterReceivesFromTheNodesBeforeIt() {
+        try (PayaraNode late = PayaraNode.start("node-late", chat.redis().url(), java.util.Map.of())) {
+            Person early = Users.register(chat.nodeA(), "early");
+            Person newcomer = Users.register(late, "newcomer");
+            try (ChatSocketClient n = ChatSocketClient.connect(late, newcomer.http());
+                 ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), early.http())) {
+                n.await("user.connected", d -> d != null && early.id().equals(d.getString("id", null)));
+                a.sendMessage("0", "to the newcomer " + newcomer.id());
+                n.awaitMessage("to the newcomer " + newcomer.id());
+                n.sendMessage("0", "from the newcomer " + newcomer.id());
+                a.awaitMessage("from the newcomer " + newcomer.id());
+            }
         }
     }
 

@@ -118,6 +118,11 @@ public final class PayaraNode implements AutoCloseable {
                 });
     }
 
+    /** Waits until the node reports ready: Redis answers and it has joined the relay (so it hears other nodes). */
+    public void awaitHealthy() {
+        Await.until("node " + serverId + " ready (/health/ready)", Duration.ofSeconds(60), () -> status("/health/ready") == 200);
+    }
+
     public String serverId() {
         return serverId;
     }

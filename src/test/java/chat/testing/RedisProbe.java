@@ -46,9 +46,12 @@ public final class RedisProbe implements AutoCloseable {
         redis.getTopic(channel, StringCodec.INSTANCE).publish(payload);
     }
 
-    /** Every key with its type and content, except this server's volatile ones (sessions, presence leases). */
+    /**
+     * Every key with its type and content, except the ones that change by time alone: sessions'
+     * idle clocks, presence leases, and message rate buckets (which expire once full again).
+     */
     public Map<String, String> dump() {
-        return dump(key -> key.startsWith("chat:session:") || key.startsWith("chat:{presence}:lease:"));
+        return dump(key -> key.startsWith("chat:session:") || key.startsWith("chat:{presence}:lease:") || key.startsWith("chat:rate:"));
     }
 
     /** The chat's data only: no sessions, presence or rate accounting. */

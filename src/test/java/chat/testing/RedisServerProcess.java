@@ -111,7 +111,7 @@ public final class RedisServerProcess implements AutoCloseable {
      * once into the build directory (its own provider leaves a copy in /tmp per call); or the
      * PATH's redis-server where the artifact has none.
      */
-    private static synchronized String binary() {
+    static synchronized String binary() {
         if (binary == null) {
             String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
             boolean arm = System.getProperty("os.arch").contains("aarch64") || System.getProperty("os.arch").contains("arm");

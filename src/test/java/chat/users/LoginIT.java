@@ -144,7 +144,7 @@ class LoginIT {
 
     @Test
     void badLoginBodiesAre400AndWriteNothing() {
-        Map<String, String> before = redis.dumpData();
+        Map<String, String> before = redis.dump();
         ChatHttp http = new ChatHttp(chat.nodeA());
         List<String> bodies = List.of("", "not json", "[]", "{}", "{\"username\":\"x\"}", "{\"password\":\"x\"}",
                 "{\"username\":5,\"password\":\"x\"}", "{\"username\":\"ok\",\"password\":7}",
@@ -160,7 +160,7 @@ class LoginIT {
             assertTrue(reply.object().getString("message").length() > 0);
             assertFalse(reply.body().contains("Exception") || reply.body().contains("java."), reply.body());
         }
-        assertEquals(before, redis.dumpData());
+        assertEquals(before, redis.dump());
     }
 
     @Test

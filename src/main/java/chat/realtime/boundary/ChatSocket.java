@@ -4,6 +4,7 @@ import chat.ChatConfig;
 import chat.api.ChatError;
 import chat.api.UnexpectedErrorMapper;
 import chat.messages.control.MessageFormat;
+import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.control.ChatEvent;
 import chat.realtime.control.Connection;
@@ -64,6 +65,9 @@ public class ChatSocket {
     @Inject
     Sessions sessions;
 
+    @Inject
+    Metrics metrics;
+
     @OnOpen
     public void open(Session session) {
         if (!(session.getUserPrincipal() instanceof SessionPrincipal principal)) {
@@ -92,9 +96,11 @@ public class ChatSocket {
         try {
             handle(connection, frame);
         } catch (ChatError refused) {
+            metrics.frameRejected(refused.status());
             connection.send(ChatEvent.errorFrame(refused.getMessage()));
         } catch (RuntimeException e) {
             if (UnexpectedErrorMapper.isRedisOutage(e)) {
+                metrics.frameRejected(503);
                 connection.send(ChatEvent.errorFrame("The chat store is unavailable, try again shortly"));
             } else {
                 LOG.log(Level.SEVERE, "Unexpected error handling a frame", e);

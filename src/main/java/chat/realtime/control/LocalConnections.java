@@ -31,23 +31,31 @@ public class LocalConnections {
         return removed[0];
     }
 
-    public void sendToAll(String frame) {
+    /** @return the number of sockets the frame was queued for */
+    public int sendToAll(String frame) {
+        int sent = 0;
         for (Set<Connection> connections : byUser.values()) {
             for (Connection c : connections) {
                 c.send(frame);
+                sent++;
             }
         }
+        return sent;
     }
 
-    public void sendToUsers(Collection<String> userIds, String frame) {
+    /** @return the number of sockets the frame was queued for */
+    public int sendToUsers(Collection<String> userIds, String frame) {
+        int sent = 0;
         for (String userId : userIds) {
             Set<Connection> connections = byUser.get(userId);
             if (connections != null) {
                 for (Connection c : connections) {
                     c.send(frame);
+                    sent++;
                 }
             }
         }
+        return sent;
     }
 
     public void closeSession(String sessionKey, String reason) {

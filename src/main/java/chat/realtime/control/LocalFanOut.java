@@ -1,5 +1,6 @@
 package chat.realtime.control;
 
+import chat.operations.Metrics;
 import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
@@ -17,17 +18,24 @@ public class LocalFanOut {
     @Inject
     Rooms rooms;
 
+    @Inject
+    Metrics metrics;
+
     void deliver(@Observes ChatEvent event) {
         String frame = event.frame(); // serialised once for all receivers
+        int sockets;
         if (event.recipients() != null) {
-            connections.sendToUsers(event.recipients(), frame);
+            sockets = connections.sendToUsers(event.recipients(), frame);
         } else if (event.roomId() == null || RedisKeys.GENERAL_ROOM_ID.equals(event.roomId())) {
-            connections.sendToAll(frame);
+            sockets = connections.sendToAll(frame);
         } else if (RoomId.privateMembers(event.roomId()).isPresent()) {
-            connections.sendToUsers(RoomId.privateMembers(event.roomId()).get(), frame);
+            sockets = connections.sendToUsers(RoomId.privateMembers(event.roomId()).get(), frame);
         } else { // another named room: only its members
-            connections.sendToUsers(connections.users().stream()
+            sockets = connections.sendToUsers(connections.users().stream()
                     .filter(user -> rooms.isMember(user, event.roomId())).toList(), frame);
+        }
+        if (ChatEvent.MESSAGE.equals(event.type())) {
+            metrics.messageDelivered(sockets);
         }
     }
 }

@@ -5,6 +5,7 @@ import chat.api.ChatError;
 import chat.limits.TokenBuckets;
 import chat.redis.RedisKeys;
 import chat.messages.control.MessageHistory;
+import chat.operations.Metrics;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,9 @@ public class Posting {
     @Inject
     TokenBuckets buckets;
 
+    @Inject
+    Metrics metrics;
+
     public void post(String from, String roomId, String text) {
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
@@ -45,13 +49,14 @@ public class Posting {
         if (trimmed.codePointCount(0, trimmed.length()) > config.maxMessageLength()) {
             throw ChatError.badRequest("A message may have at most " + config.maxMessageLength() + " characters");
         }
+        rooms.requireMember(from, roomId);
         if (!buckets.take(RedisKeys.messageRate(from), config.messageBurst(), config.messagesPerSecond())) {
             throw ChatError.tooManyRequests("You are sending messages too fast; slow down", 1);
         }
-        rooms.requireMember(from, roomId);
         var members = RoomId.privateMembers(roomId);
         boolean firstInPrivateRoom = members.isPresent() && !history.hasMessages(roomId);
-        var stored = history.store(from, roomId, text);
+        var stored = metrics.timeRedis("store_message", () -> history.store(from, roomId, text));
+        metrics.messageSent();
         if (firstInPrivateRoom) {
             rooms.addToMembers(roomId);
             var room = rooms.describePrivate(roomId);

@@ -2,6 +2,7 @@ package chat.realtime.control;
 
 import chat.ChatConfig;
 import chat.messages.control.MessageFormat;
+import chat.operations.Metrics;
 import chat.redis.RedisKeys;
 import chat.sessions.SessionEnded;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -49,6 +51,9 @@ public class Relay {
     @Inject
     LocalConnections connections;
 
+    @Inject
+    Metrics metrics;
+
     private volatile boolean subscribed;
 
     /** Subscribes once; Redisson re-subscribes by itself after reconnecting. */
@@ -72,7 +77,8 @@ public class Relay {
     void publish(@Observes ChatEvent event) {
         if (!event.remote()) {
             topic().publish("{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":"
-                    + ChatEvent.quote(event.type()) + ",\"data\":" + event.dataJson() + "}");
+                    + ChatEvent.quote(event.type()) + ",\"data\":" + event.dataJson()
+                    + ",\"sentAt\":" + System.currentTimeMillis() + "}"); // extra field for relay lag; the seed ignores it
         }
     }
 
@@ -87,6 +93,9 @@ public class Relay {
             JsonObject envelope = parse(payload);
             if (config.serverId().equals(text(envelope.get("serverId")))) {
                 return;
+            }
+            if (envelope.get("sentAt") instanceof JsonNumber sentAt) {
+                metrics.relayLag(System.currentTimeMillis() - sentAt.longValue());
             }
             String type = text(envelope.get("type"));
             JsonValue data = envelope.get("data");

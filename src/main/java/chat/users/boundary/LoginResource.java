@@ -5,6 +5,7 @@ import chat.api.ChatError;
 import chat.limits.ClientAddress;
 import chat.users.control.LoginThrottle;
 import chat.api.Json;
+import chat.operations.Metrics;
 import chat.sessions.Caller;
 import chat.sessions.SessionCookie;
 import chat.sessions.Sessions;
@@ -50,6 +51,9 @@ public class LoginResource {
 
     @Inject
     ChatConfig config;
+
+    @Inject
+    Metrics metrics;
 
     @Context
     HttpServletRequest request;
@@ -123,10 +127,16 @@ public class LoginResource {
     }
 
     private User authenticate(String id, String username, String password, String address) {
-        throttle.checkLogin(username, address); // before bcrypt: a guesser costs us no CPU
+        try {
+            throttle.checkLogin(username, address); // before bcrypt: a guesser costs us no CPU
+        } catch (ChatError throttled) {
+            metrics.loginFailed("throttled");
+            throw throttled;
+        }
         String hash = users.passwordHash(id).orElseThrow(LoginResource::wrongPassword);
         if (!throttle.hashing(() -> Passwords.matches(password, hash))) {
             throttle.failed(username, address);
+            metrics.loginFailed("wrong_password");
             throw wrongPassword();
         }
         throttle.succeeded(username, address);

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Starts N redis-chat nodes (Payara Micro) on consecutive ports against one Redis.
+#
+#   payara/launch-nodes.sh                 # 2 nodes on 8081, 8082 in the foreground; Ctrl-C stops them
+#   NODES=3 BASE_PORT=9001 REDIS_URL=redis://redis.lan:6379 payara/launch-nodes.sh
+#   payara/launch-nodes.sh --detach        # returns once every node is ready; stop with --stop
+#   payara/launch-nodes.sh --stop
+#
+# Each node gets its own CHAT_SERVER_ID (${SERVER_ID_PREFIX}1, ...), its own Payara root
+# directory and log under RUN_DIR. Every other CHAT_* / REDIS* variable in the environment
+# (see docs/OPERATIONS.md) is passed to all nodes. Needs java 17+ and curl; the WAR and
+# Payara Micro jar come from `mvn package` (target/redis-chat.war, target/payara-micro.jar).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+project="$(dirname "$here")"
+
+NODES="${NODES:-2}"
+BASE_PORT="${BASE_PORT:-8081}"
+REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+WAR="${WAR:-$project/target/redis-chat.war}"
+PAYARA_MICRO="${PAYARA_MICRO:-$project/target/payara-micro.jar}"
+SERVER_ID_PREFIX="${SERVER_ID_PREFIX:-chat-}"
+RUN_DIR="${RUN_DIR:-$project/.run/nodes}"
+JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
+READY_TIMEOUT="${READY_TIMEOUT:-300}"
+# nginx on this host forwards the client's address in X-Forwarded-For
+export CHAT_TRUSTED_PROXIES="${CHAT_TRUSTED_PROXIES:-127.0.0.1}"
+
+stop_nodes() {
+    local pidfile pid
+    for pidfile in "$RUN_DIR"/node-*.pid; do
+        [ -e "$pidfile" ] || continue
+        pid="$(cat "$pidfile")"
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "stopping node pid $pid ($(basename "$pidfile" .pid))"
+            kill "$pid" 2>/dev/null || true
+        fi
+    done
+    for pidfile in "$RUN_DIR"/node-*.pid; do
+        [ -e "$pidfile" ] || continue
+        pid="$(cat "$pidfile")"
+        for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$pid" 2>/dev/null || true
+        rm -f "$pidfile"
+    done
+}
+
+detach=false
+case "${1:-}" in
+    --stop) stop_nodes; exit 0 ;;
+    --detach) detach=true ;;
+    "") ;;
+    *) sed -n '2,14p' "$0"; exit 2 ;;
+esac
+
+for f in "$WAR" "$PAYARA_MICRO"; do
+    [ -f "$f" ] || { echo "missing $f: run 'mvn -B package -DskipTests' first" >&2; exit 1; }
+done
+mkdir -p "$RUN_DIR"
+stop_nodes # leftovers of an earlier --detach
+
+for i in $(seq 1 "$NODES"); do
+    port=$((BASE_PORT + i - 1))
+    id="${SERVER_ID_PREFIX}${i}"
+    root="$RUN_DIR/payara-$id"
+    rm -rf "$root"
+    # shellcheck disable=SC2086
+    REDIS_URL="$REDIS_URL" CHAT_SERVER_ID="$id" nohup java $JAVA_OPTS -jar "$PAYARA_MICRO" \
+        --deploy "$WAR" --contextroot / --port "$port" --nocluster --nohostaware --rootdir "$root" \
+        >"$RUN_DIR/$id.log" 2>&1 &
+    echo $! >"$RUN_DIR/node-$id.pid"
+    echo "node $id: http://127.0.0.1:$port (pid $!, log $RUN_DIR/$id.log)"
+done
+
+if ! $detach; then
+    trap 'stop_nodes; exit 0' INT TERM
+fi
+
+deadline=$((SECONDS + READY_TIMEOUT))
+for i in $(seq 1 "$NODES"); do
+    port=$((BASE_PORT + i - 1))
+    id="${SERVER_ID_PREFIX}${i}"
+    until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready")" = 200 ]; do
+        if ! kill -0 "$(cat "$RUN_DIR/node-$id.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+            echo "node $id did not become ready; see $RUN_DIR/$id.log" >&2
+            stop_nodes
+            exit 1
+        fi
+        sleep 1
+    done
+    echo "node $id ready on port $port"
+done
+echo "$NODES node(s) ready against $REDIS_URL"
+
+if $detach; then
+    exit 0
+fi
+echo "Ctrl-C stops them."
+wait

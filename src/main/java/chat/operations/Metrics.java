@@ -1,0 +1,137 @@
+package chat.operations;
+
+import chat.realtime.control.LocalConnections;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * This node's operational counters, written by the code that sees each event and read in
+ * Prometheus text format at {@code /metrics}. Plain Java, no metrics library: the WAR needs
+ * nothing from the server, so the same numbers appear on Payara, WildFly and TomEE.
+ * Rates ("messages per second") are the scraper's job: {@code rate(chat_messages_sent_total[1m])}.
+ */
+@ApplicationScoped
+public class Metrics {
+
+    private final LongAdder messagesSent = new LongAdder();
+    private final LongAdder messagesDelivered = new LongAdder();
+    private final RateWindow sentRate = new RateWindow();
+    private final RateWindow deliveredRate = new RateWindow();
+    private final Map<String, LongAdder> framesRejected = new ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> loginFailures = new ConcurrentSkipListMap<>();
+    private final LatencyHistogram relayLag = new LatencyHistogram();
+    private final Map<String, LatencyHistogram> redisLatency = new ConcurrentHashMap<>();
+
+    @Inject
+    LocalConnections connections;
+
+    public Metrics() {
+        for (String status : new String[] {"400", "403", "429", "503"}) {
+            framesRejected.put(status, new LongAdder());
+        }
+        loginFailures.put("wrong_password", new LongAdder());
+        loginFailures.put("throttled", new LongAdder());
+    }
+
+    /** A client's message was accepted and stored by this node. */
+    public void messageSent() {
+        messagesSent.increment();
+        sentRate.add(1, System.currentTimeMillis());
+    }
+
+    /** A message event was queued for {@code sockets} sockets of this node. */
+    public void messageDelivered(int sockets) {
+        messagesDelivered.add(sockets);
+        deliveredRate.add(sockets, System.currentTimeMillis());
+    }
+
+    /** A client frame was answered with an {@code error} frame; {@code status} is the HTTP-like reason (400, 403, 429). */
+    public void frameRejected(int status) {
+        framesRejected.computeIfAbsent(String.valueOf(status), s -> new LongAdder()).increment();
+    }
+
+    /** {@code reason}: {@code wrong_password} or {@code throttled}. */
+    public void loginFailed(String reason) {
+        loginFailures.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /** Time from another node's publish to this node's receipt of the envelope. */
+    public void relayLag(long millis) {
+        relayLag.record(Math.max(0, millis) * 1_000_000L);
+    }
+
+    /** Runs one Redis operation and records how long it took (also when it fails). */
+    public <T> T timeRedis(String operation, Supplier<T> call) {
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            redisLatency.computeIfAbsent(operation, o -> new LatencyHistogram()).record(System.nanoTime() - start);
+        }
+    }
+
+    public void timeRedis(String operation, Runnable call) {
+        timeRedis(operation, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    /** Prometheus text exposition format 0.0.4. */
+    public String prometheus() {
+        StringBuilder out = new StringBuilder(4096);
+        gauge(out, "chat_sockets_connected", "WebSocket connections open on this node", connections.size());
+        gauge(out, "chat_users_connected", "Users with at least one WebSocket on this node", connections.users().size());
+        counter(out, "chat_messages_sent_total", "Client messages accepted and stored by this node", messagesSent.sum());
+        counter(out, "chat_messages_delivered_total", "Message events queued to sockets of this node (one per socket)",
+                messagesDelivered.sum());
+        long now = System.currentTimeMillis();
+        gauge(out, "chat_messages_sent_per_second", "Messages accepted per second, mean of the last "
+                + RateWindow.SECONDS + " s (Prometheus users: rate() of the counter)", sentRate.perSecond(now));
+        gauge(out, "chat_messages_delivered_per_second", "Message events queued to sockets per second, mean of the last "
+                + RateWindow.SECONDS + " s", deliveredRate.perSecond(now));
+        labelledCounter(out, "chat_frames_rejected_total", "Client frames refused with an error frame, by status",
+                "status", framesRejected);
+        labelledCounter(out, "chat_login_failures_total", "Failed logins, by reason", "reason", loginFailures);
+        out.append("# HELP chat_relay_lag_seconds Publish-to-receipt time of envelopes from other nodes (clocks of both nodes)\n")
+                .append("# TYPE chat_relay_lag_seconds histogram\n");
+        relayLag.writeTo(out, "chat_relay_lag_seconds", "");
+        out.append("# HELP chat_redis_command_seconds Duration of Redis operations, by operation\n")
+                .append("# TYPE chat_redis_command_seconds histogram\n");
+        new TreeMap<>(redisLatency).forEach((operation, histogram) ->
+                histogram.writeTo(out, "chat_redis_command_seconds", "operation=\"" + operation + "\","));
+        return out.toString();
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, double value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void labelledCounter(StringBuilder out, String name, String help, String label, Map<String, LongAdder> values) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n");
+        values.forEach((value, adder) -> out.append(name).append('{').append(label).append("=\"").append(value)
+                .append("\"} ").append(adder.sum()).append('\n'));
+    }
+}

@@ -1,0 +1,69 @@
+package chat.operations;
+
+import chat.NodeLifecycle;
+import chat.redis.RedisKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Liveness and readiness of this node. Live: the process answers (a restart would not help
+ * with anything else). Ready: Redis answers a command within two seconds and the node has
+ * joined the relay, so a load balancer sends nothing to a node that could only answer 503.
+ */
+@ApplicationScoped
+public class NodeHealth {
+
+    private static final long REDIS_TIMEOUT_MILLIS = 2000;
+
+    @Inject
+    RedissonClient redis;
+
+    @Inject
+    NodeLifecycle lifecycle;
+
+    @Inject
+    Metrics metrics;
+
+    public Check live() {
+        return new Check("node", true, "up");
+    }
+
+    public Check redis() {
+        try {
+            metrics.timeRedis("health_check", () -> {
+                try {
+                    return redis.getBucket(RedisKeys.HEALTH_PROBE, StringCodec.INSTANCE).isExistsAsync()
+                            .toCompletableFuture().get(REDIS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return new Check("redis", true, "answers");
+        } catch (RuntimeException e) {
+            return new Check("redis", false, "no answer: " + rootMessage(e));
+        }
+    }
+
+    public Check relay() {
+        return lifecycle.isReady() ? new Check("relay", true, "joined") : new Check("relay", false, "not joined yet");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+    }
+
+    /** One named check, as MicroProfile Health reports it. */
+    public record Check(String name, boolean up, String detail) {
+    }
+}

@@ -1,0 +1,195 @@
+package chat.operations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The deployment files agree with each other and with the code: every setting they pass is one
+ * ChatConfig reads, nginx points at the ports the nodes listen on, node ids are unique, Redis
+ * persists. No Docker engine needed.
+ */
+class DeploymentFilesTest {
+
+    static final Path COMPOSE = Path.of("docker/compose.yaml");
+    static final Path DOCKERFILE = Path.of("docker/Dockerfile");
+    static final Path DOCKER_NGINX = Path.of("docker/nginx.conf");
+    static final Path LAUNCH = Path.of("payara/launch-nodes.sh");
+    static final Path PAYARA_NGINX = Path.of("payara/nginx.conf");
+
+    /** Every setting name ChatConfig reads, taken from its source ({@code value("X")}, {@code integer("X", ...)}). */
+    static Set<String> settingsReadByTheCode() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/chat/ChatConfig.java"));
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("(?:value|integer)\\(\"([A-Z][A-Z0-9_]+)\"").matcher(source);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        assertTrue(names.containsAll(List.of("REDIS_URL", "REDISSON_CONFIG", "CHAT_SERVER_ID")), names.toString());
+        return names;
+    }
+
+    /** The compose file as docker compose sees it: SnakeYAML resolves the {@code <<} merge keys, Jackson does not. */
+    static JsonNode compose() throws IOException {
+        Object yaml = new org.yaml.snakeyaml.Yaml().load(Files.readString(COMPOSE));
+        return new ObjectMapper().valueToTree(yaml);
+    }
+
+    static List<String> chatServices(JsonNode compose) {
+        List<String> names = new ArrayList<>();
+        compose.get("services").fieldNames().forEachRemaining(name -> {
+            if (name.startsWith("chat-")) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
+    @Test
+    void composeHasRedisWithPersistenceTwoChatNodesAndNginx() throws IOException {
+        JsonNode services = compose().get("services");
+        assertTrue(services.has("redis") && services.has("nginx"));
+        assertEquals(List.of("chat-1", "chat-2"), chatServices(compose()));
+        String redisCommand = services.get("redis").get("command").toString();
+        assertTrue(redisCommand.contains("--appendonly") && redisCommand.contains("yes"), redisCommand);
+        assertTrue(services.get("redis").get("volumes").toString().contains(":/data"), "Redis data on a volume");
+    }
+
+    @Test
+    void composePassesOnlySettingsTheCodeReadsAndGivesEachNodeItsOwnId() throws IOException {
+        Set<String> known = settingsReadByTheCode();
+        Set<String> ids = new HashSet<>();
+        JsonNode compose = compose();
+        for (String service : chatServices(compose)) {
+            JsonNode env = compose.get("services").get(service).get("environment");
+            for (Iterator<String> it = env.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                assertTrue(known.contains(name), service + " sets " + name + ", which ChatConfig does not read");
+            }
+            assertTrue(env.has("REDIS_URL"), service);
+            assertTrue(env.get("REDIS_URL").asText().startsWith("redis://redis:"), "points at the compose Redis");
+            assertTrue(ids.add(env.get("CHAT_SERVER_ID").asText()), "unique CHAT_SERVER_ID");
+        }
+    }
+
+    @Test
+    void dockerNginxBalancesEveryComposeNodeOnThePortTheImageServes() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String port = match(dockerfile, "EXPOSE (\\d+)");
+        assertTrue(dockerfile.contains("--port " + port), "Payara Micro listens on the exposed port");
+        assertTrue(dockerfile.contains("localhost:" + port + "/health/") || dockerfile.contains("127.0.0.1:" + port + "/health/"),
+                "HEALTHCHECK probes the node's own health endpoint");
+
+        String nginx = Files.readString(DOCKER_NGINX);
+        Set<String> upstreams = new TreeSet<>(all(nginx, "server\\s+([\\w.-]+:\\d+)"));
+        Set<String> expected = new TreeSet<>();
+        chatServices(compose()).forEach(s -> expected.add(s + ":" + port));
+        assertEquals(expected, upstreams);
+
+        String listen = match(nginx, "listen\\s+(\\d+)");
+        String published = compose().get("services").get("nginx").get("ports").get(0).asText();
+        assertTrue(published.endsWith(":" + listen), "compose publishes nginx's listen port: " + published);
+        assertTrue(compose().get("services").get("nginx").get("volumes").toString().contains("./nginx.conf:"));
+    }
+
+    @Test
+    void dockerImageRunsAsAnUnprivilegedUserWithAHealthCheck() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        assertTrue(Pattern.compile("(?m)^FROM .+ AS build$").matcher(dockerfile).find(), "multi-stage: a build stage");
+        assertTrue(Pattern.compile("(?m)^COPY --from=build").matcher(dockerfile).find());
+        String user = match(dockerfile, "(?m)^USER (\\S+)$");
+        assertFalse(user.equals("root") || user.equals("0"));
+        assertTrue(dockerfile.contains("HEALTHCHECK"));
+        assertTrue(dockerfile.contains("--nocluster") && dockerfile.contains("--contextroot /"));
+    }
+
+    @Test
+    void launchScriptAndItsNginxAgreeOnPortsAndSettings() throws IOException {
+        String script = Files.readString(LAUNCH);
+        int basePort = Integer.parseInt(match(script, "BASE_PORT=\"\\$\\{BASE_PORT:-(\\d+)}\""));
+        int nodes = Integer.parseInt(match(script, "NODES=\"\\$\\{NODES:-(\\d+)}\""));
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < nodes; i++) {
+            expected.add("127.0.0.1:" + (basePort + i));
+        }
+        String nginx = Files.readString(PAYARA_NGINX);
+        assertEquals(expected, new TreeSet<>(all(nginx, "server\\s+([\\d.]+:\\d+)")));
+
+        Set<String> known = settingsReadByTheCode();
+        for (String name : all(script, "\\b((?:CHAT|REDIS)_[A-Z_]+)=")) {
+            assertTrue(known.contains(name), "the launch script sets " + name + ", which ChatConfig does not read");
+        }
+        assertTrue(script.contains("CHAT_SERVER_ID=\"$id\""), "each node its own id");
+        assertTrue(Files.isExecutable(LAUNCH));
+    }
+
+    @Test
+    void bothNginxConfigsProxyWebSocketsWithoutStickiness() throws IOException {
+        for (Path file : List.of(PAYARA_NGINX, DOCKER_NGINX)) {
+            String nginx = Files.readString(file);
+            assertTrue(nginx.contains("proxy_http_version 1.1"), file.toString());
+            assertTrue(nginx.contains("proxy_set_header Upgrade $upgrade_websocket"), file.toString());
+            assertTrue(nginx.contains("~*^websocket$  websocket;"), "only WebSocket upgrades pass: " + file);
+            assertTrue(nginx.contains("proxy_set_header Connection $connection_upgrade"), file.toString());
+            assertTrue(nginx.contains("proxy_set_header X-Forwarded-Proto $scheme"), file.toString());
+            assertTrue(nginx.contains("proxy_set_header Host $http_host"), "Origin check needs host and port: " + file);
+            String directives = nginx.replaceAll("(?m)#.*$", "");
+            assertFalse(directives.contains("ip_hash") || directives.contains("sticky") || directives.contains("hash "),
+                    "no sticky sessions: " + file);
+        }
+    }
+
+    @Test
+    void dockerComposeAcceptsTheFile() throws Exception {
+        assumeTrue(onPath("docker-compose"), "docker-compose not installed");
+        Process p = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), out);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String match(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "no match for " + regex);
+        return m.group(1);
+    }
+
+    private static List<String> all(String text, String regex) {
+        List<String> found = new ArrayList<>();
+        Matcher m = Pattern.compile(regex).matcher(text);
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
+    }
+}

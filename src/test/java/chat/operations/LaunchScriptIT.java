@@ -1,0 +1,147 @@
+package chat.operations;
+
+import chat.testing.Await;
+import chat.testing.ChatHttp;
+import chat.testing.ChatSocketClient;
+import chat.testing.Ports;
+import chat.testing.RedisProbe;
+import chat.testing.RedisServerProcess;
+import chat.testing.Scrape;
+import chat.testing.Users;
+import chat.testing.WorkDirs;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code payara/launch-nodes.sh} as an operator runs it: two nodes on consecutive ports against
+ * one Redis, each with its own server id, chatting with each other; and, when nginx is installed,
+ * {@code payara/nginx.conf} in front of them carrying HTTP and WebSocket traffic.
+ */
+class LaunchScriptIT {
+
+    static RedisServerProcess redis;
+    static Path runDir;
+    static int basePort;
+
+    @BeforeAll
+    static void launch() throws Exception {
+        redis = RedisServerProcess.start();
+        runDir = WorkDirs.fresh("launch-");
+        basePort = consecutiveFreePorts();
+        Process script = script("--detach").redirectOutput(runDir.resolve("launch.out").toFile()).start();
+        assertTrue(script.waitFor(6, TimeUnit.MINUTES), "the script returns once the nodes are ready");
+        assertEquals(0, script.exitValue(), Files.readString(runDir.resolve("launch.out")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Process stop = script("--stop").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        stop.waitFor(2, TimeUnit.MINUTES);
+        redis.close();
+    }
+
+    @Test
+    void nodesOnConsecutivePortsChatThroughOneRedisWithTheirOwnIds() {
+        String one = "http://127.0.0.1:" + basePort;
+        String two = "http://127.0.0.1:" + (basePort + 1);
+        for (String node : List.of(one, two)) {
+            assertEquals(200, new ChatHttp(node).get("/health/ready").status(), node);
+        }
+        try (RedisProbe probe = new RedisProbe(redis.url())) {
+            Await.until("both ids in the presence registry", Duration.ofSeconds(30),
+                    () -> probe.set("chat:{presence}:nodes").containsAll(Set.of("chat-1", "chat-2")));
+        }
+        chat(one, two, one.replace("http", "ws") + "/ws", two.replace("http", "ws") + "/ws");
+        assertTrue(Scrape.of(new ChatHttp(one).get("/metrics").body()).value("chat_messages_sent_total") >= 1);
+    }
+
+    @Test
+    void nginxBalancesHttpAndWebSocketsAcrossTheNodes() throws Exception {
+        assumeTrue(onPath("nginx"), "nginx not installed");
+        int port = Ports.free();
+        Path conf = runDir.resolve("nginx.conf");
+        Files.writeString(conf, Files.readString(Path.of("payara/nginx.conf"))
+                .replace("127.0.0.1:8081", "127.0.0.1:" + basePort)
+                .replace("127.0.0.1:8082", "127.0.0.1:" + (basePort + 1))
+                .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
+                .replace("/tmp/redis-chat-nginx", runDir.toAbsolutePath() + "/nginx"));
+        Process nginx = new ProcessBuilder("nginx", "-c", conf.toAbsolutePath().toString(), "-g", "daemon off;")
+                .redirectErrorStream(true).redirectOutput(runDir.resolve("nginx.log").toFile()).start();
+        try {
+            String front = "http://127.0.0.1:" + port;
+            Await.until("nginx answering", Duration.ofSeconds(20), () -> new ChatHttp(front).get("/api/randomname").status() == 200);
+            chat(front, front, "ws://127.0.0.1:" + port + "/ws", "ws://127.0.0.1:" + port + "/ws");
+        } finally {
+            nginx.destroy();
+            nginx.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Ann on the first address, Bob on the second; a message from Ann reaches Bob. */
+    private static void chat(String annBase, String bobBase, String annWs, String bobWs) {
+        ChatHttp ann = new ChatHttp(annBase);
+        ann.loggedIn(Users.unique("ann"), "pw");
+        ChatHttp bob = new ChatHttp(bobBase);
+        bob.loggedIn(Users.unique("bob"), "pw");
+        assertEquals(200, ann.get("/api/me").status(), "the session works on whichever node answers");
+        try (ChatSocketClient annSocket = ChatSocketClient.connect(annWs, ann.cookieHeader(), annBase);
+             ChatSocketClient bobSocket = ChatSocketClient.connect(bobWs, bob.cookieHeader(), bobBase)) {
+            String text = "launched " + Users.unique("m");
+            annSocket.sendMessage("0", text);
+            JsonObject received = bobSocket.awaitMessage(text);
+            assertEquals(text, received.getJsonObject("data").getString("message"));
+        }
+    }
+
+    private static ProcessBuilder script(String argument) {
+        ProcessBuilder builder = new ProcessBuilder("bash", "payara/launch-nodes.sh", argument).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> k.startsWith("REDIS") || k.startsWith("CHAT_"));
+        env.put("NODES", "2");
+        env.put("BASE_PORT", String.valueOf(basePort));
+        env.put("REDIS_URL", redis.url());
+        env.put("RUN_DIR", runDir.toAbsolutePath().toString());
+        env.put("WAR", Path.of(System.getProperty("chat.test.war", "target/redis-chat.war")).toAbsolutePath().toString());
+        env.put("PAYARA_MICRO", Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar")).toAbsolutePath().toString());
+        env.put("JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        return builder;
+    }
+
+    private static int consecutiveFreePorts() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = Ports.free();
+            try (ServerSocket next = new ServerSocket(port + 1)) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no two consecutive free ports");
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
