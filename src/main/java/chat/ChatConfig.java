@@ -91,7 +91,7 @@ public class ChatConfig {
 
     /** New names one client address may register per hour. */
     public int registrationsPerHour() {
-        return integer("CHAT_REGISTRATIONS_PER_HOUR", 200);
+        return integer("CHAT_REGISTRATIONS_PER_HOUR", 1000);
     }
 
     /** Password hashes (bcrypt) this node computes at once, so logins cannot starve chatting. */
@@ -123,7 +123,7 @@ public class ChatConfig {
     }
 
     public int socketsPerAddress() {
-        return integer("CHAT_SOCKETS_PER_ADDRESS", 200);
+        return integer("CHAT_SOCKETS_PER_ADDRESS", 10000);
     }
 
     /** Proxies whose X-Forwarded-For is believed (comma-separated addresses). */
