@@ -77,6 +77,7 @@ public class NodeLifecycle {
                 joined = true;
                 LOG.info(() -> "Chat node " + config.serverId() + " joined the relay");
             }
+            relay.verify();
             metrics.timeRedis("presence_heartbeat", presence::heartbeat);
         } catch (RuntimeException e) {
             LOG.warning(() -> "Node upkeep failed (will retry): " + e);
@@ -96,8 +97,9 @@ public class NodeLifecycle {
         }
     }
 
+    /** Joined the relay and heard its own probe through it. */
     public boolean isReady() {
-        return joined;
+        return joined && relay.isVerified();
     }
 
     /** Before any application bean (the Redis client among them) is destroyed. */

@@ -306,6 +306,7 @@ class RealtimeIT {
     @Test
     void aNodeThatJoinsLaterReceivesFromTheNodesBeforeIt() {
         try (PayaraNode late = PayaraNode.start("node-late", chat.redis().url(), java.util.Map.of())) {
+            late.awaitHealthy(); // ready means: the node heard its own probe through the relay
             Person early = Users.register(chat.nodeA(), "early");
             Person newcomer = Users.register(late, "newcomer");
             try (ChatSocketClient n = ChatSocketClient.connect(late, newcomer.http());

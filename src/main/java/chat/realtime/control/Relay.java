@@ -38,6 +38,8 @@ public class Relay {
 
     private static final Logger LOG = Logger.getLogger(Relay.class.getName());
     private static final String SESSION_ENDED = "session.ended";
+    /** Our nodes' self-test on the channels; other nodes skip it silently (the seed's would relay it to its clients, who ignore it). */
+    private static final String PROBE = "relay.probe";
 
     @Inject
     RedissonClient redis;
@@ -55,16 +57,58 @@ public class Relay {
     Metrics metrics;
 
     private volatile boolean subscribed;
+    private volatile String probeSent;
+    private volatile String probeHeard;
 
     /** Subscribes once; Redisson re-subscribes by itself after reconnecting. */
     public synchronized void subscribe() {
         if (subscribed) {
             return;
         }
-        topic().addListener(String.class, (channel, payload) -> receive(payload));
-        control().addListener(String.class, (channel, payload) -> receiveControl(payload));
+        listen();
         subscribed = true;
     }
+
+    private void listen() {
+        topic().addListener(String.class, (channel, payload) -> receive(payload));
+        control().addListener(String.class, (channel, payload) -> receiveControl(payload));
+    }
+
+    /**
+     * Checks that the subscription really delivers: the node publishes a probe on the channel
+     * and must hear it itself. A subscription that missed the previous probe is renewed; we
+     * have seen a node that had just joined stay deaf to the channel although Redis listed it
+     * as a subscriber. Called on every heartbeat.
+     *
+     * @return whether the last probe came back
+     */
+    public synchronized boolean verify() {
+        if (!subscribed) {
+            return false;
+        }
+        boolean heard = probeSent != null && probeSent.equals(probeHeard) && probeSent.equals(probeHeardOnControl);
+        if (probeSent != null && !heard) {
+            LOG.warning("The relay did not hear its own probe: subscribing again");
+            topic().removeAllListeners();
+            control().removeAllListeners();
+            listen();
+        }
+        String probe = java.util.UUID.randomUUID().toString();
+        probeSent = probe;
+        control().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("type", PROBE)
+                .add("probe", probe).build().toString());
+        topic().publish("{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"" + PROBE
+                + "\",\"data\":{\"probe\":" + ChatEvent.quote(probe) + "}}");
+        return heard;
+    }
+
+    /** Whether the relay has heard its own probe on both channels since the last one was sent, or the one before. */
+    public boolean isVerified() {
+        return verified;
+    }
+
+    private volatile boolean verified;
+    private volatile String probeHeardOnControl;
 
     public synchronized void unsubscribe() {
         if (subscribed) {
@@ -91,6 +135,12 @@ public class Relay {
     void receive(String payload) {
         try {
             JsonObject envelope = parse(payload);
+            if (PROBE.equals(text(envelope.get("type")))) {
+                if (config.serverId().equals(text(envelope.get("serverId"))) && envelope.get("data") instanceof JsonObject data) {
+                    heardProbe(text(data.get("probe")), false);
+                }
+                return;
+            }
             if (config.serverId().equals(text(envelope.get("serverId")))) {
                 return;
             }
@@ -124,6 +174,12 @@ public class Relay {
     void receiveControl(String payload) {
         try {
             JsonObject message = parse(payload);
+            if (PROBE.equals(text(message.get("type")))) {
+                if (config.serverId().equals(text(message.get("serverId")))) {
+                    heardProbe(text(message.get("probe")), true);
+                }
+                return;
+            }
             if (!config.serverId().equals(text(message.get("serverId")))
                     && SESSION_ENDED.equals(text(message.get("type")))) {
                 String key = text(message.get("sessionKey"));
@@ -133,6 +189,25 @@ public class Relay {
             }
         } catch (RuntimeException e) {
             LOG.warning(() -> "Skipping a malformed control message: " + abbreviate(payload));
+        }
+    }
+
+    /**
+     * The node's own probe came back on MESSAGES or on the control channel; both must, for the
+     * relay to count as working. Never takes a lock: listeners may run on Redisson's I/O threads,
+     * which the heartbeat's publish waits for.
+     */
+    private void heardProbe(String probe, boolean onControl) {
+        if (probe == null || !probe.equals(probeSent)) {
+            return;
+        }
+        if (onControl) {
+            probeHeardOnControl = probe;
+        } else {
+            probeHeard = probe;
+        }
+        if (probe.equals(probeHeard) && probe.equals(probeHeardOnControl)) {
+            verified = true;
         }
     }
 
