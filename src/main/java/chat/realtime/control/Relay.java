@@ -75,31 +75,58 @@ public class Relay {
     }
 
     /**
-     * Checks that the subscription really delivers: the node publishes a probe on the channel
-     * and must hear it itself. A subscription that missed the previous probe is renewed; we
-     * have seen a node that had just joined stay deaf to the channel although Redis listed it
-     * as a subscriber. Called on every heartbeat.
-     *
-     * @return whether the last probe came back
+     * Checks that the subscription really delivers: the node publishes a probe on both channels
+     * and must hear it itself. We have seen a node that had just joined stay deaf to the channel
+     * although Redis listed it as a subscriber; a subscription that missed two probes in a row is
+     * renewed (not one: a renewal itself leaves a gap of a few milliseconds). A probe that could
+     * not be published (Redis away) counts for nothing. Called on every heartbeat.
      */
-    public synchronized boolean verify() {
+    public synchronized void verify() {
         if (!subscribed) {
-            return false;
+            return;
         }
-        boolean heard = probeSent != null && probeSent.equals(probeHeard) && probeSent.equals(probeHeardOnControl);
-        if (probeSent != null && !heard) {
-            LOG.warning("The relay did not hear its own probe: subscribing again");
+        String sent = probeSent;
+        if (sent != null) {
+            boolean heard = sent.equals(probeHeard) && sent.equals(probeHeardOnControl);
+            missedProbes = heard ? 0 : missedProbes + 1;
+            if (missedProbes >= 2) {
+                LOG.warning("The relay did not hear its own probes: subscribing again");
+                deaf = true;
+            }
+        }
+        probeSent = null;
+        if (deaf) { // stays set until a renewal went through, so a failed one is retried
             topic().removeAllListeners();
             control().removeAllListeners();
             listen();
+            deaf = false;
+            missedProbes = 0;
         }
         String probe = java.util.UUID.randomUUID().toString();
-        probeSent = probe;
         control().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("type", PROBE)
                 .add("probe", probe).build().toString());
         topic().publish("{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"" + PROBE
                 + "\",\"data\":{\"probe\":" + ChatEvent.quote(probe) + "}}");
-        return heard;
+        probeSent = probe;
+        heardProbe(probe, probeHeardEarly(probe, false), probeHeardEarly(probe, true));
+    }
+
+    private int missedProbes;
+    private volatile boolean deaf;
+    private final java.util.Set<String> earlyProbes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A probe can come back before {@code probeSent} names it (the listener is fast): remembered here. */
+    private boolean probeHeardEarly(String probe, boolean onControl) {
+        return earlyProbes.remove(probe + (onControl ? "/control" : "/messages"));
+    }
+
+    private void heardProbe(String probe, boolean onMessages, boolean onControl) {
+        if (onMessages) {
+            heardProbe(probe, false);
+        }
+        if (onControl) {
+            heardProbe(probe, true);
+        }
     }
 
     /** Whether the relay has heard its own probe on both channels since the last one was sent, or the one before. */
@@ -198,7 +225,14 @@ public class Relay {
      * which the heartbeat's publish waits for.
      */
     private void heardProbe(String probe, boolean onControl) {
-        if (probe == null || !probe.equals(probeSent)) {
+        if (probe == null) {
+            return;
+        }
+        if (!probe.equals(probeSent)) {
+            earlyProbes.add(probe + (onControl ? "/control" : "/messages"));
+            if (earlyProbes.size() > 100) {
+                earlyProbes.clear(); // stale ones from probes whose publish failed half-way
+            }
             return;
         }
         if (onControl) {
