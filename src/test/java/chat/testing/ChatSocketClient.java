@@ -40,7 +40,39 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
             builder.header("Origin", origin);
         }
         client.socket = builder.buildAsync(URI.create(wsUrl), client).orTimeout(20, TimeUnit.SECONDS).join();
+        awaitRegistered(wsUrl, cookie);
         return client;
+    }
+
+    /**
+     * The handshake's 101 reaches the client before the server has run its open handler, so an
+     * event sent at once could miss the new socket (live; catch-up would have it). Tests that
+     * expect live delivery wait until the server counts the user online, which it does right
+     * after registering the socket (the first socket of a user; later tabs are quicker).
+     */
+    private static void awaitRegistered(String wsUrl, String cookie) {
+        if (cookie == null || cookie.isEmpty()) {
+            return;
+        }
+        String base = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        java.util.function.Function<String, String> get = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie)
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException e) {
+                return "";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
+        };
+        String me = get.apply("/api/me");
+        if (!me.contains("\"id\"")) {
+            return;
+        }
+        String id = Json.createReader(new StringReader(me)).readObject().getString("id");
+        Await.until("user " + id + " online", Duration.ofSeconds(20), () -> get.apply("/api/users/online").contains("\"" + id + "\":"));
     }
 
     /** The HTTP status with which the server refused the handshake; fails if it was accepted. */
