@@ -191,8 +191,7 @@ public class Presence {
     private void wentOffline(String userId) {
         online().remove(userId);
         // A socket may have opened elsewhere between our count reaching zero and the removal.
-        String total = redis.<String, String>getMap(RedisKeys.PRESENCE_TOTALS, StringCodec.INSTANCE).get(userId);
-        if (total != null && Long.parseLong(total) > 0) {
+        if (socketsOf(userId) > 0) {
             online().add(userId);
             return;
         }

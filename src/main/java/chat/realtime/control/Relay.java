@@ -59,6 +59,10 @@ public class Relay {
     private volatile boolean subscribed;
     private volatile String probeSent;
     private volatile String probeHeard;
+    private volatile String probeHeardOnControl;
+    private volatile boolean verified;
+    private volatile boolean deaf;
+    private int missedProbes;
 
     /** Subscribes once; Redisson re-subscribes by itself after reconnecting. */
     public synchronized void subscribe() {
@@ -103,39 +107,22 @@ public class Relay {
             missedProbes = 0;
         }
         String probe = java.util.UUID.randomUUID().toString();
-        control().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("type", PROBE)
-                .add("probe", probe).build().toString());
-        topic().publish("{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"" + PROBE
-                + "\",\"data\":{\"probe\":" + ChatEvent.quote(probe) + "}}");
-        probeSent = probe;
-        heardProbe(probe, probeHeardEarly(probe, false), probeHeardEarly(probe, true));
-    }
-
-    private int missedProbes;
-    private volatile boolean deaf;
-    private final java.util.Set<String> earlyProbes = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** A probe can come back before {@code probeSent} names it (the listener is fast): remembered here. */
-    private boolean probeHeardEarly(String probe, boolean onControl) {
-        return earlyProbes.remove(probe + (onControl ? "/control" : "/messages"));
-    }
-
-    private void heardProbe(String probe, boolean onMessages, boolean onControl) {
-        if (onMessages) {
-            heardProbe(probe, false);
-        }
-        if (onControl) {
-            heardProbe(probe, true);
+        probeSent = probe; // before publishing: the listener may hear it before publish returns
+        try {
+            control().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("type", PROBE)
+                    .add("probe", probe).build().toString());
+            topic().publish("{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"" + PROBE
+                    + "\",\"data\":{\"probe\":" + ChatEvent.quote(probe) + "}}");
+        } catch (RuntimeException notPublished) {
+            probeSent = null;
+            throw notPublished;
         }
     }
 
-    /** Whether the relay has heard its own probe on both channels since the last one was sent, or the one before. */
+    /** Whether the relay has heard its own probe on both channels at least once. */
     public boolean isVerified() {
         return verified;
     }
-
-    private volatile boolean verified;
-    private volatile String probeHeardOnControl;
 
     public synchronized void unsubscribe() {
         if (subscribed) {
@@ -225,14 +212,7 @@ public class Relay {
      * which the heartbeat's publish waits for.
      */
     private void heardProbe(String probe, boolean onControl) {
-        if (probe == null) {
-            return;
-        }
-        if (!probe.equals(probeSent)) {
-            earlyProbes.add(probe + (onControl ? "/control" : "/messages"));
-            if (earlyProbes.size() > 100) {
-                earlyProbes.clear(); // stale ones from probes whose publish failed half-way
-            }
+        if (probe == null || !probe.equals(probeSent)) {
             return;
         }
         if (onControl) {

@@ -28,6 +28,9 @@ public class Rooms {
 
     /** 404 when the room does not exist, 403 when the user is not a member. */
     public void requireMember(String userId, String roomId) {
+        if (RedisKeys.GENERAL_ROOM_ID.equals(roomId)) {
+            return; // everyone is in General, and it always exists: no Redis round trip per message
+        }
         Optional<List<String>> privateMembers = RoomId.privateMembers(roomId);
         if (privateMembers.isPresent()) {
             List<String> members = privateMembers.get();
@@ -42,7 +45,7 @@ public class Rooms {
         if (!RoomId.isNamed(roomId) || name(roomId).isEmpty()) {
             throw ChatError.notFound("No such room");
         }
-        if (!RedisKeys.GENERAL_ROOM_ID.equals(roomId) && !roomsSet(userId).contains(roomId)) {
+        if (!roomsSet(userId).contains(roomId)) {
             throw ChatError.forbidden("Not a member of this room");
         }
     }
