@@ -197,7 +197,7 @@ public final class Bench {
         List<BenchSocket> all = sockets;
         if (warmupRate > 0) {
             log("%s: JIT warm-up at %.0f msg/s (not recorded)", workload, warmupRate);
-            runStep(workload, "warmup", nodes, all, warmupRate, smoke ? 1 : Math.max(8, stepSeconds), senders,
+            runStep(workload, "warmup", nodes, all, warmupRate, smoke ? 1 : Math.max(20, 2 * stepSeconds), senders,
                     i -> senderSockets.get(i % senders), i -> "0", i -> i % senders, (r, i) -> true, "", false);
         }
         for (double rate : rates) {
