@@ -70,6 +70,11 @@ public class ChatConfig {
         return integer("CHAT_WS_FLUSH_INTERVAL_MS", 5);
     }
 
+    /** Whether sockets on Tyrus (Payara) are written with frames encoded once per node (see {@code TyrusRawFrames}). */
+    public boolean rawSocketFrames() {
+        return value("CHAT_WS_RAW_FRAMES").map(Boolean::parseBoolean).orElse(true);
+    }
+
     /** Threads that write sockets (see {@code OutboundFlusher}); one per core unless set. */
     public int socketFlushThreads() {
         return integer("CHAT_WS_FLUSH_THREADS", Runtime.getRuntime().availableProcessors());

@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>System properties: {@code bench.scale} ({@code full} or {@code smoke}), {@code bench.workloads}
  * (comma list of broadcast-100, broadcast-1000, private, cross-node, slow-consumer, capacity),
  * {@code bench.out}, {@code bench.stepSeconds}, {@code bench.capacity}, {@code bench.rates.NAME}
- * (comma list of messages/s), {@code bench.serverEnv} ({@code NAME=value,...} for the nodes, e.g.
+ * (comma list of messages/s), {@code bench.stopAtKnee} (default true), {@code bench.serverEnv} ({@code NAME=value,...} for the nodes, e.g.
  * {@code CHAT_WS_FLUSH_INTERVAL_MS=0}).
  */
 public final class Bench {
@@ -65,6 +65,7 @@ public final class Bench {
     private PayaraNode nodeB;
     private int nextStep = 1;
     private int clientTurn;
+    private final boolean stopAtKnee;
 
     Bench(Map<String, String> props) {
         this.smoke = "smoke".equals(props.getOrDefault("bench.scale", "full"));
@@ -74,6 +75,7 @@ public final class Bench {
         this.stepSeconds = Double.parseDouble(props.getOrDefault("bench.stepSeconds", smoke ? "1" : "10"));
         this.capacity = Integer.parseInt(props.getOrDefault("bench.capacity", smoke ? "40" : "10000"));
         this.serverEnv = props.getOrDefault("bench.serverEnv", "");
+        this.stopAtKnee = Boolean.parseBoolean(props.getOrDefault("bench.stopAtKnee", "true"));
         this.props = props;
         for (int i = 0; i < 8; i++) {
             clients.add(HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2, daemon("ws-client-" + i))).build());
@@ -203,7 +205,7 @@ public final class Bench {
         for (double rate : rates) {
             StepResult r = runStep(workload, workload + "@" + (int) rate, nodes, all, rate, stepSeconds, senders,
                     i -> senderSockets.get(i % senders), i -> "0", i -> i % senders, (rr, i) -> true, "", true);
-            if (r.pastKnee()) {
+            if (r.pastKnee() && stopAtKnee) {
                 log("%s: knee reached at %.0f msg/s", workload, rate);
                 break;
             }
@@ -230,7 +232,7 @@ public final class Bench {
             StepResult r = runStep("private", "private@" + (int) rate, 1, sockets, rate, stepSeconds, userCount,
                     i -> sockets.get(i % userCount), i -> roomOf[i % userCount], i -> i % userCount,
                     (rr, i) -> (i % userCount) / 2 == rr / 2, "", true);
-            if (r.pastKnee()) {
+            if (r.pastKnee() && stopAtKnee) {
                 log("private: knee reached at %.0f msg/s", rate);
                 break;
             }

@@ -4,8 +4,11 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -20,13 +23,12 @@ public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final int MAX_BATCH_CHARS = 60_000;
-    private static final ClassLoader LEAN_LOADER = ClassLoader.getPlatformClassLoader();
 
     private final Session session;
     private final String userId;
     private final String sessionKey;
     private final int limit;
-    private final ConcurrentLinkedQueue<String> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<OutboundEvent> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -37,6 +39,8 @@ public final class Connection {
     private final OutboundFlusher flusher;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final int lane;
+    private final TyrusRawFrames raw;
+    private Future<?> rawWrite; // the frame being written; only the flusher's lane touches it
 
     public Connection(Session session, String userId, String sessionKey, String address, int limit) {
         this(session, userId, sessionKey, address, limit, null);
@@ -46,6 +50,7 @@ public final class Connection {
     public Connection(Session session, String userId, String sessionKey, String address, int limit, OutboundFlusher flusher) {
         this.flusher = flusher != null && flusher.isPassing() ? flusher : null;
         this.lane = this.flusher == null ? 0 : this.flusher.lane();
+        this.raw = this.flusher != null && this.flusher.rawFrames() ? TyrusRawFrames.of(session) : null;
         this.session = session;
         this.userId = userId;
         this.sessionKey = sessionKey;
@@ -101,6 +106,11 @@ public final class Connection {
     }
 
     public void send(String frame) {
+        send(new OutboundEvent(frame));
+    }
+
+    /** Queues the event for this socket; the same event may be queued for many sockets. */
+    public void send(OutboundEvent frame) {
         if (closing.get()) {
             return;
         }
@@ -132,33 +142,28 @@ public final class Connection {
     /** Writes what is pending as one frame, unless a write is still under way (its end flushes again). */
     void flush() {
         scheduled.set(false); // first: a frame queued from now on schedules another pass
+        if (raw != null) {
+            flushRaw();
+            return;
+        }
         while (!pending.isEmpty() && writing.compareAndSet(false, true)) {
-            String first = pending.poll();
+            OutboundEvent first = pending.poll();
             if (first == null) {
                 writing.set(false);
                 continue;
             }
             int count = 1;
             StringBuilder batch = null;
-            String next;
-            while ((batch == null ? first.length() : batch.length()) < MAX_BATCH_CHARS && (next = pending.poll()) != null) {
+            OutboundEvent next;
+            while ((batch == null ? first.json().length() : batch.length()) < MAX_BATCH_CHARS && (next = pending.poll()) != null) {
                 if (batch == null) {
-                    batch = new StringBuilder(first.length() * 4).append(first);
+                    batch = new StringBuilder(first.json().length() * 4).append(first.json());
                 }
-                batch.append('\n').append(next);
+                batch.append('\n').append(next.json());
                 count++;
             }
             queued.addAndGet(-count);
-            String text = batch == null ? first : batch.toString();
-            // Tyrus restarts the session's idle timer on every send by scheduling a task on the
-            // container's managed executor, and Payara's context capture for that task looks up
-            // ThreadContextProviders with a ServiceLoader over the thread's context class loader:
-            // with the web application's loader that scans every jar of WEB-INF/lib, per frame
-            // (about three quarters of the node's CPU under broadcast load; docs/PERFORMANCE.md).
-            // The timer task needs nothing of ours, so the send runs with the platform loader.
-            Thread thread = Thread.currentThread();
-            ClassLoader appLoader = thread.getContextClassLoader();
-            thread.setContextClassLoader(LEAN_LOADER);
+            String text = batch == null ? first.json() : batch.toString();
             try {
                 session.getAsyncRemote().sendText(text, result -> {
                     writing.set(false);
@@ -175,10 +180,52 @@ public final class Connection {
             } catch (RuntimeException e) { // closed under our feet
                 writing.set(false);
                 close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "Write failed");
-            } finally {
-                thread.setContextClassLoader(appLoader);
             }
             return;
+        }
+    }
+
+    /**
+     * The flusher's pass over this socket with raw frames: if the previous frame is still being
+     * written, look again next pass (what piles up meanwhile goes out together, and a socket that
+     * never drains reaches the queue limit); otherwise write what is pending as one frame.
+     */
+    private void flushRaw() {
+        Future<?> previous = rawWrite;
+        if (previous != null) {
+            if (!previous.isDone()) {
+                if (!pending.isEmpty()) {
+                    scheduleFlush();
+                }
+                return;
+            }
+            rawWrite = null;
+            try {
+                previous.get();
+            } catch (Exception e) {
+                failed(new IllegalStateException(e));
+                return;
+            }
+        }
+        List<OutboundEvent> batch = new ArrayList<>();
+        int bytes = 0;
+        OutboundEvent next;
+        while (bytes < MAX_BATCH_CHARS && (next = pending.poll()) != null) {
+            batch.add(next);
+            bytes += next.utf8().length + 1;
+        }
+        if (batch.isEmpty() || closing.get()) {
+            return;
+        }
+        queued.addAndGet(-batch.size());
+        try {
+            rawWrite = raw.send(batch);
+        } catch (Exception e) { // closed under our feet
+            failed(new IllegalStateException(e));
+            return;
+        }
+        if (!pending.isEmpty()) {
+            scheduleFlush();
         }
     }
 

@@ -38,7 +38,8 @@ public class LocalConnections {
     }
 
     /** @return the number of sockets the frame was queued for */
-    public int sendToAll(String frame) {
+    public int sendToAll(String json) {
+        OutboundEvent frame = new OutboundEvent(json);
         int sent = 0;
         for (Set<Connection> connections : byUser.values()) {
             for (Connection c : connections) {
@@ -50,7 +51,8 @@ public class LocalConnections {
     }
 
     /** @return the number of sockets the frame was queued for */
-    public int sendToUsers(Collection<String> userIds, String frame) {
+    public int sendToUsers(Collection<String> userIds, String json) {
+        OutboundEvent frame = new OutboundEvent(json);
         int sent = 0;
         for (String userId : userIds) {
             Set<Connection> connections = byUser.get(userId);

@@ -34,10 +34,12 @@ public class OutboundFlusher {
     private Thread[] threads;
     private volatile boolean running;
     private long intervalNanos;
+    private boolean rawFrames;
 
     @PostConstruct
     void start() {
         intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.socketFlushIntervalMillis());
+        rawFrames = config.rawSocketFrames();
         if (intervalNanos <= 0) {
             return;
         }
@@ -52,9 +54,6 @@ public class OutboundFlusher {
             ConcurrentLinkedQueue<Connection> queue = dirty[i];
             Thread t = new Thread(() -> run(queue), "chat-socket-flusher-" + i + "-" + config.serverId());
             t.setDaemon(true);
-            // The write path captures the thread's context for Tyrus's idle timer task; a lean loader
-            // keeps Payara from scanning the application's jars for each capture.
-            t.setContextClassLoader(ClassLoader.getPlatformClassLoader());
             threads[i] = t;
             t.start();
         }
@@ -74,6 +73,11 @@ public class OutboundFlusher {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Whether connections on Tyrus write frames they built themselves ({@link TyrusRawFrames}). */
+    boolean rawFrames() {
+        return rawFrames;
     }
 
     /** Whether writes wait for the next pass (false: each connection writes at once). */
