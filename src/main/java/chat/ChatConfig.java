@@ -6,8 +6,10 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Settings of one node, read from MicroProfile Config when the runtime has it (which covers
@@ -17,6 +19,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class ChatConfig {
 
+    private final Map<String, Optional<String>> read = new ConcurrentHashMap<>();
     private final String serverId = value("CHAT_SERVER_ID").orElseGet(ChatConfig::uniqueServerId);
 
     public String serverId() {
@@ -67,7 +70,7 @@ public class ChatConfig {
      * writes every event at once. See {@code OutboundFlusher}.
      */
     public int socketFlushIntervalMillis() {
-        return integer("CHAT_WS_FLUSH_INTERVAL_MS", 5);
+        return integer("CHAT_WS_FLUSH_INTERVAL_MS", 10);
     }
 
     /** Whether sockets on Tyrus (Payara) are written with frames encoded once per node (see {@code TyrusRawFrames}). */
@@ -75,9 +78,9 @@ public class ChatConfig {
         return value("CHAT_WS_RAW_FRAMES").map(Boolean::parseBoolean).orElse(true);
     }
 
-    /** Threads that write sockets (see {@code OutboundFlusher}); one per core unless set. */
+    /** Threads that write sockets (see {@code OutboundFlusher}); one per two cores unless set. */
     public int socketFlushThreads() {
-        return integer("CHAT_WS_FLUSH_THREADS", Runtime.getRuntime().availableProcessors());
+        return integer("CHAT_WS_FLUSH_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     /** How long a node's presence lease lives without renewal; its users go offline after that. */
@@ -161,7 +164,12 @@ public class ChatConfig {
         return t.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(t)) : Duration.parse(t);
     }
 
-    static Optional<String> value(String name) {
+    /** Settings do not change while a node runs; hot paths (every message) read them from memory. */
+    private Optional<String> value(String name) {
+        return read.computeIfAbsent(name, ChatConfig::read);
+    }
+
+    private static Optional<String> read(String name) {
         Optional<String> configured;
         try {
             configured = MicroProfile.value(name);

@@ -433,6 +433,9 @@ public final class Bench {
                     .forEach(sock -> codes.merge(sock.closed.getNow(0), 1L, Long::sum));
             notes.add(closed + " sockets closed (close code: count " + codes + ")");
         }
+        if (tally.lost() > 0) {
+            notes.add("lost: " + tally.lossPattern());
+        }
         if (tally.unexpected.sum() > 0) {
             notes.add(tally.unexpected.sum() + " deliveries to sockets outside the room");
         }

@@ -139,6 +139,31 @@ final class Tally {
         return lost;
     }
 
+    /** Where the losses are: how many sockets missed something, and how many distinct messages. */
+    String lossPattern() {
+        BitSet missing = new BitSet(messages);
+        int sockets = 0;
+        int firstSocket = -1;
+        for (int r = 0; r < seen.length; r++) {
+            BitSet expectedHere = new BitSet(messages);
+            for (int i = 0; i < messages; i++) {
+                if (audience.includes(r, i)) {
+                    expectedHere.set(i);
+                }
+            }
+            synchronized (seen[r]) {
+                expectedHere.andNot(seen[r]);
+            }
+            if (!expectedHere.isEmpty()) {
+                sockets++;
+                firstSocket = firstSocket < 0 ? r : firstSocket;
+                missing.or(expectedHere);
+            }
+        }
+        return missing.cardinality() + " distinct messages missing at " + sockets + " sockets (first message: #"
+                + missing.nextSetBit(0) + ", first socket: #" + firstSocket + ")";
+    }
+
     Histogram histogram() {
         return latency.getIntervalHistogram();
     }

@@ -43,6 +43,8 @@ class MessageFormatTest {
         assertTrue(a.compareTo(b) < 0);
         assertTrue(a.toString().compareTo(b.toString()) < 0);
         assertEquals(a, MessageId.parse(a.toString()).orElseThrow());
+        assertEquals("1615480369-000000000042", new MessageId(1615480369, 42).toString());
+        assertEquals("1615480369-123456789012345", new MessageId(1615480369, 123456789012345L).toString());
         assertTrue(MessageId.parse("12").isEmpty());
         assertTrue(MessageId.parse("abc-1").isEmpty());
     }

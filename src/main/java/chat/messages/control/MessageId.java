@@ -29,7 +29,8 @@ public record MessageId(long date, long sequence) implements Comparable<MessageI
 
     @Override
     public String toString() {
-        return date + "-" + String.format("%012d", sequence);
+        String digits = Long.toString(sequence);
+        return digits.length() >= 12 ? date + "-" + digits : date + "-" + "0".repeat(12 - digits.length()) + digits;
     }
 
     @Override

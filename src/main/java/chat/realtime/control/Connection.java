@@ -134,9 +134,9 @@ public final class Connection {
 
     /** The flusher could not write this socket. */
     void failed(RuntimeException e) {
-        LOG.fine(() -> "Writing socket " + session.getId() + ": " + e);
+        LOG.fine(() -> "Writing socket " + session.getId() + " failed, closing it: " + e);
         writing.set(false);
-        close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "Write failed");
+        close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
     }
 
     /** Writes what is pending as one frame, unless a write is still under way (its end flushes again). */
@@ -174,12 +174,12 @@ public final class Connection {
                             scheduleFlush();
                         }
                     } else {
-                        close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "Write failed");
+                        close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
                     }
                 });
             } catch (RuntimeException e) { // closed under our feet
                 writing.set(false);
-                close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "Write failed");
+                close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
             }
             return;
         }
@@ -239,7 +239,7 @@ public final class Connection {
             try {
                 session.close(new CloseReason(code, reason));
             } catch (IOException | RuntimeException e) {
-                LOG.fine(() -> "Closing socket " + session.getId() + ": " + e);
+                LOG.info(() -> "Closing socket " + session.getId() + " (" + code.getCode() + "): " + e);
             }
         });
     }

@@ -12,12 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writes the sockets that have frames waiting, from a few threads (one per core by default,
+ * Writes the sockets that have frames waiting, from a few threads (one per two cores by default,
  * {@code CHAT_WS_FLUSH_THREADS}; each socket always on the same one), in passes at most every
- * {@code CHAT_WS_FLUSH_INTERVAL_MS} (default 5 ms). Every socket write on Payara costs tens of
- * microseconds of CPU beyond the system call (Tyrus restarts the session's idle timer through
- * the container's managed executor on every send), so one write per event per socket caps a
- * node near 15,000 deliveries/s. Flushing in passes puts everything a socket received since the
+ * {@code CHAT_WS_FLUSH_INTERVAL_MS} (default 10 ms). Every socket write costs several
+ * microseconds of CPU in the runtime and the kernel, so one write per event per socket caps a node
+ * far below what it can deliver. Flushing in passes puts everything a socket received since the
  * last pass into one frame of JSON lines (SPEC §5): under load a pass takes longer and the
  * batches grow by themselves, so the number of writes stays bounded while deliveries rise.
  * The price is at most one interval of added latency. With an interval of 0 every event is

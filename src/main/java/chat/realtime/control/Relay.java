@@ -147,6 +147,9 @@ public class Relay {
     }
 
     void receive(String payload) {
+        if (isOwnEvent(payload)) {
+            return; // this node delivered it already; no need to parse what it wrote itself
+        }
         try {
             JsonObject envelope = parse(payload);
             if (PROBE.equals(text(envelope.get("type")))) {
@@ -183,6 +186,12 @@ public class Relay {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Skipping a malformed envelope: " + abbreviate(payload), e);
         }
+    }
+
+    /** An event this node published (its envelopes start with its server id, then a type that is not the probe). */
+    private boolean isOwnEvent(String payload) {
+        String own = "{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"";
+        return payload.startsWith(own) && !payload.startsWith(PROBE, own.length());
     }
 
     void receiveControl(String payload) {
