@@ -12,7 +12,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +71,9 @@ public class NodeLifecycle {
                 seeded = demoData.seedIfEmpty();
             }
             if (!joined) {
-                presence.replaceWith(Map.of()); // forget what a previous process with our id left behind
+                // Forget what a previous process with our id left behind, but keep the sockets that
+                // opened before this first tick (clients reconnect as soon as a node answers).
+                presence.replaceWith(connections.countsByUser());
                 relay.subscribe();
                 joined = true;
                 LOG.info(() -> "Chat node " + config.serverId() + " joined the relay");

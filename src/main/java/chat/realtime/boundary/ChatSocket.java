@@ -181,7 +181,9 @@ public class ChatSocket {
 
     @OnError
     public void failed(Session session, Throwable error) {
-        LOG.fine(() -> "Socket " + session.getId() + ": " + error);
+        // A peer going away is routine; anything else makes the runtime close the socket (1000 on the wire).
+        Level level = error instanceof java.io.IOException ? Level.FINE : Level.INFO;
+        LOG.log(level, () -> "Socket " + session.getId() + " failed: " + error);
     }
 
     private static void close(Session session, CloseReason.CloseCode code, String reason) {

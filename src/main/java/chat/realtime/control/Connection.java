@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -239,7 +240,9 @@ public final class Connection {
             try {
                 session.close(new CloseReason(code, reason));
             } catch (IOException | RuntimeException e) {
-                LOG.info(() -> "Closing socket " + session.getId() + " (" + code.getCode() + "): " + e);
+                // Closing one that is already closed is routine; one that stays open is a problem.
+                Level level = session.isOpen() ? Level.INFO : Level.FINE;
+                LOG.log(level, () -> "Closing socket " + session.getId() + " (" + code.getCode() + "): " + e);
             }
         });
     }

@@ -1,0 +1,63 @@
+package chat.realtime;
+
+import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
+import chat.testing.RedisServerProcess;
+import chat.testing.Users;
+import chat.testing.Users.Person;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Sockets written through the standard {@code sendText}, each event at once: what runtimes other
+ * than Payara always do (no raw Tyrus frames, {@code CHAT_WS_RAW_FRAMES=false}) and what
+ * {@code CHAT_WS_FLUSH_INTERVAL_MS=0} chooses. The other tests cover raw frames in passes.
+ */
+class StandardWritePathIT {
+
+    static RedisServerProcess redisServer;
+    static PayaraNode node;
+
+    @BeforeAll
+    static void start() {
+        redisServer = RedisServerProcess.start();
+        Map<String, String> env = new HashMap<>(PayaraNode.UNLIMITED);
+        env.put("CHAT_WS_RAW_FRAMES", "false");
+        env.put("CHAT_WS_FLUSH_INTERVAL_MS", "0");
+        // Not waiting for /health/ready: sockets that open before the node's first tick must count too.
+        node = PayaraNode.start("standard-writes", redisServer.url(), env);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+        redisServer.close();
+    }
+
+    @Test
+    void everyMessageArrivesOnceAndInOrderWithMultibyteText() {
+        Person ann = Users.register(node, "plain");
+        Person bob = Users.register(node, "reader");
+        String roomId = Users.privateRoom(ann, bob);
+        try (ChatSocketClient a = ChatSocketClient.connect(node, ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(node, bob.http())) {
+            List<String> sent = new ArrayList<>();
+            for (int i = 1; i <= 200; i++) {
+                sent.add("é" + i + " 😀");
+                a.sendMessage(roomId, "é" + i + " 😀");
+            }
+            b.awaitMessage("é200 😀");
+            a.awaitMessage("é200 😀");
+            assertEquals(sent, b.messages().stream().map(m -> m.getString("message")).toList());
+            assertEquals(sent, a.messages().stream().map(m -> m.getString("message")).toList());
+        }
+    }
+}
