@@ -75,12 +75,9 @@ public class ChatSocket {
             return;
         }
         session.setMaxTextMessageBufferSize(64 * 1024);
-        long idle = config.socketIdleTimeout().toMillis();
-        if (idle > 0) {
-            // Only a backstop (unanswered pings close a socket after the idle timeout), but with a
-            // timeout of 0 Tyrus runs a timer task after every frame instead of rescheduling one.
-            session.setMaxIdleTimeout(2 * idle);
-        }
+        // No runtime idle timeout (unanswered pings close a socket): on Tyrus, a timeout set here
+        // raced with the timer task its handshake had already scheduled, which then closed the new
+        // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
                 principal.address(), config.outboundQueueLimit(), flusher);
         session.getUserProperties().put(CONNECTION, connection);
