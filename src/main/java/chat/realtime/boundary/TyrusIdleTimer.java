@@ -41,7 +41,10 @@ public class TyrusIdleTimer implements ServletContextListener {
         container = event.getServletContext().getAttribute(ServerContainer.class.getName());
         field = container == null ? null : tyrusField(container.getClass());
         if (field == null) {
-            LOG.fine("Not on Tyrus: WebSocket idle timers left to the runtime");
+            boolean tyrus = container != null && container.getClass().getName().startsWith("org.glassfish.tyrus.");
+            LOG.log(tyrus ? Level.INFO : Level.FINE, () -> tyrus
+                    ? "This Tyrus has no " + TYRUS_FIELD + ": every WebSocket frame will cost a container context capture"
+                    : "Not on Tyrus: WebSocket idle timers left to the runtime");
             return;
         }
         try {

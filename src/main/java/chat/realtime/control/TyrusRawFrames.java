@@ -27,6 +27,7 @@ final class TyrusRawFrames {
     private static final Logger LOG = Logger.getLogger(TyrusRawFrames.class.getName());
 
     private static volatile Access access;
+    private static volatile boolean warned;
 
     private final Object webSocket;
     private final Method sendRawFrame;
@@ -44,6 +45,10 @@ final class TyrusRawFrames {
             if (a == null || a.remoteType != remote.getClass()) {
                 a = Access.of(remote.getClass());
                 if (a == null) {
+                    if (remote.getClass().getName().startsWith("org.glassfish.tyrus.") && !warned) {
+                        warned = true;
+                        LOG.info("This Tyrus offers no sendRawFrame: sockets are written with sendText");
+                    }
                     return null;
                 }
                 access = a;
