@@ -63,6 +63,7 @@ public class Relay {
     private volatile boolean verified;
     private volatile boolean deaf;
     private int missedProbes;
+    private String ownPrefix; // racy but idempotent
 
     /** Subscribes once; Redisson re-subscribes by itself after reconnecting. */
     public synchronized void subscribe() {
@@ -190,7 +191,11 @@ public class Relay {
 
     /** An event this node published (its envelopes start with its server id, then a type that is not the probe). */
     private boolean isOwnEvent(String payload) {
-        String own = "{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"";
+        String own = ownPrefix;
+        if (own == null) { // the server id is fixed: built once, not per message
+            own = "{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"";
+            ownPrefix = own;
+        }
         return payload.startsWith(own) && !payload.startsWith(PROBE, own.length());
     }
 

@@ -27,7 +27,6 @@ final class TyrusRawFrames {
     private static final Logger LOG = Logger.getLogger(TyrusRawFrames.class.getName());
 
     private static volatile Access access;
-    private static volatile boolean warned;
 
     private final Object webSocket;
     private final Method sendRawFrame;
@@ -40,23 +39,19 @@ final class TyrusRawFrames {
     /** @return a writer for the session's socket, or null when not running on Tyrus */
     static TyrusRawFrames of(Session session) {
         Object remote = session.getAsyncRemote();
+        Access a = access;
+        if (a == null || a.remoteType != remote.getClass()) {
+            a = Access.of(remote.getClass()); // found once per runtime, absent or not
+            access = a;
+        }
+        if (a.webSocket == null) {
+            return null;
+        }
         try {
-            Access a = access;
-            if (a == null || a.remoteType != remote.getClass()) {
-                a = Access.of(remote.getClass());
-                if (a == null) {
-                    if (remote.getClass().getName().startsWith("org.glassfish.tyrus.") && !warned) {
-                        warned = true;
-                        LOG.info("This Tyrus offers no sendRawFrame: sockets are written with sendText");
-                    }
-                    return null;
-                }
-                access = a;
-            }
             Object webSocket = a.webSocket.get(remote);
             return webSocket == null ? null : new TyrusRawFrames(webSocket, a.sendRawFrame);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.FINE, "No raw frames on this runtime", e);
+            LOG.log(Level.FINE, "No raw frames for this socket", e);
             return null;
         }
     }
@@ -108,24 +103,33 @@ final class TyrusRawFrames {
         return frame;
     }
 
-    /** How to reach the WebSocket behind one class of remote endpoint. */
+    /** How to reach the WebSocket behind one class of remote endpoint (null fields: not there). */
     private record Access(Class<?> remoteType, Field webSocket, Method sendRawFrame) {
 
-        static Access of(Class<?> remoteType) throws ReflectiveOperationException {
+        static Access of(Class<?> remoteType) {
+            boolean tyrus = false;
             for (Class<?> c = remoteType; c != null; c = c.getSuperclass()) {
                 if (!c.getName().startsWith("org.glassfish.tyrus.")) {
                     continue;
                 }
+                tyrus = true;
                 for (Field f : c.getDeclaredFields()) {
                     if (f.getName().equals("webSocket")) {
-                        Method send = f.getType().getMethod("sendRawFrame", ByteBuffer.class);
-                        f.setAccessible(true);
-                        send.setAccessible(true);
-                        return new Access(remoteType, f, send);
+                        try {
+                            Method send = f.getType().getMethod("sendRawFrame", ByteBuffer.class);
+                            f.setAccessible(true);
+                            send.setAccessible(true);
+                            return new Access(remoteType, f, send);
+                        } catch (ReflectiveOperationException | RuntimeException e) {
+                            LOG.log(Level.FINE, "No sendRawFrame", e);
+                        }
                     }
                 }
             }
-            return null;
+            if (tyrus) {
+                LOG.info("This Tyrus offers no sendRawFrame: sockets are written with sendText");
+            }
+            return new Access(remoteType, null, null);
         }
     }
 }
