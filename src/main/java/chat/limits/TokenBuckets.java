@@ -16,7 +16,11 @@ import java.util.List;
 @ApplicationScoped
 public class TokenBuckets {
 
-    private static final String TAKE = """
+    /**
+     * Takes a token from the bucket at KEYS[1] (ARGV[1] burst, ARGV[2] refill per second), or
+     * returns 0 from the script. Also the start of the posting script, which goes on from there.
+     */
+    public static final String TAKE_OR_RETURN_0 = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local burst = tonumber(ARGV[1])
@@ -28,8 +32,9 @@ public class TokenBuckets {
             if tokens < 1 then return 0 end
             redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'at', tostring(now))
             redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 1000)
-            return 1
             """;
+
+    private static final String TAKE = TAKE_OR_RETURN_0 + "return 1\n";
 
     @Inject
     RedissonClient redis;

@@ -59,7 +59,7 @@ class RealtimeIT {
         int listener = topic.addListener(String.class, (channel, payload) -> envelopes.add(payload));
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
              ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
-            String text = "hi from ann " + Users.unique("");
+            String text = "hi \"from\" ann \\ 100% %s ü 🎉 " + Users.unique("");
             a.send(Json.createObjectBuilder().add("type", "message").add("data", Json.createObjectBuilder()
                     .add("roomId", "0").add("message", text).add("from", bob.id())).build().toString());
 
@@ -70,8 +70,10 @@ class RealtimeIT {
             String id = received.getString("id");
             assertEquals(id, a.awaitMessage(text).getJsonObject("data").getString("id"), "the sender's tabs get it too");
 
-            String stored = redis.zrange("room:0").stream().filter(m -> m.contains(id)).findFirst().orElseThrow();
+            assertTrue(id.matches("\\d{10}-\\d{12}"), id);
+            String stored = redis.zrange("room:0").stream().filter(m -> m.startsWith("{\"id\":\"" + id + "\",")).findFirst().orElseThrow();
             JsonObject storedJson = parse(stored);
+            assertEquals(storedJson, received, "what is stored is what is delivered");
             assertEquals(ann.id(), storedJson.getString("from"));
             assertEquals(text, storedJson.getString("message"));
             assertEquals("0", storedJson.getString("roomId"));
@@ -85,6 +87,7 @@ class RealtimeIT {
             assertEquals("message", envelope.getString("type"));
             assertEquals(text, envelope.getJsonObject("data").getString("message"));
             assertEquals(ann.id(), envelope.getJsonObject("data").getString("from"));
+            assertEquals(storedJson, envelope.getJsonObject("data"), "what is stored is what is published");
         } finally {
             topic.removeListener(listener);
         }

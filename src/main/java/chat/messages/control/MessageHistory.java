@@ -31,13 +31,20 @@ public class MessageHistory {
 
     /** Stores a new message and returns it with its id and date; it is in Redis before anyone hears of it. */
     public StoredMessage store(String from, String roomId, String text) {
-        long sequence = redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet();
+        return store(draft(from, roomId, text));
+    }
+
+    public StoredMessage store(Draft draft) {
+        StoredMessage stored = draft.withSequence(redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet());
+        room(draft.roomId()).add(draft.date(), stored.json());
+        return stored;
+    }
+
+    /** A new message before it has drawn its sequence number (for a script that draws it and stores the message itself). */
+    public Draft draft(String from, String roomId, String text) {
         long date = clock.millis() / 1000;
-        MessageId id = new MessageId(date, sequence);
-        ChatMessage message = new ChatMessage(id.toString(), from, BigDecimal.valueOf(date), text, roomId);
-        String json = MessageFormat.toJson(message);
-        room(roomId).add(date, json);
-        return new StoredMessage(message, json);
+        String withoutId = MessageFormat.toJson(new ChatMessage(null, from, BigDecimal.valueOf(date), text, roomId));
+        return new Draft(from, roomId, text, date, "," + withoutId.substring(1));
     }
 
     public boolean hasMessages(String roomId) {
@@ -85,6 +92,19 @@ public class MessageHistory {
 
     private static String abbreviate(String s) {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+
+    /**
+     * A message without its id. Its JSON is {@code {"id":"<date>-<sequence, 12 digits>"} followed by
+     * {@code afterId}: the id comes first, so members of equal score sort by it in Redis.
+     */
+    public record Draft(String from, String roomId, String text, long date, String afterId) {
+
+        public StoredMessage withSequence(long sequence) {
+            String id = new MessageId(date, sequence).toString();
+            return new StoredMessage(new ChatMessage(id, from, BigDecimal.valueOf(date), text, roomId),
+                    "{\"id\":\"" + id + "\"" + afterId);
+        }
     }
 
     /** A stored message and the exact JSON written to Redis (reused for the envelope). */

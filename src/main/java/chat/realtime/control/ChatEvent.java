@@ -7,11 +7,12 @@ import java.util.List;
 /**
  * A real-time event of the seed's protocol, with its data already serialised once, and who
  * should receive it on each node. Fired as a CDI event both for events of this node's clients
- * and for events relayed from other nodes; {@code remote} tells which.
+ * and for events relayed from other nodes.
  *
  * @param recipients user ids, or null for every connected user
+ * @param relayed    already on the relay's channel: it came from there, or the posting script published it
  */
-public record ChatEvent(String type, String dataJson, List<String> recipients, String roomId, boolean remote) {
+public record ChatEvent(String type, String dataJson, List<String> recipients, String roomId, boolean relayed) {
 
     /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
     private static final JsonProvider JSON = JsonProvider.provider();

@@ -39,6 +39,9 @@ public class Posting {
     TokenBuckets buckets;
 
     @Inject
+    PostingScript script;
+
+    @Inject
     Metrics metrics;
 
     public void post(String from, String roomId, String text) {
@@ -50,12 +53,20 @@ public class Posting {
             throw ChatError.badRequest("A message may have at most " + config.maxMessageLength() + " characters");
         }
         rooms.requireMember(from, roomId);
-        if (!buckets.take(RedisKeys.messageRate(from), config.messageBurst(), config.messagesPerSecond())) {
-            throw ChatError.tooManyRequests("You are sending messages too fast; slow down", 1);
-        }
         var members = RoomId.privateMembers(roomId);
         boolean firstInPrivateRoom = members.isPresent() && !history.hasMessages(roomId);
-        var stored = metrics.timeRedis("store_message", () -> history.store(from, roomId, text));
+        MessageHistory.Draft draft = history.draft(from, roomId, text);
+        // The first message of a private room announces the room before itself: the script would publish it first.
+        boolean inOneTrip = !firstInPrivateRoom && script.usable();
+        MessageHistory.StoredMessage stored;
+        if (inOneTrip) {
+            stored = metrics.timeRedis("store_message", () -> script.post(draft)).orElseThrow(Posting::tooFast);
+        } else {
+            if (!buckets.take(RedisKeys.messageRate(from), config.messageBurst(), config.messagesPerSecond())) {
+                throw tooFast();
+            }
+            stored = metrics.timeRedis("store_message", () -> history.store(draft));
+        }
         metrics.messageSent();
         if (firstInPrivateRoom) {
             rooms.addToMembers(roomId);
@@ -66,6 +77,10 @@ public class Posting {
                     JSON.createObjectBuilder().add("id", roomId).add("names", names).build().toString(),
                     List.copyOf(members.get()), roomId, false));
         }
-        events.fire(new ChatEvent(ChatEvent.MESSAGE, stored.json(), members.map(List::copyOf).orElse(null), roomId, false));
+        events.fire(new ChatEvent(ChatEvent.MESSAGE, stored.json(), members.map(List::copyOf).orElse(null), roomId, inOneTrip));
+    }
+
+    private static ChatError tooFast() {
+        return ChatError.tooManyRequests("You are sending messages too fast; slow down", 1);
     }
 }

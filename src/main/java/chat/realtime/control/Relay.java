@@ -134,11 +134,19 @@ public class Relay {
     }
 
     void publish(@Observes ChatEvent event) {
-        if (!event.remote()) {
-            topic().publish("{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":"
-                    + ChatEvent.quote(event.type()) + ",\"data\":" + event.dataJson()
-                    + ",\"sentAt\":" + System.currentTimeMillis() + "}"); // extra field for relay lag; the seed ignores it
+        if (!event.relayed()) {
+            topic().publish(envelopeStart(event.type()) + event.dataJson() + envelopeEnd());
         }
+    }
+
+    /** The seed's envelope up to an event's data. */
+    String envelopeStart(String type) {
+        return "{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":" + ChatEvent.quote(type) + ",\"data\":";
+    }
+
+    /** The envelope after the data: an extra field for the relay's lag (the seed ignores it). */
+    static String envelopeEnd() {
+        return ",\"sentAt\":" + System.currentTimeMillis() + "}";
     }
 
     void sessionEnded(@Observes SessionEnded ended) {
