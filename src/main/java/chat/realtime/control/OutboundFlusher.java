@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,14 +85,9 @@ public class OutboundFlusher {
         return running;
     }
 
-    /** Which thread writes a new connection. */
-    int lane() {
-        return Math.floorMod(lanes.getAndIncrement(), dirty.length);
-    }
-
-    /** The connection has frames waiting: write them in the next pass of its lane. */
-    void schedule(Connection connection, int lane) {
-        dirty[lane].add(connection);
+    /** Where a new connection adds itself when it has frames waiting: the list of one thread's next pass. */
+    Queue<Connection> lane() {
+        return dirty[Math.floorMod(lanes.getAndIncrement(), dirty.length)];
     }
 
     private void run(ConcurrentLinkedQueue<Connection> dirty) {
