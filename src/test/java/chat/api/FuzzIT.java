@@ -15,6 +15,7 @@ import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -140,9 +141,16 @@ class FuzzIT {
             out.flush();
             raw.setSoTimeout(20_000);
             int code = -1;
-            for (int header; (header = in.read()) != -1; ) {
-                int length = in.read() & 0x7F;
-                byte[] data = in.readNBytes(length);
+            DataInputStream frames = new DataInputStream(in);
+            for (int header; (header = frames.read()) != -1; ) {
+                // other frames (presence events, batched as JSON lines) may come first, some over 125 bytes
+                long length = frames.readUnsignedByte() & 0x7F;
+                if (length == 126) {
+                    length = frames.readUnsignedShort();
+                } else if (length == 127) {
+                    length = frames.readLong();
+                }
+                byte[] data = frames.readNBytes((int) length);
                 if ((header & 0x0F) == 0x8) {
                     code = ((data[0] & 0xFF) << 8) | (data[1] & 0xFF);
                     break;
