@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>System properties: {@code bench.scale} ({@code full} or {@code smoke}), {@code bench.workloads}
  * (comma list of broadcast-100, broadcast-1000, private, cross-node, slow-consumer, capacity),
  * {@code bench.out}, {@code bench.stepSeconds}, {@code bench.capacity}, {@code bench.rates.NAME}
- * (comma list of messages/s), {@code bench.stopAtKnee} (default true), {@code bench.serverEnv} ({@code NAME=value,...} for the nodes, e.g.
+ * (comma list of messages/s), {@code bench.stopAtKnee} (default true), {@code bench.warmup} (default true; false measures a cold node), {@code bench.serverEnv} ({@code NAME=value,...} for the nodes, e.g.
  * {@code CHAT_WS_FLUSH_INTERVAL_MS=0}).
  */
 public final class Bench {
@@ -66,6 +66,7 @@ public final class Bench {
     private int nextStep = 1;
     private int clientTurn;
     private final boolean stopAtKnee;
+    private final boolean warmup;
 
     Bench(Map<String, String> props) {
         this.smoke = "smoke".equals(props.getOrDefault("bench.scale", "full"));
@@ -76,6 +77,7 @@ public final class Bench {
         this.capacity = Integer.parseInt(props.getOrDefault("bench.capacity", smoke ? "40" : "10000"));
         this.serverEnv = props.getOrDefault("bench.serverEnv", "");
         this.stopAtKnee = Boolean.parseBoolean(props.getOrDefault("bench.stopAtKnee", "true"));
+        this.warmup = Boolean.parseBoolean(props.getOrDefault("bench.warmup", "true"));
         this.props = props;
         for (int i = 0; i < 8; i++) {
             clients.add(HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2, daemon("ws-client-" + i))).build());
@@ -199,7 +201,7 @@ public final class Bench {
         int nodes = senderNode == receiverNode ? 1 : 2;
         settle();
         List<BenchSocket> all = sockets;
-        if (warmupRate > 0) {
+        if (warmupRate > 0 && warmup) {
             log("%s: JIT warm-up at %.0f msg/s (not recorded)", workload, warmupRate);
             runStep(workload, "warmup", nodes, all, warmupRate, smoke ? 1 : Math.max(20, 2 * stepSeconds), senders,
                     i -> senderSockets.get(i % senders), i -> "0", i -> i % senders, (r, i) -> true, "", false);
