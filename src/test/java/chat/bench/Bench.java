@@ -48,7 +48,7 @@ public final class Bench {
     /** The zero of every due time carried in message texts (same JVM for senders and receivers). */
     static final long BASE_NANOS = System.nanoTime();
     static final List<String> ALL_WORKLOADS = List.of("broadcast-100", "broadcast-1000", "private", "cross-node",
-            "slow-consumer", "capacity");
+            "two-nodes", "slow-consumer", "capacity");
 
     private final boolean smoke;
     private final List<String> workloads;
@@ -120,7 +120,7 @@ public final class Bench {
         }
         List<String> jvm = "test".equals(props.get("bench.serverJvm")) ? PayaraNode.TEST_JVM : PayaraNode.BENCHMARK_JVM;
         redis = RedisServerProcess.start();
-        boolean twoNodes = workloads.contains("cross-node");
+        boolean twoNodes = workloads.contains("cross-node") || workloads.contains("two-nodes");
         log("Redis on port %d; starting %d Payara Micro node(s) with %s", redis.port(), twoNodes ? 2 : 1, jvm);
         nodeA = PayaraNode.launch("bench-a", redis.url(), env, PayaraNode.war(), jvm);
         if (twoNodes) {
@@ -155,12 +155,14 @@ public final class Bench {
     private void runWorkload(String workload) throws Exception {
         switch (workload) {
             case "broadcast-100" -> broadcast("broadcast-100", nodeA, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
-                    rates("broadcast-100", smoke ? "100,200" : "200,300,500,700,1000,1500,2000,2500,3000,4000,5000,6000"), smoke ? 50 : 300);
+                    rates("broadcast-100", smoke ? "100,200" : "300,500,1000,1500,2000,2500,3000,4000,5000,6000"), smoke ? 50 : 300);
             case "broadcast-1000" -> broadcast("broadcast-1000", nodeA, nodeA, smoke ? 20 : 1000, smoke ? 2 : 10,
                     rates("broadcast-1000", smoke ? "50" : "20,50,100,150,200,300,400,500"), smoke ? 0 : 20);
             case "private" -> privateChatter(smoke ? 20 : 1000, rates("private", smoke ? "100" : "200,500,1000,1500,2000,3000,4000"));
             case "cross-node" -> broadcast("cross-node", nodeB, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
-                    rates("cross-node", smoke ? "100" : "200,300,500,700,1000,1500,2000,2500,3000,4000,5000"), smoke ? 0 : 300);
+                    rates("cross-node", smoke ? "100" : "300,1000,2000,2500,3000,4000,5000"), smoke ? 0 : 300);
+            case "two-nodes" -> splitBroadcast(smoke ? 10 : 100, smoke ? 2 : 10,
+                    rates("two-nodes", smoke ? "100" : "1000,2000,3000,4000,5000"), smoke ? 0 : 300);
             case "slow-consumer" -> slowConsumer(smoke ? 10 : 100, smoke ? 2 : 10,
                     rates("slow-consumer", smoke ? "100" : "300")[0]);
             case "capacity" -> capacity(smoke ? new int[]{20, capacity} : steps(capacity));
@@ -198,9 +200,20 @@ public final class Bench {
             senderSockets = open(senderNode, receivers, senders);
             sockets = concat(sockets, senderSockets);
         }
-        int nodes = senderNode == receiverNode ? 1 : 2;
+        broadcast(workload, senderNode == receiverNode ? 1 : 2, sockets, senderSockets, rates, warmupRate);
+    }
+
+    /** Receivers in General, half on each node; the senders are among node A's. */
+    private void splitBroadcast(int receivers, int senders, double[] rates, double warmupRate) throws Exception {
+        List<BenchSocket> onA = open(nodeA, 0, receivers / 2);
+        List<BenchSocket> onB = open(nodeB, receivers / 2, receivers - receivers / 2);
+        broadcast("two-nodes", 2, concat(onA, onB), onA.subList(0, senders), rates, warmupRate);
+    }
+
+    private void broadcast(String workload, int nodes, List<BenchSocket> all, List<BenchSocket> senderSockets,
+                           double[] rates, double warmupRate) throws Exception {
+        int senders = senderSockets.size();
         settle();
-        List<BenchSocket> all = sockets;
         if (warmupRate > 0 && warmup) {
             log("%s: JIT warm-up at %.0f msg/s (not recorded)", workload, warmupRate);
             runStep(workload, "warmup", nodes, all, warmupRate, smoke ? 1 : Math.max(20, 2 * stepSeconds), senders,
@@ -396,6 +409,7 @@ public final class Bench {
         }
         long expectedTotal = tally.expectedTotal();
         double[] cpu = cpuSnapshot();
+        double[] perNode = nodes > 1 ? nodeCpuSeconds() : null;
         long periodNanos = (long) (1e9 / rate);
         long start = System.nanoTime() + 20_000_000;
         Histogram lag = new Histogram(3);
@@ -443,6 +457,12 @@ public final class Bench {
         int errors = receivers.stream().mapToInt(s -> s.errorFrames.getAndSet(0)).sum();
         long closed = receivers.stream().filter(s -> !s.isOpen()).count();
         List<String> notes = new ArrayList<>();
+        if (perNode != null) {
+            double[] perNodeAfter = nodeCpuSeconds();
+            double wall = seconds(System.nanoTime() - start);
+            notes.add(String.format(Locale.ROOT, "CPU node A %.0f%%, node B %.0f%%", (perNodeAfter[0] - perNode[0]) / wall * 100,
+                    (perNodeAfter[1] - perNode[1]) / wall * 100));
+        }
         if (sendFailures > 0) {
             notes.add(sendFailures + " client sends failed");
         }
@@ -568,6 +588,10 @@ public final class Bench {
             pids.add(nodeB.pid());
         }
         return pids;
+    }
+
+    private double[] nodeCpuSeconds() {
+        return new double[]{ProcessProbe.cpuSeconds(nodeA.pid()), ProcessProbe.cpuSeconds(nodeB.pid())};
     }
 
     /** CPU seconds so far of: the server nodes, Redis, this generator, the whole machine, and the wall clock. */
