@@ -9,6 +9,7 @@ import chat.testing.RedisServerProcess;
 import chat.testing.ChatSocketClient;
 import chat.testing.Users;
 import chat.testing.Users.Person;
+import jakarta.json.JsonValue;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,7 +101,7 @@ class RedisOutageIT {
             });
             List<String> acceptedTexts = a.messages().stream().map(m -> m.getString("message")).toList();
 
-            List<String> history = bob.http().get("/api/room/" + roomId + "/messages?size=100").array().stream()
+            List<String> history = readOnBobsNode(bob, "/api/room/" + roomId + "/messages?size=100").stream()
                     .map(m -> m.asJsonObject().getString("message")).toList();
             assertEquals(new java.util.TreeSet<>(acceptedTexts), new java.util.TreeSet<>(history));
             assertEquals(acceptedTexts.size(), history.size());
@@ -107,7 +109,7 @@ class RedisOutageIT {
             // Bob's client: what it saw live, plus catch-up after the last message it saw before the outage.
             java.util.Map<String, String> bobSees = new java.util.LinkedHashMap<>();
             b.messages().forEach(m -> bobSees.put(m.getString("id"), m.getString("message")));
-            bob.http().get("/api/room/" + roomId + "/messages?after=" + lastSeenByBob).array()
+            readOnBobsNode(bob, "/api/room/" + roomId + "/messages?after=" + lastSeenByBob)
                     .forEach(m -> bobSees.put(m.asJsonObject().getString("id"), m.asJsonObject().getString("message")));
             assertEquals(acceptedTexts.stream().sorted().toList(), bobSees.values().stream().sorted().toList(),
                     "every accepted message exactly once");
@@ -150,5 +152,22 @@ class RedisOutageIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Bob's node reconnects its Redis connections on its own schedule (the test awaited only
+     * Ann's), and answers 503 until it has: read once it serves.
+     */
+    private static List<JsonValue> readOnBobsNode(Person bob, String path) {
+        AtomicReference<List<JsonValue>> page = new AtomicReference<>();
+        Await.until("Bob's node to serve " + path, Duration.ofSeconds(30), () -> {
+            Reply reply = bob.http().get(path);
+            if (reply.status() != 200) {
+                return false;
+            }
+            page.set(reply.array());
+            return true;
+        });
+        return page.get();
     }
 }
