@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,11 +28,9 @@ class StandardWritePathIT {
     @BeforeAll
     static void start() {
         redisServer = RedisServerProcess.start();
-        Map<String, String> env = new HashMap<>(PayaraNode.UNLIMITED);
-        env.put("CHAT_WS_RAW_FRAMES", "false");
-        env.put("CHAT_WS_FLUSH_INTERVAL_MS", "0");
         // Not waiting for /health/ready: sockets that open before the node's first tick must count too.
-        node = PayaraNode.start("standard-writes", redisServer.url(), env);
+        node = PayaraNode.start("standard-writes", redisServer.url(),
+                Map.of("CHAT_WS_RAW_FRAMES", "false", "CHAT_WS_FLUSH_INTERVAL_MS", "0"));
     }
 
     @AfterAll

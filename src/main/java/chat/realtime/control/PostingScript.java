@@ -4,6 +4,7 @@ import chat.ChatConfig;
 import chat.limits.TokenBuckets;
 import chat.messages.control.MessageHistory;
 import chat.redis.RedisKeys;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.redisson.api.RScript;
@@ -43,16 +44,16 @@ public class PostingScript {
     @Inject
     Relay relay;
 
-    private volatile Boolean usable;
+    private boolean usable;
+
+    @PostConstruct
+    void checkTopology() {
+        usable = !redis.getConfig().isClusterConfig();
+    }
 
     /** False on a Redis Cluster. */
     public boolean usable() {
-        Boolean known = usable;
-        if (known == null) {
-            known = !redis.getConfig().isClusterConfig();
-            usable = known;
-        }
-        return known;
+        return usable;
     }
 
     /** Stores and publishes the message; empty (and nothing written) when the sender has no token left. */

@@ -63,7 +63,7 @@ public class Relay {
     private volatile boolean verified;
     private volatile boolean deaf;
     private int missedProbes;
-    private String ownPrefix; // racy but idempotent
+    private String envelopePrefix; // {"serverId":<this node>,"type": — built once, racy but idempotent
 
     /** Subscribes once; Redisson re-subscribes by itself after reconnecting. */
     public synchronized void subscribe() {
@@ -141,7 +141,17 @@ public class Relay {
 
     /** The seed's envelope up to an event's data. */
     String envelopeStart(String type) {
-        return "{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":" + ChatEvent.quote(type) + ",\"data\":";
+        return envelopePrefix() + ChatEvent.quote(type) + ",\"data\":";
+    }
+
+    /** What every envelope of this node starts with; the server id is fixed, so it is quoted once, not per message. */
+    private String envelopePrefix() {
+        String prefix = envelopePrefix;
+        if (prefix == null) {
+            prefix = "{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":";
+            envelopePrefix = prefix;
+        }
+        return prefix;
     }
 
     /** The envelope after the data: an extra field for the relay's lag (the seed ignores it). */
@@ -199,12 +209,8 @@ public class Relay {
 
     /** An event this node published (its envelopes start with its server id, then a type that is not the probe). */
     private boolean isOwnEvent(String payload) {
-        String own = ownPrefix;
-        if (own == null) { // the server id is fixed: built once, not per message
-            own = "{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"";
-            ownPrefix = own;
-        }
-        return payload.startsWith(own) && !payload.startsWith(PROBE, own.length());
+        String own = envelopePrefix();
+        return payload.startsWith(own) && !payload.startsWith("\"" + PROBE + "\"", own.length());
     }
 
     void receiveControl(String payload) {
