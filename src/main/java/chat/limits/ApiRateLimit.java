@@ -1,6 +1,6 @@
 package chat.limits;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import chat.api.ChatError;
 import chat.sessions.Caller;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package chat.operations;
 
-import chat.realtime.control.LocalConnections;
+import chat.realtime.hub.LocalConnections;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

@@ -1,6 +1,6 @@
 package chat.operations;
 
-import chat.NodeLifecycle;
+import chat.node.NodeLifecycle;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,8 +1,8 @@
 package chat.presence;
 
-import chat.ChatConfig;
-import chat.realtime.control.ChatEvent;
-import chat.realtime.control.LocalConnections;
+import chat.config.ChatConfig;
+import chat.realtime.hub.ChatEvent;
+import chat.realtime.hub.LocalConnections;
 import chat.redis.RedisKeys;
 import chat.users.control.Users;
 import jakarta.enterprise.context.ApplicationScoped;

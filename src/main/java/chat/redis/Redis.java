@@ -1,6 +1,6 @@
 package chat.redis;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

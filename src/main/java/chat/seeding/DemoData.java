@@ -1,6 +1,6 @@
 package chat.seeding;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import chat.messages.control.MessageHistory;
 import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;

@@ -1,6 +1,6 @@
 package chat.sessions;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;

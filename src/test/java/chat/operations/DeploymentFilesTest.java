@@ -1,5 +1,7 @@
 package chat.operations;
 
+import chat.config.ChatConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class DeploymentFilesTest {
 
     /** Every setting name ChatConfig reads, taken from its source ({@code value("X")}, {@code integer("X", ...)}). */
     static Set<String> settingsReadByTheCode() throws IOException {
-        String source = Files.readString(Path.of("src/main/java/chat/ChatConfig.java"));
+        String source = Files.readString(Path.of("src/main/java/chat/config/ChatConfig.java"));
         Set<String> names = new TreeSet<>();
         Matcher m = Pattern.compile("(?:value|integer)\\(\"([A-Z][A-Z0-9_]+)\"").matcher(source);
         while (m.find()) {

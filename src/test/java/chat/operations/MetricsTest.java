@@ -1,6 +1,6 @@
 package chat.operations;
 
-import chat.realtime.control.LocalConnections;
+import chat.realtime.hub.LocalConnections;
 import chat.testing.Scrape;
 import org.junit.jupiter.api.Test;
 

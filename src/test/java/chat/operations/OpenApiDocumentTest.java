@@ -1,6 +1,6 @@
 package chat.operations;
 
-import chat.ChatApplication;
+import chat.api.ChatApplication;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -2,7 +2,7 @@ package chat.realtime;
 
 import org.junit.jupiter.api.Test;
 
-import static chat.realtime.boundary.HandshakeFilterAccess.normalize;
+import static chat.realtime.socket.HandshakeFilterAccess.normalize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

@@ -6,7 +6,7 @@ import chat.messages.control.MessageId;
 import chat.messages.entity.ChatMessage;
 import chat.redis.RedisKeys;
 import chat.rooms.control.Rooms;
-import chat.rooms.entity.RoomWithMessages;
+import chat.messages.entity.RoomWithMessages;
 import chat.sessions.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

@@ -1,6 +1,6 @@
 package chat.users.boundary;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import chat.api.ChatError;
 import chat.limits.ClientAddress;
 import chat.users.control.LoginThrottle;

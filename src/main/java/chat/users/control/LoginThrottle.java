@@ -1,6 +1,6 @@
 package chat.users.control;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import chat.api.ChatError;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package chat.realtime.control;
+package chat.realtime.hub;
 
 import chat.operations.Metrics;
 import chat.redis.RedisKeys;

@@ -1,4 +1,6 @@
-package chat.realtime.control;
+package chat.realtime.tyrus;
+
+import chat.realtime.socket.OutboundEvent;
 
 import org.junit.jupiter.api.Test;
 

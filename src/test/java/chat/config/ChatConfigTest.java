@@ -1,4 +1,4 @@
-package chat;
+package chat.config;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package chat.rooms.entity;
+package chat.messages.entity;
 
 import chat.messages.entity.ChatMessage;
 

@@ -1,4 +1,4 @@
-package chat.realtime.boundary;
+package chat.realtime.socket;
 
 import chat.sessions.LoginSession;
 

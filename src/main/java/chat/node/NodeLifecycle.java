@@ -1,9 +1,11 @@
-package chat;
+package chat.node;
+
+import chat.config.ChatConfig;
 
 import chat.operations.Metrics;
 import chat.presence.Presence;
-import chat.realtime.control.LocalConnections;
-import chat.realtime.control.Relay;
+import chat.realtime.hub.LocalConnections;
+import chat.realtime.relay.Relay;
 import chat.seeding.DemoData;
 import chat.sessions.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,6 @@
-package chat.realtime.control;
+package chat.realtime.socket;
+
+import chat.realtime.tyrus.TyrusRawFrames;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;

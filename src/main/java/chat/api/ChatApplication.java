@@ -1,4 +1,4 @@
-package chat;
+package chat.api;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;

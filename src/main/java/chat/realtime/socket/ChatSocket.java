@@ -1,16 +1,16 @@
-package chat.realtime.boundary;
+package chat.realtime.socket;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import chat.api.ChatError;
 import chat.api.UnexpectedErrorMapper;
 import chat.messages.control.MessageFormat;
 import chat.operations.Metrics;
 import chat.presence.Presence;
-import chat.realtime.control.ChatEvent;
-import chat.realtime.control.Connection;
-import chat.realtime.control.LocalConnections;
-import chat.realtime.control.OutboundFlusher;
-import chat.realtime.control.Posting;
+import chat.realtime.hub.ChatEvent;
+import chat.realtime.socket.Connection;
+import chat.realtime.hub.LocalConnections;
+import chat.realtime.socket.OutboundFlusher;
+import chat.messages.control.Posting;
 import chat.rooms.control.Rooms;
 import chat.sessions.Sessions;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package chat.realtime.boundary;
+package chat.realtime.tyrus;
 
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;

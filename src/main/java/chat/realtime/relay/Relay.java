@@ -1,6 +1,9 @@
-package chat.realtime.control;
+package chat.realtime.relay;
 
-import chat.ChatConfig;
+import chat.realtime.hub.LocalConnections;
+import chat.realtime.hub.ChatEvent;
+
+import chat.config.ChatConfig;
 import chat.messages.control.MessageFormat;
 import chat.operations.Metrics;
 import chat.redis.RedisKeys;
@@ -140,7 +143,7 @@ public class Relay {
     }
 
     /** The seed's envelope up to an event's data. */
-    String envelopeStart(String type) {
+    public String envelopeStart(String type) {
         return envelopePrefix() + ChatEvent.quote(type) + ",\"data\":";
     }
 
@@ -155,7 +158,7 @@ public class Relay {
     }
 
     /** The envelope after the data: an extra field for the relay's lag (the seed ignores it). */
-    static String envelopeEnd() {
+    public static String envelopeEnd() {
         return ",\"sentAt\":" + System.currentTimeMillis() + "}";
     }
 

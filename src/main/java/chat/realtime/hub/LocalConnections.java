@@ -1,4 +1,7 @@
-package chat.realtime.control;
+package chat.realtime.hub;
+
+import chat.realtime.socket.Connection;
+import chat.realtime.socket.OutboundEvent;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.CloseReason;

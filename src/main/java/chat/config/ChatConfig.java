@@ -1,4 +1,4 @@
-package chat;
+package chat.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

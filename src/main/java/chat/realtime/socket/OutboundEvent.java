@@ -1,4 +1,4 @@
-package chat.realtime.control;
+package chat.realtime.socket;
 
 import java.nio.charset.StandardCharsets;
 
@@ -19,7 +19,7 @@ public final class OutboundEvent {
         return json;
     }
 
-    byte[] utf8() {
+    public byte[] utf8() {
         byte[] bytes = utf8;
         if (bytes == null) {
             bytes = json.getBytes(StandardCharsets.UTF_8);

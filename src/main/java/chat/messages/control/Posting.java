@@ -1,6 +1,8 @@
-package chat.realtime.control;
+package chat.messages.control;
 
-import chat.ChatConfig;
+import chat.realtime.hub.ChatEvent;
+
+import chat.config.ChatConfig;
 import chat.api.ChatError;
 import chat.limits.TokenBuckets;
 import chat.redis.RedisKeys;

@@ -1,4 +1,6 @@
-package chat.realtime.control;
+package chat.realtime.tyrus;
+
+import chat.realtime.socket.OutboundEvent;
 
 import jakarta.websocket.Session;
 
@@ -22,7 +24,7 @@ import java.util.logging.Logger;
  * session's remote endpoint (a package-private field). Where that is not there (another runtime,
  * another Tyrus) {@link #of} answers null and the standard API is used.
  */
-final class TyrusRawFrames {
+public final class TyrusRawFrames {
 
     private static final Logger LOG = Logger.getLogger(TyrusRawFrames.class.getName());
 
@@ -37,7 +39,7 @@ final class TyrusRawFrames {
     }
 
     /** @return a writer for the session's socket, or null when not running on Tyrus */
-    static TyrusRawFrames of(Session session) {
+    public static TyrusRawFrames of(Session session) {
         Object remote = session.getAsyncRemote();
         Access a = access;
         if (a == null || a.remoteType != remote.getClass()) {
@@ -61,7 +63,7 @@ final class TyrusRawFrames {
      *
      * @return completes when the frame is written (or failed)
      */
-    Future<?> send(List<OutboundEvent> events) throws Exception {
+    public Future<?> send(List<OutboundEvent> events) throws Exception {
         byte[] frame = textFrame(events);
         try {
             return (Future<?>) sendRawFrame.invoke(webSocket, ByteBuffer.wrap(frame));

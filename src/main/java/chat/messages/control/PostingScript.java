@@ -1,6 +1,9 @@
-package chat.realtime.control;
+package chat.messages.control;
 
-import chat.ChatConfig;
+import chat.realtime.hub.ChatEvent;
+import chat.realtime.relay.Relay;
+
+import chat.config.ChatConfig;
 import chat.limits.TokenBuckets;
 import chat.messages.control.MessageHistory;
 import chat.redis.RedisKeys;

@@ -1,6 +1,6 @@
-package chat.realtime.control;
+package chat.realtime.socket;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

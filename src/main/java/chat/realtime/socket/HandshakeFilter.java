@@ -1,10 +1,10 @@
-package chat.realtime.boundary;
+package chat.realtime.socket;
 
-import chat.ChatConfig;
+import chat.config.ChatConfig;
 import chat.api.UnexpectedErrorMapper;
 import chat.limits.ClientAddress;
 import chat.presence.Presence;
-import chat.realtime.control.LocalConnections;
+import chat.realtime.hub.LocalConnections;
 import chat.sessions.LoginSession;
 import chat.sessions.SessionCookie;
 import chat.sessions.Sessions;

@@ -1,4 +1,4 @@
-package chat.realtime.control;
+package chat.realtime.hub;
 
 import jakarta.json.spi.JsonProvider;
 
@@ -36,7 +36,7 @@ public record ChatEvent(String type, String dataJson, List<String> recipients, S
         return frame(ERROR, JSON.createObjectBuilder().add("message", message).build().toString());
     }
 
-    static String quote(String text) {
+    public static String quote(String text) {
         return JSON.createValue(text).toString();
     }
 }

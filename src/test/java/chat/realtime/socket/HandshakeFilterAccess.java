@@ -1,4 +1,4 @@
-package chat.realtime.boundary;
+package chat.realtime.socket;
 
 /** Opens the filter's package-private origin logic to tests in other packages. */
 public final class HandshakeFilterAccess {
