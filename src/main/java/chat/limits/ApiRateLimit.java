@@ -1,6 +1,6 @@
 package chat.limits;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.api.ChatError;
 import chat.sessions.Caller;
 import jakarta.inject.Inject;
@@ -23,12 +23,12 @@ public class ApiRateLimit implements ContainerRequestFilter {
     LocalTokenBuckets buckets;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Override
     public void filter(ContainerRequestContext request) {
         caller.session().ifPresent(session -> {
-            if (!buckets.take(session.key(), config.apiBurst(), config.apiCallsPerSecond())) {
+            if (!buckets.take(session.key(), settings.apiBurst(), settings.apiCallsPerSecond())) {
                 throw ChatError.tooManyRequests("Too many requests, slow down", 1);
             }
         });

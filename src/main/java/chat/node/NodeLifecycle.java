@@ -1,6 +1,6 @@
 package chat.node;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 
 import chat.operations.Metrics;
 import chat.presence.Presence;
@@ -30,7 +30,7 @@ public class NodeLifecycle {
     private static final Logger LOG = Logger.getLogger(NodeLifecycle.class.getName());
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     DemoData demoData;
@@ -56,15 +56,15 @@ public class NodeLifecycle {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "chat-node-" + config.serverId());
+            Thread t = new Thread(r, "chat-node-" + settings.serverId());
             t.setDaemon(true);
             return t;
         });
-        long period = Math.max(1000, config.presenceLease().toMillis() / 3);
+        long period = Math.max(1000, settings.presenceLease().toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
-        long ping = config.pingInterval().toMillis();
+        long ping = settings.pingInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::checkSockets, ping, ping, TimeUnit.MILLISECONDS);
-        LOG.info(() -> "Chat node " + config.serverId() + " starting");
+        LOG.info(() -> "Chat node " + settings.serverId() + " starting");
     }
 
     private void tick() {
@@ -78,7 +78,7 @@ public class NodeLifecycle {
                 presence.replaceWith(connections.countsByUser());
                 relay.subscribe();
                 joined = true;
-                LOG.info(() -> "Chat node " + config.serverId() + " joined the relay");
+                LOG.info(() -> "Chat node " + settings.serverId() + " joined the relay");
             }
             relay.verify();
             metrics.timeRedis("presence_heartbeat", presence::heartbeat);
@@ -90,7 +90,7 @@ public class NodeLifecycle {
     /** Pings every socket, closes the silent ones and those whose session has ended (expired or logged out). */
     private void checkSockets() {
         try {
-            connections.pingAll(config.socketIdleTimeout().toMillis());
+            connections.pingAll(settings.socketIdleTimeout().toMillis());
             var sessionKeys = connections.sessionKeys();
             if (!sessionKeys.isEmpty()) {
                 sessions.ended(sessionKeys).forEach(key -> connections.closeSession(key, "Session ended"));

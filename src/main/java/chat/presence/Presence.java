@@ -1,6 +1,6 @@
 package chat.presence;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
 import chat.redis.RedisKeys;
@@ -103,7 +103,7 @@ public class Presence {
     RedissonClient redis;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Users users;
@@ -116,7 +116,7 @@ public class Presence {
 
     public void connected(String userId) {
         long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.INTEGER,
-                keys(config.serverId()), userId, config.serverId(), leaseMillis());
+                keys(settings.serverId()), userId, settings.serverId(), leaseMillis());
         if (total == 1) {
             cameOnline(userId);
         }
@@ -124,7 +124,7 @@ public class Presence {
 
     public void disconnected(String userId) {
         long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, DISCONNECT, RScript.ReturnType.INTEGER,
-                keys(config.serverId()), userId, config.serverId(), leaseMillis());
+                keys(settings.serverId()), userId, settings.serverId(), leaseMillis());
         if (total == 0) {
             wentOffline(userId);
         }
@@ -138,7 +138,7 @@ public class Presence {
 
     /** Renews this node's lease, rebuilds its entry if it was lost, and reaps nodes whose lease lapsed. */
     public void heartbeat() {
-        String me = config.serverId();
+        String me = settings.serverId();
         long alive = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.INTEGER,
                 List.of(RedisKeys.presenceLease(me), RedisKeys.PRESENCE_NODES, RedisKeys.presenceNode(me)), me, leaseMillis());
         if (alive == 0 && connections.size() > 0) {
@@ -160,13 +160,13 @@ public class Presence {
     /** Replaces this node's entry by the given socket counts (empty: this node holds nothing, e.g. at start and stop). */
     public void replaceWith(Map<String, Integer> counts) {
         List<Object> args = new ArrayList<>();
-        args.add(config.serverId());
+        args.add(settings.serverId());
         counts.forEach((user, n) -> {
             args.add(user);
             args.add(String.valueOf(n));
         });
         List<Object> changed = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, REPLACE,
-                RScript.ReturnType.MULTI, keys(config.serverId()), args.toArray());
+                RScript.ReturnType.MULTI, keys(settings.serverId()), args.toArray());
         for (Object change : changed) {
             String c = change.toString();
             if (c.startsWith("+")) {
@@ -179,8 +179,8 @@ public class Presence {
 
     public void leave() {
         replaceWith(Map.of());
-        redis.getBucket(RedisKeys.presenceLease(config.serverId()), StringCodec.INSTANCE).delete();
-        redis.getSet(RedisKeys.PRESENCE_NODES, StringCodec.INSTANCE).remove(config.serverId());
+        redis.getBucket(RedisKeys.presenceLease(settings.serverId()), StringCodec.INSTANCE).delete();
+        redis.getSet(RedisKeys.PRESENCE_NODES, StringCodec.INSTANCE).remove(settings.serverId());
     }
 
     private void cameOnline(String userId) {
@@ -209,7 +209,7 @@ public class Presence {
     }
 
     private long leaseMillis() {
-        return config.presenceLease().toMillis();
+        return settings.presenceLease().toMillis();
     }
 
     private static List<Object> keys(String serverId) {

@@ -1,6 +1,6 @@
 package chat.redis;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -31,7 +31,7 @@ public class Redis {
     private static final Logger LOG = Logger.getLogger(Redis.class.getName());
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     private volatile RedissonClient client;
 
@@ -41,7 +41,7 @@ public class Redis {
         if (client == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = Redisson.create(redissonConfig(config));
+                    client = Redisson.create(redissonConfig(settings));
                 }
             }
         }
@@ -57,7 +57,7 @@ public class Redis {
         }
     }
 
-    static Config redissonConfig(ChatConfig settings) {
+    static Config redissonConfig(Settings settings) {
         Config config;
         if (settings.redissonConfigFile().isPresent()) {
             try {
@@ -68,12 +68,8 @@ public class Redis {
         } else {
             config = new Config();
             SingleServerConfig server = config.useSingleServer();
-            String url = settings.redisUrl().orElseGet(() -> settings.redisEndpoint()
-                    .map(endpoint -> "redis://" + endpoint).orElse("redis://127.0.0.1:6379"));
-            applyUrl(server, url);
-            if (settings.redisUrl().isEmpty()) {
-                settings.redisPassword().ifPresent(server::setPassword);
-            }
+            applyUrl(server, settings.redisUrl());
+            settings.redisPassword().ifPresent(server::setPassword);
             // Fail fast while Redis is away (requests answer 503 within 3 s), recover on its own.
             server.setTimeout(1000)
                     .setConnectTimeout(1000)
@@ -95,10 +91,7 @@ public class Redis {
     }
 
     static void applyUrl(SingleServerConfig server, String url) {
-        URI uri = URI.create(url);
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("REDIS_URL must start with redis:// or rediss://");
-        }
+        URI uri = URI.create(url); // its scheme and host are checked with the other settings
         int port = uri.getPort() == -1 ? 6379 : uri.getPort();
         server.setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + port);
         if (uri.getRawUserInfo() != null) {

@@ -1,6 +1,6 @@
 package chat.seeding;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.messages.control.MessageHistory;
 import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
@@ -37,7 +37,7 @@ public class DemoData {
     RedissonClient redis;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Users users;
@@ -50,12 +50,12 @@ public class DemoData {
 
     /** Seeds if Redis is empty; true when the data is there (written now or before). */
     public boolean seedIfEmpty() {
-        if (!config.seedDemoData() || databaseInUse()) {
+        if (!settings.seedDemoData() || databaseInUse()) {
             return true;
         }
         // A plain SET NX lock under our own prefix (Redisson's RLock leaves keys of its own).
         RBucket<String> lock = redis.getBucket(RedisKeys.SEEDING_LOCK, StringCodec.INSTANCE);
-        if (!lock.setIfAbsent(config.serverId(), Duration.ofMinutes(1))) {
+        if (!lock.setIfAbsent(settings.serverId(), Duration.ofMinutes(1))) {
             return false; // another node is seeding: look again at the next tick
         }
         try {
@@ -64,7 +64,7 @@ public class DemoData {
             }
             return true;
         } finally {
-            lock.compareAndSet(config.serverId(), null);
+            lock.compareAndSet(settings.serverId(), null);
         }
     }
 

@@ -1,6 +1,6 @@
 package chat.sessions;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -34,7 +34,7 @@ public class Sessions {
     RedissonClient redis;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Event<SessionEnded> ended;
@@ -87,7 +87,7 @@ public class Sessions {
     }
 
     public Duration idleTimeout() {
-        return config.sessionIdleTimeout();
+        return settings.sessionIdleTimeout();
     }
 
     private RBucket<String> bucket(String key) {

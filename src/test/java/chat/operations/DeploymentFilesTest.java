@@ -1,6 +1,6 @@
 package chat.operations;
 
-import chat.config.ChatConfig;
+import chat.config.Setting;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The deployment files agree with each other and with the code: every setting they pass is one
- * ChatConfig reads, nginx points at the ports the nodes listen on, node ids are unique, Redis
+ * the code reads (the {@link Setting} enum), the README documents every setting with its default, nginx points at the ports the nodes listen on, node ids are unique, Redis
  * persists. No Docker engine needed.
  */
 class DeploymentFilesTest {
@@ -39,15 +39,12 @@ class DeploymentFilesTest {
     static final Path LAUNCH = Path.of("payara/launch-nodes.sh");
     static final Path PAYARA_NGINX = Path.of("payara/nginx.conf");
 
-    /** Every setting name ChatConfig reads, taken from its source ({@code value("X")}, {@code integer("X", ...)}). */
-    static Set<String> settingsReadByTheCode() throws IOException {
-        String source = Files.readString(Path.of("src/main/java/chat/config/ChatConfig.java"));
+    /** Every setting name the code reads: the {@link Setting} enum. */
+    static Set<String> settingsReadByTheCode() {
         Set<String> names = new TreeSet<>();
-        Matcher m = Pattern.compile("(?:value|integer)\\(\"([A-Z][A-Z0-9_]+)\"").matcher(source);
-        while (m.find()) {
-            names.add(m.group(1));
+        for (Setting setting : Setting.values()) {
+            names.add(setting.name());
         }
-        assertTrue(names.containsAll(List.of("REDIS_URL", "REDISSON_CONFIG", "CHAT_SERVER_ID")), names.toString());
         return names;
     }
 
@@ -65,6 +62,31 @@ class DeploymentFilesTest {
             }
         });
         return names;
+    }
+
+    @Test
+    void readmeDocumentsEverySettingWithItsDefault() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
+        Map<String, String> documented = new java.util.HashMap<>();
+        for (String row : table.split("\n")) {
+            String[] cells = row.split("\\|");
+            if (cells.length < 4 || !cells[1].contains("`")) {
+                continue;
+            }
+            List<String> names = all(cells[1], "`([A-Z][A-Z0-9_]+)`");
+            String[] defaults = cells[2].split(",");
+            for (int i = 0; i < names.size(); i++) {
+                List<String> literal = defaults.length == names.size() ? all(defaults[i], "`([^`]+)`") : List.of();
+                documented.put(names.get(i), literal.isEmpty() ? null : literal.get(0));
+            }
+        }
+        assertEquals(settingsReadByTheCode(), new TreeSet<>(documented.keySet()), "the README's configuration table");
+        for (Setting setting : Setting.values()) {
+            if (setting.defaultValue() != null) {
+                assertEquals(setting.defaultValue(), documented.get(setting.name()), "README's default of " + setting);
+            }
+        }
     }
 
     @Test
@@ -86,7 +108,7 @@ class DeploymentFilesTest {
             JsonNode env = compose.get("services").get(service).get("environment");
             for (Iterator<String> it = env.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
-                assertTrue(known.contains(name), service + " sets " + name + ", which ChatConfig does not read");
+                assertTrue(known.contains(name), service + " sets " + name + ", which the code does not read");
             }
             assertTrue(env.has("REDIS_URL"), service);
             assertTrue(env.get("REDIS_URL").asText().startsWith("redis://redis:"), "points at the compose Redis");
@@ -139,7 +161,7 @@ class DeploymentFilesTest {
 
         Set<String> known = settingsReadByTheCode();
         for (String name : all(script, "\\b((?:CHAT|REDIS)_[A-Z_]+)=")) {
-            assertTrue(known.contains(name), "the launch script sets " + name + ", which ChatConfig does not read");
+            assertTrue(known.contains(name), "the launch script sets " + name + ", which the code does not read");
         }
         assertTrue(script.contains("CHAT_SERVER_ID=\"$id\""), "each node its own id");
         assertTrue(Files.isExecutable(LAUNCH));

@@ -6,7 +6,6 @@ import org.redisson.config.SingleServerConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RedisUrlTest {
 
@@ -36,10 +35,5 @@ class RedisUrlTest {
         SingleServerConfig s = server("redis://chat:secret@cache.local:6379");
         assertEquals("chat", s.getUsername());
         assertEquals("secret", s.getPassword());
-    }
-
-    @Test
-    void otherSchemesAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> server("http://cache.local"));
     }
 }

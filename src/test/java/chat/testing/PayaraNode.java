@@ -184,7 +184,8 @@ public final class PayaraNode implements AutoCloseable {
         }
     }
 
-    private int status(String path) {
+    /** The HTTP status of a GET of {@code path}, or -1 when the node does not answer. */
+    public int status(String path) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

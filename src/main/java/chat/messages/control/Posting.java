@@ -2,7 +2,7 @@ package chat.messages.control;
 
 import chat.realtime.hub.ChatEvent;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.api.ChatError;
 import chat.limits.TokenBuckets;
 import chat.redis.RedisKeys;
@@ -32,7 +32,7 @@ public class Posting {
     MessageHistory history;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Event<ChatEvent> events;
@@ -51,8 +51,8 @@ public class Posting {
         if (trimmed.isEmpty()) {
             throw ChatError.badRequest("A message must not be empty");
         }
-        if (trimmed.codePointCount(0, trimmed.length()) > config.maxMessageLength()) {
-            throw ChatError.badRequest("A message may have at most " + config.maxMessageLength() + " characters");
+        if (trimmed.codePointCount(0, trimmed.length()) > settings.maxMessageLength()) {
+            throw ChatError.badRequest("A message may have at most " + settings.maxMessageLength() + " characters");
         }
         rooms.requireMember(from, roomId);
         var members = RoomId.privateMembers(roomId);
@@ -64,7 +64,7 @@ public class Posting {
         if (inOneTrip) {
             stored = metrics.timeRedis("store_message", () -> script.post(draft)).orElseThrow(Posting::tooFast);
         } else {
-            if (!buckets.take(RedisKeys.messageRate(from), config.messageBurst(), config.messagesPerSecond())) {
+            if (!buckets.take(RedisKeys.messageRate(from), settings.messageBurst(), settings.messagesPerSecond())) {
                 throw tooFast();
             }
             stored = metrics.timeRedis("store_message", () -> history.store(draft));

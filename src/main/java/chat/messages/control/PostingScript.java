@@ -3,7 +3,7 @@ package chat.messages.control;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.relay.Relay;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.limits.TokenBuckets;
 import chat.messages.control.MessageHistory;
 import chat.redis.RedisKeys;
@@ -42,7 +42,7 @@ public class PostingScript {
     RedissonClient redis;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Relay relay;
@@ -63,7 +63,7 @@ public class PostingScript {
     public Optional<MessageHistory.StoredMessage> post(MessageHistory.Draft draft) {
         Long sequence = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.INTEGER,
                 List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE, RedisKeys.room(draft.roomId())),
-                String.valueOf(config.messageBurst()), String.valueOf(config.messagesPerSecond()),
+                String.valueOf(settings.messageBurst()), String.valueOf(settings.messagesPerSecond()),
                 String.valueOf(draft.date()), draft.afterId(), RedisKeys.CHANNEL,
                 relay.envelopeStart(ChatEvent.MESSAGE), Relay.envelopeEnd());
         return sequence == null || sequence == 0 ? Optional.empty() : Optional.of(draft.withSequence(sequence));

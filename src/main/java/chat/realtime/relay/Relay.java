@@ -3,7 +3,7 @@ package chat.realtime.relay;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.hub.ChatEvent;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.messages.control.MessageFormat;
 import chat.operations.Metrics;
 import chat.redis.RedisKeys;
@@ -48,7 +48,7 @@ public class Relay {
     RedissonClient redis;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Event<ChatEvent> events;
@@ -113,9 +113,9 @@ public class Relay {
         String probe = java.util.UUID.randomUUID().toString();
         probeSent = probe; // before publishing: the listener may hear it before publish returns
         try {
-            control().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("type", PROBE)
+            control().publish(JSON.createObjectBuilder().add("serverId", settings.serverId()).add("type", PROBE)
                     .add("probe", probe).build().toString());
-            topic().publish("{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":\"" + PROBE
+            topic().publish("{\"serverId\":" + ChatEvent.quote(settings.serverId()) + ",\"type\":\"" + PROBE
                     + "\",\"data\":{\"probe\":" + ChatEvent.quote(probe) + "}}");
         } catch (RuntimeException notPublished) {
             probeSent = null;
@@ -151,7 +151,7 @@ public class Relay {
     private String envelopePrefix() {
         String prefix = envelopePrefix;
         if (prefix == null) {
-            prefix = "{\"serverId\":" + ChatEvent.quote(config.serverId()) + ",\"type\":";
+            prefix = "{\"serverId\":" + ChatEvent.quote(settings.serverId()) + ",\"type\":";
             envelopePrefix = prefix;
         }
         return prefix;
@@ -164,7 +164,7 @@ public class Relay {
 
     void sessionEnded(@Observes SessionEnded ended) {
         connections.closeSession(ended.sessionKey(), "Logged out");
-        control().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("type", SESSION_ENDED)
+        control().publish(JSON.createObjectBuilder().add("serverId", settings.serverId()).add("type", SESSION_ENDED)
                 .add("sessionKey", ended.sessionKey()).build().toString());
     }
 
@@ -175,12 +175,12 @@ public class Relay {
         try {
             JsonObject envelope = parse(payload);
             if (PROBE.equals(text(envelope.get("type")))) {
-                if (config.serverId().equals(text(envelope.get("serverId"))) && envelope.get("data") instanceof JsonObject data) {
+                if (settings.serverId().equals(text(envelope.get("serverId"))) && envelope.get("data") instanceof JsonObject data) {
                     heardProbe(text(data.get("probe")), false);
                 }
                 return;
             }
-            if (config.serverId().equals(text(envelope.get("serverId")))) {
+            if (settings.serverId().equals(text(envelope.get("serverId")))) {
                 return;
             }
             if (envelope.get("sentAt") instanceof JsonNumber sentAt) {
@@ -220,12 +220,12 @@ public class Relay {
         try {
             JsonObject message = parse(payload);
             if (PROBE.equals(text(message.get("type")))) {
-                if (config.serverId().equals(text(message.get("serverId")))) {
+                if (settings.serverId().equals(text(message.get("serverId")))) {
                     heardProbe(text(message.get("probe")), true);
                 }
                 return;
             }
-            if (!config.serverId().equals(text(message.get("serverId")))
+            if (!settings.serverId().equals(text(message.get("serverId")))
                     && SESSION_ENDED.equals(text(message.get("type")))) {
                 String key = text(message.get("sessionKey"));
                 if (key != null) {

@@ -1,6 +1,6 @@
 package chat.realtime.socket;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.api.ChatError;
 import chat.api.UnexpectedErrorMapper;
 import chat.messages.control.MessageFormat;
@@ -60,7 +60,7 @@ public class ChatSocket {
     Rooms rooms;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Sessions sessions;
@@ -79,7 +79,7 @@ public class ChatSocket {
         // raced with the timer task its handshake had already scheduled, which then closed the new
         // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
-                principal.address(), config.outboundQueueLimit(), flusher);
+                principal.address(), settings.outboundQueueLimit(), flusher);
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
         try {

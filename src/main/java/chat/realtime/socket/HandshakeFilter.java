@@ -1,6 +1,6 @@
 package chat.realtime.socket;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.api.UnexpectedErrorMapper;
 import chat.limits.ClientAddress;
 import chat.presence.Presence;
@@ -34,7 +34,7 @@ public class HandshakeFilter extends HttpFilter {
     Sessions sessions;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Presence presence;
@@ -66,12 +66,12 @@ public class HandshakeFilter extends HttpFilter {
             }
             throw e;
         }
-        String address = ClientAddress.of(request, config.trustedProxies());
-        if (sockets >= config.socketsPerUser()) {
+        String address = ClientAddress.of(request, settings.trustedProxies());
+        if (sockets >= settings.socketsPerUser()) {
             refuse(response, 429, "Too many open connections for this user");
             return;
         }
-        if (connections.fromAddress(address) >= config.socketsPerAddress()) {
+        if (connections.fromAddress(address) >= settings.socketsPerAddress()) {
             refuse(response, 429, "Too many open connections from this address");
             return;
         }
@@ -95,7 +95,7 @@ public class HandshakeFilter extends HttpFilter {
         if (host != null && normalized.equals(normalize(scheme + "://" + host))) {
             return true;
         }
-        return config.allowedOrigins().stream().map(HandshakeFilter::normalize).anyMatch(normalized::equals);
+        return settings.allowedOrigins().stream().map(HandshakeFilter::normalize).anyMatch(normalized::equals);
     }
 
     /** scheme://host[:port] in lower case, default ports dropped; null when it is not an origin. */

@@ -1,6 +1,6 @@
 package chat.realtime.socket;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 public class OutboundFlusher {
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     private final AtomicInteger lanes = new AtomicInteger();
     private ConcurrentLinkedQueue<Connection>[] dirty;
@@ -38,12 +38,12 @@ public class OutboundFlusher {
 
     @PostConstruct
     void start() {
-        intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.socketFlushIntervalMillis());
-        rawFrames = config.rawSocketFrames();
+        intervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.socketFlushIntervalMillis());
+        rawFrames = settings.rawSocketFrames();
         if (intervalNanos <= 0) {
             return;
         }
-        int count = Math.max(1, config.socketFlushThreads());
+        int count = Math.max(1, settings.socketFlushThreads());
         @SuppressWarnings("unchecked")
         ConcurrentLinkedQueue<Connection>[] queues = new ConcurrentLinkedQueue[count];
         dirty = queues;
@@ -52,7 +52,7 @@ public class OutboundFlusher {
         for (int i = 0; i < count; i++) {
             dirty[i] = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<Connection> queue = dirty[i];
-            Thread t = new Thread(() -> run(queue), "chat-socket-flusher-" + i + "-" + config.serverId());
+            Thread t = new Thread(() -> run(queue), "chat-socket-flusher-" + i + "-" + settings.serverId());
             t.setDaemon(true);
             threads[i] = t;
             t.start();

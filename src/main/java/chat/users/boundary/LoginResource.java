@@ -1,6 +1,6 @@
 package chat.users.boundary;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.api.ChatError;
 import chat.limits.ClientAddress;
 import chat.users.control.LoginThrottle;
@@ -50,7 +50,7 @@ public class LoginResource {
     LoginThrottle throttle;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     @Inject
     Metrics metrics;
@@ -73,7 +73,7 @@ public class LoginResource {
         if (problem != null) {
             throw ChatError.badRequest(problem);
         }
-        String address = ClientAddress.of(request, config.trustedProxies());
+        String address = ClientAddress.of(request, settings.trustedProxies());
         Optional<String> existing = users.idOf(username);
         User user;
         int status;

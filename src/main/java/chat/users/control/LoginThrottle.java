@@ -1,6 +1,6 @@
 package chat.users.control;
 
-import chat.config.ChatConfig;
+import chat.config.Settings;
 import chat.api.ChatError;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,19 +23,19 @@ public class LoginThrottle {
     RedissonClient redis;
 
     @Inject
-    ChatConfig config;
+    Settings settings;
 
     private volatile Semaphore bcrypt;
 
     /** 429 when the name or the address has failed too often lately; checked before any bcrypt. */
     public void checkLogin(String username, String address) {
-        refuseIfOver(RedisKeys.loginFailuresOfUser(username), config.loginFailuresAllowed(), "Too many failed logins for this user");
-        refuseIfOver(RedisKeys.loginFailuresOfAddress(address), config.loginFailuresAllowed(), "Too many failed logins from your address");
+        refuseIfOver(RedisKeys.loginFailuresOfUser(username), settings.loginFailuresAllowed(), "Too many failed logins for this user");
+        refuseIfOver(RedisKeys.loginFailuresOfAddress(address), settings.loginFailuresAllowed(), "Too many failed logins from your address");
     }
 
     public void failed(String username, String address) {
-        count(RedisKeys.loginFailuresOfUser(username), config.loginFailureWindow());
-        count(RedisKeys.loginFailuresOfAddress(address), config.loginFailureWindow());
+        count(RedisKeys.loginFailuresOfUser(username), settings.loginFailureWindow());
+        count(RedisKeys.loginFailuresOfAddress(address), settings.loginFailureWindow());
     }
 
     public void succeeded(String username, String address) {
@@ -46,7 +46,7 @@ public class LoginThrottle {
     /** Counts a registration from the address; 429 when the hourly allowance is used up. */
     public void checkRegistration(String address) {
         String key = RedisKeys.registrationsOfAddress(address);
-        refuseIfOver(key, config.registrationsPerHour(), "Too many new users from your address");
+        refuseIfOver(key, settings.registrationsPerHour(), "Too many new users from your address");
         count(key, Duration.ofHours(1));
     }
 
@@ -72,7 +72,7 @@ public class LoginThrottle {
         if (bcrypt == null) {
             synchronized (this) {
                 if (bcrypt == null) {
-                    bcrypt = new Semaphore(config.bcryptConcurrency(), true);
+                    bcrypt = new Semaphore(settings.bcryptConcurrency(), true);
                 }
             }
         }

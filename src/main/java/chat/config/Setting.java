@@ -1,0 +1,55 @@
+package chat.config;
+
+/**
+ * Every setting a node reads: the environment variable (or MicroProfile Config property) of that
+ * name, its default and what it means. The one list of names: {@link Settings} reads these and
+ * nothing else, and the docs test checks the README and the deployment files against it.
+ */
+public enum Setting {
+
+    REDIS_URL("redis://127.0.0.1:6379", "redis://[user:password@]host:port[/db], or rediss:// for TLS"),
+    REDIS_ENDPOINT_URL(null, "the seed demo's way of pointing at Redis: host:port (used when REDIS_URL is unset)"),
+    REDIS_PASSWORD(null, "the seed demo's Redis password (used when REDIS_URL is unset)"),
+    REDISSON_CONFIG(null, "path of a Redisson YAML file (Sentinel, Cluster, replicated); replaces the three above"),
+    CHAT_SERVER_ID(null, "this node's id in the pub/sub envelope and the presence registry; unique per node"
+            + " (default: host name + random suffix)"),
+    CHAT_ALLOWED_ORIGINS(null, "comma-separated origins, besides the page's own, that may open the WebSocket"),
+    CHAT_SESSION_IDLE_TIMEOUT("P7D", "a login session unused this long ends"),
+    CHAT_PRESENCE_LEASE("PT15S", "a node silent this long is presumed dead; its users go offline"),
+    CHAT_MAX_MESSAGE_LENGTH("5000", "characters per message, after trimming"),
+    CHAT_OUTBOUND_QUEUE_LIMIT("4096", "frames that may wait for one slow socket before it is closed"),
+    CHAT_DEMO_DATA("true", "seed the demo users, rooms and messages into an empty Redis"),
+    CHAT_LOGIN_FAILURES("5", "failed logins per user name and per client address before further attempts get 429"),
+    CHAT_LOGIN_FAILURE_WINDOW("PT15M", "how long a failed login counts"),
+    CHAT_REGISTRATIONS_PER_HOUR("1000", "new names one client address may register per hour"),
+    CHAT_BCRYPT_CONCURRENCY(null, "password hashes a node computes at once (default: half the cores, at least 1)"),
+    CHAT_MESSAGE_BURST("40", "messages per user across all nodes and tabs before the sustained rate applies"),
+    CHAT_MESSAGES_PER_SECOND("5", "messages per user and second, sustained"),
+    CHAT_API_BURST("100", "API calls per session before the sustained rate applies"),
+    CHAT_API_CALLS_PER_SECOND("20", "API calls per session and second, sustained"),
+    CHAT_SOCKETS_PER_USER("20", "open sockets per user, all nodes together"),
+    CHAT_SOCKETS_PER_ADDRESS("10000", "open sockets per client address on one node"),
+    CHAT_TRUSTED_PROXIES(null, "comma-separated proxy addresses whose X-Forwarded-For names the client"),
+    CHAT_PING_INTERVAL("PT20S", "how often sockets are pinged"),
+    CHAT_SOCKET_IDLE_TIMEOUT("PT60S", "a socket that answers nothing this long is closed"),
+    CHAT_WS_FLUSH_INTERVAL_MS("10", "sockets with events waiting are written at most this often (ms); 0 writes every event at once"),
+    CHAT_WS_FLUSH_THREADS(null, "threads that write sockets (default: one per two cores, at least 1)"),
+    CHAT_WS_RAW_FRAMES("true", "on Payara (Tyrus), write frames encoded once per node; false uses the standard sendText");
+
+    private final String defaultValue;
+    private final String meaning;
+
+    Setting(String defaultValue, String meaning) {
+        this.defaultValue = defaultValue;
+        this.meaning = meaning;
+    }
+
+    /** The value used when the setting is unset; null when there is none or it depends on the machine. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,373 @@
+package chat.config;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+import static chat.config.Setting.*;
+
+/**
+ * The settings of one node, read and checked once when the application starts (see
+ * {@link SettingsSource}); a value out of range stops the deployment with a message naming the
+ * variable, instead of failing the first request that needs it. Immutable.
+ */
+public final class Settings {
+
+    private final String serverId;
+    private final String redisUrl;
+    private final Optional<String> redisPassword;
+    private final Optional<String> redissonConfigFile;
+    private final List<String> allowedOrigins;
+    private final Duration sessionIdleTimeout;
+    private final Duration presenceLease;
+    private final int maxMessageLength;
+    private final int outboundQueueLimit;
+    private final boolean seedDemoData;
+    private final int loginFailuresAllowed;
+    private final Duration loginFailureWindow;
+    private final int registrationsPerHour;
+    private final int bcryptConcurrency;
+    private final int messageBurst;
+    private final double messagesPerSecond;
+    private final int apiBurst;
+    private final double apiCallsPerSecond;
+    private final int socketsPerUser;
+    private final int socketsPerAddress;
+    private final List<String> trustedProxies;
+    private final Duration pingInterval;
+    private final Duration socketIdleTimeout;
+    private final int socketFlushIntervalMillis;
+    private final int socketFlushThreads;
+    private final boolean rawSocketFrames;
+
+    private Settings(Values in) {
+        int halfTheCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        serverId = in.serverId();
+        Optional<String> url = in.text(REDIS_URL);
+        redisUrl = in.redisUrl(url.isPresent() ? REDIS_URL : REDIS_ENDPOINT_URL,
+                url.or(() -> in.text(REDIS_ENDPOINT_URL).map(endpoint -> "redis://" + endpoint)).orElse(REDIS_URL.defaultValue()));
+        redisPassword = url.isPresent() ? Optional.empty() : in.text(REDIS_PASSWORD); // a REDIS_URL carries its own
+        redissonConfigFile = in.readableFile(REDISSON_CONFIG);
+        allowedOrigins = in.origins(CHAT_ALLOWED_ORIGINS);
+        sessionIdleTimeout = in.duration(CHAT_SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1));
+        presenceLease = in.duration(CHAT_PRESENCE_LEASE, Duration.ofSeconds(3));
+        maxMessageLength = in.integer(CHAT_MAX_MESSAGE_LENGTH, 1, 1_000_000);
+        outboundQueueLimit = in.integer(CHAT_OUTBOUND_QUEUE_LIMIT, 1, 1_000_000);
+        seedDemoData = in.bool(CHAT_DEMO_DATA);
+        loginFailuresAllowed = in.integer(CHAT_LOGIN_FAILURES, 1, Integer.MAX_VALUE);
+        loginFailureWindow = in.duration(CHAT_LOGIN_FAILURE_WINDOW, Duration.ofSeconds(1));
+        registrationsPerHour = in.integer(CHAT_REGISTRATIONS_PER_HOUR, 1, Integer.MAX_VALUE);
+        bcryptConcurrency = in.integer(CHAT_BCRYPT_CONCURRENCY, halfTheCores, 1, 1024);
+        messageBurst = in.integer(CHAT_MESSAGE_BURST, 1, Integer.MAX_VALUE);
+        messagesPerSecond = in.rate(CHAT_MESSAGES_PER_SECOND);
+        apiBurst = in.integer(CHAT_API_BURST, 1, Integer.MAX_VALUE);
+        apiCallsPerSecond = in.rate(CHAT_API_CALLS_PER_SECOND);
+        socketsPerUser = in.integer(CHAT_SOCKETS_PER_USER, 1, Integer.MAX_VALUE);
+        socketsPerAddress = in.integer(CHAT_SOCKETS_PER_ADDRESS, 1, Integer.MAX_VALUE);
+        trustedProxies = in.list(CHAT_TRUSTED_PROXIES);
+        pingInterval = in.duration(CHAT_PING_INTERVAL, Duration.ofMillis(100));
+        socketIdleTimeout = in.duration(CHAT_SOCKET_IDLE_TIMEOUT, Duration.ofMillis(100));
+        if (socketIdleTimeout.compareTo(pingInterval) <= 0) {
+            in.problem(CHAT_SOCKET_IDLE_TIMEOUT, "must be longer than CHAT_PING_INTERVAL (" + pingInterval
+                    + "), or every socket is closed before its first ping is answered");
+        }
+        socketFlushIntervalMillis = in.integer(CHAT_WS_FLUSH_INTERVAL_MS, 0, 10_000);
+        socketFlushThreads = in.integer(CHAT_WS_FLUSH_THREADS, halfTheCores, 1, 256);
+        rawSocketFrames = in.bool(CHAT_WS_RAW_FRAMES);
+        in.failOnProblems();
+    }
+
+    /**
+     * Reads every {@link Setting} from {@code source} (unset: empty; values are trimmed and an
+     * empty one counts as unset) and checks each.
+     *
+     * @throws IllegalArgumentException naming every variable whose value is out of range
+     */
+    public static Settings read(Function<String, Optional<String>> source) {
+        return new Settings(new Values(source));
+    }
+
+    /** Settings from these values, the rest defaults: for tests and tools. */
+    public static Settings of(Map<String, String> values) {
+        return read(name -> Optional.ofNullable(values.get(name)));
+    }
+
+    public String serverId() {
+        return serverId;
+    }
+
+    /** Where Redis is, without a Redisson file: REDIS_URL, else the seed's REDIS_ENDPOINT_URL, else the default. */
+    public String redisUrl() {
+        return redisUrl;
+    }
+
+    /** The seed's REDIS_PASSWORD; empty when REDIS_URL is set (the URL carries its own). */
+    public Optional<String> redisPassword() {
+        return redisPassword;
+    }
+
+    /** Path of a Redisson YAML file, for Sentinel, Cluster and replicated deployments. */
+    public Optional<String> redissonConfigFile() {
+        return redissonConfigFile;
+    }
+
+    /** Origins besides the page's own that may open the WebSocket. */
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /** How long a node's presence lease lives without renewal; its users go offline after that. */
+    public Duration presenceLease() {
+        return presenceLease;
+    }
+
+    public int maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    /** Frames waiting to be written to one socket before that socket is judged too slow and closed. */
+    public int outboundQueueLimit() {
+        return outboundQueueLimit;
+    }
+
+    /** Whether an empty Redis gets the demo users, rooms and messages. */
+    public boolean seedDemoData() {
+        return seedDemoData;
+    }
+
+    /** Failed logins per user name, and per client address, before further attempts wait (429). */
+    public int loginFailuresAllowed() {
+        return loginFailuresAllowed;
+    }
+
+    public Duration loginFailureWindow() {
+        return loginFailureWindow;
+    }
+
+    public int registrationsPerHour() {
+        return registrationsPerHour;
+    }
+
+    /** Password hashes (bcrypt) this node computes at once, so logins cannot starve chatting. */
+    public int bcryptConcurrency() {
+        return bcryptConcurrency;
+    }
+
+    public int messageBurst() {
+        return messageBurst;
+    }
+
+    public double messagesPerSecond() {
+        return messagesPerSecond;
+    }
+
+    public int apiBurst() {
+        return apiBurst;
+    }
+
+    public double apiCallsPerSecond() {
+        return apiCallsPerSecond;
+    }
+
+    public int socketsPerUser() {
+        return socketsPerUser;
+    }
+
+    public int socketsPerAddress() {
+        return socketsPerAddress;
+    }
+
+    /** Proxies whose X-Forwarded-For is believed. */
+    public List<String> trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** How often sockets are pinged; one that answers no ping within the idle timeout is closed. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    public Duration socketIdleTimeout() {
+        return socketIdleTimeout;
+    }
+
+    /** How often the node writes the sockets that have events waiting, each in one frame (ms); 0: every event at once. */
+    public int socketFlushIntervalMillis() {
+        return socketFlushIntervalMillis;
+    }
+
+    /** Threads that write sockets. */
+    public int socketFlushThreads() {
+        return socketFlushThreads;
+    }
+
+    /** Whether sockets on Tyrus (Payara) are written with frames encoded once per node. */
+    public boolean rawSocketFrames() {
+        return rawSocketFrames;
+    }
+
+    /** The raw values, parsed one setting at a time; every problem is collected so that one start reports them all. */
+    private static final class Values {
+
+        private final Function<String, Optional<String>> source;
+        private final List<String> problems = new ArrayList<>();
+
+        Values(Function<String, Optional<String>> source) {
+            this.source = source;
+        }
+
+        Optional<String> text(Setting setting) {
+            return source.apply(setting.name()).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        private String textOrDefault(Setting setting) {
+            return text(setting).orElse(setting.defaultValue());
+        }
+
+        void problem(Setting setting, String what) {
+            problems.add(setting.name() + " " + what);
+        }
+
+        private void badValue(Setting setting, String expected) {
+            problem(setting, "must be " + expected + ", not \"" + textOrDefault(setting) + "\"");
+        }
+
+        String serverId() {
+            String id = text(CHAT_SERVER_ID).orElseGet(Values::uniqueServerId);
+            if (id.length() > 128 || id.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+                badValue(CHAT_SERVER_ID, "at most 128 characters without spaces or control characters");
+            }
+            return id;
+        }
+
+        String redisUrl(Setting from, String url) {
+            try {
+                URI uri = new URI(url);
+                String database = uri.getPath() == null ? "" : uri.getPath();
+                if (("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null
+                        && database.matches("(/\\d{0,5})?")) {
+                    return url;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below
+            }
+            badValue(from, from == REDIS_URL ? "redis[s]://[user:password@]host[:port][/database]" : "host:port");
+            return url;
+        }
+
+        Optional<String> readableFile(Setting setting) {
+            Optional<String> path = text(setting);
+            if (path.isPresent() && !new File(path.get()).canRead()) {
+                badValue(setting, "a readable file");
+            }
+            return path;
+        }
+
+        List<String> list(Setting setting) {
+            return text(setting).map(list -> Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                    .orElse(List.of());
+        }
+
+        List<String> origins(Setting setting) {
+            List<String> origins = list(setting);
+            for (String origin : origins) {
+                try {
+                    URI uri = new URI(origin);
+                    if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                        throw new java.net.URISyntaxException(origin, "not an origin");
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    problem(setting, "must list origins like https://chat.example.com, not \"" + origin + "\"");
+                }
+            }
+            return origins;
+        }
+
+        int integer(Setting setting, int min, int max) {
+            return integer(setting, Integer.parseInt(setting.defaultValue()), min, max);
+        }
+
+        int integer(Setting setting, int defaultValue, int min, int max) {
+            Optional<String> text = text(setting);
+            if (text.isEmpty()) {
+                return defaultValue;
+            }
+            try {
+                int value = Integer.parseInt(text.get());
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            badValue(setting, max == Integer.MAX_VALUE ? "a whole number of at least " + min
+                    : "a whole number from " + min + " to " + max);
+            return defaultValue;
+        }
+
+        double rate(Setting setting) {
+            try {
+                double value = Double.parseDouble(textOrDefault(setting));
+                if (value > 0 && Double.isFinite(value)) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            badValue(setting, "a number greater than 0");
+            return Double.parseDouble(setting.defaultValue());
+        }
+
+        boolean bool(Setting setting) {
+            String value = textOrDefault(setting);
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                badValue(setting, "true or false");
+            }
+            return Boolean.parseBoolean(value);
+        }
+
+        /** An ISO-8601 duration (PT15S, P7D) or a number of seconds, at least {@code min}. */
+        Duration duration(Setting setting, Duration min) {
+            String text = textOrDefault(setting);
+            try {
+                Duration value = text.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(text)) : Duration.parse(text);
+                if (value.compareTo(min) >= 0) {
+                    return value;
+                }
+            } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+                // reported below
+            }
+            badValue(setting, "a duration of at least " + min + " (ISO-8601 like PT30S or P7D, or seconds)");
+            return Duration.parse(setting.defaultValue());
+        }
+
+        void failOnProblems() {
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("Invalid settings: " + String.join("; ", problems));
+            }
+        }
+
+        private static String uniqueServerId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "node";
+            }
+            return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+}

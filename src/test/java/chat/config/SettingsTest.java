@@ -1,0 +1,94 @@
+package chat.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsTest {
+
+    private static String problemWith(Map<String, String> values) {
+        return assertThrows(IllegalArgumentException.class, () -> Settings.of(values)).getMessage();
+    }
+
+    @Test
+    void everyDefaultIsValid() {
+        Settings defaults = Settings.of(Map.of());
+        assertEquals("redis://127.0.0.1:6379", defaults.redisUrl());
+        assertEquals(5000, defaults.maxMessageLength());
+        assertEquals(5.0, defaults.messagesPerSecond());
+        assertEquals(Duration.ofDays(7), defaults.sessionIdleTimeout());
+        assertTrue(defaults.seedDemoData() && defaults.rawSocketFrames());
+        assertTrue(defaults.bcryptConcurrency() >= 1 && defaults.socketFlushThreads() >= 1);
+        assertTrue(defaults.serverId().matches("\\S+-[0-9a-f]{8}"), defaults.serverId());
+    }
+
+    @Test
+    void readsExactlyTheNamesOfTheSettingEnum() {
+        List<String> asked = new ArrayList<>();
+        Settings.read(name -> {
+            asked.add(name);
+            return Optional.empty();
+        });
+        assertEquals(Arrays.stream(Setting.values()).map(Setting::name).sorted().toList(),
+                asked.stream().distinct().sorted().toList());
+    }
+
+    @Test
+    void durationsAreIsoOrSeconds() {
+        assertEquals(Duration.ofSeconds(90), Settings.of(Map.of("CHAT_SESSION_IDLE_TIMEOUT", "90")).sessionIdleTimeout());
+        assertEquals(Duration.ofMinutes(30), Settings.of(Map.of("CHAT_SESSION_IDLE_TIMEOUT", " PT30M ")).sessionIdleTimeout());
+    }
+
+    @Test
+    void anEmptyValueMeansUnset() {
+        assertEquals(4096, Settings.of(Map.of("CHAT_OUTBOUND_QUEUE_LIMIT", " ")).outboundQueueLimit());
+    }
+
+    @Test
+    void aBadValueIsRefusedWithTheVariablesName() {
+        String problem = problemWith(Map.of("CHAT_MESSAGES_PER_SECOND", "fast"));
+        assertTrue(problem.contains("CHAT_MESSAGES_PER_SECOND must be a number greater than 0, not \"fast\""), problem);
+        assertTrue(problemWith(Map.of("CHAT_MESSAGES_PER_SECOND", "0")).contains("CHAT_MESSAGES_PER_SECOND"));
+        assertTrue(problemWith(Map.of("CHAT_MESSAGES_PER_SECOND", "NaN")).contains("CHAT_MESSAGES_PER_SECOND"));
+        assertTrue(problemWith(Map.of("CHAT_MAX_MESSAGE_LENGTH", "0")).contains("CHAT_MAX_MESSAGE_LENGTH must be a whole number from 1"));
+        assertTrue(problemWith(Map.of("CHAT_SOCKETS_PER_USER", "1e3")).contains("CHAT_SOCKETS_PER_USER"));
+        assertTrue(problemWith(Map.of("CHAT_PRESENCE_LEASE", "PT1S")).contains("CHAT_PRESENCE_LEASE must be a duration of at least PT3S"));
+        assertTrue(problemWith(Map.of("CHAT_DEMO_DATA", "yes")).contains("CHAT_DEMO_DATA must be true or false"));
+        assertTrue(problemWith(Map.of("CHAT_ALLOWED_ORIGINS", "https://ok.example, *")).contains("CHAT_ALLOWED_ORIGINS"));
+        assertTrue(problemWith(Map.of("CHAT_SERVER_ID", "node one")).contains("CHAT_SERVER_ID"));
+        assertTrue(problemWith(Map.of("REDISSON_CONFIG", "/no/such/redisson.yaml")).contains("REDISSON_CONFIG must be a readable file"));
+    }
+
+    @Test
+    void redisIsFoundByUrlOrBySeedEndpoint() {
+        assertEquals("redis://cache:6380", Settings.of(Map.of("REDIS_ENDPOINT_URL", "cache:6380")).redisUrl());
+        assertEquals(Optional.of("pw"), Settings.of(Map.of("REDIS_ENDPOINT_URL", "cache:6380", "REDIS_PASSWORD", "pw")).redisPassword());
+        Settings url = Settings.of(Map.of("REDIS_URL", "rediss://:p%40ss@cache/2", "REDIS_ENDPOINT_URL", "other:1", "REDIS_PASSWORD", "pw"));
+        assertEquals("rediss://:p%40ss@cache/2", url.redisUrl());
+        assertEquals(Optional.empty(), url.redisPassword(), "a REDIS_URL carries its own password");
+        assertTrue(problemWith(Map.of("REDIS_URL", "http://cache.local")).contains("REDIS_URL must be"));
+        assertTrue(problemWith(Map.of("REDIS_URL", "redis://cache.local/zero")).contains("REDIS_URL must be"));
+        assertTrue(problemWith(Map.of("REDIS_ENDPOINT_URL", "cache 6379")).contains("REDIS_ENDPOINT_URL must be host:port"));
+    }
+
+    @Test
+    void socketsMustOutliveTheirPingInterval() {
+        String problem = problemWith(Map.of("CHAT_PING_INTERVAL", "PT30S", "CHAT_SOCKET_IDLE_TIMEOUT", "PT30S"));
+        assertTrue(problem.contains("CHAT_SOCKET_IDLE_TIMEOUT must be longer than CHAT_PING_INTERVAL"), problem);
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        String problem = problemWith(Map.of("CHAT_API_BURST", "-1", "CHAT_WS_FLUSH_INTERVAL_MS", "soon"));
+        assertTrue(problem.contains("CHAT_API_BURST") && problem.contains("CHAT_WS_FLUSH_INTERVAL_MS"), problem);
+    }
+}
