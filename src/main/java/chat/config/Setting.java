@@ -34,7 +34,11 @@ public enum Setting {
     CHAT_SOCKET_IDLE_TIMEOUT("PT60S", "a socket that answers nothing this long is closed"),
     CHAT_WS_FLUSH_INTERVAL_MS("10", "sockets with events waiting are written at most this often (ms); 0 writes every event at once"),
     CHAT_WS_FLUSH_THREADS(null, "threads that write sockets (default: one per two cores, at least 1)"),
-    CHAT_WS_RAW_FRAMES("true", "on Payara (Tyrus), write frames encoded once per node; false uses the standard sendText");
+    CHAT_WS_RAW_FRAMES("true", "on Payara (Tyrus), write frames encoded once per node; false uses the standard sendText"),
+    CHAT_CHANNELS_PER_USER("100", "channels one user may belong to (created or joined, archived ones included)"),
+    CHAT_MEMBERS_PER_CHANNEL("1000", "members one channel may have"),
+    CHAT_INVITATIONS_PER_MINUTE("30", "invitations into channels one user may send per minute, all nodes together"),
+    CHAT_EDIT_TIME_LIMIT("PT24H", "how long after sending its author may still edit a message (deleting has no limit)");
 
     private final String defaultValue;
     private final String meaning;

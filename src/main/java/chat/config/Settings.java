@@ -48,6 +48,10 @@ public final class Settings {
     private final int socketFlushIntervalMillis;
     private final int socketFlushThreads;
     private final boolean rawSocketFrames;
+    private final int channelsPerUser;
+    private final int membersPerChannel;
+    private final int invitationsPerMinute;
+    private final Duration editTimeLimit;
 
     private Settings(Values in) {
         int halfTheCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
@@ -83,6 +87,10 @@ public final class Settings {
         socketFlushIntervalMillis = in.integer(CHAT_WS_FLUSH_INTERVAL_MS, 0, 10_000);
         socketFlushThreads = in.integer(CHAT_WS_FLUSH_THREADS, halfTheCores, 1, 256);
         rawSocketFrames = in.bool(CHAT_WS_RAW_FRAMES);
+        channelsPerUser = in.integer(CHAT_CHANNELS_PER_USER, 1, 100_000);
+        membersPerChannel = in.integer(CHAT_MEMBERS_PER_CHANNEL, 2, 1_000_000);
+        invitationsPerMinute = in.integer(CHAT_INVITATIONS_PER_MINUTE, 1, 100_000);
+        editTimeLimit = in.duration(CHAT_EDIT_TIME_LIMIT, Duration.ofSeconds(1));
         in.failOnProblems();
     }
 
@@ -217,6 +225,25 @@ public final class Settings {
     /** Whether sockets on Tyrus (Payara) are written with frames encoded once per node. */
     public boolean rawSocketFrames() {
         return rawSocketFrames;
+    }
+
+    /** Channels one user may belong to (created or joined, archived ones included). */
+    public int channelsPerUser() {
+        return channelsPerUser;
+    }
+
+    public int membersPerChannel() {
+        return membersPerChannel;
+    }
+
+    /** Invitations into channels one user may send per minute, across all nodes. */
+    public int invitationsPerMinute() {
+        return invitationsPerMinute;
+    }
+
+    /** How long after posting its author may still edit a message (deleting has no limit). */
+    public Duration editTimeLimit() {
+        return editTimeLimit;
     }
 
     /** The raw values, parsed one setting at a time; every problem is collected so that one start reports them all. */

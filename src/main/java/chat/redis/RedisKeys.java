@@ -62,6 +62,39 @@ public final class RedisKeys {
         return OWN_PREFIX + "rate:messages:" + userId;
     }
 
+    public static String invitationRate(String userId) {
+        return OWN_PREFIX + "rate:invitations:" + userId;
+    }
+
+    // Channels (docs/PROTOCOL.md, "Channels"): their messages and names use the seed's room:{id}
+    // keys and their members' user:{id}:rooms; what the seed has no notion of lives here.
+    /** Counter behind channel ids {@code c-<n>}. */
+    public static final String CHANNEL_SEQUENCE = OWN_PREFIX + "channel-seq";
+    /** Hash: lower-cased channel name → channel id (names are unique, archived ones included). */
+    public static final String CHANNEL_NAMES = OWN_PREFIX + "channel-names";
+    /** Sorted set, all scores 0: {@code <lower-cased name>\n<id>} of public, unarchived channels, for prefix search. */
+    public static final String PUBLIC_CHANNELS = OWN_PREFIX + "channels:public";
+
+    /** Hash: {@code kind} (public/private), {@code creator}, {@code created} (Unix seconds), {@code archived} (Unix seconds, when archived). */
+    public static String channel(String channelId) {
+        return OWN_PREFIX + "channel:" + channelId;
+    }
+
+    /** Set of member user ids: who may read and post (and receives the channel's events). */
+    public static String channelMembers(String channelId) {
+        return OWN_PREFIX + "channel:" + channelId + ":members";
+    }
+
+    /** Hash: private room id → the room's message count when the user hid it (it comes back once it has more). */
+    public static String hiddenRooms(String userId) {
+        return OWN_PREFIX + "user:" + userId + ":hidden";
+    }
+
+    /** Sorted set: ids of a room's edited or deleted messages, scored by the second of the change (for catch-up). */
+    public static String roomChanges(String roomId) {
+        return OWN_PREFIX + "room:" + roomId + ":changes";
+    }
+
     // Presence keys share one hash tag so that one Lua script may touch them on a Redis Cluster.
     public static final String PRESENCE_TOTALS = OWN_PREFIX + "{presence}:totals";
     public static final String PRESENCE_NODES = OWN_PREFIX + "{presence}:nodes";

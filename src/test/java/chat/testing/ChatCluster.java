@@ -45,6 +45,26 @@ public final class ChatCluster implements ExtensionContext.Store.CloseableResour
         return shared;
     }
 
+    /**
+     * A cluster of its own (a fresh Redis, two nodes with these settings) for one test class,
+     * which closes it when done: for settings the shared cluster must not have.
+     */
+    public static ChatCluster start(String name, Map<String, String> env) {
+        RedisServerProcess redis = RedisServerProcess.start();
+        PayaraNode a = PayaraNode.launch(name + "-a", redis.url(), env);
+        PayaraNode b = PayaraNode.launch(name + "-b", redis.url(), env);
+        try {
+            a.awaitReady();
+            b.awaitReady();
+        } catch (RuntimeException | AssertionError failedToStart) {
+            a.close();
+            b.close();
+            redis.close();
+            throw failedToStart;
+        }
+        return new ChatCluster(redis, List.of(a, b));
+    }
+
     public PayaraNode nodeA() {
         return nodes.get(0);
     }
@@ -67,7 +87,9 @@ public final class ChatCluster implements ExtensionContext.Store.CloseableResour
         probe.close();
         redis.close();
         synchronized (ChatCluster.class) {
-            shared = null;
+            if (shared == this) {
+                shared = null;
+            }
         }
     }
 }

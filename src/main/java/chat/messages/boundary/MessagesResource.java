@@ -1,6 +1,8 @@
 package chat.messages.boundary;
 
 import chat.api.ChatError;
+import chat.api.Json;
+import chat.messages.control.MessageEdits;
 import chat.messages.control.MessageHistory;
 import chat.messages.control.MessageId;
 import chat.messages.entity.ChatMessage;
@@ -9,12 +11,16 @@ import chat.rooms.control.Rooms;
 import chat.messages.entity.RoomWithMessages;
 import chat.sessions.Caller;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 
@@ -35,6 +41,9 @@ public class MessagesResource {
     @Inject
     MessageHistory history;
 
+    @Inject
+    MessageEdits edits;
+
     @PathParam("roomId")
     String roomId;
 
@@ -51,6 +60,23 @@ public class MessagesResource {
         int from = number("offset", offset, 0, 0, 1_000_000_000);
         int count = number("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
         return history.page(roomId, from, count);
+    }
+
+    /** {@code {"message": "new text"}}: the author edits a message (docs/PROTOCOL.md, "Editing and deleting messages"). */
+    @PATCH
+    @Path("messages/{messageId}")
+    @Consumes(MediaType.WILDCARD)
+    public ChatMessage edit(@PathParam("messageId") String messageId, String body) {
+        String me = caller.userId();
+        return edits.edit(me, roomId, messageId, Json.requiredString(Json.object(body), "message"));
+    }
+
+    /** The author, or the channel's creator, deletes a message: it becomes a tombstone. */
+    @DELETE
+    @Path("messages/{messageId}")
+    public Response delete(@PathParam("messageId") String messageId) {
+        edits.delete(caller.userId(), roomId, messageId);
+        return Response.noContent().build();
     }
 
     /** The seed's first call after login: General with its latest messages. */

@@ -27,11 +27,17 @@ public final class MessageFormat {
         if (message.id() != null) {
             json.add("id", message.id());
         }
-        return json.add("from", message.from())
+        json.add("from", message.from())
                 .add("date", message.date())
                 .add("message", message.message())
-                .add("roomId", message.roomId())
-                .build();
+                .add("roomId", message.roomId());
+        if (message.edited() != null) {
+            json.add("edited", message.edited());
+        }
+        if (message.isDeleted()) {
+            json.add("deleted", true);
+        }
+        return json.build();
     }
 
     public static Optional<ChatMessage> parse(String text) {
@@ -52,7 +58,10 @@ public final class MessageFormat {
         }
         String id = json.get("id") instanceof JsonString s ? s.getString() : null;
         BigDecimal seconds = number.bigDecimalValue();
-        return Optional.of(new ChatMessage(id, from, seconds.scale() < 0 ? seconds.setScale(0) : seconds, text.getString(), roomId));
+        Long edited = json.get("edited") instanceof JsonNumber e && e.isIntegral() ? e.longValue() : null;
+        Boolean deleted = json.get("deleted") == JsonValue.TRUE ? Boolean.TRUE : null;
+        return Optional.of(new ChatMessage(id, from, seconds.scale() < 0 ? seconds.setScale(0) : seconds, text.getString(), roomId,
+                edited, deleted));
     }
 
     /** An id sent as a string or an integral number. */

@@ -4,16 +4,23 @@ import chat.messages.entity.ChatMessage;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RScript;
+import org.redisson.client.protocol.ScoredEntry;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /** A room's messages: the sorted set {@code room:{id}}, scored by Unix seconds, as the seed keeps it. */
@@ -23,6 +30,15 @@ public class MessageHistory {
     private static final Logger LOG = Logger.getLogger(MessageHistory.class.getName());
     /** Catch-up also looks this far before the last seen message, for nodes whose clocks differ a little. */
     private static final long CLOCK_SKEW_SECONDS = 60;
+    /** Edits and deletions remembered per room for catch-up; a client away for longer reloads the room's pages. */
+    private static final int CHANGES_KEPT = 10_000;
+    /** Compare-and-set of one member: same score, new JSON; 0 when the old JSON is no longer there. */
+    private static final String REPLACE = """
+            if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return 0 end
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+            return 1
+            """;
 
     @Inject
     RedissonClient redis;
@@ -56,15 +72,77 @@ public class MessageHistory {
         return parseAll(room(roomId).valueRangeReversed(offset, offset + size - 1));
     }
 
-    /** Every message newer than {@code lastSeen}, oldest first. */
+    /**
+     * Every message newer than {@code lastSeen}, oldest first; before them, in their current state,
+     * the older messages edited or deleted since then (a client that was away learns of those too).
+     */
     public List<ChatMessage> after(String roomId, MessageId lastSeen) {
-        Collection<String> candidates = room(roomId).valueRange(lastSeen.date() - CLOCK_SKEW_SECONDS, true,
-                Double.POSITIVE_INFINITY, true);
-        return parseAll(candidates).stream()
-                .filter(m -> isNewer(m, lastSeen))
-                .sorted(Comparator.comparing((ChatMessage m) -> m.date())
-                        .thenComparingLong(m -> MessageId.parse(m.id()).map(MessageId::sequence).orElse(0L)))
-                .toList();
+        long since = lastSeen.date() - CLOCK_SKEW_SECONDS;
+        RBatch batch = redis.createBatch();
+        RFuture<Collection<String>> candidates = batch.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
+                .valueRangeAsync(since, true, Double.POSITIVE_INFINITY, true);
+        RFuture<Collection<String>> changed = batch.<String>getScoredSortedSet(RedisKeys.roomChanges(roomId), StringCodec.INSTANCE)
+                .valueRangeAsync(since, true, Double.POSITIVE_INFINITY, true);
+        batch.execute();
+        List<ChatMessage> newer = parseAll(candidates.toCompletableFuture().join()).stream()
+                .filter(m -> isNewer(m, lastSeen)).toList();
+        Set<String> included = newer.stream().map(ChatMessage::id).filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+        List<MessageId> older = changed.toCompletableFuture().join().stream().filter(id -> !included.contains(id))
+                .map(MessageId::parse).flatMap(Optional::stream).toList();
+        List<ChatMessage> all = new ArrayList<>(newer);
+        findAll(roomId, older).forEach(found -> all.add(found.message()));
+        all.sort(Comparator.comparing((ChatMessage m) -> m.date())
+                .thenComparingLong(m -> MessageId.parse(m.id()).map(MessageId::sequence).orElse(0L)));
+        return all;
+    }
+
+    /** A message with an id of ours as it is stored now: its JSON and score, to replace it. */
+    public Optional<Found> find(String roomId, MessageId id) {
+        return findAll(roomId, List.of(id)).stream().findFirst();
+    }
+
+    /** The messages with these ids that exist, looked up by their second (the score) in one round trip. */
+    private List<Found> findAll(String roomId, List<MessageId> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        RBatch batch = redis.createBatch();
+        List<RFuture<Collection<ScoredEntry<String>>>> seconds = new ArrayList<>();
+        for (MessageId id : ids) {
+            seconds.add(batch.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
+                    .entryRangeAsync(id.date(), true, id.date(), true));
+        }
+        batch.execute();
+        List<Found> found = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String prefix = "{\"id\":\"" + ids.get(i) + "\"";
+            for (ScoredEntry<String> entry : seconds.get(i).toCompletableFuture().join()) {
+                if (entry.getValue().startsWith(prefix)) {
+                    MessageFormat.parse(entry.getValue()).ifPresent(m -> found.add(new Found(m, entry.getValue(), entry.getScore())));
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Replaces a stored message by its new state under the same score, if it is still stored as
+     * read (false otherwise: someone changed it meanwhile); then notes the change for catch-up.
+     */
+    public boolean replace(Found current, ChatMessage changed, long changedAtSeconds) {
+        String key = RedisKeys.room(changed.roomId());
+        Long replaced = redis.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, REPLACE, RScript.ReturnType.INTEGER,
+                List.of(key), current.json(), MessageFormat.toJson(changed), String.valueOf(current.score()));
+        if (replaced == null || replaced == 0) {
+            return false;
+        }
+        RBatch batch = redis.createBatch();
+        var changes = batch.<String>getScoredSortedSet(RedisKeys.roomChanges(changed.roomId()), StringCodec.INSTANCE);
+        changes.addAsync(changedAtSeconds, changed.id());
+        changes.removeRangeByRankAsync(0, -CHANGES_KEPT - 1);
+        batch.execute();
+        return true;
     }
 
     private static boolean isNewer(ChatMessage message, MessageId lastSeen) {
@@ -105,6 +183,10 @@ public class MessageHistory {
             return new StoredMessage(new ChatMessage(id, from, BigDecimal.valueOf(date), text, roomId),
                     "{\"id\":\"" + id + "\"" + afterId);
         }
+    }
+
+    /** A message as found in Redis: parsed, its exact member JSON, and its score. */
+    public record Found(ChatMessage message, String json, double score) {
     }
 
     /** A stored message and the exact JSON written to Redis (reused for the envelope). */

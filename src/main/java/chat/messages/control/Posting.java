@@ -54,7 +54,7 @@ public class Posting {
         if (trimmed.codePointCount(0, trimmed.length()) > settings.maxMessageLength()) {
             throw ChatError.badRequest("A message may have at most " + settings.maxMessageLength() + " characters");
         }
-        rooms.requireMember(from, roomId);
+        rooms.requireWritable(from, roomId);
         var members = RoomId.privateMembers(roomId);
         boolean firstInPrivateRoom = members.isPresent() && !history.hasMessages(roomId);
         MessageHistory.Draft draft = history.draft(from, roomId, text);

@@ -6,8 +6,30 @@ import java.math.BigDecimal;
 
 /**
  * A chat message in the seed's format. {@code id} is null for messages written by the seed's
- * servers; {@code date} is Unix seconds (the seed sometimes writes fractions).
+ * servers; {@code date} is Unix seconds (the seed sometimes writes fractions). {@code edited}
+ * (Unix seconds of the last edit) and {@code deleted} are extra fields of ours, absent unless
+ * set (docs/PROTOCOL.md, "Editing and deleting messages").
  */
-@JsonbPropertyOrder({"id", "from", "date", "message", "roomId"})
-public record ChatMessage(String id, String from, BigDecimal date, String message, String roomId) {
+@JsonbPropertyOrder({"id", "from", "date", "message", "roomId", "edited", "deleted"})
+public record ChatMessage(String id, String from, BigDecimal date, String message, String roomId, Long edited, Boolean deleted) {
+
+    /** What a deleted message's text becomes, so that seed servers still show a valid message. */
+    public static final String DELETED_TEXT = "(message deleted)";
+
+    public ChatMessage(String id, String from, BigDecimal date, String message, String roomId) {
+        this(id, from, date, message, roomId, null, null);
+    }
+
+    public boolean isDeleted() {
+        return Boolean.TRUE.equals(deleted);
+    }
+
+    public ChatMessage editedTo(String text, long seconds) {
+        return new ChatMessage(id, from, date, text, roomId, seconds, null);
+    }
+
+    /** A tombstone: same id, sender, date and place, no text. */
+    public ChatMessage asDeleted() {
+        return new ChatMessage(id, from, date, DELETED_TEXT, roomId, null, Boolean.TRUE);
+    }
 }

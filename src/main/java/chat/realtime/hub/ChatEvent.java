@@ -22,6 +22,11 @@ public record ChatEvent(String type, String dataJson, List<String> recipients, S
     public static final String USER_DISCONNECTED = "user.disconnected";
     public static final String SHOW_ROOM = "show.room";
     public static final String ERROR = "error";
+    public static final String MESSAGE_EDITED = "message.edited";
+    public static final String MESSAGE_DELETED = "message.deleted";
+    public static final String CHANNEL_UPDATED = "channel.updated";
+    public static final String CHANNEL_MEMBER_JOINED = "channel.member.joined";
+    public static final String CHANNEL_MEMBER_LEFT = "channel.member.left";
 
     /** The frame a client receives. */
     public String frame() {

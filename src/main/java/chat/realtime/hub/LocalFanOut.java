@@ -2,6 +2,7 @@ package chat.realtime.hub;
 
 import chat.operations.Metrics;
 import chat.redis.RedisKeys;
+import chat.rooms.control.Channels;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,9 @@ public class LocalFanOut {
     Rooms rooms;
 
     @Inject
+    Channels channels;
+
+    @Inject
     Metrics metrics;
 
     void deliver(@Observes ChatEvent event) {
@@ -28,6 +32,10 @@ public class LocalFanOut {
             sockets = connections.sendToUsers(event.recipients(), frame);
         } else if (event.roomId() == null || RedisKeys.GENERAL_ROOM_ID.equals(event.roomId())) {
             sockets = connections.sendToAll(frame);
+        } else if (RoomId.isChannel(event.roomId())) {
+            // One Redis call per event on this node, never one per socket. It reads membership as
+            // it is now, so a member who left or was removed gets nothing more from here on.
+            sockets = connections.sendToUsers(channels.members(event.roomId()), frame);
         } else if (RoomId.privateMembers(event.roomId()).isPresent()) {
             sockets = connections.sendToUsers(RoomId.privateMembers(event.roomId()).get(), frame);
         } else { // another named room: only its members

@@ -1,6 +1,7 @@
 package chat.realtime.relay;
 
 import chat.realtime.hub.LocalConnections;
+import chat.realtime.hub.ChannelEvents;
 import chat.realtime.hub.ChatEvent;
 
 import chat.config.Settings;
@@ -192,8 +193,16 @@ public class Relay {
                 LOG.warning(() -> "Skipping an envelope without type or data: " + abbreviate(payload));
                 return;
             }
+            if (ChannelEvents.isChannelEvent(type)) {
+                List<ChatEvent> channelEvents = ChannelEvents.relayed(type, object);
+                if (channelEvents.isEmpty()) {
+                    LOG.warning(() -> "Skipping a channel envelope that is not understood: " + abbreviate(payload));
+                }
+                channelEvents.forEach(events::fire);
+                return;
+            }
             ChatEvent event = switch (type) {
-                case ChatEvent.MESSAGE -> MessageFormat.fromJson(object)
+                case ChatEvent.MESSAGE, ChatEvent.MESSAGE_EDITED, ChatEvent.MESSAGE_DELETED -> MessageFormat.fromJson(object)
                         .map(m -> new ChatEvent(type, MessageFormat.toJson(m), null, m.roomId(), true))
                         .orElse(null);
                 case ChatEvent.USER_CONNECTED, ChatEvent.USER_DISCONNECTED -> presence(type, object);

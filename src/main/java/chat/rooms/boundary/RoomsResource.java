@@ -51,6 +51,7 @@ public class RoomsResource {
         }
         String roomId = RoomId.privateRoom(user1, user2);
         rooms.addToMembers(roomId);
+        rooms.unhide(me, roomId);
         return Response.status(201).entity(rooms.describePrivate(roomId)).build();
     }
 }

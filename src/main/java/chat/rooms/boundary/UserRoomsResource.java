@@ -6,7 +6,11 @@ import chat.rooms.entity.Room;
 import chat.sessions.Caller;
 import chat.users.control.Users;
 import jakarta.inject.Inject;
+import chat.api.Json;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -30,6 +34,20 @@ public class UserRoomsResource {
 
     @GET
     public List<Room> roomsOf(@PathParam("userId") String userId) {
+        return rooms.roomsOf(own(userId));
+    }
+
+    /** {@code {"roomId": "1:2"}}: hides a one-to-one room until its next message (docs/PROTOCOL.md, "Hidden rooms"). */
+    @POST
+    @Path("hidden")
+    @Consumes(MediaType.WILDCARD)
+    public Response hide(@PathParam("userId") String userId, String body) {
+        String me = own(userId);
+        rooms.hide(me, Json.requiredId(Json.object(body), "roomId"));
+        return Response.noContent().build();
+    }
+
+    private String own(String userId) {
         String me = caller.userId();
         if (!Users.isId(userId) || !users.exists(userId)) {
             throw ChatError.notFound("No such user");
@@ -37,6 +55,6 @@ public class UserRoomsResource {
         if (!me.equals(userId)) {
             throw ChatError.forbidden("You can only list your own rooms");
         }
-        return rooms.roomsOf(userId);
+        return me;
     }
 }

@@ -6,11 +6,23 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Room ids: a number for named rooms ({@code 0} is General), {@code a:b} (smaller id first) for private rooms. */
+/**
+ * Room ids: a number for named rooms ({@code 0} is General), {@code a:b} (smaller id first) for
+ * private rooms, {@code c-<n>} for channels (a shape the seed never writes, see docs/PROTOCOL.md).
+ */
 public final class RoomId {
 
     private static final Pattern NAMED = Pattern.compile("\\d{1,18}");
     private static final Pattern PRIVATE = Pattern.compile("(\\d{1,18}):(\\d{1,18})");
+    private static final Pattern CHANNEL = Pattern.compile("c-[1-9]\\d{0,17}");
+
+    public static String channel(long number) {
+        return "c-" + number;
+    }
+
+    public static boolean isChannel(String roomId) {
+        return roomId != null && CHANNEL.matcher(roomId).matches();
+    }
 
     public static String privateRoom(String userA, String userB) {
         return compare(userA, userB) < 0 ? userA + ":" + userB : userB + ":" + userA;

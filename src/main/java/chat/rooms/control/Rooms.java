@@ -2,6 +2,7 @@ package chat.rooms.control;
 
 import chat.api.ChatError;
 import chat.redis.RedisKeys;
+import chat.rooms.entity.Channel;
 import chat.rooms.entity.Room;
 import chat.users.control.Users;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import org.redisson.client.codec.StringCodec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,8 +28,24 @@ public class Rooms {
     @Inject
     Users users;
 
+    @Inject
+    Channels channels;
+
     /** 404 when the room does not exist, 403 when the user is not a member. */
     public void requireMember(String userId, String roomId) {
+        requireMember(userId, roomId, false);
+    }
+
+    /** As {@link #requireMember(String, String)}, and 403 for an archived channel (read-only). */
+    public void requireWritable(String userId, String roomId) {
+        requireMember(userId, roomId, true);
+    }
+
+    private void requireMember(String userId, String roomId, boolean toPost) {
+        if (RoomId.isChannel(roomId)) {
+            channels.requireMember(userId, roomId, toPost);
+            return;
+        }
         if (RedisKeys.GENERAL_ROOM_ID.equals(roomId)) {
             return; // everyone is in General, and it always exists: no Redis round trip per message
         }
@@ -68,30 +86,73 @@ public class Rooms {
         return Optional.ofNullable(name);
     }
 
-    /** Named rooms of the user and the private rooms that have messages (like the seed). */
+    /**
+     * Named rooms and channels of the user, and the private rooms that have messages (like the
+     * seed), except private rooms the user hid that have had no message since.
+     */
     public List<Room> roomsOf(String userId) {
         List<String> ids = roomsSet(userId).stream().sorted().toList();
+        Map<String, String> hidden = hidden(userId).readAllMap();
         RBatch batch = redis.createBatch();
         List<RFuture<String>> names = new ArrayList<>();
-        List<RFuture<Boolean>> hasMessages = new ArrayList<>();
+        List<RFuture<Integer>> sizes = new ArrayList<>();
         for (String id : ids) {
             names.add(batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).getAsync());
-            hasMessages.add(batch.getBucket(RedisKeys.room(id), StringCodec.INSTANCE).isExistsAsync());
+            sizes.add(batch.getScoredSortedSet(RedisKeys.room(id), StringCodec.INSTANCE).sizeAsync());
         }
         batch.execute();
+        Map<String, Channel> channelsById = channels.findAll(ids.stream().filter(RoomId::isChannel).toList());
         List<Room> rooms = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             String name = names.get(i).toCompletableFuture().join();
-            if (name != null) {
+            int size = sizes.get(i).toCompletableFuture().join();
+            if (RoomId.isChannel(id)) {
+                Channel channel = channelsById.get(id);
+                if (channel != null) {
+                    rooms.add(new Room(id, List.of(channel.name()), channel));
+                }
+            } else if (name != null) {
                 rooms.add(new Room(id, List.of(name)));
             } else if (RedisKeys.GENERAL_ROOM_ID.equals(id)) {
                 rooms.add(new Room(id, List.of("General")));
-            } else if (RoomId.privateMembers(id).isPresent() && hasMessages.get(i).toCompletableFuture().join()) {
+            } else if (RoomId.privateMembers(id).isPresent() && size > 0 && !stillHidden(hidden.get(id), size)) {
                 rooms.add(describePrivate(id));
             }
         }
         return rooms;
+    }
+
+    /**
+     * Hides a private room from the user's list until it gets a new message. Kept apart from
+     * {@code user:{id}:rooms}, which the seed's servers read and which must keep the room.
+     */
+    public void hide(String userId, String roomId) {
+        if (RoomId.privateMembers(roomId).isEmpty()) {
+            throw ChatError.badRequest("Only one-to-one rooms can be hidden; leave a channel instead");
+        }
+        requireMember(userId, roomId);
+        hidden(userId).fastPut(roomId, String.valueOf(redis.getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE).size()));
+    }
+
+    /** Shows a hidden private room again (the user opened it). */
+    public void unhide(String userId, String roomId) {
+        hidden(userId).fastRemove(roomId);
+    }
+
+    private static boolean stillHidden(String countWhenHidden, int count) {
+        if (countWhenHidden == null) {
+            return false;
+        }
+        try {
+            return count <= Integer.parseInt(countWhenHidden);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private org.redisson.api.RMap<String, String> hidden(String userId) {
+        return redis.getMap(RedisKeys.hiddenRooms(userId), StringCodec.INSTANCE);
     }
 
     public Room describePrivate(String roomId) {

@@ -1,0 +1,133 @@
+package chat.messages.control;
+
+import chat.api.ChatError;
+import chat.config.Settings;
+import chat.messages.entity.ChatMessage;
+import chat.realtime.hub.ChatEvent;
+import chat.rooms.control.Channels;
+import chat.rooms.control.RoomId;
+import chat.rooms.control.Rooms;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Editing and deleting stored messages (docs/PROTOCOL.md, "Editing and deleting messages"). The
+ * new state replaces the message in {@code room:{id}} under the same id and score, so history,
+ * catch-up and the seed's servers all read the current state; a deleted message stays as a
+ * tombstone whose text is {@link ChatMessage#DELETED_TEXT}: removing it would shift every older
+ * message's offset under clients paging by offset, and catch-up could not tell it was deleted.
+ */
+@ApplicationScoped
+public class MessageEdits {
+
+    private static final int ATTEMPTS = 5;
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    Channels channels;
+
+    @Inject
+    MessageHistory history;
+
+    @Inject
+    Settings config;
+
+    @Inject
+    Event<ChatEvent> events;
+
+    Clock clock = Clock.systemUTC();
+
+    /** The author changes the text, within the edit time limit; returns the message as it is now. */
+    public ChatMessage edit(String userId, String roomId, String messageId, String text) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            throw ChatError.badRequest("A message must not be empty; delete it instead");
+        }
+        if (trimmed.codePointCount(0, trimmed.length()) > config.maxMessageLength()) {
+            throw ChatError.badRequest("A message may have at most " + config.maxMessageLength() + " characters");
+        }
+        rooms.requireWritable(userId, roomId);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            MessageHistory.Found found = existing(roomId, messageId);
+            ChatMessage message = found.message();
+            if (!message.from().equals(userId)) {
+                throw ChatError.forbidden("You can only edit your own messages");
+            }
+            if (message.isDeleted()) {
+                throw new ChatError(409, "This message was deleted");
+            }
+            Duration limit = config.editTimeLimit();
+            long now = now();
+            if (now - message.date().longValue() > limit.toSeconds()) {
+                throw ChatError.forbidden("Messages can only be edited within " + describe(limit) + " of sending");
+            }
+            if (message.message().equals(text)) {
+                return message;
+            }
+            ChatMessage edited = message.editedTo(text, now);
+            if (history.replace(found, edited, now)) {
+                announce(ChatEvent.MESSAGE_EDITED, edited);
+                return edited;
+            }
+        }
+        throw new ChatError(409, "The message is being changed by someone else; try again");
+    }
+
+    /** The author, or the creator of the channel it is in, deletes it; deleting twice changes nothing. */
+    public void delete(String userId, String roomId, String messageId) {
+        rooms.requireWritable(userId, roomId);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            MessageHistory.Found found = existing(roomId, messageId);
+            ChatMessage message = found.message();
+            if (message.isDeleted()) {
+                return;
+            }
+            if (!message.from().equals(userId) && !(RoomId.isChannel(roomId) && channels.isCreator(userId, roomId))) {
+                throw ChatError.forbidden("You can only delete your own messages");
+            }
+            ChatMessage deleted = message.asDeleted();
+            if (history.replace(found, deleted, now())) {
+                announce(ChatEvent.MESSAGE_DELETED, deleted);
+                return;
+            }
+        }
+        throw new ChatError(409, "The message is being changed by someone else; try again");
+    }
+
+    private MessageHistory.Found existing(String roomId, String messageId) {
+        return MessageId.parse(messageId).flatMap(id -> history.find(roomId, id))
+                .orElseThrow(() -> ChatError.notFound("No such message"));
+    }
+
+    /** To the room's members on every node, like a new message. */
+    private void announce(String type, ChatMessage message) {
+        List<String> members = RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null);
+        events.fire(new ChatEvent(type, MessageFormat.toJson(message), members, message.roomId(), false));
+    }
+
+    private long now() {
+        return clock.millis() / 1000;
+    }
+
+    private static String describe(Duration limit) {
+        if (limit.toSeconds() % 86_400 == 0) {
+            long days = limit.toDays();
+            return days == 1 ? "a day" : days + " days";
+        }
+        if (limit.toSeconds() % 3600 == 0) {
+            long hours = limit.toHours();
+            return hours == 1 ? "an hour" : hours + " hours";
+        }
+        if (limit.toSeconds() % 60 == 0) {
+            return limit.toMinutes() + " minutes";
+        }
+        return limit.toSeconds() + " seconds";
+    }
+}

@@ -1,0 +1,457 @@
+package chat.rooms.control;
+
+import chat.api.ChatError;
+import chat.config.Settings;
+import chat.limits.TokenBuckets;
+import chat.redis.RedisKeys;
+import chat.rooms.entity.Channel;
+import chat.rooms.entity.ChannelChange;
+import chat.rooms.entity.ChannelDetails;
+import chat.rooms.entity.ChannelListing;
+import chat.users.control.Users;
+import chat.users.entity.User;
+import chat.users.entity.UserStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Group channels in Redis (docs/PROTOCOL.md, "Channels"): creating, joining, inviting, leaving,
+ * removing, renaming, archiving, and who is a member. The seed's own keys carry what the seed
+ * knows (the name in {@code room:{id}:name}, the channel in its members' {@code user:{id}:rooms}),
+ * so a seed server lists a member's channels; the rest is under {@code chat:channel:{id}}. Every
+ * script touches one key only, so all of it also runs on a Redis Cluster.
+ */
+@ApplicationScoped
+public class Channels {
+
+    static final int NAME_MAX = 80;
+    private static final int SEARCH_LIMIT = 50;
+    private static final String CHANNEL_PREFIX = "c-";
+    private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}]");
+    /** After every name in a UTF-8 byte order: the end of a prefix search. */
+    private static final String HIGHEST = new String(Character.toChars(Character.MAX_CODE_POINT));
+
+    /**
+     * Adds ARGV[1] to the set KEYS[1] unless the set already holds ARGV[2] members starting with
+     * ARGV[3] (all members when ARGV[3] is empty): 1 added, 0 was there already, -1 full. Counting
+     * and adding in one script keeps two nodes from both taking the last place.
+     */
+    private static final String ADD_UNLESS_FULL = """
+            if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+            local count = 0
+            if ARGV[3] == '' then
+              count = redis.call('SCARD', KEYS[1])
+            else
+              for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+                if string.sub(member, 1, #ARGV[3]) == ARGV[3] then count = count + 1 end
+              end
+            end
+            if count >= tonumber(ARGV[2]) then return -1 end
+            redis.call('SADD', KEYS[1], ARGV[1])
+            return 1
+            """;
+
+    @Inject
+    RedissonClient redis;
+
+    @Inject
+    Users users;
+
+    @Inject
+    Settings config;
+
+    @Inject
+    TokenBuckets buckets;
+
+    @Inject
+    Event<ChannelChange> changes;
+
+    Clock clock = Clock.systemUTC();
+
+    public Channel create(String userId, String rawName, String rawKind) {
+        String name = validName(rawName);
+        String kind = validKind(rawKind);
+        String id = RoomId.channel(redis.getAtomicLong(RedisKeys.CHANNEL_SEQUENCE).incrementAndGet());
+        if (!names().fastPutIfAbsent(nameKey(name), id)) {
+            throw conflict("A channel named '" + name + "' already exists");
+        }
+        Channel channel = new Channel(id, name, kind, userId, now(), null);
+        // Everything the seed reads about the room (its name) is written before the room id enters
+        // user:{id}:rooms: a seed server answers 400 to a room list holding an id it cannot explain.
+        RBatch batch = redis.createBatch();
+        batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE).putAllAsync(Map.of(
+                "kind", kind, "creator", userId, "created", String.valueOf(channel.created())));
+        batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).setAsync(name);
+        batch.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).addAsync(userId);
+        if (channel.isPublic()) {
+            batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).addAsync(indexEntry(channel));
+        }
+        batch.execute();
+        if (addUnlessFull(RedisKeys.userRooms(userId), id, config.channelsPerUser(), CHANNEL_PREFIX) < 0) {
+            RBatch undo = redis.createBatch();
+            undo.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
+            undo.getKeys().deleteAsync(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.channelMembers(id));
+            undo.<String, String>getMap(RedisKeys.CHANNEL_NAMES, StringCodec.INSTANCE).removeAsync(nameKey(name), id);
+            undo.execute();
+            throw tooManyChannels(userId, userId);
+        }
+        changes.fire(new ChannelChange(ChannelChange.Kind.JOINED, channel, userId, username(userId), userId));
+        return channel;
+    }
+
+    public Optional<Channel> find(String id) {
+        return RoomId.isChannel(id) ? Optional.ofNullable(findAll(List.of(id)).get(id)) : Optional.empty();
+    }
+
+    /** The channels among these ids that exist, in one round trip. */
+    public Map<String, Channel> findAll(Collection<String> ids) {
+        Map<String, Channel> found = new java.util.LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        RBatch batch = redis.createBatch();
+        List<RFuture<Map<String, String>>> fields = new ArrayList<>();
+        List<RFuture<String>> names = new ArrayList<>();
+        for (String id : ids) {
+            fields.add(batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE).readAllMapAsync());
+            names.add(batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).getAsync());
+        }
+        batch.execute();
+        int i = 0;
+        for (String id : ids) {
+            channel(id, fields.get(i).toCompletableFuture().join(), names.get(i).toCompletableFuture().join())
+                    .ifPresent(c -> found.put(id, c));
+            i++;
+        }
+        return found;
+    }
+
+    /** 404 when there is no such channel, 403 when the user is not a member or (to post) it is archived. */
+    public void requireMember(String userId, String id, boolean toPost) {
+        RBatch batch = redis.createBatch();
+        RFuture<Map<String, String>> fields = batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE)
+                .getAllAsync(Set.of("kind", "archived"));
+        RFuture<Boolean> member = batch.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).containsAsync(userId);
+        batch.execute();
+        Map<String, String> found = fields.toCompletableFuture().join();
+        if (!found.containsKey("kind")) {
+            throw ChatError.notFound("No such room");
+        }
+        if (!member.toCompletableFuture().join()) {
+            throw ChatError.forbidden("Not a member of this channel");
+        }
+        if (toPost && found.containsKey("archived")) {
+            throw ChatError.forbidden("This channel is archived: it is read-only");
+        }
+    }
+
+    public boolean isMember(String userId, String id) {
+        return redis.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).contains(userId);
+    }
+
+    /** The members' user ids (one Redis call: per event and node, never per socket). */
+    public Set<String> members(String id) {
+        return redis.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).readAll();
+    }
+
+    /** A channel and its members; a private channel is invisible (404) to those outside it. */
+    public ChannelDetails details(String userId, String id) {
+        Channel channel = visible(userId, id);
+        List<UserStatus> members = users.statuses(members(id)).values().stream()
+                .sorted(Comparator.comparing(UserStatus::username, String.CASE_INSENSITIVE_ORDER)).toList();
+        return ChannelDetails.of(channel, members);
+    }
+
+    /** Public, unarchived channels whose name starts with the prefix (any case), by name. */
+    public List<ChannelListing> search(String userId, String prefix) {
+        String from = prefix == null ? "" : prefix.strip().replaceFirst("^#", "").toLowerCase(Locale.ROOT);
+        var index = redis.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS);
+        Collection<String> entries = from.isEmpty() ? index.range(0, SEARCH_LIMIT - 1)
+                : index.range(from, true, from + HIGHEST, true, 0, SEARCH_LIMIT);
+        List<String> ids = entries.stream().map(entry -> entry.substring(entry.lastIndexOf('\n') + 1)).toList();
+        RBatch batch = redis.createBatch();
+        List<RFuture<Map<String, String>>> fields = new ArrayList<>();
+        List<RFuture<String>> names = new ArrayList<>();
+        List<RFuture<Integer>> sizes = new ArrayList<>();
+        List<RFuture<Boolean>> joined = new ArrayList<>();
+        for (String id : ids) {
+            fields.add(batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE).readAllMapAsync());
+            names.add(batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).getAsync());
+            sizes.add(batch.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).sizeAsync());
+            joined.add(batch.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).containsAsync(userId));
+        }
+        batch.execute();
+        List<ChannelListing> listings = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            int n = i;
+            channel(ids.get(i), fields.get(i).toCompletableFuture().join(), names.get(i).toCompletableFuture().join())
+                    .filter(c -> c.isPublic() && !c.isArchived())
+                    .ifPresent(c -> listings.add(ChannelListing.of(c, sizes.get(n).toCompletableFuture().join(),
+                            joined.get(n).toCompletableFuture().join())));
+        }
+        return listings;
+    }
+
+    public Channel join(String userId, String id) {
+        Channel channel = existing(id);
+        if (!channel.isPublic() && !isMember(userId, id)) {
+            throw ChatError.forbidden("This channel is private: a member has to invite you");
+        }
+        requireOpen(channel);
+        addMember(channel, userId, userId);
+        return channel;
+    }
+
+    /** Adds someone to a channel the inviter belongs to; any member may invite (also into a private channel). */
+    public Channel invite(String inviterId, String id, String inviteeId) {
+        Channel channel = visible(inviterId, id);
+        if (!isMember(inviterId, id)) {
+            throw ChatError.forbidden("Only members may invite people into a channel");
+        }
+        requireOpen(channel);
+        if (!users.exists(inviteeId)) {
+            throw ChatError.notFound("No such user");
+        }
+        if (isMember(inviteeId, id)) {
+            return channel;
+        }
+        int perMinute = config.invitationsPerMinute();
+        if (!buckets.take(RedisKeys.invitationRate(inviterId), perMinute, perMinute / 60.0)) {
+            throw ChatError.tooManyRequests("You are inviting too fast (at most " + perMinute + " a minute); try again shortly",
+                    Math.max(1, Math.round(60.0 / perMinute)));
+        }
+        addMember(channel, inviteeId, inviterId);
+        return channel;
+    }
+
+    /** The user of that exact name (the directory's prefix search is for finding it). */
+    public String userNamed(String username) {
+        return users.idOf(username).orElseThrow(() -> ChatError.notFound("No user named '" + username + "'"));
+    }
+
+    public void leave(String userId, String id) {
+        Channel channel = existing(id);
+        if (!removeMember(channel, userId, userId)) {
+            throw ChatError.notFound("You are not a member of this channel");
+        }
+    }
+
+    /** The creator removes a member; anyone may remove themselves (that is leaving). */
+    public void remove(String callerId, String id, String memberId) {
+        if (callerId.equals(memberId)) {
+            leave(callerId, id);
+            return;
+        }
+        Channel channel = visible(callerId, id);
+        if (!channel.creator().equals(callerId)) {
+            throw ChatError.forbidden("Only the channel's creator may remove members");
+        }
+        if (!removeMember(channel, memberId, callerId)) {
+            throw ChatError.notFound("That user is not a member of this channel");
+        }
+    }
+
+    public Channel rename(String callerId, String id, String rawName) {
+        Channel channel = ownChannel(callerId, id);
+        requireOpen(channel);
+        String name = validName(rawName);
+        if (name.equals(channel.name())) {
+            return channel;
+        }
+        boolean sameKey = nameKey(name).equals(nameKey(channel.name()));
+        if (!sameKey && !names().fastPutIfAbsent(nameKey(name), id)) {
+            throw conflict("A channel named '" + name + "' already exists");
+        }
+        Channel renamed = channel.renamed(name);
+        RBatch batch = redis.createBatch();
+        batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).setAsync(name);
+        if (channel.isPublic()) {
+            batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
+            batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).addAsync(indexEntry(renamed));
+        }
+        if (!sameKey) {
+            batch.<String, String>getMap(RedisKeys.CHANNEL_NAMES, StringCodec.INSTANCE).removeAsync(nameKey(channel.name()), id);
+        }
+        batch.execute();
+        changes.fire(new ChannelChange(ChannelChange.Kind.UPDATED, renamed, null, null, callerId));
+        return renamed;
+    }
+
+    /** Archived channels are read-only and leave the channel browser; their creator may restore them. */
+    public Channel setArchived(String callerId, String id, boolean archived) {
+        Channel channel = ownChannel(callerId, id);
+        if (archived == channel.isArchived()) {
+            return channel;
+        }
+        Channel changed = channel.archivedAt(archived ? now() : null);
+        RBatch batch = redis.createBatch();
+        var fields = batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE);
+        if (archived) {
+            fields.putAsync("archived", String.valueOf(changed.archived()));
+            batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
+        } else {
+            fields.removeAsync("archived");
+            if (channel.isPublic()) {
+                batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).addAsync(indexEntry(channel));
+            }
+        }
+        batch.execute();
+        changes.fire(new ChannelChange(ChannelChange.Kind.UPDATED, changed, null, null, callerId));
+        return changed;
+    }
+
+    /** Whether the user created the channel (who may delete anyone's message in it). */
+    public boolean isCreator(String userId, String id) {
+        return userId.equals(redis.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE).get("creator"));
+    }
+
+    private void addMember(Channel channel, String userId, String by) {
+        int added = addUnlessFull(RedisKeys.channelMembers(channel.id()), userId, config.membersPerChannel(), "");
+        if (added < 0) {
+            throw conflict("This channel is full: it may have at most " + config.membersPerChannel() + " members");
+        }
+        if (addUnlessFull(RedisKeys.userRooms(userId), channel.id(), config.channelsPerUser(), CHANNEL_PREFIX) < 0) {
+            if (added > 0) {
+                redis.<String>getSet(RedisKeys.channelMembers(channel.id()), StringCodec.INSTANCE).remove(userId);
+            }
+            throw tooManyChannels(userId, by);
+        }
+        if (added > 0) {
+            changes.fire(new ChannelChange(ChannelChange.Kind.JOINED, channel, userId, username(userId), by));
+        }
+    }
+
+    private boolean removeMember(Channel channel, String userId, String by) {
+        // Membership first: from the moment it is gone, no node delivers the channel's events to them.
+        boolean removed = redis.<String>getSet(RedisKeys.channelMembers(channel.id()), StringCodec.INSTANCE).remove(userId);
+        redis.<String>getSet(RedisKeys.userRooms(userId), StringCodec.INSTANCE).remove(channel.id());
+        if (removed) {
+            changes.fire(new ChannelChange(ChannelChange.Kind.LEFT, channel, userId, username(userId), by));
+        }
+        return removed;
+    }
+
+    private int addUnlessFull(String setKey, String member, int limit, String countedPrefix) {
+        Long result = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ADD_UNLESS_FULL,
+                RScript.ReturnType.INTEGER, List.of(setKey), member, String.valueOf(limit), countedPrefix);
+        return result == null ? 0 : result.intValue();
+    }
+
+    private Channel existing(String id) {
+        return find(id).orElseThrow(() -> ChatError.notFound("No such channel"));
+    }
+
+    /** The channel, unless it is private and the user is not in it: then it does not exist for them. */
+    private Channel visible(String userId, String id) {
+        Channel channel = existing(id);
+        if (!channel.isPublic() && !isMember(userId, id)) {
+            throw ChatError.notFound("No such channel");
+        }
+        return channel;
+    }
+
+    private Channel ownChannel(String userId, String id) {
+        Channel channel = visible(userId, id);
+        if (!channel.creator().equals(userId)) {
+            throw ChatError.forbidden("Only the channel's creator may do that");
+        }
+        return channel;
+    }
+
+    private static void requireOpen(Channel channel) {
+        if (channel.isArchived()) {
+            throw conflict("This channel is archived");
+        }
+    }
+
+    private ChatError tooManyChannels(String userId, String by) {
+        int limit = config.channelsPerUser();
+        return conflict(userId.equals(by)
+                ? "You are in " + limit + " channels already, the most allowed: leave one first"
+                : username(userId) + " is in " + limit + " channels already, the most allowed");
+    }
+
+    static String validName(String raw) {
+        if (raw == null) {
+            throw ChatError.badRequest("'name' is required");
+        }
+        String name = raw.strip().replaceFirst("^#+", "").strip().replaceAll("\\s+", " ");
+        if (name.isEmpty()) {
+            throw ChatError.badRequest("A channel needs a name");
+        }
+        if (name.codePointCount(0, name.length()) > NAME_MAX) {
+            throw ChatError.badRequest("A channel name may have at most " + NAME_MAX + " characters");
+        }
+        if (INVISIBLE.matcher(name).find()) {
+            throw ChatError.badRequest("A channel name may not contain control or invisible characters");
+        }
+        return name;
+    }
+
+    static String validKind(String raw) {
+        if (raw == null || Channel.PUBLIC.equals(raw)) {
+            return Channel.PUBLIC;
+        }
+        if (Channel.PRIVATE.equals(raw)) {
+            return Channel.PRIVATE;
+        }
+        throw ChatError.badRequest("'kind' must be 'public' or 'private'");
+    }
+
+    private static String nameKey(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static String indexEntry(Channel channel) {
+        return nameKey(channel.name()) + "\n" + channel.id();
+    }
+
+    private static Optional<Channel> channel(String id, Map<String, String> fields, String name) {
+        if (fields == null || !fields.containsKey("kind") || name == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Channel(id, name, fields.get("kind"), fields.get("creator"),
+                number(fields.get("created")), fields.containsKey("archived") ? number(fields.get("archived")) : null));
+    }
+
+    private static long number(String text) {
+        try {
+            return text == null ? 0 : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private String username(String userId) {
+        return users.byId(userId).map(User::username).orElse(userId);
+    }
+
+    private org.redisson.api.RMap<String, String> names() {
+        return redis.getMap(RedisKeys.CHANNEL_NAMES, StringCodec.INSTANCE);
+    }
+
+    private long now() {
+        return clock.millis() / 1000;
+    }
+
+    private static ChatError conflict(String message) {
+        return new ChatError(409, message);
+    }
+}

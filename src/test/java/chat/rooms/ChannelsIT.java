@@ -1,0 +1,405 @@
+package chat.rooms;
+
+import chat.testing.Await;
+import chat.testing.ChatCluster;
+import chat.testing.ChatHttp;
+import chat.testing.ChatHttp.Reply;
+import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
+import chat.testing.RedisProbe;
+import chat.testing.Users;
+import chat.testing.Users.Person;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Channels, membership, edit and delete, and their limits, on two nodes sharing one Redis
+ * (docs/PROTOCOL.md, "Channels"). The nodes run with small channel limits, so the class has its own.
+ */
+class ChannelsIT {
+
+    static ChatCluster chat;
+    static RedisProbe redis;
+
+    @BeforeAll
+    static void start() {
+        Map<String, String> env = new HashMap<>(PayaraNode.UNLIMITED);
+        env.put("CHAT_CHANNELS_PER_USER", "3");
+        env.put("CHAT_MEMBERS_PER_CHANNEL", "4");
+        env.put("CHAT_INVITATIONS_PER_MINUTE", "3");
+        env.put("CHAT_EDIT_TIME_LIMIT", "PT1H");
+        chat = ChatCluster.start("channels", env);
+        redis = chat.probe();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chat != null) {
+            chat.close();
+        }
+    }
+
+    @Test
+    void aPublicChannelIsCreatedFoundJoinedRenamedAndArchivedAcrossNodes() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String name = Users.unique("Design ");
+        try (ChatSocketClient annSocket = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            Reply created = ann.http().post("/api/channels", "{\"name\":\"" + name + "\",\"kind\":\"public\"}");
+            assertEquals(201, created.status(), created.body());
+            String id = created.object().getString("id");
+            assertTrue(id.matches("c-\\d+"), id);
+            assertEquals(ann.id(), created.object().getString("creator"));
+
+            // Seed-compatible where the seed has a notion, ours under chat: for the rest.
+            assertEquals(name, redis.get("room:" + id + ":name"));
+            assertTrue(redis.set("user:" + ann.id() + ":rooms").contains(id));
+            assertEquals("public", redis.hash("chat:channel:" + id).get("kind"));
+            assertEquals(ann.id(), redis.hash("chat:channel:" + id).get("creator"));
+            assertEquals(java.util.Set.of(ann.id()), redis.set("chat:channel:" + id + ":members"));
+
+            List<JsonValue> found = bob.http().get("/api/channels?q=" + enc(name.substring(0, 8).toLowerCase())).array();
+            assertTrue(found.stream().anyMatch(c -> id.equals(c.asJsonObject().getString("id"))
+                    && !c.asJsonObject().getBoolean("joined")), found.toString());
+            assertEquals(403, bob.http().get("/api/room/" + id + "/messages").status(), "not a member yet");
+
+            Reply joined = bob.http().post("/api/channels/" + id + "/join", "{}");
+            assertEquals(200, joined.status(), joined.body());
+            assertEquals(2, joined.object().getJsonArray("members").size());
+            annSocket.await("channel.member.joined", d -> d != null && bob.id().equals(d.getString("userId"))
+                    && id.equals(d.getJsonObject("channel").getString("id")));
+            bobSocket.await("channel.member.joined", d -> d != null && bob.id().equals(d.getString("userId")));
+            assertTrue(redis.set("user:" + bob.id() + ":rooms").contains(id));
+            JsonObject listed = bob.http().get("/api/rooms/" + bob.id()).array().stream().map(JsonValue::asJsonObject)
+                    .filter(r -> id.equals(r.getString("id"))).findFirst().orElseThrow();
+            assertEquals(name, listed.getJsonArray("names").getString(0));
+            assertEquals("public", listed.getJsonObject("channel").getString("kind"));
+
+            annSocket.sendMessage(id, "hello channel");
+            bobSocket.awaitMessage("hello channel");
+            bobSocket.sendMessage(id, "hello back");
+            annSocket.awaitMessage("hello back");
+
+            assertEquals(403, bob.http().patch("/api/channels/" + id, "{\"name\":\"mine now\"}").status());
+            String renamed = name + " v2";
+            Reply rename = ann.http().on(chat.nodeB()).patch("/api/channels/" + id, "{\"name\":\"" + renamed + "\"}");
+            assertEquals(200, rename.status(), rename.body());
+            bobSocket.await("channel.updated", d -> d != null && renamed.equals(d.getString("name")));
+            assertEquals(renamed, redis.get("room:" + id + ":name"));
+            assertEquals(409, bob.http().post("/api/channels", "{\"name\":\"" + renamed.toUpperCase() + "\"}").status(),
+                    "names are unique, whatever their case");
+
+            assertEquals(403, bob.http().patch("/api/channels/" + id, "{\"archived\":true}").status());
+            assertEquals(200, ann.http().patch("/api/channels/" + id, "{\"archived\":true}").status());
+            bobSocket.await("channel.updated", d -> d != null && d.containsKey("archived"));
+            bobSocket.sendMessage(id, "into the archive");
+            bobSocket.await("error", d -> d != null && d.getString("message").contains("archived"));
+            assertEquals(2, bob.http().get("/api/room/" + id + "/messages").array().size(), "still readable");
+            assertTrue(bob.http().get("/api/channels?q=" + enc(renamed)).array().isEmpty(), "gone from the browser");
+            assertEquals(409, bob.http().post("/api/channels/" + id + "/join", "{}").status());
+        }
+    }
+
+    @Test
+    void aPrivateChannelIsByInvitationOnly() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        Person carol = Users.register(chat.nodeB(), "carol");
+        Person eve = Users.register(chat.nodeA(), "eve");
+        String name = Users.unique("secret ");
+        String id = ann.http().post("/api/channels", "{\"name\":\"" + name + "\",\"kind\":\"private\"}").object().getString("id");
+
+        assertTrue(eve.http().get("/api/channels?q=" + enc(name)).array().isEmpty(), "not in the browser");
+        assertEquals(404, eve.http().get("/api/channels/" + id).status());
+        assertEquals(403, eve.http().post("/api/channels/" + id + "/join", "{}").status());
+        assertEquals(403, eve.http().get("/api/room/" + id + "/messages").status());
+        assertEquals(404, eve.http().post("/api/channels/" + id + "/members", "{\"username\":\"" + eve.username() + "\"}").status(),
+                "outsiders cannot invite themselves");
+        try (ChatSocketClient eveSocket = ChatSocketClient.connect(chat.nodeB(), eve.http());
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            eveSocket.sendMessage(id, "let me in");
+            eveSocket.await("error", d -> d != null && d.getString("message").contains("Not a member"));
+
+            Reply invited = ann.http().post("/api/channels/" + id + "/members", "{\"username\":\"" + bob.username() + "\"}");
+            assertEquals(200, invited.status(), invited.body());
+            JsonObject joined = bobSocket.await("channel.member.joined", d -> d != null && bob.id().equals(d.getString("userId")));
+            assertEquals(name, joined.getJsonObject("data").getJsonObject("channel").getString("name"));
+            assertEquals(ann.id(), joined.getJsonObject("data").getString("by"));
+
+            assertEquals(200, bob.http().post("/api/channels/" + id + "/members", "{\"userId\":\"" + carol.id() + "\"}").status(),
+                    "any member may invite");
+            assertEquals(404, bob.http().post("/api/channels/" + id + "/members", "{\"username\":\"nobody-" + Users.unique("x") + "\"}").status());
+            assertEquals(400, bob.http().post("/api/channels/" + id + "/members", "{\"userId\":true}").status());
+            ann.http().post("/api/channels/" + id + "/members", "{\"username\":\"" + bob.username() + "\"}"); // again: nothing changes
+            assertEquals(3, ann.http().get("/api/channels/" + id).object().getJsonArray("members").size());
+
+            try (ChatSocketClient annSocket = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+                annSocket.sendMessage(id, "members only");
+                bobSocket.awaitMessage("members only");
+                annSocket.sendMessage("0", "after the secret");
+                eveSocket.awaitMessage("after the secret");
+                assertTrue(eveSocket.messages().stream().noneMatch(m -> id.equals(m.getString("roomId"))));
+            }
+        }
+    }
+
+    @Test
+    void aRemovedMemberReceivesNothingMoreOnAnyNode() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        Person carol = Users.register(chat.nodeB(), "carol");
+        String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("kick ") + "\"}").object().getString("id");
+        assertEquals(200, bob.http().post("/api/channels/" + id + "/join", "{}").status());
+        assertEquals(200, carol.http().post("/api/channels/" + id + "/join", "{}").status());
+        try (ChatSocketClient annSocket = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient bobOnA = ChatSocketClient.connect(chat.nodeA(), bob.http().on(chat.nodeA()));
+             ChatSocketClient bobOnB = ChatSocketClient.connect(chat.nodeB(), bob.http());
+             ChatSocketClient carolSocket = ChatSocketClient.connect(chat.nodeB(), carol.http())) {
+            annSocket.sendMessage(id, "before");
+            bobOnA.awaitMessage("before");
+            bobOnB.awaitMessage("before");
+
+            assertEquals(403, carol.http().delete("/api/channels/" + id + "/members/" + bob.id()).status(), "only the creator removes");
+            assertEquals(204, ann.http().on(chat.nodeB()).delete("/api/channels/" + id + "/members/" + bob.id()).status());
+            for (ChatSocketClient socket : List.of(bobOnA, bobOnB, carolSocket, annSocket)) {
+                socket.await("channel.member.left", d -> d != null && bob.id().equals(d.getString("userId"))
+                        && ann.id().equals(d.getString("by")));
+            }
+            assertFalse(redis.set("user:" + bob.id() + ":rooms").contains(id));
+
+            annSocket.sendMessage(id, "after removal");
+            carolSocket.awaitMessage("after removal");
+            // Each socket gets its events in order: once this later one is there, the other would be too.
+            annSocket.sendMessage("0", "later in General");
+            bobOnA.awaitMessage("later in General");
+            bobOnB.awaitMessage("later in General");
+            for (ChatSocketClient socket : List.of(bobOnA, bobOnB)) {
+                assertTrue(socket.messages().stream().noneMatch(m -> "after removal".equals(m.getString("message"))));
+            }
+            assertEquals(403, bob.http().get("/api/room/" + id + "/messages").status());
+            bobOnB.sendMessage(id, "still here?");
+            bobOnB.await("error", d -> d != null && d.getString("message").contains("Not a member"));
+
+            // Leaving works the same way.
+            assertEquals(204, carol.http().post("/api/channels/" + id + "/leave", "{}").status());
+            annSocket.await("channel.member.left", d -> d != null && carol.id().equals(d.getString("userId")));
+            annSocket.sendMessage(id, "after leaving");
+            annSocket.awaitMessage("after leaving");
+            annSocket.sendMessage("0", "General again");
+            carolSocket.awaitMessage("General again");
+            assertTrue(carolSocket.messages().stream().noneMatch(m -> "after leaving".equals(m.getString("message"))));
+            assertEquals(404, carol.http().post("/api/channels/" + id + "/leave", "{}").status());
+        }
+    }
+
+    @Test
+    void editsAndDeletesReachEveryNodeAndStaySeedFormat() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("edits ") + "\"}").object().getString("id");
+        bob.http().post("/api/channels/" + id + "/join", "{}");
+        try (ChatSocketClient annSocket = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            annSocket.sendMessage(id, "teh first");
+            String first = bobSocket.awaitMessage("teh first").getJsonObject("data").getString("id");
+            bobSocket.sendMessage(id, "bob's own");
+            String bobs = annSocket.awaitMessage("bob's own").getJsonObject("data").getString("id");
+            String rawBefore = member(id, first);
+            double score = score(id, first);
+
+            Reply edited = ann.http().on(chat.nodeB()).patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"the first\"}");
+            assertEquals(200, edited.status(), edited.body());
+            assertEquals("the first", edited.object().getString("message"));
+            for (ChatSocketClient socket : List.of(annSocket, bobSocket)) {
+                JsonObject event = socket.await("message.edited", d -> d != null && first.equals(d.getString("id")));
+                assertEquals("the first", event.getJsonObject("data").getString("message"));
+                assertTrue(event.getJsonObject("data").containsKey("edited"));
+            }
+            JsonObject stored = parse(member(id, first));
+            assertEquals("the first", stored.getString("message"));
+            assertEquals(ann.id(), stored.getString("from"));
+            assertEquals(id, stored.getString("roomId"));
+            assertEquals(parse(rawBefore).getJsonNumber("date"), stored.getJsonNumber("date"));
+            assertEquals(score, score(id, first), "same score: same place in the room");
+            assertEquals(2, redis.zrange("room:" + id).size(), "replaced, not added");
+
+            assertEquals(403, bob.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"mine\"}").status());
+            assertEquals(403, bob.http().delete("/api/room/" + id + "/messages/" + first).status(), "not his, not his channel");
+            assertEquals(400, ann.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"  \"}").status());
+            assertEquals(404, ann.http().patch("/api/room/" + id + "/messages/1700000000-999999999999", "{\"message\":\"x\"}").status());
+            assertEquals(404, ann.http().delete("/api/room/" + id + "/messages/nonsense").status());
+
+            // The channel's creator deletes anyone's message there.
+            assertEquals(204, ann.http().delete("/api/room/" + id + "/messages/" + bobs).status());
+            bobSocket.await("message.deleted", d -> d != null && bobs.equals(d.getString("id")) && d.getBoolean("deleted"));
+            JsonObject tombstone = parse(member(id, bobs));
+            assertEquals("(message deleted)", tombstone.getString("message"));
+            assertEquals(bob.id(), tombstone.getString("from"));
+            assertTrue(tombstone.getJsonNumber("date").isIntegral());
+            assertEquals(204, ann.http().delete("/api/room/" + id + "/messages/" + bobs).status(), "twice: no change");
+            assertEquals(409, bob.http().patch("/api/room/" + id + "/messages/" + bobs, "{\"message\":\"back\"}").status());
+
+            List<JsonValue> history = bob.http().get("/api/room/" + id + "/messages").array();
+            assertEquals(List.of("(message deleted)", "the first"), history.stream().map(m -> m.asJsonObject().getString("message")).toList());
+        }
+    }
+
+    @Test
+    void aClientThatWasOfflineSeesEditsAndDeletionsOnCatchUp() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String room = Users.privateRoom(ann, bob);
+        String m1;
+        String m2;
+        try (ChatSocketClient annSocket = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            annSocket.sendMessage(room, "one");
+            annSocket.sendMessage(room, "two");
+            m1 = annSocket.awaitMessage("one").getJsonObject("data").getString("id");
+            m2 = annSocket.awaitMessage("two").getJsonObject("data").getString("id");
+        }
+        // Bob read up to "two", then went away; meanwhile "one" is edited, "two" deleted, "three" posted.
+        assertEquals(2, bob.http().get("/api/room/" + room + "/messages").array().size());
+        assertEquals(200, ann.http().patch("/api/room/" + room + "/messages/" + m1, "{\"message\":\"one, edited\"}").status());
+        assertEquals(204, ann.http().delete("/api/room/" + room + "/messages/" + m2).status());
+        try (ChatSocketClient annSocket = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            annSocket.sendMessage(room, "three");
+            annSocket.awaitMessage("three");
+        }
+        List<JsonObject> caughtUp = bob.http().get("/api/room/" + room + "/messages?after=" + m2).array().stream()
+                .map(JsonValue::asJsonObject).toList();
+        assertEquals(List.of("one, edited", "(message deleted)", "three"), caughtUp.stream().map(m -> m.getString("message")).toList());
+        assertTrue(caughtUp.get(0).containsKey("edited"));
+        assertTrue(caughtUp.get(1).getBoolean("deleted"));
+        List<JsonValue> page = bob.http().get("/api/room/" + room + "/messages?size=10").array();
+        assertEquals(List.of("three", "(message deleted)", "one, edited"), page.stream().map(m -> m.asJsonObject().getString("message")).toList());
+    }
+
+    @Test
+    void editingHasATimeLimit() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        // A message of ann's from two hours ago, as a node would have stored it then.
+        long then = System.currentTimeMillis() / 1000 - 7200;
+        String old = then + "-000000000001";
+        redis.client().getScoredSortedSet("room:0", org.redisson.client.codec.StringCodec.INSTANCE).add(then,
+                "{\"id\":\"" + old + "\",\"from\":\"" + ann.id() + "\",\"date\":" + then + ",\"message\":\"old\",\"roomId\":\"0\"}");
+        Reply refused = ann.http().patch("/api/room/0/messages/" + old, "{\"message\":\"new\"}");
+        assertEquals(403, refused.status());
+        assertTrue(refused.object().getString("message").contains("within an hour"), refused.body());
+        assertEquals(204, ann.http().delete("/api/room/0/messages/" + old).status(), "deleting has no limit");
+    }
+
+    @Test
+    void limitsGiveClearErrors() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(201, ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("mine " + i + " ") + "\"}").status());
+        }
+        Reply fourth = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("one too many ") + "\"}");
+        assertEquals(409, fourth.status());
+        assertTrue(fourth.object().getString("message").contains("3 channels"), fourth.body());
+
+        Person owner = Users.register(chat.nodeB(), "owner");
+        String full = owner.http().post("/api/channels", "{\"name\":\"" + Users.unique("full ") + "\"}").object().getString("id");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, Users.register(chat.nodeA(), "joiner").http().post("/api/channels/" + full + "/join", "{}").status());
+        }
+        Reply fifth = Users.register(chat.nodeB(), "late").http().post("/api/channels/" + full + "/join", "{}");
+        assertEquals(409, fifth.status());
+        assertTrue(fifth.object().getString("message").contains("at most 4 members"), fifth.body());
+
+        Person inviter = Users.register(chat.nodeA(), "inviter");
+        for (int i = 0; i < 2; i++) {
+            String id = inviter.http().post("/api/channels", "{\"name\":\"" + Users.unique("inv ") + "\"}").object().getString("id");
+            for (int j = 0; j < (i == 0 ? 3 : 1); j++) {
+                Person guest = Users.register(chat.nodeB(), "guest");
+                Reply invited = inviter.http().post("/api/channels/" + id + "/members", "{\"userId\":\"" + guest.id() + "\"}");
+                if (i == 0) {
+                    assertEquals(200, invited.status(), invited.body());
+                } else {
+                    assertEquals(429, invited.status(), "the fourth invitation within a minute");
+                    assertTrue(invited.object().getString("message").contains("inviting too fast"), invited.body());
+                    assertFalse(invited.headers("Retry-After").isEmpty());
+                }
+            }
+        }
+        // A user in as many channels as allowed cannot be invited into another.
+        String roomy = owner.http().post("/api/channels", "{\"name\":\"" + Users.unique("roomy ") + "\"}").object().getString("id");
+        Reply annIsFull = owner.http().post("/api/channels/" + roomy + "/members", "{\"userId\":\"" + ann.id() + "\"}");
+        assertEquals(409, annIsFull.status());
+        assertTrue(annIsFull.object().getString("message").contains(ann.username() + " is in 3 channels"), annIsFull.body());
+        assertFalse(redis.set("chat:channel:" + roomy + ":members").contains(ann.id()));
+
+        for (String bad : List.of("{}", "{\"name\":\"\"}", "{\"name\":\"  # \"}", "{\"name\":\"" + "x".repeat(81) + "\"}",
+                "{\"name\":\"bell\\u0007\"}", "{\"name\":\"rtl\\u202Eevil\"}", "{\"name\":\"ok\",\"kind\":\"secret\"}",
+                "{\"name\":42}", "not json")) {
+            assertEquals(400, owner.http().post("/api/channels", bad).status(), bad);
+        }
+        assertEquals(404, owner.http().get("/api/channels/c-999999").status());
+        assertEquals(404, owner.http().post("/api/channels/0/join", "{}").status(), "General is not a channel");
+        assertEquals(401, new ChatHttp(chat.nodeA()).post("/api/channels", "{\"name\":\"anon\"}").status());
+    }
+
+    @Test
+    void aHiddenPrivateRoomComesBackWithItsNextMessage() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String room = Users.privateRoom(ann, bob);
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            bobSocket.sendMessage(room, "hi ann");
+            bobSocket.awaitMessage("hi ann");
+            assertTrue(listed(ann, room));
+            assertEquals(204, ann.http().post("/api/rooms/" + ann.id() + "/hidden", "{\"roomId\":\"" + room + "\"}").status());
+            assertFalse(listed(ann, room));
+            assertTrue(listed(bob, room), "hidden for ann only");
+            assertTrue(redis.set("user:" + ann.id() + ":rooms").contains(room), "the seed's list keeps it");
+            bobSocket.sendMessage(room, "are you there?");
+            bobSocket.awaitMessage("are you there?");
+            Await.until("the room back in ann's list", Duration.ofSeconds(10), () -> listed(ann, room));
+        }
+        assertEquals(400, ann.http().post("/api/rooms/" + ann.id() + "/hidden", "{\"roomId\":\"0\"}").status());
+        assertEquals(403, ann.http().post("/api/rooms/" + bob.id() + "/hidden", "{\"roomId\":\"" + room + "\"}").status());
+    }
+
+    private static boolean listed(Person person, String roomId) {
+        return person.http().get("/api/rooms/" + person.id()).array().stream()
+                .anyMatch(r -> roomId.equals(r.asJsonObject().getString("id")));
+    }
+
+    private static String member(String roomId, String messageId) {
+        return redis.zrange("room:" + roomId).stream().filter(m -> m.startsWith("{\"id\":\"" + messageId + "\""))
+                .findFirst().orElseThrow(() -> new AssertionError(messageId + " not in room:" + roomId));
+    }
+
+    private static double score(String roomId, String messageId) {
+        Double score = redis.client().<String>getScoredSortedSet("room:" + roomId, org.redisson.client.codec.StringCodec.INSTANCE)
+                .getScore(member(roomId, messageId));
+        assertNotNull(score);
+        return score;
+    }
+
+    private static JsonObject parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+
+    private static String enc(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
