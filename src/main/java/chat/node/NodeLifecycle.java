@@ -55,6 +55,8 @@ public class NodeLifecycle {
     private volatile boolean joined;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        metrics.gauge("chat_sockets_connected", "WebSocket connections open on this node", connections::size);
+        metrics.gauge("chat_users_connected", "Users with at least one WebSocket on this node", () -> connections.users().size());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chat-node-" + settings.serverId());
             t.setDaemon(true);
@@ -81,7 +83,7 @@ public class NodeLifecycle {
                 LOG.info(() -> "Chat node " + settings.serverId() + " joined the relay");
             }
             relay.verify();
-            metrics.timeRedis("presence_heartbeat", presence::heartbeat);
+            metrics.timeRedis("presence_heartbeat", () -> presence.heartbeat(connections::countsByUser));
         } catch (RuntimeException e) {
             LOG.warning(() -> "Node upkeep failed (will retry): " + e);
         }

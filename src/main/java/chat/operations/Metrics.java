@@ -1,14 +1,15 @@
 package chat.operations;
 
-import chat.realtime.hub.LocalConnections;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -28,9 +29,7 @@ public class Metrics {
     private final Map<String, LongAdder> loginFailures = new ConcurrentSkipListMap<>();
     private final LatencyHistogram relayLag = new LatencyHistogram();
     private final Map<String, LatencyHistogram> redisLatency = new ConcurrentHashMap<>();
-
-    @Inject
-    LocalConnections connections;
+    private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
 
     public Metrics() {
         for (String status : new String[] {"400", "403", "429", "503"}) {
@@ -38,6 +37,14 @@ public class Metrics {
         }
         loginFailures.put("wrong_password", new LongAdder());
         loginFailures.put("throttled", new LongAdder());
+    }
+
+    /**
+     * A value read at each scrape from the component that owns it (the hub's socket count, say),
+     * so that metrics depend on no component and every component may count here.
+     */
+    public void gauge(String name, String help, LongSupplier value) {
+        gauges.add(new Gauge(name, help, value));
     }
 
     /** A client's message was accepted and stored by this node. */
@@ -87,8 +94,7 @@ public class Metrics {
     /** Prometheus text exposition format 0.0.4. */
     public String prometheus() {
         StringBuilder out = new StringBuilder(4096);
-        gauge(out, "chat_sockets_connected", "WebSocket connections open on this node", connections.size());
-        gauge(out, "chat_users_connected", "Users with at least one WebSocket on this node", connections.users().size());
+        gauges.forEach(g -> gauge(out, g.name(), g.help(), g.value().getAsLong()));
         counter(out, "chat_messages_sent_total", "Client messages accepted and stored by this node", messagesSent.sum());
         counter(out, "chat_messages_delivered_total", "Message events queued to sockets of this node (one per socket)",
                 messagesDelivered.sum());
@@ -110,21 +116,17 @@ public class Metrics {
         return out.toString();
     }
 
-    private static void gauge(StringBuilder out, String name, String help, double value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(value).append('\n');
+    private static void gauge(StringBuilder out, String name, String help, Number value) {
+        sample(out, name, help, "gauge", value);
     }
 
     private static void counter(StringBuilder out, String name, String help, long value) {
+        sample(out, name, help, "counter", value);
+    }
+
+    private static void sample(StringBuilder out, String name, String help, String type, Number value) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n")
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
                 .append(name).append(' ').append(value).append('\n');
     }
 
@@ -133,5 +135,8 @@ public class Metrics {
                 .append("# TYPE ").append(name).append(" counter\n");
         values.forEach((value, adder) -> out.append(name).append('{').append(label).append("=\"").append(value)
                 .append("\"} ").append(adder.sum()).append('\n'));
+    }
+
+    private record Gauge(String name, String help, LongSupplier value) {
     }
 }

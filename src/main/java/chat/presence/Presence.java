@@ -2,7 +2,6 @@ package chat.presence;
 
 import chat.config.Settings;
 import chat.realtime.hub.ChatEvent;
-import chat.realtime.hub.LocalConnections;
 import chat.redis.RedisKeys;
 import chat.users.control.Users;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +16,7 @@ import org.redisson.client.codec.StringCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -109,9 +109,6 @@ public class Presence {
     Users users;
 
     @Inject
-    LocalConnections connections;
-
-    @Inject
     Event<ChatEvent> events;
 
     public void connected(String userId) {
@@ -136,14 +133,20 @@ public class Presence {
         return total == null ? 0 : Long.parseLong(total);
     }
 
-    /** Renews this node's lease, rebuilds its entry if it was lost, and reaps nodes whose lease lapsed. */
-    public void heartbeat() {
+    /**
+     * Renews this node's lease, rebuilds its entry from {@code localCounts} (sockets per user held
+     * by this node) if it was lost, and reaps nodes whose lease lapsed.
+     */
+    public void heartbeat(Supplier<Map<String, Integer>> localCounts) {
         String me = settings.serverId();
         long alive = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.INTEGER,
                 List.of(RedisKeys.presenceLease(me), RedisKeys.PRESENCE_NODES, RedisKeys.presenceNode(me)), me, leaseMillis());
-        if (alive == 0 && connections.size() > 0) {
-            LOG.warning("This node's presence entry was lost (lease lapsed or Redis restarted): rebuilding it");
-            replaceWith(connections.countsByUser());
+        if (alive == 0) {
+            Map<String, Integer> counts = localCounts.get();
+            if (!counts.isEmpty()) {
+                LOG.warning("This node's presence entry was lost (lease lapsed or Redis restarted): rebuilding it");
+                replaceWith(counts);
+            }
         }
         for (String node : redis.<String>getSet(RedisKeys.PRESENCE_NODES, StringCodec.INSTANCE).readAll()) {
             if (!node.equals(me)) {

@@ -1,6 +1,5 @@
 package chat.operations;
 
-import chat.realtime.hub.LocalConnections;
 import chat.testing.Scrape;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,7 @@ class MetricsTest {
     @Test
     void prometheusTextCountsAndCumulativeBuckets() {
         Metrics metrics = new Metrics();
-        metrics.connections = new LocalConnections();
+        metrics.gauge("chat_sockets_connected", "open sockets", () -> 7);
         metrics.messageSent();
         metrics.messageDelivered(3);
         metrics.frameRejected(429);
@@ -33,7 +32,7 @@ class MetricsTest {
         metrics.timeRedis("store_message", () -> "stored");
 
         Scrape scrape = Scrape.of(metrics.prometheus());
-        assertEquals(0, scrape.value("chat_sockets_connected"));
+        assertEquals(7, scrape.value("chat_sockets_connected"), "a gauge is read at the scrape");
         assertEquals(1, scrape.value("chat_messages_sent_total"));
         assertEquals(3, scrape.value("chat_messages_delivered_total"));
         assertEquals(1, scrape.value("chat_frames_rejected_total{status=\"429\"}"));

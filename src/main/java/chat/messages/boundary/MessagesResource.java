@@ -10,6 +10,7 @@ import chat.redis.RedisKeys;
 import chat.rooms.control.Rooms;
 import chat.messages.entity.RoomWithMessages;
 import chat.sessions.Caller;
+import chat.sessions.SignedIn;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -80,10 +81,10 @@ public class MessagesResource {
     }
 
     /** The seed's first call after login: General with its latest messages. */
+    @SignedIn
     @GET
     @Path("preload")
     public RoomWithMessages preload() {
-        caller.userId();
         if (!RedisKeys.GENERAL_ROOM_ID.equals(roomId)) {
             throw ChatError.notFound("Only General can be preloaded");
         }

@@ -1,7 +1,7 @@
 package chat.users.boundary;
 
 import chat.api.ChatError;
-import chat.sessions.Caller;
+import chat.sessions.SignedIn;
 import chat.users.control.Users;
 import chat.users.entity.UserStatus;
 import jakarta.inject.Inject;
@@ -16,6 +16,7 @@ import java.util.Map;
 
 @Path("users")
 @Produces(MediaType.APPLICATION_JSON)
+@SignedIn
 public class UsersResource {
 
     private static final int MAX_IDS = 1000;
@@ -23,13 +24,9 @@ public class UsersResource {
     @Inject
     Users users;
 
-    @Inject
-    Caller caller;
-
     /** {@code {"<id>": {id, username, online}}} for the users asked for that exist. */
     @GET
     public Map<String, UserStatus> byIds(@QueryParam("ids") List<String> ids) {
-        caller.userId();
         if (ids.size() > MAX_IDS) {
             throw ChatError.badRequest("At most " + MAX_IDS + " ids at once");
         }
@@ -44,7 +41,6 @@ public class UsersResource {
     @GET
     @Path("online")
     public Map<String, UserStatus> online() {
-        caller.userId();
         return users.online();
     }
 }

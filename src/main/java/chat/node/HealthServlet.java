@@ -1,4 +1,4 @@
-package chat.operations;
+package chat.node;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;

@@ -1,6 +1,6 @@
-package chat.operations;
+package chat.node;
 
-import chat.node.NodeLifecycle;
+import chat.operations.Metrics;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
