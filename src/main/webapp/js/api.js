@@ -1,4 +1,4 @@
-// The HTTP API (SPEC §4). Every call is same-origin with the session cookie; errors become ApiError.
+// The HTTP API (docs/PROTOCOL.md). Every call is same-origin with the session cookie; errors become ApiError.
 
 export class ApiError extends Error {
     constructor(status, message) {
@@ -38,7 +38,8 @@ async function request(method, path, body) {
 const encode = encodeURIComponent;
 
 export const api = {
-    login: (username, password) => request('POST', '/api/login', { username, password }),
+    /** mode 'signin' never creates an account (404 for an unknown name); 'register' never signs in (409 when taken). */
+    login: (username, password, mode) => request('POST', '/api/login', { username, password, mode }),
     me: () => request('GET', '/api/me'),
     logout: () => request('POST', '/api/logout'),
     randomName: () => request('GET', '/api/randomname'),
@@ -48,4 +49,8 @@ export const api = {
     page: (roomId, offset, size) => request('GET', `/api/room/${encode(roomId)}/messages?offset=${offset}&size=${size}`),
     after: (roomId, messageId) => request('GET', `/api/room/${encode(roomId)}/messages?after=${encode(messageId)}`),
     openPrivateRoom: (user1, user2) => request('POST', '/api/room', { user1, user2 }),
+    directory: (q, after, limit = 20) => request('GET', `/api/directory?q=${encode(q)}&limit=${limit}${after ? '&after=' + encode(after) : ''}`),
+    reads: () => request('GET', '/api/reads'),
+    markRead: (roomId, messageId) => request('POST', '/api/reads', { roomId, messageId }),
+    mute: (roomId, muted) => request('POST', '/api/reads/mute', { roomId, muted }),
 };

@@ -1,34 +1,52 @@
-// Wires the pieces together: session restore, login/logout, the socket and its catch-up, rendering.
+// Wires the pieces together: session restore, login/logout, the socket and its catch-up, the
+// read state, the outbox, notifications, rendering.
 import { api } from './api.js';
 import { ChatSocket } from './socket.js';
-import { GENERAL, Store, normalizeMessage } from './store.js';
+import { GENERAL, Store, markerIsAfter, normalizeMessage, privateMembers } from './store.js';
 import { RoomSync } from './sync.js';
+import { mentions } from './text.js';
 import { setUpLogin, showLogin } from './views/login.js';
-import { renderMe, renderPeople, renderRooms } from './views/sidebar.js';
+import { PeopleView, renderMe, renderRooms } from './views/sidebar.js';
 import { ConversationView } from './views/conversation.js';
-import { byId } from './views/dom.js';
+import { arrowKeys, byId } from './views/dom.js';
 
 const store = new Store();
 const phone = window.matchMedia('(max-width: 720px)');
 let socket = null;
 let conversation = null;
+let people = null;
 let sync = null; // one per login
 let bannerTimer = null;
+let inFlight = []; // clientIds sent on the current socket, oldest first: an error frame answers the oldest
+let markTimer = null;
 
 // Whether this browser was logged in when it last knew: asking /api/me without a session answers
 // 401, which a browser reports as a console error, so a first visit goes straight to the form.
 const SESSION_HINT = 'redis-chat.session';
+const NOTIFY = 'redis-chat.notify';
+const LAST_ROOM = 'redis-chat.room.';
+const OUTBOX = 'redis-chat.outbox.';
+const STORE_DOWN = 'The chat store is unavailable';
 
-function rememberSession(loggedIn) {
+function storage(kind, key, value) {
     try {
-        if (loggedIn) {
-            localStorage.setItem(SESSION_HINT, '1');
+        const area = kind === 'session' ? sessionStorage : localStorage;
+        if (value === undefined) {
+            return area.getItem(key);
+        }
+        if (value === null) {
+            area.removeItem(key);
         } else {
-            localStorage.removeItem(SESSION_HINT);
+            area.setItem(key, value);
         }
     } catch (storageDisabled) {
-        // without storage, every visit asks the server
+        // without storage the feature lasts as long as the page
     }
+    return null;
+}
+
+function rememberSession(loggedIn) {
+    storage('local', SESSION_HINT, loggedIn ? '1' : null);
 }
 
 function maySession() {
@@ -38,6 +56,8 @@ function maySession() {
         return true;
     }
 }
+
+// ---- events from the server
 
 function onEvent(type, data) {
     if (!data || typeof data !== 'object') {
@@ -52,11 +72,15 @@ function onEvent(type, data) {
             let room = store.room(message.roomId);
             if (!room) {
                 room = store.addRoom(message.roomId, []);
+                store.unreadFromStart(room);
                 sync.loadLatest(room);
             }
-            store.addMessages(room.id, [message], { fresh: true });
+            const added = store.addMessages(room.id, [message], { fresh: true });
             if (!store.users.has(message.from)) {
                 sync.resolveUnknownUsers();
+            }
+            if (added.length > 0) {
+                notify(room, message);
             }
             break;
         }
@@ -68,23 +92,163 @@ function onEvent(type, data) {
             break;
         case 'show.room': {
             const room = store.addRoom(data.id, data.names);
+            store.unreadFromStart(room);
             if (!room.loaded) {
                 sync.loadLatest(room);
             }
             sync.resolveUnknownUsers();
             break;
         }
+        case 'read':
+            if (typeof data.roomId === 'string' && typeof data.messageId === 'string') {
+                store.markRead(data.roomId, data.messageId); // read in another tab or on another device
+            }
+            break;
+        case 'store':
+            store.setStoreAvailable(data.available !== false);
+            break;
         case 'error':
-            conversation.serverError(typeof data.message === 'string' ? data.message : 'The server refused that.');
+            refused(typeof data.message === 'string' ? data.message : 'The server refused that.');
             break;
         default:
             break;
     }
 }
 
-function onSend(text) {
-    return socket !== null && socket.send('message', { roomId: store.activeRoomId, message: text });
+/** An error frame answers the oldest message in flight: out of the outbox, unless Redis was away (then it waits). */
+function refused(message) {
+    const clientId = inFlight.shift();
+    if (message.startsWith(STORE_DOWN)) {
+        const entry = store.outbox.find((e) => e.clientId === clientId);
+        if (entry) {
+            entry.sent = false;
+        }
+        store.setStoreAvailable(false);
+        return;
+    }
+    conversation.serverError(message, clientId ? store.reject(clientId) : null);
 }
+
+// ---- the outbox: typed messages go out once the socket is open, each with its clientId
+
+function onSend(text) {
+    store.queue(store.activeRoomId, text);
+    flushOutbox();
+}
+
+function flushOutbox() {
+    if (socket === null || !socket.isOpen || !store.storeAvailable) {
+        return;
+    }
+    for (const entry of store.outbox) {
+        if (!entry.sent && socket.send('message', { roomId: entry.roomId, message: entry.message, clientId: entry.clientId })) {
+            entry.sent = true;
+            inFlight.push(entry.clientId);
+        }
+    }
+    store.emit('outbox');
+}
+
+function saveOutbox() {
+    if (store.me) {
+        storage('session', OUTBOX + store.me.id,
+            store.outbox.length ? JSON.stringify(store.outbox.map(({ clientId, roomId, message, queuedAt }) => ({ clientId, roomId, message, queuedAt }))) : null);
+    }
+}
+
+function loadOutbox() {
+    try {
+        const saved = JSON.parse(storage('session', OUTBOX + store.me.id) || '[]');
+        store.outbox = saved.filter((e) => e && typeof e.message === 'string' && typeof e.roomId === 'string')
+            .map((e) => ({ ...e, sent: false }));
+    } catch (corrupt) {
+        store.outbox = [];
+    }
+}
+
+// ---- read state
+
+/** The open room counts as read while it is really seen; the server tells my other tabs. */
+function scheduleMarkRead() {
+    clearTimeout(markTimer);
+    markTimer = setTimeout(markActiveRead, 150);
+}
+
+function markActiveRead() {
+    const room = store.activeRoom;
+    if (!room || !store.seeingActive || !room.loaded || room.lastRead === null || room.lastMarker === null) {
+        return;
+    }
+    const marker = room.lastMarker;
+    if (!markerIsAfter(marker, room.lastRead)) {
+        return;
+    }
+    store.markRead(room.id, marker);
+    const mySync = sync;
+    api.markRead(room.id, marker).catch(() => {
+        // kept locally; the next read of this room or the next reconnect puts it right
+        if (mySync.active) {
+            mySync.refreshReads();
+        }
+    });
+}
+
+// ---- notifications (opt-in): private messages and mentions, never from muted rooms
+
+function notificationsOn() {
+    return 'Notification' in window && Notification.permission === 'granted' && storage('local', NOTIFY) === 'on';
+}
+
+function renderNotifyButton() {
+    const button = byId('notify');
+    if (!('Notification' in window)) {
+        button.hidden = true;
+        return;
+    }
+    const on = notificationsOn();
+    button.setAttribute('aria-pressed', String(on));
+    button.classList.toggle('button--on', on);
+    button.title = Notification.permission === 'denied'
+        ? 'Desktop notifications are blocked in this browser’s settings'
+        : on ? 'Desktop notifications on: private messages and mentions' : 'Turn on desktop notifications for private messages and mentions';
+}
+
+async function toggleNotifications() {
+    if (notificationsOn()) {
+        storage('local', NOTIFY, null);
+    } else {
+        const permission = Notification.permission === 'default' ? await Notification.requestPermission() : Notification.permission;
+        storage('local', NOTIFY, permission === 'granted' ? 'on' : null);
+    }
+    renderNotifyButton();
+}
+
+function notify(room, message) {
+    if (store.isMe(message.from) || room.muted || !notificationsOn()) {
+        return;
+    }
+    const mentioned = mentions(message.message, store.me.username);
+    if (privateMembers(room.id) === null && !mentioned) {
+        return;
+    }
+    if (store.seeingActive && room.id === store.activeRoomId && document.hasFocus()) {
+        return; // it is on screen
+    }
+    const sender = store.userName(message.from);
+    const title = mentioned && privateMembers(room.id) === null ? `${sender} mentioned you in ${store.roomTitle(room)}` : sender;
+    try {
+        const shown = new Notification(title, { body: message.message.slice(0, 200), tag: `room-${room.id}` });
+        shown.onclick = () => {
+            window.focus();
+            openRoom(room.id);
+            shown.close();
+        };
+    } catch (unsupported) {
+        // some browsers (Chrome on Android) only notify through a service worker: then nothing is shown
+    }
+}
+
+// ---- rooms and people
 
 async function onLoadOlder() {
     const room = store.activeRoom;
@@ -104,14 +268,25 @@ async function onLoadOlder() {
 function showConversationOnPhone(show) {
     byId('chat').dataset.view = show ? 'conversation' : 'list';
     store.lookingAtActive = show || !phone.matches;
+    scheduleMarkRead();
 }
 
 function openRoom(roomId) {
     showConversationOnPhone(true);
     store.setActive(roomId);
+    storage('local', LAST_ROOM + store.me.id, String(roomId));
     if (!phone.matches) {
         byId('composer-text').focus(); // a phone would pop its keyboard over the messages
     }
+}
+
+/** Once per login, when the rooms are known: the room that was open before the reload. */
+function reopenLastRoom() {
+    const saved = storage('local', LAST_ROOM + store.me.id);
+    if (saved && saved !== store.activeRoomId && store.room(saved) && !reopenLastRoom.done) {
+        store.setActive(saved);
+    }
+    reopenLastRoom.done = true;
 }
 
 async function openPerson(userId) {
@@ -130,18 +305,39 @@ async function openPerson(userId) {
         if (!room.loaded) {
             sync.loadLatest(room);
         }
+        store.unreadFromStart(room);
         openRoom(room.id);
     } catch (failed) {
         conversation.showError(`The private room could not be opened: ${failed.message}`);
     }
 }
 
+async function onMute(room, muted) {
+    try {
+        await api.mute(room.id, muted);
+        room.muted = muted;
+        store.emit('reads');
+    } catch (failed) {
+        conversation.showError(`The room could not be ${muted ? 'muted' : 'unmuted'}: ${failed.message}`);
+    }
+}
+
+const searchPeople = (prefix, after = null, limit = 20) => api.directory(prefix, after, limit);
+
+// ---- rendering
+
 function renderBanner() {
     const banner = byId('banner');
     const state = store.connection.state;
     clearInterval(bannerTimer);
-    byId('chat').classList.toggle('chat--down', state === 'down'); // presence is not current meanwhile
+    const storeDown = state === 'open' && !store.storeAvailable;
+    // Presence is not current while either is away: the dots fade.
+    byId('chat').classList.toggle('chat--down', state === 'down' || storeDown);
+    byId('chat').dataset.connection = state;
+    byId('store-banner').hidden = !storeDown;
     conversation.setConnected(state === 'open');
+    conversation.renderHeader();
+    conversation.render();
     if (state !== 'down') {
         banner.hidden = true;
         return;
@@ -159,8 +355,9 @@ function renderBanner() {
 
 let sidebarQueued = false;
 
+/** "(n) room · redis-chat": n counts unread messages of rooms not muted, the open one too while the tab is hidden. */
 function updateTitle() {
-    const unread = [...store.rooms.values()].reduce((sum, room) => sum + room.unread, 0);
+    const unread = store.totalUnread();
     const room = store.activeRoom;
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${room ? store.roomTitle(room) + ' · ' : ''}redis-chat`;
 }
@@ -174,7 +371,7 @@ function queueSidebar() {
         sidebarQueued = false;
         if (store.me) {
             renderRooms(store, openRoom);
-            renderPeople(store, openPerson);
+            people.render();
             updateTitle();
         }
     });
@@ -201,45 +398,78 @@ function onStoreChange(what, detail) {
             queueSidebar();
             if (detail.roomId === store.activeRoomId) {
                 conversation.render(detail);
+                scheduleMarkRead();
             }
             break;
         case 'active':
             queueSidebar();
             conversation.renderHeader();
             conversation.render();
+            scheduleMarkRead();
+            break;
+        case 'reads':
+            queueSidebar();
+            conversation.renderHeader();
+            conversation.render();
+            scheduleMarkRead();
+            break;
+        case 'outbox':
+            saveOutbox();
+            conversation.render({ added: [{ from: store.me.id }] });
             break;
         case 'connection':
             renderBanner();
+            if (store.connection.state === 'open' && store.storeAvailable && sync && sync.synced) {
+                flushOutbox();
+            }
             break;
         default:
             break;
     }
 }
 
+// ---- session
+
 function enterChat(user) {
     rememberSession(true);
     stopSession();
     store.reset();
     store.setMe(user);
+    conversation.reset();
+    people.reset();
+    reopenLastRoom.done = false;
     byId('starting').hidden = true;
     byId('login').hidden = true;
     byId('chat').hidden = false;
     showConversationOnPhone(false);
     store.addRoom(GENERAL, ['General']);
     store.setActive(GENERAL);
+    loadOutbox();
     store.setConnection('connecting');
+    renderNotifyButton();
+    people.load('');
 
     // The socket first: its opening loads every room once, and from then on nothing is missed.
-    const mySync = new RoomSync(store);
+    const mySync = new RoomSync(store, reopenLastRoom);
     sync = mySync;
 
     socket = new ChatSocket({
         onEvent,
         onOpen: () => {
+            inFlight = [];
             store.setConnection('open');
-            mySync.resync();
+            // What the outbox holds goes out after the catch-up: what the server already stored is confirmed by then.
+            mySync.resync().then(() => {
+                if (mySync.active) {
+                    flushOutbox();
+                }
+            });
         },
         onDown: ({ retryInMs }) => {
+            inFlight = [];
+            store.outbox.forEach((entry) => {
+                entry.sent = false; // unconfirmed: looked for in the catch-up, else sent again
+            });
             store.setConnection('down', retryInMs);
             mySync.loadWithoutSocket(); // show the history meanwhile
         },
@@ -273,12 +503,13 @@ function stopSession() {
 }
 
 function leaveChat(message = '') {
-    // Sent away (session ended elsewhere): offer the same name again. Logged out: a fresh one.
+    // Sent away (session ended elsewhere): offer the same name again. Logged out: the last name used.
     const name = message && store.me ? store.me.username : '';
     rememberSession(false);
     stopSession();
     clearInterval(bannerTimer);
     byId('banner').hidden = true;
+    byId('store-banner').hidden = true;
     store.reset();
     document.title = 'redis-chat';
     showLogin({ message, name });
@@ -293,6 +524,9 @@ async function logout() {
     } finally {
         byId('logout').disabled = false;
     }
+    if (store.me) {
+        storage('session', OUTBOX + store.me.id, null);
+    }
     leaveChat();
 }
 
@@ -300,16 +534,30 @@ async function boot() {
     conversation = new ConversationView(store, {
         onSend,
         onLoadOlder,
+        onMute,
+        searchPeople: async (prefix) => ((await searchPeople(prefix, null, 7)).users || [])
+            .filter((u) => !store.isMe(String(u.id))),
         onBack: () => {
             showConversationOnPhone(false);
             queueSidebar();
         },
     });
+    people = new PeopleView(store, { search: searchPeople, onOpen: openPerson });
     store.subscribe(onStoreChange);
     setUpLogin(enterChat);
+    arrowKeys(byId('rooms'));
+    arrowKeys(byId('people'));
+    byId('rooms').addEventListener('pointerleave', queueSidebar); // the order held under the pointer catches up
     byId('logout').addEventListener('click', logout);
+    byId('notify').addEventListener('click', toggleNotifications);
     byId('banner-retry').addEventListener('click', () => socket && socket.retryNow());
     window.addEventListener('online', () => socket && socket.retryNow());
+    document.addEventListener('visibilitychange', () => {
+        store.visible = document.visibilityState === 'visible';
+        scheduleMarkRead();
+        queueSidebar();
+    });
+    window.addEventListener('focus', scheduleMarkRead);
     phone.addEventListener('change', () => showConversationOnPhone(byId('chat').dataset.view === 'conversation'));
 
     if (!maySession()) {

@@ -1,5 +1,7 @@
-// The client's state: who I am, the people I know of, my rooms and their messages. Messages are
+// The client's state: who I am, the people I know of, my rooms and their messages, where I stopped
+// reading each room (kept by the server, docs/PROTOCOL.md "Read state") and my outbox. Messages are
 // kept sorted and de-duplicated by id, so history pages, catch-up and live events can overlap freely.
+import { mentions } from './text.js';
 
 export const GENERAL = '0';
 export const PAGE_SIZE = 15;
@@ -10,7 +12,40 @@ function sequenceOf(id) {
     return match ? BigInt(match[1]) : null;
 }
 
-function keyOf(message) {
+/** A read marker "<date>-<seq>" as [date, seq]; seq 0 marks a whole second (messages of the seed's servers have no id). */
+function parseMarker(marker) {
+    const match = typeof marker === 'string' ? /^(\d+)-(\d+)$/.exec(marker) : null;
+    return match ? [Number(match[1]), BigInt(match[2])] : null;
+}
+
+/** The marker that says "read up to this message". */
+export function markerOf(message) {
+    return message.id || `${Math.floor(message.date)}-0`;
+}
+
+/** Whether a message comes after a read marker: by sequence where both have one, else by the second (as the server compares). */
+export function isAfter(message, marker) {
+    const m = parseMarker(marker);
+    if (!m) {
+        return false;
+    }
+    const seq = sequenceOf(message.id);
+    if (seq !== null && seq > 0n && m[1] > 0n) {
+        return seq > m[1];
+    }
+    return Math.floor(message.date) > m[0];
+}
+
+export function markerIsAfter(a, b) {
+    const pa = parseMarker(a);
+    const pb = parseMarker(b);
+    if (!pa || !pb) {
+        return pa !== null;
+    }
+    return pa[1] > 0n && pb[1] > 0n ? pa[1] > pb[1] : pa[0] > pb[0];
+}
+
+export function keyOf(message) {
     return message.id ? 'id:' + message.id : `seed:${message.from}:${message.date}:${message.message}`;
 }
 
@@ -29,6 +64,7 @@ export function normalizeMessage(raw) {
     }
     return {
         id: typeof raw.id === 'string' ? raw.id : null,
+        clientId: typeof raw.clientId === 'string' ? raw.clientId : null,
         from: String(raw.from),
         date: Number(raw.date) || 0,
         message: raw.message,
@@ -51,7 +87,18 @@ class Room {
         this.hasOlder = false;
         this.loadingOlder = false;
         this.unread = 0;
+        this.mentions = 0;
+        this.lastRead = null; // marker of the last message read, from the server; null until known
+        this.serverUnread = 0; // what the server counted, including messages not loaded here
+        this.serverMentions = 0;
+        this.muted = false;
+        this.dividerBefore = undefined; // key of the first unread message when the room was opened
         this.loading = null; // the promise of a newest-page fetch in flight
+    }
+
+    /** The newest message: what "read" means when the room is on screen. */
+    get lastMarker() {
+        return this.last ? markerOf(this.last) : null;
     }
 
     /** Adds messages not seen yet; returns those that were new. */
@@ -102,7 +149,11 @@ export class Store {
         this.rooms = new Map(); // id -> Room
         this.activeRoomId = GENERAL;
         this.lookingAtActive = true; // false while a phone shows the room list instead
+        this.visible = document.visibilityState === 'visible';
         this.connection = { state: 'connecting', retryInMs: 0 };
+        this.storeAvailable = true;
+        this.readsLoaded = false;
+        this.outbox = []; // {clientId, roomId, message, queuedAt, sent}: typed, not yet confirmed by the server
         this.emit('reset');
     }
 
@@ -196,6 +247,11 @@ export class Store {
         return room.names.find((n) => n !== this.me.username) || room.names[0] || `User ${partner}`;
     }
 
+    /** How many people are online, me included: the one number the header and People both show. */
+    onlineCount() {
+        return [...this.users.values()].filter((u) => u.online).length;
+    }
+
     /** General first, then the most recently active. */
     sortedRooms() {
         return [...this.rooms.values()].sort((a, b) => {
@@ -212,9 +268,130 @@ export class Store {
         this.activeRoomId = String(roomId);
         const room = this.room(roomId);
         if (room) {
-            room.unread = 0;
+            this.placeDivider(room);
         }
         this.emit('active');
+    }
+
+    /** "New messages" goes before the first unread message, as it stood when the room was opened. */
+    placeDivider(room) {
+        if (room.lastRead === null || !room.loaded) {
+            room.dividerBefore = undefined; // placed once both are known
+            return;
+        }
+        const first = room.messages.find((m) => !this.isMe(m.from) && isAfter(m, room.lastRead));
+        room.dividerBefore = first ? keyOf(first) : null;
+    }
+
+    /** A room that appears while I am here (someone wrote to me first) is unread from its first message. */
+    unreadFromStart(room) {
+        if (room.lastRead === null && this.readsLoaded) {
+            room.lastRead = '0-0';
+            this.recount(room);
+        }
+    }
+
+    /** Unread and mention counts: what the server counted, or what is loaded here after the marker if more. */
+    recount(room) {
+        let unread = 0;
+        let mentioned = 0;
+        if (room.lastRead !== null && this.me) {
+            for (const m of room.messages) {
+                if (!this.isMe(m.from) && isAfter(m, room.lastRead)) {
+                    unread++;
+                    if (mentions(m.message, this.me.username)) {
+                        mentioned++;
+                    }
+                }
+            }
+        }
+        room.unread = Math.max(unread, room.serverUnread);
+        room.mentions = Math.max(mentioned, room.serverMentions);
+    }
+
+    /** The server's read state of every room (at each (re)connect). */
+    setReadStates(states) {
+        for (const [roomId, state] of Object.entries(states || {})) {
+            const room = this.room(roomId);
+            if (!room || !state) {
+                continue;
+            }
+            if (room.lastRead === null || !markerIsAfter(room.lastRead, state.lastRead)) {
+                room.lastRead = state.lastRead;
+                room.serverUnread = Number(state.unread) || 0;
+                room.serverMentions = Number(state.mentions) || 0;
+            } // else read here since the server counted: its counts are out of date
+            room.muted = Boolean(state.muted);
+            if (room.dividerBefore === undefined && room.id === this.activeRoomId) {
+                this.placeDivider(room);
+            }
+            this.recount(room);
+        }
+        this.readsLoaded = true;
+        this.emit('reads');
+    }
+
+    /** Read up to the marker (here, or in another tab: the read event). */
+    markRead(roomId, marker) {
+        const room = this.room(roomId);
+        if (!room || (room.lastRead !== null && !markerIsAfter(marker, room.lastRead))) {
+            return false;
+        }
+        room.lastRead = marker;
+        room.serverUnread = 0;
+        room.serverMentions = 0;
+        this.recount(room);
+        this.emit('reads');
+        return true;
+    }
+
+    /** Whether the open room is actually seen: the tab visible and, on a phone, the room shown. */
+    get seeingActive() {
+        return this.visible && this.lookingAtActive;
+    }
+
+    totalUnread() {
+        return [...this.rooms.values()].filter((r) => !r.muted).reduce((sum, r) => sum + r.unread, 0);
+    }
+
+    // ---- the outbox: what I typed, until the server has stored it (each entry once, by its clientId)
+
+    queue(roomId, message) {
+        const entry = { clientId: crypto.randomUUID(), roomId: String(roomId), message, queuedAt: Date.now(), sent: false };
+        this.outbox.push(entry);
+        this.emit('outbox');
+        return entry;
+    }
+
+    /** The server stored one of mine: the entry it answers leaves the outbox (by clientId, else by room and text). */
+    confirm(message) {
+        if (!this.isMe(message.from) || this.outbox.length === 0) {
+            return;
+        }
+        let index = message.clientId ? this.outbox.findIndex((e) => e.clientId === message.clientId) : -1;
+        if (index < 0) {
+            index = this.outbox.findIndex((e) => e.roomId === message.roomId && e.message.trim() === message.message.trim()
+                && message.date * 1000 >= e.queuedAt - 120000);
+        }
+        if (index >= 0) {
+            this.outbox.splice(index, 1);
+            this.emit('outbox');
+        }
+    }
+
+    /** The server refused an entry (its error frame): out of the outbox, returned to the caller. */
+    reject(clientId) {
+        const index = this.outbox.findIndex((e) => e.clientId === clientId);
+        if (index < 0) {
+            return null;
+        }
+        const [entry] = this.outbox.splice(index, 1);
+        this.emit('outbox');
+        return entry;
+    }
+
+    pendingIn(roomId) {
+        return this.outbox.filter((e) => e.roomId === String(roomId));
     }
 
     get activeRoom() {
@@ -222,8 +399,8 @@ export class Store {
     }
 
     /**
-     * Merges messages into their room. New ones (live or caught up, not history pages) from others
-     * count as unread unless the room is on screen.
+     * Merges messages into their room; what is unread follows from the room's read marker. Mine
+     * leave the outbox.
      */
     addMessages(roomId, messages, { fresh = false, older = false } = {}) {
         const room = this.room(roomId);
@@ -231,10 +408,12 @@ export class Store {
             return [];
         }
         const added = room.merge(messages);
+        added.forEach((m) => this.confirm(m));
         if (added.length > 0) {
-            if (fresh && (room.id !== this.activeRoomId || !this.lookingAtActive)) {
-                room.unread += added.filter((m) => !this.isMe(m.from)).length;
+            if (room.id === this.activeRoomId && room.dividerBefore === undefined) {
+                this.placeDivider(room);
             }
+            this.recount(room);
             this.emit('messages', { roomId: room.id, added, fresh, older });
         }
         return added;
@@ -242,6 +421,16 @@ export class Store {
 
     setConnection(state, retryInMs = 0) {
         this.connection = { state, retryInMs };
+        if (state === 'open') {
+            this.storeAvailable = true; // until the node says otherwise
+        }
         this.emit('connection');
+    }
+
+    setStoreAvailable(available) {
+        if (this.storeAvailable !== available) {
+            this.storeAvailable = available;
+            this.emit('connection');
+        }
     }
 }

@@ -1,5 +1,5 @@
 // Keeps one login's rooms in step with the server over HTTP: newest pages, "load older", and the
-// catch-up after every (re)connect (SPEC §9). One instance per login; a stopped one drops every
+// catch-up after every (re)connect, the read state (docs/PROTOCOL.md). One instance per login; a stopped one drops every
 // answer that arrives late, so nothing of an earlier session leaks into the next.
 import { api } from './api.js';
 import { PAGE_SIZE, normalizeMessage } from './store.js';
@@ -23,8 +23,10 @@ const RETRIES = 6;
 const transient = (failed) => failed.status === 0 || failed.status === 429 || failed.status >= 500;
 
 export class RoomSync {
-    constructor(store) {
+    /** @param onRooms called once the user's rooms are known (the app reopens the last room then) */
+    constructor(store, onRooms = () => {}) {
         this.store = store;
+        this.onRooms = onRooms;
         this.active = true;
         this.resolving = false;
         this.synced = false;
@@ -60,7 +62,7 @@ export class RoomSync {
     loadWithoutSocket() {
         if (!this.synced) {
             this.synced = true;
-            this.refreshRooms();
+            this.refreshRooms().then(() => this.refreshReads());
             this.refreshOnline();
             for (const room of this.store.rooms.values()) {
                 this.loadLatest(room);
@@ -75,6 +77,7 @@ export class RoomSync {
      */
     resync() {
         this.synced = true;
+        const done = [];
         const resumeFrom = new Map();
         const pending = [];
         for (const room of this.store.rooms.values()) {
@@ -85,19 +88,34 @@ export class RoomSync {
             }
         }
         for (const [room, lastSeenId] of resumeFrom) {
-            this.catchUp(room, lastSeenId);
+            done.push(this.catchUp(room, lastSeenId));
         }
         for (const room of pending) {
             // A page requested before the socket opened may miss what came in between: follow it up.
             const inFlight = room.loading !== null;
-            this.loadLatest(room).then((newest) => {
+            done.push(this.loadLatest(room).then((newest) => {
                 if (inFlight && this.active && room.loaded) {
-                    this.catchUp(room, newest);
+                    return this.catchUp(room, newest);
                 }
-            });
+                return null;
+            }));
         }
-        this.refreshRooms();
+        // Read state after the rooms: messages that came while logged out count as unread.
+        done.push(this.refreshRooms().then(() => this.refreshReads()));
         this.refreshOnline();
+        return Promise.allSettled(done);
+    }
+
+    /** Unread and mention counts, read markers and mutes of every room, as the server keeps them. */
+    async refreshReads() {
+        try {
+            const states = await this.call(() => api.reads());
+            if (this.active) {
+                this.store.setReadStates(states);
+            }
+        } catch (failed) {
+            // tried again at the next reconnect; counts follow the loaded messages meanwhile
+        }
     }
 
     /** Fetches a room's newest page (one request at a time); resolves to the newest id in it. */
@@ -166,12 +184,15 @@ export class RoomSync {
             if (!this.active) {
                 return;
             }
+            const loads = [];
             for (const r of rooms) {
                 const room = this.store.addRoom(r.id, r.names);
                 if (!room.loaded) {
-                    this.loadLatest(room);
+                    loads.push(this.loadLatest(room));
                 }
             }
+            this.onRooms();
+            await Promise.allSettled(loads);
             this.resolveUnknownUsers();
         } catch (failed) {
             // tried again at the next reconnect

@@ -42,6 +42,24 @@ public final class RedisKeys {
     /** Control events between this server's nodes (the seed does not know them). */
     public static final String CONTROL_CHANNEL = OWN_PREFIX + "control";
 
+    /** Every user by folded name (members {@code <folded>\0<name>\0<id>}, all scores 0): the directory's index. */
+    public static final String DIRECTORY = OWN_PREFIX + "directory";
+    /** Held (and left to expire) by the node that back-fills the directory from {@code username:*}. */
+    public static final String DIRECTORY_BACKFILL_LOCK = OWN_PREFIX + "lock:directory-backfill";
+
+    /** Per user: room id → id of the last message read, plus {@code *}, where unread counting starts for rooms never read. */
+    public static String readMarks(String userId) {
+        return OWN_PREFIX + "read:" + userId;
+    }
+
+    /** Per user: the rooms muted (no desktop notifications). */
+    public static String mutedRooms(String userId) {
+        return OWN_PREFIX + "muted:" + userId;
+    }
+
+    /** Other nodes' tabs of a user learn of a read here (our own channel: the seed would show it to everyone). */
+    public static final String READ_CHANNEL = OWN_PREFIX + "reads";
+
     public static String session(String sessionKey) {
         return OWN_PREFIX + "session:" + sessionKey;
     }

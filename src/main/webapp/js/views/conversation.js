@@ -1,11 +1,51 @@
-// The open room: header, message bubbles grouped by day and sender, "load older", the composer.
+// The open room: header, message bubbles grouped by day and sender, links and @mentions, the
+// "new messages" divider, "load older", and the composer (drafts per room, outbox, mentions).
+import { keyOf } from '../store.js';
+import { length, mentions, pieces } from '../text.js';
 import { avatar, byId, clock, dayKey, dayLabel, el, fullTime, paintAvatar, toDate } from './dom.js';
+import { MentionPicker } from './mentions.js';
 
 const GROUP_SECONDS = 5 * 60;
 const BOTTOM_SLACK_PX = 48;
+export const MAX_MESSAGE = 5000;
+const DRAFT = 'redis-chat.draft.';
+
+function loadDraft(key) {
+    try {
+        return sessionStorage.getItem(DRAFT + key) || '';
+    } catch (storageDisabled) {
+        return '';
+    }
+}
+
+function saveDraft(key, text) {
+    try {
+        if (text) {
+            sessionStorage.setItem(DRAFT + key, text);
+        } else {
+            sessionStorage.removeItem(DRAFT + key);
+        }
+    } catch (storageDisabled) {
+        // drafts then live only while the room is open
+    }
+}
+
+/** Message text as nodes: links (http/https only, parsed by the browser) and @mentions; all of it textContent. */
+function textNodes(text, me) {
+    return pieces(text).map((piece) => {
+        if (piece.href) {
+            return el('a', { href: piece.href, target: '_blank', rel: 'noopener noreferrer', class: 'message__link', text: piece.text });
+        }
+        if (piece.mention) {
+            const mine = me !== null && mentions(piece.text, me);
+            return el(mine ? 'mark' : 'span', { class: 'mention' + (mine ? ' mention--me' : ''), text: piece.text });
+        }
+        return piece.text;
+    });
+}
 
 export class ConversationView {
-    constructor(store, { onSend, onLoadOlder, onBack }) {
+    constructor(store, { onSend, onLoadOlder, onBack, onMute, searchPeople }) {
         this.store = store;
         this.scroller = byId('scroller');
         this.list = byId('messages');
@@ -15,15 +55,22 @@ export class ConversationView {
         this.text = byId('composer-text');
         this.sendButton = byId('send');
         this.error = byId('composer-error');
-        this.announcer = byId('announcer');
+        this.count = byId('composer-count');
+        this.muteButton = byId('mute');
         this.renderedRoomId = null;
-        this.lastSent = null;
+        this.draftRoomId = null;
+        this.nodes = new Map(); // message key + how it is drawn -> its <li>, reused so the log only ever grows
+        this.errorFor = null; // what the shown error is about: 'empty', 'length', 'server'
+        this.picker = new MentionPicker(this.text, searchPeople);
 
         byId('composer').addEventListener('submit', (event) => {
             event.preventDefault();
             this.submit(onSend);
         });
         this.text.addEventListener('keydown', (event) => {
+            if (this.picker.handleKey(event)) {
+                return;
+            }
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
                 event.preventDefault();
                 this.submit(onSend);
@@ -32,7 +79,11 @@ export class ConversationView {
         this.text.addEventListener('input', () => {
             this.hideError();
             this.fitComposer();
+            this.showCount();
+            this.keepDraft();
+            this.picker.update();
         });
+        this.text.addEventListener('blur', () => this.picker.close());
         this.olderButton.addEventListener('click', () => onLoadOlder());
         this.jump.addEventListener('click', () => this.scrollToBottom());
         this.scroller.addEventListener('scroll', () => {
@@ -40,45 +91,101 @@ export class ConversationView {
                 this.jump.hidden = true;
             }
         });
+        this.muteButton.addEventListener('click', () => {
+            const room = this.store.activeRoom;
+            if (room) {
+                onMute(room, !room.muted);
+            }
+        });
         byId('back').addEventListener('click', () => onBack());
+    }
+
+    /** A new login: nothing drawn for the previous one is reused. */
+    reset() {
+        this.nodes.clear();
+        this.list.replaceChildren();
+        this.renderedRoomId = null;
+        this.draftRoomId = null;
+        this.text.value = '';
+        this.hideError();
+        this.picker.close();
     }
 
     submit(onSend) {
         const text = this.text.value;
         if (text.trim() === '') {
-            this.showError('Type a message first.');
+            this.showError('Type a message first.', 'empty');
             this.text.focus();
             return;
         }
-        if (onSend(text)) {
-            this.lastSent = text;
-            this.text.value = '';
-            this.fitComposer();
-            this.hideError();
-        } else {
-            this.showError('Not connected: your message is kept here and can be sent once the connection is back.');
+        const size = length(text.trim());
+        if (size > MAX_MESSAGE) {
+            this.showError(`A message may have at most ${MAX_MESSAGE} characters; this one has ${size}.`, 'length');
+            this.text.focus();
+            return;
         }
+        onSend(text);
+        this.text.value = '';
+        this.keepDraft();
+        this.fitComposer();
+        this.showCount();
+        this.hideError();
+        this.picker.close();
         this.text.focus();
     }
 
-    /** The server refused the last frame: say why and give the text back if the box is empty. */
-    serverError(message) {
-        this.showError(message);
-        if (this.text.value === '' && this.lastSent !== null) {
-            this.text.value = this.lastSent;
+    /** The server refused one of mine: say why and give the text back if the box is empty. */
+    serverError(message, refused) {
+        this.showError(message, 'server');
+        if (refused && this.text.value === '' && refused.roomId === this.store.activeRoomId) {
+            this.text.value = refused.message;
+            this.keepDraft();
             this.fitComposer();
+            this.showCount();
         }
-        this.lastSent = null;
     }
 
-    showError(message) {
+    showError(message, about = 'other') {
         this.error.textContent = message;
         this.error.hidden = false;
+        this.errorFor = about;
     }
 
     hideError() {
         this.error.hidden = true;
         this.error.textContent = '';
+        this.errorFor = null;
+    }
+
+    /** The draft of the room being left stays with that room (for the tab's life, reloads included). */
+    switchDraft() {
+        const room = this.store.activeRoom;
+        if (!room || this.draftRoomId === room.id) {
+            return;
+        }
+        this.draftRoomId = room.id;
+        this.text.value = loadDraft(this.draftKey());
+        this.hideError(); // an error was about the other room's text
+        this.picker.close();
+        this.fitComposer();
+        this.showCount();
+    }
+
+    draftKey() {
+        return `${this.store.me ? this.store.me.id : ''}.${this.draftRoomId}`;
+    }
+
+    keepDraft() {
+        if (this.draftRoomId !== null) {
+            saveDraft(this.draftKey(), this.text.value);
+        }
+    }
+
+    /** The length only when it matters: near or over the limit, before anything is sent. */
+    showCount() {
+        const size = length(this.text.value.trim());
+        this.count.textContent = size > MAX_MESSAGE - 500 ? `${size.toLocaleString()}/${MAX_MESSAGE.toLocaleString()}` : '';
+        this.count.classList.toggle('composer__count--over', size > MAX_MESSAGE);
     }
 
     fitComposer() {
@@ -91,8 +198,8 @@ export class ConversationView {
     }
 
     setConnected(connected) {
-        this.sendButton.disabled = !connected;
-        this.sendButton.title = connected ? '' : 'Reconnecting…';
+        // Sending stays possible: what is typed meanwhile waits in the outbox.
+        this.sendButton.title = connected ? '' : 'Not connected: messages wait in the outbox';
     }
 
     isAtBottom() {
@@ -116,13 +223,18 @@ export class ConversationView {
         const partner = this.store.partnerOf(room);
         let subtitle;
         if (partner === null) {
-            const online = [...this.store.users.values()].filter((u) => u.online).length;
-            subtitle = `Everyone · ${online} online`;
+            subtitle = `Everyone · ${this.store.onlineCount()} online`;
         } else {
             const user = this.store.users.get(partner);
             subtitle = user && user.online ? 'Online' : 'Offline';
         }
+        if (!this.store.storeAvailable || this.store.connection.state !== 'open') {
+            subtitle += ' (may be out of date)';
+        }
         byId('room-subtitle').textContent = subtitle;
+        this.muteButton.textContent = room.muted ? 'Unmute' : 'Mute';
+        this.muteButton.setAttribute('aria-pressed', String(room.muted));
+        this.muteButton.title = room.muted ? 'Notifications from this room are off' : 'Turn off notifications from this room';
     }
 
     /**
@@ -134,18 +246,23 @@ export class ConversationView {
         if (!room) {
             return;
         }
+        this.switchDraft();
         const switched = this.renderedRoomId !== room.id;
         const wasAtBottom = this.isAtBottom();
         const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
 
-        this.list.replaceChildren(...this.items(room));
+        this.patch(this.items(room));
         this.olderButton.hidden = !room.hasOlder;
         this.olderButton.disabled = room.loadingOlder;
         this.olderButton.textContent = room.loadingOlder ? 'Loading…' : 'Load older messages';
         this.historyStart.hidden = room.hasOlder || !room.loaded;
         this.renderedRoomId = room.id;
 
-        if (switched) {
+        const divider = this.list.querySelector('.unread-divider');
+        if (switched && divider) {
+            divider.scrollIntoView({ block: 'center' });
+            this.jump.hidden = this.isAtBottom();
+        } else if (switched) {
             this.scrollToBottom();
         } else if (older) {
             this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
@@ -154,43 +271,93 @@ export class ConversationView {
         } else if (added.length > 0) {
             this.jump.hidden = false;
         }
-        const incoming = added.filter((m) => !this.store.isMe(m.from));
-        if (!older && incoming.length > 0) {
-            const m = incoming[incoming.length - 1];
-            this.announcer.textContent = `${this.store.userName(m.from)}: ${m.message}`;
+    }
+
+    /**
+     * Puts the items in the list. When the list only grew at the end (the usual case: a new
+     * message) the old nodes stay where they are, so the log's live region reads out the new
+     * ones only; anything else replaces the list.
+     */
+    patch(items) {
+        const current = this.list.children;
+        const grows = current.length <= items.length && [...current].every((node, i) => node === items[i]);
+        if (grows) {
+            this.list.append(...items.slice(current.length));
+        } else {
+            this.list.replaceChildren(...items);
         }
+        const keep = new Set(items);
+        for (const [key, node] of this.nodes) {
+            if (!keep.has(node)) {
+                this.nodes.delete(key);
+            }
+        }
+    }
+
+    /** The node for a key, drawn once: same key, same drawing. */
+    node(key, draw) {
+        let node = this.nodes.get(key);
+        if (!node) {
+            node = draw();
+            this.nodes.set(key, node);
+        }
+        return node;
     }
 
     items(room) {
         const nodes = [];
         let previous = null;
-        if (room.loaded && room.messages.length === 0) {
-            nodes.push(el('li', { class: 'messages__empty', text: 'No messages yet. Say hello!' }));
+        if (room.loaded && room.messages.length === 0 && this.store.pendingIn(room.id).length === 0) {
+            nodes.push(this.node('empty', () => el('li', { class: 'messages__empty', text: 'No messages yet. Say hello!' })));
         }
         for (const message of room.messages) {
             const date = toDate(message.date);
             const newDay = previous === null || dayKey(toDate(previous.date)) !== dayKey(date);
             if (newDay) {
-                nodes.push(el('li', { class: 'day', role: 'separator' }, el('span', { text: dayLabel(date) })));
+                const label = dayLabel(date);
+                nodes.push(this.node(`day:${dayKey(date)}:${label}`,
+                    () => el('li', { class: 'day', role: 'separator' }, el('span', { text: label }))));
             }
-            const continued = !newDay && previous.from === message.from && message.date - previous.date < GROUP_SECONDS;
-            nodes.push(this.bubble(message, date, continued));
+            const key = keyOf(message);
+            const divided = room.dividerBefore === key;
+            if (divided) {
+                nodes.push(this.node('divider:' + key, () => el('li', {
+                    class: 'unread-divider', role: 'separator', 'aria-label': 'New messages',
+                }, el('span', { text: 'New messages' }))));
+            }
+            const continued = !newDay && !divided && previous.from === message.from && message.date - previous.date < GROUP_SECONDS;
+            const name = this.store.userName(message.from);
+            nodes.push(this.node(`m:${key}:${continued}:${name}`, () => this.bubble(message, date, continued, name)));
             previous = message;
+        }
+        for (const entry of this.store.pendingIn(room.id)) {
+            const waiting = this.store.connection.state !== 'open' || !this.store.storeAvailable;
+            nodes.push(this.node(`out:${entry.clientId}:${waiting}`, () => this.pendingBubble(entry, waiting)));
         }
         return nodes;
     }
 
-    bubble(message, date, continued) {
+    bubble(message, date, continued, name) {
         const own = this.store.isMe(message.from);
-        const name = this.store.userName(message.from);
+        const me = this.store.me ? this.store.me.username : null;
+        const mentionsMe = !own && me !== null && mentions(message.message, me);
         return el('li', {
-            class: 'message' + (own ? ' message--own' : '') + (continued ? ' message--continued' : ''),
+            class: 'message' + (own ? ' message--own' : '') + (continued ? ' message--continued' : '')
+                + (mentionsMe ? ' message--mentions-me' : ''),
             dataset: { id: message.id || '', from: message.from },
         },
         own ? null : (continued ? el('span', { class: 'message__gutter' }) : avatar(name, 'message__avatar')),
         el('div', { class: 'bubble' },
             continued ? null : el('span', { class: 'message__sender', text: own ? 'You' : name }),
-            el('p', { class: 'message__text', text: message.message }),
+            el('p', { class: 'message__text' }, textNodes(message.message, me)),
             el('time', { class: 'message__time', datetime: date.toISOString(), title: fullTime(date), text: clock(date) })));
+    }
+
+    pendingBubble(entry, waiting) {
+        const me = this.store.me ? this.store.me.username : null;
+        return el('li', { class: 'message message--own message--pending', dataset: { clientId: entry.clientId } },
+            el('div', { class: 'bubble' },
+                el('p', { class: 'message__text' }, textNodes(entry.message, me)),
+                el('span', { class: 'message__time', text: waiting ? 'Waiting for the connection…' : 'Sending…' })));
     }
 }

@@ -44,6 +44,24 @@ export function replaceChildrenKeepingFocus(container, children) {
     }
 }
 
+/** Up/Down (and Home/End) move the focus between a list's buttons, as in a menu. */
+export function arrowKeys(container) {
+    container.addEventListener('keydown', (event) => {
+        if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key)) {
+            return;
+        }
+        const buttons = [...container.querySelectorAll('button')];
+        const at = buttons.indexOf(document.activeElement);
+        if (at < 0 || buttons.length === 0) {
+            return;
+        }
+        event.preventDefault();
+        const to = event.key === 'Home' ? 0 : event.key === 'End' ? buttons.length - 1
+            : Math.min(buttons.length - 1, Math.max(0, at + (event.key === 'ArrowDown' ? 1 : -1)));
+        buttons[to].focus();
+    });
+}
+
 const PALETTE_SIZE = 10;
 
 function hash(text) {

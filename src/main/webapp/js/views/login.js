@@ -1,6 +1,56 @@
-// The login form: a new name registers, a known one logs in; the server's message on failure.
+// The login form: "Sign in" never creates an account; a name nobody has is offered for creation
+// first ("Create account" asks nothing). The last name used is remembered; the limits are shown
+// while typing and checked before anything is sent, never cut silently.
 import { api } from '../api.js';
 import { byId } from './dom.js';
+
+const LAST_NAME = 'redis-chat.last-name';
+const NAME = /^[\p{L}\p{Nd}_.\-]+$/u;
+const MAX_NAME = 32;
+const MAX_PASSWORD_BYTES = 72;
+
+const LEADS = {
+    signin: 'Welcome back. Sign in with your name and password.',
+    register: 'New here? Pick a name and a password.',
+};
+
+export function lastName() {
+    try {
+        return localStorage.getItem(LAST_NAME) || '';
+    } catch (storageDisabled) {
+        return '';
+    }
+}
+
+function rememberName(name) {
+    try {
+        localStorage.setItem(LAST_NAME, name);
+    } catch (storageDisabled) {
+        // the form then starts empty
+    }
+}
+
+/** Why the input cannot be sent, or null. */
+function problem(name, password) {
+    const length = [...name].length;
+    if (name === '') {
+        return { field: 'username', message: 'Enter a username.' };
+    }
+    if (length > MAX_NAME) {
+        return { field: 'username', message: `A username may have at most ${MAX_NAME} characters; this one has ${length}.` };
+    }
+    if (!NAME.test(name)) {
+        return { field: 'username', message: "A username may only have letters, digits, '_', '-' and '.'." };
+    }
+    if (password === '') {
+        return { field: 'password', message: 'Enter a password.' };
+    }
+    const bytes = new TextEncoder().encode(password).length;
+    if (bytes > MAX_PASSWORD_BYTES) {
+        return { field: 'password', message: `A password may have at most ${MAX_PASSWORD_BYTES} bytes; this one has ${bytes}.` };
+    }
+    return null;
+}
 
 export function setUpLogin(onLoggedIn) {
     const form = byId('login-form');
@@ -8,51 +58,100 @@ export function setUpLogin(onLoggedIn) {
     const password = byId('login-password');
     const error = byId('login-error');
     const submit = byId('login-submit');
+    const confirm = byId('login-confirm');
 
-    form.addEventListener('submit', async (event) => {
-        event.preventDefault();
+    const showCount = () => {
+        const length = [...username.value.trim()].length;
+        byId('login-username-count').textContent = `${length}/${MAX_NAME}`;
+        username.setAttribute('aria-invalid', String(length > MAX_NAME));
+    };
+    const hideConfirm = () => {
+        confirm.hidden = true;
+        submit.hidden = false;
+    };
+
+    form.setMode = (mode) => {
+        form.dataset.mode = mode;
+        byId('mode-signin').setAttribute('aria-pressed', String(mode === 'signin'));
+        byId('mode-register').setAttribute('aria-pressed', String(mode === 'register'));
+        byId('login-lead').textContent = LEADS[mode];
+        submit.textContent = mode === 'signin' ? 'Sign in' : 'Create account';
+        password.autocomplete = mode === 'signin' ? 'current-password' : 'new-password';
+        error.textContent = '';
+        hideConfirm();
+    };
+    byId('mode-signin').addEventListener('click', () => form.setMode('signin'));
+    byId('mode-register').addEventListener('click', () => form.setMode('register'));
+
+    username.addEventListener('input', () => {
+        showCount();
+        error.textContent = '';
+        hideConfirm();
+    });
+    password.addEventListener('input', () => {
+        error.textContent = '';
+    });
+
+    const attempt = async (mode) => {
         const name = username.value.trim();
-        if (name === '' || password.value === '') {
-            error.textContent = name === '' ? 'Enter a username.' : 'Enter a password.';
-            (name === '' ? username : password).focus();
+        const trouble = problem(name, password.value);
+        if (trouble) {
+            error.textContent = trouble.message;
+            (trouble.field === 'username' ? username : password).focus();
             return;
         }
         submit.disabled = true;
+        byId('login-confirm-create').disabled = true;
         error.textContent = '';
         try {
-            const user = await api.login(name, password.value);
+            const user = await api.login(name, password.value, mode);
             password.value = '';
+            hideConfirm();
+            rememberName(user.username);
             onLoggedIn(user);
         } catch (failed) {
-            error.textContent = failed.message;
-            password.select();
-            password.focus();
+            if (failed.status === 404 && mode === 'signin') {
+                // Nothing was created: ask first.
+                byId('login-confirm-text').textContent = `There is no account named “${name}”. Create it with this password?`;
+                confirm.hidden = false;
+                submit.hidden = true;
+                byId('login-confirm-create').focus();
+            } else {
+                error.textContent = failed.message;
+                password.select();
+                password.focus();
+            }
         } finally {
             submit.disabled = false;
+            byId('login-confirm-create').disabled = false;
         }
+    };
+
+    form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        attempt(form.dataset.mode === 'register' ? 'register' : 'signin');
+    });
+    byId('login-confirm-create').addEventListener('click', () => attempt('register'));
+    byId('login-confirm-cancel').addEventListener('click', () => {
+        hideConfirm();
+        username.select();
+        username.focus();
     });
 }
 
-/** Shows the form, pre-filled with a random free name unless a name is given. */
-export async function showLogin({ message = '', name = '' } = {}) {
+/** Shows the form to sign in, with the last name used (or the given one); never a made-up name. */
+export function showLogin({ message = '', name = '' } = {}) {
     byId('chat').hidden = true;
     byId('starting').hidden = true;
     byId('login').hidden = false;
+    const form = byId('login-form');
+    form.setMode('signin');
     byId('login-error').textContent = message;
     const username = byId('login-username');
     const password = byId('login-password');
     password.value = '';
-    username.value = name;
-    (name ? password : username).focus();
-    if (!name) {
-        try {
-            const random = await api.randomName();
-            if (username.value === '' && random && random.username) {
-                username.value = random.username;
-                username.select();
-            }
-        } catch (unreachable) {
-            // the form still works with a typed name
-        }
-    }
+    username.value = name || lastName();
+    username.dispatchEvent(new Event('input'));
+    byId('login-error').textContent = message;
+    (username.value ? password : username).focus();
 }

@@ -1,5 +1,6 @@
-// The sidebar: my rooms (last message, time, unread count) and the people I know of with live
-// online dots. Clicking a person opens the private room with them.
+// The sidebar: my rooms (last message, time, unread and mention counts) and People: the
+// directory of every user, searchable by name, with live online dots. Clicking a person opens
+// the private room with them. Lists keep their order while the pointer or focus is in them.
 import { avatar, byId, el, paintAvatar, replaceChildrenKeepingFocus, shortTime, toDate } from './dom.js';
 
 export function renderMe(store) {
@@ -7,8 +8,28 @@ export function renderMe(store) {
     paintAvatar(byId('me-avatar'), store.me.username);
 }
 
+let shownOrder = [];
+
+/** Whether the user is pointing at or moving through the room list: then nothing moves under them. */
+function held(list) {
+    return list.matches(':hover') || list.contains(document.activeElement);
+}
+
+function roomOrder(store, list) {
+    const sorted = store.sortedRooms();
+    if (!held(list) || shownOrder.length === 0) {
+        return sorted;
+    }
+    const byId = new Map(sorted.map((room) => [room.id, room]));
+    const kept = shownOrder.filter((id) => byId.has(id)).map((id) => byId.get(id));
+    return kept.concat(sorted.filter((room) => !shownOrder.includes(room.id)));
+}
+
 export function renderRooms(store, onOpen) {
-    const items = store.sortedRooms().map((room) => {
+    const list = byId('rooms');
+    const rooms = roomOrder(store, list);
+    shownOrder = rooms.map((room) => room.id);
+    const items = rooms.map((room) => {
         const title = store.roomTitle(room);
         const partner = store.partnerOf(room);
         const online = partner !== null && store.users.has(partner) && store.users.get(partner).online;
@@ -17,9 +38,12 @@ export function renderRooms(store, onOpen) {
         const preview = last
             ? (store.isMe(last.from) ? 'You: ' : room.id === '0' ? store.userName(last.from) + ': ' : '') + last.message
             : 'No messages yet';
-        const unreadLabel = room.unread > 0 ? `, ${room.unread} unread` : '';
+        const unreadLabel = (room.unread > 0 ? `, ${room.unread} unread` : '')
+            + (room.mentions > 0 ? `, ${room.mentions} mention${room.mentions > 1 ? 's' : ''}` : '')
+            + (room.muted ? ', muted' : '');
         const button = el('button', {
-            class: 'room' + (active ? ' room--active' : '') + (room.unread > 0 ? ' room--unread' : ''),
+            class: 'room' + (active ? ' room--active' : '') + (room.unread > 0 ? ' room--unread' : '')
+                + (room.muted ? ' room--muted' : ''),
             type: 'button',
             dataset: { key: room.id, roomId: room.id },
             'aria-current': active ? 'true' : null,
@@ -34,31 +58,95 @@ export function renderRooms(store, onOpen) {
                 last ? el('time', { class: 'room__time', datetime: toDate(last.date).toISOString(), text: shortTime(toDate(last.date)) }) : null),
             el('span', { class: 'room__bottom' },
                 el('span', { class: 'room__preview', text: preview }),
-                room.unread > 0 ? el('span', { class: 'badge', text: room.unread > 99 ? '99+' : String(room.unread) }) : null)));
+                room.mentions > 0 ? el('span', { class: 'badge badge--mention', title: 'Mentions of you', text: '@' + (room.mentions > 99 ? '99+' : room.mentions) }) : null,
+                room.unread > 0 ? el('span', { class: 'badge' + (room.muted ? ' badge--muted' : ''), text: room.unread > 99 ? '99+' : String(room.unread) }) : null)));
         return el('li', {}, button);
     });
-    replaceChildrenKeepingFocus(byId('rooms'), items);
+    replaceChildrenKeepingFocus(list, items);
 }
 
-export function renderPeople(store, onOpen) {
-    const people = [...store.users.values()]
-        .filter((u) => !store.isMe(u.id))
-        .sort((a, b) => (b.online - a.online) || a.username.localeCompare(b.username));
-    const online = people.filter((u) => u.online).length;
-    byId('online-count').textContent = `${online} online`;
-    const items = people.map((user) => el('li', {},
-        el('button', {
-            class: 'person' + (user.online ? ' person--online' : ''),
-            type: 'button',
-            dataset: { key: user.id, userId: user.id },
-            'aria-label': `Chat with ${user.username} (${user.online ? 'online' : 'offline'})`,
-            onclick: () => onOpen(user.id),
-        },
-        el('span', { class: 'room__avatar' }, avatar(user.username), el('span', { class: 'dot' + (user.online ? ' dot--online' : '') })),
-        el('span', { class: 'person__name', text: user.username }),
-        el('span', { class: 'person__status', text: user.online ? 'online' : 'offline' }))));
-    if (items.length === 0) {
-        items.push(el('li', { class: 'people__empty', text: 'Nobody else here yet.' }));
+/**
+ * People: the directory's pages for the search box's prefix (everyone when empty), in name
+ * order, so presence changes never reorder it; dots follow the live presence events.
+ */
+export class PeopleView {
+    /** @param search (prefix, after) => Promise<{users, next}>; onOpen(userId) */
+    constructor(store, { search, onOpen }) {
+        this.store = store;
+        this.search = search;
+        this.onOpen = onOpen;
+        this.input = byId('people-search');
+        this.more = byId('people-more');
+        this.query = '';
+        this.ids = [];
+        this.next = null;
+        this.asked = 0;
+        this.failed = null;
+        this.timer = null;
+        this.input.addEventListener('input', () => {
+            clearTimeout(this.timer);
+            this.timer = setTimeout(() => this.load(this.input.value.trim()), 200);
+        });
+        this.input.addEventListener('keydown', (event) => {
+            if (event.key === 'ArrowDown') {
+                const first = byId('people').querySelector('button');
+                if (first) {
+                    event.preventDefault();
+                    first.focus();
+                }
+            }
+        });
+        this.more.addEventListener('click', () => this.load(this.query, this.next));
     }
-    replaceChildrenKeepingFocus(byId('people'), items);
+
+    reset() {
+        this.input.value = '';
+        this.query = '';
+        this.ids = [];
+        this.next = null;
+        this.asked++;
+    }
+
+    /** The first page for a prefix, or the page after a cursor. */
+    async load(query, after = null) {
+        const asked = ++this.asked;
+        try {
+            const page = await this.search(query, after);
+            if (asked !== this.asked) {
+                return;
+            }
+            this.failed = null;
+            this.store.upsertUsers(page.users || []);
+            const ids = (page.users || []).map((u) => String(u.id)).filter((id) => !this.store.isMe(id));
+            this.query = query;
+            this.ids = after ? this.ids.concat(ids.filter((id) => !this.ids.includes(id))) : ids;
+            this.next = page.next || null;
+        } catch (failed) {
+            if (asked === this.asked) {
+                this.failed = `People could not be loaded: ${failed.message}`;
+            }
+        }
+        this.render();
+    }
+
+    render() {
+        byId('online-count').textContent = `${this.store.onlineCount()} online`;
+        const items = this.ids.map((id) => this.store.users.get(id)).filter(Boolean).map((user) => el('li', {},
+            el('button', {
+                class: 'person' + (user.online ? ' person--online' : ''),
+                type: 'button',
+                dataset: { key: user.id, userId: user.id },
+                'aria-label': `Chat with ${user.username} (${user.online ? 'online' : 'offline'})`,
+                onclick: () => this.onOpen(user.id),
+            },
+            el('span', { class: 'room__avatar' }, avatar(user.username), el('span', { class: 'dot' + (user.online ? ' dot--online' : '') })),
+            el('span', { class: 'person__name', text: user.username }),
+            el('span', { class: 'person__status', text: user.online ? 'online' : 'offline' }))));
+        if (items.length === 0) {
+            const text = this.failed || (this.query ? `Nobody’s name starts with “${this.query}”.` : 'Nobody else here yet.');
+            items.push(el('li', { class: 'people__empty', text }));
+        }
+        replaceChildrenKeepingFocus(byId('people'), items);
+        this.more.hidden = this.next === null;
+    }
 }

@@ -89,14 +89,6 @@ final class ChatPage implements AutoCloseable {
         return find("#login-form");
     }
 
-    String prefilledUsername() {
-        awaitLoginForm();
-        return await("a pre-filled user name", d -> {
-            String value = find("#login-username").getDomProperty("value");
-            return value == null || value.isEmpty() ? null : value;
-        });
-    }
-
     void submitLogin(String username, String password) {
         awaitLoginForm();
         WebElement name = find("#login-username");
@@ -107,7 +99,21 @@ final class ChatPage implements AutoCloseable {
         pass.sendKeys(password, Keys.ENTER);
     }
 
+    /** Signs in; a name nobody has yet is created when the page asks (as a user would confirm). */
     ChatPage login(String username, String password) {
+        submitLogin(username, password);
+        await("the chat, or the offer to create the account", d -> isShown("#chat") || isShown("#login-confirm") ? Boolean.TRUE : null);
+        if (isShown("#login-confirm")) {
+            find("#login-confirm-create").click();
+        }
+        awaitChatAs(username);
+        return this;
+    }
+
+    /** "Create account", then the form. */
+    ChatPage register(String username, String password) {
+        awaitLoginForm();
+        find("#mode-register").click();
         submitLogin(username, password);
         awaitChatAs(username);
         return this;
@@ -119,7 +125,8 @@ final class ChatPage implements AutoCloseable {
     }
 
     void awaitConnected() {
-        awaitTrue("a live connection (send enabled, no banner)", () -> find("#send").isEnabled() && !isShown("#banner"));
+        awaitTrue("a live connection (no banner)", () -> "open".equals(find("#chat").getDomAttribute("data-connection"))
+                && !isShown("#banner"));
     }
 
     String loginError() {
@@ -153,9 +160,12 @@ final class ChatPage implements AutoCloseable {
     @SuppressWarnings("unchecked")
     Map<String, Object> room(String title) {
         return (Map<String, Object>) js(ROOM + """
+                const badge = b && b.querySelector('.badge:not(.badge--mention)');
+                const mentions = b && b.querySelector('.badge--mention');
                 return b ? {name: b.querySelector('.room__name').textContent,
                             preview: b.querySelector('.room__preview').textContent,
-                            badge: b.querySelector('.badge') ? b.querySelector('.badge').textContent : '',
+                            badge: badge ? badge.textContent : '',
+                            mentions: mentions ? mentions.textContent : '',
                             active: b.classList.contains('room--active')} : null;
                 """, title);
     }
@@ -199,6 +209,11 @@ final class ChatPage implements AutoCloseable {
         return (String) awaitRoom(title).get("badge");
     }
 
+    /** The room's mention badge ("@1"), "" without. */
+    String mentionBadge(String title) {
+        return (String) awaitRoom(title).get("mentions");
+    }
+
     String roomPreview(String title) {
         return (String) awaitRoom(title).get("preview");
     }
@@ -208,12 +223,26 @@ final class ChatPage implements AutoCloseable {
                 .find(p => p.querySelector('.person__name').textContent === arguments[0]);
             """;
 
-    /** Clicks the person in the People list. */
+    /** Types the name into People's search box (the directory lists a page at a time). */
+    void searchPeople(String prefix) {
+        js("const s = document.getElementById('people-search'); s.value = arguments[0];"
+                + "s.dispatchEvent(new Event('input'));", prefix);
+    }
+
+    /** Finds the person in People (searching by name when not listed) and clicks them. */
     void clickPerson(String username) {
+        showPerson(username);
         await(username + " in People", d -> js(PERSON + "if (p) { p.click(); } return p ? true : null;", username));
     }
 
+    private void showPerson(String username) {
+        if (js(PERSON + "return p ? true : null;", username) == null) {
+            searchPeople(username);
+        }
+    }
+
     boolean isOnline(String username) {
+        showPerson(username);
         return "online".equals(await(username + " in People",
                 d -> js(PERSON + "return p ? (p.classList.contains('person--online') ? 'online' : 'offline') : null;", username)));
     }
@@ -236,18 +265,29 @@ final class ChatPage implements AutoCloseable {
         find("#composer-text").sendKeys(Keys.ENTER);
     }
 
+    String composerText() {
+        return find("#composer-text").getDomProperty("value");
+    }
+
+    /** Empties the composer as a user does: select all, delete. */
+    void clearComposer() {
+        WebElement box = find("#composer-text");
+        box.click();
+        box.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    }
+
     /** The texts of the open room, oldest first, exactly as displayed. */
     List<String> messageTexts() {
         @SuppressWarnings("unchecked")
         List<String> texts = (List<String>) js(
-                "return [...document.querySelectorAll('#messages .message__text')].map(n => n.textContent)");
+                "return [...document.querySelectorAll('#messages .message:not(.message--pending) .message__text')].map(n => n.textContent)");
         return texts;
     }
 
     List<String> messageIds() {
         @SuppressWarnings("unchecked")
         List<String> ids = (List<String>) js(
-                "return [...document.querySelectorAll('#messages .message')].map(n => n.dataset.id)");
+                "return [...document.querySelectorAll('#messages .message:not(.message--pending)')].map(n => n.dataset.id)");
         return ids;
     }
 
@@ -258,7 +298,7 @@ final class ChatPage implements AutoCloseable {
     @SuppressWarnings("unchecked")
     Map<String, Object> awaitMessage(String text) {
         return await("message '" + text + "' shown", d -> (Map<String, Object>) js("""
-                const m = [...document.querySelectorAll('#messages .message')]
+                const m = [...document.querySelectorAll('#messages .message:not(.message--pending)')]
                     .find(m => m.querySelector('.message__text').textContent === arguments[0]);
                 if (!m) { return null; }
                 const sender = m.querySelector('.message__sender');
@@ -297,7 +337,9 @@ final class ChatPage implements AutoCloseable {
         List<String> severe = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
             consoleLog.add(entry);
-            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
+            // Signing in with a name nobody has is answered 404 (nothing is created): the page then offers to create it.
+            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()
+                    && !entry.getMessage().matches(".*/api/login - Failed to load resource: the server responded with a status of 404 .*")) {
                 severe.add(entry.getMessage());
             }
         }

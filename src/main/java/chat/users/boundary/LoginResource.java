@@ -1,6 +1,8 @@
 package chat.users.boundary;
 
 import chat.config.Settings;
+import chat.directory.control.Directory;
+import chat.directory.entity.DirectoryEntry;
 import chat.api.ChatError;
 import chat.limits.ClientAddress;
 import chat.users.control.LoginThrottle;
@@ -55,10 +57,19 @@ public class LoginResource {
     @Inject
     Metrics metrics;
 
+    @Inject
+    Directory directory;
+
     @Context
     HttpServletRequest request;
 
-    /** Logs in an existing user (200) or registers a new name (201); either way a fresh session. */
+    /**
+     * Logs in an existing user (200) or registers a new name (201); either way a fresh session.
+     * Without {@code mode} a new name registers, as the seed's API does. With {@code "mode":
+     * "signin"} an unknown name is 404 (nothing is created) and a name that differs from an
+     * account only in case or accents signs in to that account; with {@code "mode": "register"}
+     * a name taken, or taken but for case and accents, is 409 (docs/PROTOCOL.md, "Login").
+     */
     @POST
     @Path("login")
     @Consumes(MediaType.WILDCARD)
@@ -66,6 +77,10 @@ public class LoginResource {
         JsonObject json = Json.object(body);
         String username = Json.requiredString(json, "username").trim();
         String password = Json.requiredString(json, "password");
+        String mode = json.containsKey("mode") ? Json.requiredString(json, "mode") : "";
+        if (!mode.isEmpty() && !mode.equals("signin") && !mode.equals("register")) {
+            throw ChatError.badRequest("'mode' must be \"signin\" or \"register\"");
+        }
         if (!Usernames.isValid(username)) {
             throw ChatError.badRequest("Username must be 1 to 32 letters, digits, '_', '-' or '.'");
         }
@@ -75,6 +90,22 @@ public class LoginResource {
         }
         String address = ClientAddress.of(request, settings.trustedProxies());
         Optional<String> existing = users.idOf(username);
+        if (existing.isEmpty() && !mode.isEmpty()) {
+            List<DirectoryEntry> alike = directory.sameFoldedName(username);
+            if (mode.equals("register") && !alike.isEmpty()) {
+                throw new ChatError(409, "The name " + alike.get(0).username() + " is taken: sign in, or choose another name");
+            }
+            if (mode.equals("signin")) {
+                if (alike.size() != 1) {
+                    throw new ChatError(404, "There is no account named " + username);
+                }
+                username = alike.get(0).username();
+                existing = Optional.of(alike.get(0).id());
+            }
+        }
+        if (existing.isPresent() && mode.equals("register")) {
+            throw new ChatError(409, "The name " + username + " is taken: sign in, or choose another name");
+        }
         User user;
         int status;
         if (existing.isPresent()) {
@@ -90,6 +121,9 @@ public class LoginResource {
                 user = authenticate(users.idOf(username).orElseThrow(() -> wrongPassword()), username, password, address);
                 status = 200;
             }
+        }
+        if (status == 200) {
+            directory.add(user.id(), user.username()); // users the seed's servers registered enter the directory here
         }
         // A fresh session id at every login: the old one (if any) stops working.
         caller.session().ifPresent(sessions::end);

@@ -1,5 +1,6 @@
 package chat.users.control;
 
+import chat.directory.control.Directory;
 import chat.redis.RedisKeys;
 import chat.users.entity.User;
 import chat.users.entity.UserStatus;
@@ -24,6 +25,9 @@ public class Users {
 
     @Inject
     RedissonClient redis;
+
+    @Inject
+    Directory directory;
 
     public Optional<String> idOf(String username) {
         String ref = redis.<String>getBucket(RedisKeys.usernameToUser(username), StringCodec.INSTANCE).get();
@@ -62,6 +66,7 @@ public class Users {
             return Optional.empty();
         }
         redis.getSet(RedisKeys.userRooms(id), StringCodec.INSTANCE).add(RedisKeys.GENERAL_ROOM_ID);
+        directory.add(id, username);
         return Optional.of(new User(id, username));
     }
 

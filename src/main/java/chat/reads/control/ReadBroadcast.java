@@ -1,0 +1,107 @@
+package chat.reads.control;
+
+import chat.config.Settings;
+import chat.realtime.hub.ChatEvent;
+import chat.redis.RedisKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.io.StringReader;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Tells every tab of a user, on every node, that they read a room ({@code read} event,
+ * docs/PROTOCOL.md). It travels on a channel of our own, {@code chat:reads}, never on the seed's
+ * {@code MESSAGES}: the seed's servers show what is there to all their clients. A read lost on
+ * the way (pub/sub drop) is made good at the tab's next reconnect, which reloads the read state.
+ */
+@ApplicationScoped
+public class ReadBroadcast {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final Logger LOG = Logger.getLogger(ReadBroadcast.class.getName());
+    public static final String READ = "read";
+
+    @Inject
+    RedissonClient redis;
+
+    @Inject
+    Settings config;
+
+    @Inject
+    Event<ChatEvent> events;
+
+    private ScheduledExecutorService retries;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chat-reads-subscribe");
+            t.setDaemon(true);
+            return t;
+        });
+        retries.execute(this::subscribe);
+    }
+
+    /** Until Redis answers the first time; after that Redisson re-subscribes by itself after every reconnect. */
+    private void subscribe() {
+        try {
+            topic().addListener(String.class, (channel, payload) -> receive(payload));
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "Subscribing to " + RedisKeys.READ_CHANNEL + " postponed: " + e);
+            retries.schedule(this::subscribe, 5, TimeUnit.SECONDS);
+        }
+    }
+
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        if (retries != null) {
+            retries.shutdownNow();
+        }
+        try {
+            topic().removeAllListeners();
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "Leaving " + RedisKeys.READ_CHANNEL + ": " + e);
+        }
+    }
+
+    public void read(String userId, String roomId, String messageId) {
+        JsonObject data = JSON.createObjectBuilder().add("roomId", roomId).add("messageId", messageId).build();
+        deliver(userId, data.toString());
+        topic().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("userId", userId)
+                .add("data", data).build().toString());
+    }
+
+    void receive(String payload) {
+        try (var reader = JSON.createReader(new StringReader(payload))) {
+            JsonObject message = reader.readObject();
+            if (message.get("serverId") instanceof JsonString from && !from.getString().equals(config.serverId())
+                    && message.get("userId") instanceof JsonString user && message.get("data") instanceof JsonObject data) {
+                deliver(user.getString(), data.toString());
+            }
+        } catch (RuntimeException malformed) {
+            LOG.warning(() -> "Skipping a malformed read event: " + (payload.length() > 200 ? payload.substring(0, 200) : payload));
+        }
+    }
+
+    /** To this node's sockets of the user only; {@code relayed}: the relay must not put it on MESSAGES. */
+    private void deliver(String userId, String data) {
+        events.fire(new ChatEvent(READ, data, List.of(userId), null, true));
+    }
+
+    private RTopic topic() {
+        return redis.getTopic(RedisKeys.READ_CHANNEL, StringCodec.INSTANCE);
+    }
+}

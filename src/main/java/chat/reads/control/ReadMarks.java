@@ -1,0 +1,137 @@
+package chat.reads.control;
+
+import chat.messages.control.MessageFormat;
+import chat.messages.control.MessageId;
+import chat.messages.entity.ChatMessage;
+import chat.reads.entity.ReadState;
+import chat.redis.RedisKeys;
+import chat.rooms.entity.Room;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RMap;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Read state on the server (docs/PROTOCOL.md, "Read state"): per user a hash {@code chat:read:<user>}
+ * of room id → id of the last message read, so every tab and device of the user, and the user
+ * after logging back in, counts the same unread messages. A room never read counts from the
+ * user's baseline (field {@code *}), set when their read state is first asked for: the history
+ * from before a user's first login is not news to them.
+ */
+@ApplicationScoped
+public class ReadMarks {
+
+    /** Unread counts stop here (the client shows "99+"): counting costs one bounded range per room. */
+    public static final int COUNT_CAP = 100;
+    static final String BASELINE = "*";
+    /** Messages stored by another node up to this long before the marker's second may still be newer. */
+    private static final long CLOCK_SKEW_SECONDS = 60;
+
+    // KEYS: the user's marks. ARGV: room, marker. Moves the marker only forward; 1 when it moved.
+    // A marker "<date>-<seq>" with seq 0 marks a second (messages the seed's servers wrote have no sequence).
+    private static final String ADVANCE = """
+            local current = redis.call('HGET', KEYS[1], ARGV[1])
+            if current then
+              local cd, cs = string.match(current, '^(%d+)-(%d+)$')
+              local nd, ns = string.match(ARGV[2], '^(%d+)-(%d+)$')
+              cd, cs, nd, ns = tonumber(cd), tonumber(cs), tonumber(nd), tonumber(ns)
+              if cs > 0 and ns > 0 then
+                if ns <= cs then return 0 end
+              elseif nd <= cd then return 0 end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """;
+
+    @Inject
+    RedissonClient redis;
+
+    Clock clock = Clock.systemUTC();
+
+    /** Moves the user's marker in the room forward to {@code messageId}; false when it already was there or beyond. */
+    public boolean advance(String userId, String roomId, MessageId messageId) {
+        Long moved = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ADVANCE, RScript.ReturnType.INTEGER,
+                List.of(RedisKeys.readMarks(userId)), roomId, messageId.toString());
+        return moved != null && moved == 1;
+    }
+
+    public void mute(String userId, String roomId, boolean muted) {
+        var set = redis.<String>getSet(RedisKeys.mutedRooms(userId), StringCodec.INSTANCE);
+        if (muted) {
+            set.add(roomId);
+        } else {
+            set.remove(roomId);
+        }
+    }
+
+    /** The read state of each of the user's rooms, in one batch for the markers and one for the rooms' newest messages. */
+    public Map<String, ReadState> states(String userId, String username, Collection<Room> rooms) {
+        RMap<String, String> marks = redis.getMap(RedisKeys.readMarks(userId), StringCodec.INSTANCE);
+        Map<String, String> known = marks.readAllMap();
+        String baseline = known.get(BASELINE);
+        if (baseline == null) {
+            String now = new MessageId(clock.millis() / 1000, currentSequence()).toString();
+            baseline = Optional.ofNullable(marks.putIfAbsent(BASELINE, now)).orElse(now);
+        }
+        Set<String> muted = redis.<String>getSet(RedisKeys.mutedRooms(userId), StringCodec.INSTANCE).readAll();
+        RBatch batch = redis.createBatch();
+        List<RFuture<Collection<String>>> newer = new ArrayList<>();
+        List<MessageId> from = new ArrayList<>();
+        for (Room room : rooms) {
+            MessageId marker = MessageId.parse(known.getOrDefault(room.id(), baseline)).orElseThrow();
+            from.add(marker);
+            newer.add(batch.<String>getScoredSortedSet(RedisKeys.room(room.id()), StringCodec.INSTANCE)
+                    .valueRangeAsync(marker.date() - CLOCK_SKEW_SECONDS, true, Double.POSITIVE_INFINITY, true, 0, 3 * COUNT_CAP));
+        }
+        batch.execute();
+        Pattern mention = Mentions.of(username);
+        Map<String, ReadState> states = new LinkedHashMap<>();
+        int i = 0;
+        for (Room room : rooms) {
+            MessageId marker = from.get(i);
+            int unread = 0;
+            int mentions = 0;
+            for (String json : newer.get(i).toCompletableFuture().join()) {
+                Optional<ChatMessage> message = MessageFormat.parse(json);
+                if (message.isPresent() && !userId.equals(message.get().from()) && isNewer(message.get(), marker)
+                        && unread < COUNT_CAP) {
+                    unread++;
+                    if (mention.matcher(message.get().message()).find()) {
+                        mentions++;
+                    }
+                }
+            }
+            states.put(room.id(), new ReadState(marker.toString(), unread, mentions, muted.contains(room.id())));
+            i++;
+        }
+        return states;
+    }
+
+    /** As ADVANCE compares: by sequence when both have one, else by the second. */
+    static boolean isNewer(ChatMessage message, MessageId marker) {
+        Optional<MessageId> id = MessageId.parse(message.id());
+        if (id.isPresent() && id.get().sequence() > 0 && marker.sequence() > 0) {
+            return id.get().sequence() > marker.sequence();
+        }
+        return message.date().longValue() > marker.date();
+    }
+
+    private long currentSequence() {
+        String value = redis.<String>getBucket(RedisKeys.MESSAGE_SEQUENCE, StringCodec.INSTANCE).get();
+        return value == null ? 0 : Long.parseLong(value);
+    }
+}

@@ -1,0 +1,79 @@
+// Names, mentions and links in message text, shared by the views and the store. The same rules
+// as the server's (chat.directory.control.FoldedNames, chat.reads.control.Mentions).
+
+/** Accents removed and lower case, as the directory compares names. */
+export const fold = (name) => String(name).normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+
+const NAME_CHAR = '[\\p{L}\\p{Nd}_\\-]';
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const mentionPatterns = new Map();
+
+/** Whether the text mentions the user: "@name", not inside a longer name, case-insensitive. */
+export function mentions(text, username) {
+    let pattern = mentionPatterns.get(username);
+    if (!pattern) {
+        pattern = new RegExp(`(?<![\\p{L}\\p{Nd}_.\\-])@${escapeRegExp(username)}(?!${NAME_CHAR}|\\.${NAME_CHAR})`, 'iu');
+        mentionPatterns.set(username, pattern);
+    }
+    return pattern.test(text);
+}
+
+// A candidate link: http(s):// up to white space; trailing punctuation is the sentence's, not the link's.
+const LINK = /\bhttps?:\/\/[^\s<>"']+/giu;
+const MENTION = /(?<![\p{L}\p{Nd}_.\-])@[\p{L}\p{Nd}_.\-]+/gu;
+
+/** The URL if the text is a safe link (http or https, parsed by the browser), else null. */
+export function safeUrl(text) {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+    } catch (notAUrl) {
+        return null;
+    }
+}
+
+/**
+ * Splits message text into pieces: {text}, {text, href} for links and {text, mention} for @names;
+ * the views turn them into nodes with textContent, never markup.
+ */
+export function pieces(text) {
+    const found = [];
+    for (const match of text.matchAll(LINK)) {
+        let candidate = match[0];
+        while (/[.,;:!?)\]}]$/.test(candidate) && !(candidate.endsWith(')') && candidate.includes('('))) {
+            candidate = candidate.slice(0, -1);
+        }
+        const url = safeUrl(candidate);
+        if (url) {
+            found.push({ start: match.index, end: match.index + candidate.length, href: url.href });
+        }
+    }
+    for (const match of text.matchAll(MENTION)) {
+        let name = match[0];
+        while (name.endsWith('.')) {
+            name = name.slice(0, -1);
+        }
+        const start = match.index;
+        if (name.length > 1 && !found.some((f) => start < f.end && start + name.length > f.start)) {
+            found.push({ start, end: start + name.length, mention: name.slice(1) });
+        }
+    }
+    found.sort((a, b) => a.start - b.start);
+    const result = [];
+    let at = 0;
+    for (const piece of found) {
+        if (piece.start > at) {
+            result.push({ text: text.slice(at, piece.start) });
+        }
+        result.push({ ...piece, text: text.slice(piece.start, piece.end) });
+        at = piece.end;
+    }
+    if (at < text.length) {
+        result.push({ text: text.slice(at) });
+    }
+    return result;
+}
+
+/** Code points, as the server counts a message's length. */
+export const length = (text) => [...text].length;
