@@ -176,7 +176,7 @@ function scheduleMarkRead() {
 
 function markActiveRead() {
     const room = store.activeRoom;
-    if (!room || !store.seeingActive || !room.loaded || room.lastRead === null || room.lastMarker === null) {
+    if (!room || !sync || !sync.active || !store.seeingActive || !room.loaded || room.lastRead === null || room.lastMarker === null) {
         return;
     }
     const marker = room.lastMarker;
@@ -185,7 +185,7 @@ function markActiveRead() {
     }
     store.markRead(room.id, marker);
     const mySync = sync;
-    api.markRead(room.id, marker).catch(() => {
+    mySync.track(api.markRead(room.id, marker)).catch(() => {
         // kept locally; the next read of this room or the next reconnect puts it right
         if (mySync.active) {
             mySync.refreshReads();
@@ -322,7 +322,7 @@ async function onMute(room, muted) {
     }
 }
 
-const searchPeople = (prefix, after = null, limit = 20) => api.directory(prefix, after, limit);
+const searchPeople = (prefix, after = null, limit = 20) => (sync ? sync.track(api.directory(prefix, after, limit)) : api.directory(prefix, after, limit));
 
 // ---- rendering
 
@@ -517,6 +517,12 @@ function leaveChat(message = '') {
 
 async function logout() {
     byId('logout').disabled = true;
+    clearTimeout(markTimer);
+    const mySync = sync;
+    if (mySync) {
+        mySync.stop();
+        await mySync.idle();
+    }
     try {
         await api.logout();
     } catch (failed) {

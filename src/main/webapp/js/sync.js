@@ -28,12 +28,25 @@ export class RoomSync {
         this.store = store;
         this.onRooms = onRooms;
         this.active = true;
+        this.inFlight = new Set();
         this.resolving = false;
         this.synced = false;
     }
 
     stop() {
         this.active = false;
+    }
+
+    /** Settles once the calls in flight have (at most after a while): a logout waits so none of them meets a dead session. */
+    idle(maxMs = 2000) {
+        return Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => setTimeout(resolve, maxMs))]);
+    }
+
+    /** Every HTTP call of this login goes through here, to be waited for at logout. */
+    track(promise) {
+        this.inFlight.add(promise);
+        promise.catch(() => {}).finally(() => this.inFlight.delete(promise));
+        return promise;
     }
 
     /**
@@ -44,7 +57,7 @@ export class RoomSync {
         let delay = RETRY_FIRST_MS;
         for (let attempt = 1; ; attempt++) {
             try {
-                return await request();
+                return await this.track(request());
             } catch (failed) {
                 if (!this.active || attempt >= RETRIES || !transient(failed)) {
                     throw failed;

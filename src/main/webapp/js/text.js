@@ -41,7 +41,9 @@ export function pieces(text) {
     const found = [];
     for (const match of text.matchAll(LINK)) {
         let candidate = match[0];
-        while (/[.,;:!?)\]}]$/.test(candidate) && !(candidate.endsWith(')') && candidate.includes('('))) {
+        // A closing parenthesis belongs to the link only when it closes one of the link's own.
+        const unbalanced = (c) => c.endsWith(')') && c.split(')').length > c.split('(').length;
+        while (/[.,;:!?\]}]$/.test(candidate) || unbalanced(candidate)) {
             candidate = candidate.slice(0, -1);
         }
         const url = safeUrl(candidate);
