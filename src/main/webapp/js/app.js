@@ -19,6 +19,7 @@ let sync = null; // one per login
 let bannerTimer = null;
 let inFlight = []; // clientIds sent on the current socket, oldest first: an error frame answers the oldest
 let markTimer = null;
+const unsentReads = new Map(); // room id -> marker read here, not yet sent
 
 // Whether this browser was logged in when it last knew: asking /api/me without a session answers
 // 401, which a browser reports as a console error, so a first visit goes straight to the form.
@@ -168,12 +169,10 @@ function loadOutbox() {
 
 // ---- read state
 
-/** The open room counts as read while it is really seen; the server tells my other tabs. */
-function scheduleMarkRead() {
-    clearTimeout(markTimer);
-    markTimer = setTimeout(markActiveRead, 150);
-}
-
+/**
+ * The open room counts as read while it is really seen: at once here, and for the server (which
+ * tells my other tabs) a moment later, once per burst of messages rather than once per message.
+ */
 function markActiveRead() {
     const room = store.activeRoom;
     if (!room || !sync || !sync.active || !store.seeingActive || !room.loaded || room.lastRead === null || room.lastMarker === null) {
@@ -184,13 +183,21 @@ function markActiveRead() {
         return;
     }
     store.markRead(room.id, marker);
+    unsentReads.set(room.id, marker);
+    if (markTimer === null) {
+        markTimer = setTimeout(sendReads, 250);
+    }
+}
+
+function sendReads() {
+    markTimer = null;
     const mySync = sync;
-    mySync.track(api.markRead(room.id, marker)).catch(() => {
-        // kept locally; the next read of this room or the next reconnect puts it right
-        if (mySync.active) {
-            mySync.refreshReads();
-        }
-    });
+    for (const [roomId, marker] of unsentReads) {
+        mySync.track(api.markRead(roomId, marker)).catch(() => {
+            // kept locally; the next reconnect reloads what the server has
+        });
+    }
+    unsentReads.clear();
 }
 
 // ---- notifications (opt-in): private messages and mentions, never from muted rooms
@@ -268,7 +275,7 @@ async function onLoadOlder() {
 function showConversationOnPhone(show) {
     byId('chat').dataset.view = show ? 'conversation' : 'list';
     store.lookingAtActive = show || !phone.matches;
-    scheduleMarkRead();
+    markActiveRead();
 }
 
 function openRoom(roomId) {
@@ -398,20 +405,20 @@ function onStoreChange(what, detail) {
             queueSidebar();
             if (detail.roomId === store.activeRoomId) {
                 conversation.render(detail);
-                scheduleMarkRead();
+                markActiveRead();
             }
             break;
         case 'active':
             queueSidebar();
             conversation.renderHeader();
             conversation.render();
-            scheduleMarkRead();
+            markActiveRead();
             break;
         case 'reads':
             queueSidebar();
             conversation.renderHeader();
             conversation.render();
-            scheduleMarkRead();
+            markActiveRead();
             break;
         case 'outbox':
             saveOutbox();
@@ -493,6 +500,9 @@ function enterChat(user) {
 }
 
 function stopSession() {
+    clearTimeout(markTimer);
+    markTimer = null;
+    unsentReads.clear();
     if (sync) {
         sync.stop();
     }
@@ -518,6 +528,8 @@ function leaveChat(message = '') {
 async function logout() {
     byId('logout').disabled = true;
     clearTimeout(markTimer);
+    markTimer = null;
+    unsentReads.clear();
     const mySync = sync;
     if (mySync) {
         mySync.stop();
@@ -560,10 +572,10 @@ async function boot() {
     window.addEventListener('online', () => socket && socket.retryNow());
     document.addEventListener('visibilitychange', () => {
         store.visible = document.visibilityState === 'visible';
-        scheduleMarkRead();
+        markActiveRead();
         queueSidebar();
     });
-    window.addEventListener('focus', scheduleMarkRead);
+    window.addEventListener('focus', markActiveRead);
     phone.addEventListener('change', () => showConversationOnPhone(byId('chat').dataset.view === 'conversation'));
 
     if (!maySession()) {

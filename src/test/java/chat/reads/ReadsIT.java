@@ -1,0 +1,122 @@
+package chat.reads;
+
+import chat.testing.ChatCluster;
+import chat.testing.ChatHttp;
+import chat.testing.ChatSocketClient;
+import chat.testing.SharedChat;
+import chat.testing.Users;
+import chat.testing.Users.Person;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Read state, the directory and the login modes over HTTP and WebSocket, across the shared cluster's two nodes. */
+@ExtendWith(SharedChat.class)
+class ReadsIT {
+
+    private final ChatCluster chat;
+
+    ReadsIT(ChatCluster chat) {
+        this.chat = chat;
+    }
+
+    @Test
+    void unreadIsCountedOnTheServerAndAReadReachesTheUsersSocketsOnEveryNode() {
+        Person alice = Users.register(chat.nodeA(), "Alice");
+        Person bob = Users.register(chat.nodeB(), "Bob");
+        Person eve = Users.register(chat.nodeB(), "Eve");
+        JsonObject before = alice.http().get("/api/reads").object(); // where Alice's counting starts
+        assertEquals(0, before.getJsonObject("0").getInt("unread"));
+        String room = Users.privateRoom(alice, bob);
+        bob.http().post("/api/room", Json.createObjectBuilder().add("user1", bob.id()).add("user2", alice.id()).build().toString());
+
+        String last;
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            bobSocket.sendMessage(room, "one");
+            bobSocket.sendMessage(room, "two");
+            bobSocket.sendMessage("0", "@" + alice.username().toUpperCase() + ", see this");
+            last = bobSocket.awaitMessage("two").getJsonObject("data").getString("id");
+            bobSocket.awaitMessage("@" + alice.username().toUpperCase() + ", see this");
+        }
+        JsonObject states = alice.http().get("/api/reads").object();
+        assertEquals(2, states.getJsonObject(room).getInt("unread"));
+        assertEquals(0, states.getJsonObject(room).getInt("mentions"));
+        assertTrue(states.getJsonObject("0").getInt("mentions") >= 1, "the mention counted: " + states);
+        assertFalse(states.getJsonObject(room).getBoolean("muted"));
+
+        ChatHttp aliceOnB = alice.http().on(chat.nodeB());
+        try (ChatSocketClient aliceElsewhere = ChatSocketClient.connect(chat.nodeB(), aliceOnB);
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            assertEquals(204, alice.http().post("/api/reads", read(room, last)).status()); // read on node A
+            aliceElsewhere.await("read", d -> d != null && room.equals(d.getString("roomId")) && last.equals(d.getString("messageId")));
+            assertEquals(0, alice.http().get("/api/reads").object().getJsonObject(room).getInt("unread"));
+
+            String older = last.replaceAll("-\\d+$", "-000000000001");
+            assertEquals(204, alice.http().post("/api/reads", read(room, older)).status());
+            assertEquals(last, alice.http().get("/api/reads").object().getJsonObject(room).getString("lastRead"), "never backwards");
+            bobSocket.sendMessage("0", "a message to see that Bob heard no read of Alice's");
+            bobSocket.awaitMessage("a message to see that Bob heard no read of Alice's");
+            assertEquals(List.of(), bobSocket.events("read"), "reads reach only their reader");
+        }
+
+        assertEquals(403, eve.http().post("/api/reads", read(room, last)).status(), "not Eve's room");
+        assertEquals(400, alice.http().post("/api/reads", read(room, "yesterday")).status());
+        assertEquals(204, alice.http().post("/api/reads/mute", Json.createObjectBuilder().add("roomId", room).add("muted", true)
+                .build().toString()).status());
+        assertTrue(alice.http().get("/api/reads").object().getJsonObject(room).getBoolean("muted"));
+        assertEquals(400, alice.http().post("/api/reads/mute", Json.createObjectBuilder().add("roomId", room).add("muted", "yes")
+                .build().toString()).status());
+    }
+
+    @Test
+    void signInNeverRegistersAndRegisterNeverTakesALookAlikeName() {
+        String name = Users.unique("Émile");
+        ChatHttp http = new ChatHttp(chat.nodeA());
+        assertEquals(404, login(http, name, "signin").status());
+        assertNull(chat.probe().get("username:" + name), "nothing created");
+        assertEquals(201, login(http, name, "register").status());
+        assertEquals(409, login(http, name, "register").status());
+        assertEquals(409, login(http, name.toLowerCase(), "register").status(), "taken but for case");
+        assertEquals(409, login(http, "E" + name.substring(1), "register").status(), "taken but for the accent");
+        ChatHttp.Reply lookAlike = login(http, "e" + name.substring(1).toUpperCase(), "signin");
+        assertEquals(200, lookAlike.status());
+        assertEquals(name, lookAlike.object().getString("username"), "signed in to the account meant");
+        assertEquals(400, login(http, name, "maybe").status());
+        assertEquals(200, http.login(name, "pw").status(), "the seed's call without a mode still works");
+    }
+
+    @Test
+    void theDirectoryFindsEveryoneByFoldedPrefixWithPresence() {
+        Person quiet = Users.register(chat.nodeB(), "Ünal");
+        Person asking = Users.register(chat.nodeA(), "Asker");
+        String prefix = "unal" + quiet.username().substring(4, 6);
+        JsonObject page = asking.http().get("/api/directory?q=" + prefix).object();
+        assertTrue(page.getJsonArray("users").stream().map(JsonObject.class::cast)
+                .anyMatch(u -> u.getString("id").equals(quiet.id()) && u.getString("username").equals(quiet.username())
+                        && !u.getBoolean("online")), page.toString());
+        JsonObject first = asking.http().get("/api/directory?q=&limit=2").object();
+        assertEquals(2, first.getJsonArray("users").size());
+        JsonObject second = asking.http().get("/api/directory?q=&limit=2&after=" + first.getString("next")).object();
+        assertFalse(second.getJsonArray("users").contains(first.getJsonArray("users").get(1)), "pages do not overlap");
+        assertEquals(400, asking.http().get("/api/directory?limit=51").status());
+        assertEquals(400, asking.http().get("/api/directory?q=" + "x".repeat(33)).status());
+        assertEquals(401, new ChatHttp(chat.nodeA()).get("/api/directory?q=a").status());
+    }
+
+    private static String read(String room, String messageId) {
+        return Json.createObjectBuilder().add("roomId", room).add("messageId", messageId).build().toString();
+    }
+
+    private static ChatHttp.Reply login(ChatHttp http, String name, String mode) {
+        return http.post("/api/login", Json.createObjectBuilder().add("username", name).add("password", "pw")
+                .add("mode", mode).build().toString());
+    }
+}
