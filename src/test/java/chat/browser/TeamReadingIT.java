@@ -316,6 +316,15 @@ class TeamReadingIT {
         assertEquals(0L, a.js("return document.querySelectorAll('#chat script, #chat img, [onmouseover], a[href^=\"javascript\"], a[href^=\"data\"]').length"));
         assertFalse(a.alertIsOpen());
         a.screenshot("34-links-safe");
+
+        a.type("thanks @" + bob.substring(0, bob.length() - 1)); // the directory completes the name
+        a.awaitTrue("the mention list offers " + bob, () -> a.isShown("#mention-list")
+                && a.find("#mention-list").getText().contains("@" + bob));
+        a.screenshot("35-mention-autocomplete");
+        a.find("#composer-text").sendKeys(Keys.ENTER);
+        assertEquals("thanks @" + bob + " ", a.composerText(), "Enter picks the name, it does not send");
+        a.find("#composer-text").sendKeys(Keys.ENTER);
+        a.awaitMessage("thanks @" + bob + " ");
         assertEquals(List.of(), a.newConsoleErrors());
     }
 

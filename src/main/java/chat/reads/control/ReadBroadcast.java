@@ -40,7 +40,7 @@ public class ReadBroadcast {
     RedissonClient redis;
 
     @Inject
-    Settings config;
+    Settings settings;
 
     @Inject
     Event<ChatEvent> events;
@@ -80,14 +80,14 @@ public class ReadBroadcast {
     public void read(String userId, String roomId, String messageId) {
         JsonObject data = JSON.createObjectBuilder().add("roomId", roomId).add("messageId", messageId).build();
         deliver(userId, data.toString());
-        topic().publish(JSON.createObjectBuilder().add("serverId", config.serverId()).add("userId", userId)
+        topic().publish(JSON.createObjectBuilder().add("serverId", settings.serverId()).add("userId", userId)
                 .add("data", data).build().toString());
     }
 
     void receive(String payload) {
         try (var reader = JSON.createReader(new StringReader(payload))) {
             JsonObject message = reader.readObject();
-            if (message.get("serverId") instanceof JsonString from && !from.getString().equals(config.serverId())
+            if (message.get("serverId") instanceof JsonString from && !from.getString().equals(settings.serverId())
                     && message.get("userId") instanceof JsonString user && message.get("data") instanceof JsonObject data) {
                 deliver(user.getString(), data.toString());
             }

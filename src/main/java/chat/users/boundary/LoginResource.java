@@ -68,7 +68,7 @@ public class LoginResource {
      * Without {@code mode} a new name registers, as the seed's API does. With {@code "mode":
      * "signin"} an unknown name is 404 (nothing is created) and a name that differs from an
      * account only in case or accents signs in to that account; with {@code "mode": "register"}
-     * a name taken, or taken but for case and accents, is 409 (docs/PROTOCOL.md, "Login").
+     * a name taken, or taken but for case and accents, is 409 (docs/PROTOCOL.md, "Login modes").
      */
     @POST
     @Path("login")
