@@ -3,7 +3,7 @@ package chat.directory.boundary;
 import chat.api.ChatError;
 import chat.directory.control.Directory;
 import chat.directory.entity.DirectoryPage;
-import chat.sessions.Caller;
+import chat.sessions.SignedIn;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /api/directory?q=&after=&limit=}: every user, by name prefix, a page at a time (docs/PROTOCOL.md). */
 @Path("directory")
+@SignedIn
 @Produces(MediaType.APPLICATION_JSON)
 public class DirectoryResource {
 
@@ -21,15 +22,11 @@ public class DirectoryResource {
     static final int MAX_QUERY = 32;
 
     @Inject
-    Caller caller;
-
-    @Inject
     Directory directory;
 
     @GET
     public DirectoryPage search(@QueryParam("q") String query, @QueryParam("after") String after,
                                 @QueryParam("limit") String limit) {
-        caller.userId();
         String prefix = query == null ? "" : query.strip();
         if (prefix.codePointCount(0, prefix.length()) > MAX_QUERY) {
             throw ChatError.badRequest("'q' may have at most " + MAX_QUERY + " characters");

@@ -8,6 +8,7 @@ import chat.reads.control.ReadMarks;
 import chat.reads.entity.ReadState;
 import chat.rooms.control.Rooms;
 import chat.sessions.Caller;
+import chat.sessions.SignedIn;
 import chat.users.control.Users;
 import chat.users.entity.User;
 import jakarta.inject.Inject;
@@ -28,6 +29,7 @@ import java.util.Map;
  * room read up to a message, and muting a room (docs/PROTOCOL.md, "Read state").
  */
 @Path("reads")
+@SignedIn
 @Produces(MediaType.APPLICATION_JSON)
 public class ReadsResource {
 
