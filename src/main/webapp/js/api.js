@@ -1,4 +1,4 @@
-// The HTTP API (docs/PROTOCOL.md). Every call is same-origin with the session cookie; errors become ApiError.
+// The HTTP API (docs/PROTOCOL.md, "HTTP API"). Every call is same-origin with the session cookie; errors become ApiError.
 
 export class ApiError extends Error {
     constructor(status, message) {

@@ -1,4 +1,4 @@
-// The WebSocket at /ws (SPEC §5): one JSON event per line of a server frame, automatic
+// The WebSocket at /ws (docs/PROTOCOL.md, "WebSocket"): one JSON event per line of a server frame, automatic
 // reconnection with capped exponential backoff and jitter.
 
 const MIN_DELAY_MS = 500;

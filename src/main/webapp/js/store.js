@@ -1,5 +1,5 @@
 // The client's state: who I am, the people I know of, my rooms and their messages, where I stopped
-// reading each room (kept by the server, docs/PROTOCOL.md "Read state") and my outbox. Messages are
+// reading each room (kept by the server, docs/PROTOCOL.md, "Read state") and my outbox. Messages are
 // kept sorted and de-duplicated by id, so history pages, catch-up and live events can overlap freely.
 import { mentions } from './text.js';
 

@@ -1,5 +1,5 @@
 // Keeps one login's rooms in step with the server over HTTP: newest pages, "load older", and the
-// catch-up after every (re)connect, the read state (docs/PROTOCOL.md). One instance per login; a stopped one drops every
+// catch-up after every (re)connect, the read state (docs/PROTOCOL.md, "Delivery guarantees" and "Read state"). One instance per login; a stopped one drops every
 // answer that arrives late, so nothing of an earlier session leaks into the next.
 import { api } from './api.js';
 import { PAGE_SIZE, normalizeMessage } from './store.js';

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 
 /**
  * Tells this node's sockets while the chat store (Redis) does not answer, so a browser can say
- * so at once instead of looking alive with frozen presence ({@code store} event, docs/PROTOCOL.md).
+ * so at once instead of looking alive with frozen presence ({@code store} event, docs/PROTOCOL.md, "Store availability").
  * While Redis is away every check repeats {@code {"available":false}} (a socket opened meanwhile
  * learns it within one period); the first answer after that sends {@code {"available":true}} once.
  * The event goes straight to the local sockets: pub/sub is down with Redis.

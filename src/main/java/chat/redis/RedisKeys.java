@@ -7,7 +7,7 @@ package chat.redis;
  */
 public final class RedisKeys {
 
-    // --- shared with the seed demo (SPEC §2, §3) ---
+    // --- shared with the seed demo (docs/PROTOCOL.md, "Redis shared with the seed" and "Pub/sub") ---
     public static final String TOTAL_USERS = "total_users";
     public static final String ONLINE_USERS = "online_users";
     public static final String CHANNEL = "MESSAGES";

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The abuse limits at their defaults (SPEC §8, issue 8), on a node of their own. */
+/** The abuse limits at their defaults (docs/PROTOCOL.md, "Limits"; issue 8), on a node of their own. */
 class HardeningIT {
 
     static RedisServerProcess redisServer;

@@ -11,7 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /api/directory?q=&after=&limit=}: every user, by name prefix, a page at a time (docs/PROTOCOL.md). */
+/** {@code GET /api/directory?q=&after=&limit=}: every user, by name prefix, a page at a time (docs/PROTOCOL.md, "Directory"). */
 @Path("directory")
 @SignedIn
 @Produces(MediaType.APPLICATION_JSON)

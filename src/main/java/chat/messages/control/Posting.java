@@ -18,7 +18,7 @@ import jakarta.json.JsonArrayBuilder;
 
 import java.util.List;
 
-/** A client's message: checked, stored, then announced (SPEC §5, §9). */
+/** A client's message: checked, stored, then announced (docs/PROTOCOL.md, "Messages" and "Delivery guarantees"). */
 @ApplicationScoped
 public class Posting {
 

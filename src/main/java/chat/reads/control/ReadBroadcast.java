@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 
 /**
  * Tells every tab of a user, on every node, that they read a room ({@code read} event,
- * docs/PROTOCOL.md). It travels on a channel of our own, {@code chat:reads}, never on the seed's
+ * docs/PROTOCOL.md, "Read state"). It travels on a channel of our own, {@code chat:reads}, never on the seed's
  * {@code MESSAGES}: the seed's servers show what is there to all their clients. A read lost on
  * the way (pub/sub drop) is made good at the tab's next reconnect, which reloads the read state.
  */

@@ -32,7 +32,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The real-time boundary (SPEC §5): one JSON object per client frame; a refused frame gets an
+ * The real-time boundary (docs/PROTOCOL.md, "WebSocket"): one JSON object per client frame; a refused frame gets an
  * {@code error} frame and the socket stays open. Frames over 64 KiB close the socket (1009).
  */
 @ServerEndpoint("/ws")

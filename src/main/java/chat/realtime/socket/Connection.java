@@ -19,7 +19,7 @@ import java.util.logging.Logger;
 
 /**
  * One open socket with its outbound queue. Frames are written by at most one asynchronous
- * write at a time; whatever piles up meanwhile goes out as one frame of JSON lines (SPEC §5),
+ * write at a time; whatever piles up meanwhile goes out as one frame of JSON lines (docs/PROTOCOL.md, "WebSocket"),
  * so a busy socket costs one write per batch, not per event. A socket that lets more than
  * {@code limit} frames pile up is too slow and is closed; nobody else waits for it.
  */

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code CHAT_WS_FLUSH_INTERVAL_MS} (default 10 ms). Every socket write costs several
  * microseconds of CPU in the runtime and the kernel, so one write per event per socket caps a node
  * far below what it can deliver. Flushing in passes puts everything a socket received since the
- * last pass into one frame of JSON lines (SPEC §5): under load a pass takes longer and the
+ * last pass into one frame of JSON lines (docs/PROTOCOL.md, "WebSocket"): under load a pass takes longer and the
  * batches grow by themselves, so the number of writes stays bounded while deliveries rise.
  * The price is at most one interval of added latency. With an interval of 0 every event is
  * written at once, from the thread that produced it (batching only while a write is under way).

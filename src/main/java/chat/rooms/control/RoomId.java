@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Room ids: a number for named rooms ({@code 0} is General), {@code a:b} (smaller id first) for
- * private rooms, {@code c-<n>} for channels (a shape the seed never writes, see docs/PROTOCOL.md).
+ * private rooms, {@code c-<n>} for channels (a shape the seed never writes, see docs/PROTOCOL.md, "Channels").
  */
 public final class RoomId {
 

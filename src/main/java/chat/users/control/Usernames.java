@@ -2,7 +2,7 @@ package chat.users.control;
 
 import java.util.regex.Pattern;
 
-/** What a username may be (SPEC §8): 1–32 letters, digits, {@code _}, {@code -} or {@code .}. */
+/** What a username may be (docs/PROTOCOL.md, "Limits"): 1–32 letters, digits, {@code _}, {@code -} or {@code .}. */
 public final class Usernames {
 
     private static final Pattern VALID = Pattern.compile("[\\p{L}\\p{Nd}_.\\-]{1,32}");
