@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 @Path("directory")
 @SignedIn
 @Produces(MediaType.APPLICATION_JSON)
+@SignedIn
 public class DirectoryResource {
 
     static final int DEFAULT_LIMIT = 20;
