@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 @Path("directory")
 @SignedIn
 @Produces(MediaType.APPLICATION_JSON)
-@SignedIn
 public class DirectoryResource {
 
     static final int DEFAULT_LIMIT = 20;
