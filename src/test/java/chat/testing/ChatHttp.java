@@ -26,8 +26,20 @@ public final class ChatHttp {
     private final HttpClient http;
 
     public ChatHttp(String baseUrl) {
+        this(baseUrl, HttpClient.Version.HTTP_2);
+    }
+
+    private ChatHttp(String baseUrl, HttpClient.Version version) {
         this.baseUrl = baseUrl;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder().version(version).cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * A client that never offers the h2c upgrade: the seed's Node.js server hands every upgrade
+     * request to socket.io, which drops those that are not its own (the request gets no answer).
+     */
+    public static ChatHttp http11(String baseUrl) {
+        return new ChatHttp(baseUrl, HttpClient.Version.HTTP_1_1);
     }
 
     public ChatHttp(PayaraNode node) {
