@@ -53,4 +53,16 @@ export const api = {
     reads: () => request('GET', '/api/reads'),
     markRead: (roomId, messageId) => request('POST', '/api/reads', { roomId, messageId }),
     mute: (roomId, muted) => request('POST', '/api/reads/mute', { roomId, muted }),
+    hideRoom: (userId, roomId) => request('POST', `/api/rooms/${encode(userId)}/hidden`, { roomId }),
+    editMessage: (roomId, id, message) => request('PATCH', `/api/room/${encode(roomId)}/messages/${encode(id)}`, { message }),
+    deleteMessage: (roomId, id) => request('DELETE', `/api/room/${encode(roomId)}/messages/${encode(id)}`, {}),
+    // Channels (docs/PROTOCOL.md, "Channels"); every state change sends a JSON body, even an empty one.
+    searchChannels: (query) => request('GET', '/api/channels?q=' + encode(query)),
+    createChannel: (name, kind) => request('POST', '/api/channels', { name, kind }),
+    channel: (id) => request('GET', `/api/channels/${encode(id)}`),
+    joinChannel: (id) => request('POST', `/api/channels/${encode(id)}/join`, {}),
+    leaveChannel: (id) => request('POST', `/api/channels/${encode(id)}/leave`, {}),
+    invite: (id, username) => request('POST', `/api/channels/${encode(id)}/members`, { username }),
+    removeMember: (id, userId) => request('DELETE', `/api/channels/${encode(id)}/members/${encode(userId)}`, {}),
+    changeChannel: (id, change) => request('PATCH', `/api/channels/${encode(id)}`, change),
 };

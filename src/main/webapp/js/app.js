@@ -2,12 +2,13 @@
 // read state, the outbox, notifications, rendering.
 import { api } from './api.js';
 import { ChatSocket } from './socket.js';
-import { GENERAL, Store, markerIsAfter, normalizeMessage, privateMembers } from './store.js';
+import { GENERAL, Store, isChannel, markerIsAfter, normalizeMessage, privateMembers } from './store.js';
 import { RoomSync } from './sync.js';
 import { mentions } from './text.js';
 import { setUpLogin, showLogin } from './views/login.js';
 import { PeopleView, renderMe, renderRooms } from './views/sidebar.js';
 import { ConversationView } from './views/conversation.js';
+import { ChannelDialogs, confirmDelete } from './views/channels.js';
 import { arrowKeys, byId } from './views/dom.js';
 
 const store = new Store();
@@ -15,6 +16,7 @@ const phone = window.matchMedia('(max-width: 720px)');
 let socket = null;
 let conversation = null;
 let people = null;
+let channelDialogs = null;
 let sync = null; // one per login
 let bannerTimer = null;
 let inFlight = []; // clientIds sent on the current socket, oldest first: an error frame answers the oldest
@@ -75,6 +77,9 @@ function onEvent(type, data) {
                 room = store.addRoom(message.roomId, []);
                 store.unreadFromStart(room);
                 sync.loadLatest(room);
+                if (isChannel(room.id)) {
+                    sync.refreshRooms(); // its name and kind
+                }
             }
             const added = store.addMessages(room.id, [message], { fresh: true });
             if (!store.users.has(message.from)) {
@@ -111,6 +116,23 @@ function onEvent(type, data) {
         case 'error':
             refused(typeof data.message === 'string' ? data.message : 'The server refused that.');
             break;
+        case 'message.edited':
+        case 'message.deleted': {
+            const message = normalizeMessage(data);
+            if (message && store.room(message.roomId)) {
+                store.addMessages(message.roomId, [message], { fresh: false });
+            }
+            break;
+        }
+        case 'channel.updated':
+            if (typeof data.id === 'string') {
+                store.setChannel(data);
+            }
+            break;
+        case 'channel.member.joined':
+        case 'channel.member.left':
+            onMembership(type === 'channel.member.joined', data);
+            break;
         default:
             break;
     }
@@ -128,6 +150,76 @@ function refused(message) {
         return;
     }
     conversation.serverError(message, clientId ? store.reject(clientId) : null);
+}
+
+/** Someone joined or left a channel I am in (or it is me: the channel appears or goes). */
+function onMembership(joined, data) {
+    const channel = data.channel;
+    if (!channel || typeof channel.id !== 'string') {
+        return;
+    }
+    const mine = store.isMe(data.userId);
+    const name = mine ? 'You' : (data.username || store.userName(data.userId));
+    const removed = data.by !== undefined && String(data.by) !== String(data.userId);
+    if (joined) {
+        const known = store.room(channel.id) !== null;
+        const room = store.addRoom(channel.id, [channel.name], channel);
+        if (!room.loaded) {
+            sync.loadLatest(room);
+        }
+        if (known || !mine) {
+            store.addNotice(room.id, removed ? `${store.userName(data.by)} added ${name === 'You' ? 'you' : name}` : `${name} joined`);
+        }
+    } else if (mine) {
+        const room = store.room(channel.id);
+        if (room) {
+            conversation.showNotice(removed ? `${store.userName(data.by)} removed you from # ${channel.name}` : `You left # ${channel.name}`);
+            store.removeRoom(channel.id);
+        }
+    } else {
+        store.addNotice(channel.id, removed ? `${store.userName(data.by)} removed ${name}` : `${name} left`);
+    }
+    channelDialogs.membersChanged(channel.id);
+}
+
+async function onEdit(message, text) {
+    const edited = normalizeMessage(await api.editMessage(message.roomId, message.id, text));
+    if (edited) {
+        store.addMessages(edited.roomId, [edited]);
+    }
+}
+
+async function onDelete(message) {
+    if (!(await confirmDelete())) {
+        return;
+    }
+    try {
+        await api.deleteMessage(message.roomId, message.id);
+        // the message.deleted event shows it, here and in every other tab
+    } catch (failed) {
+        conversation.showError(`Not deleted: ${failed.message}`);
+    }
+}
+
+function onChannelJoined(channel) {
+    const room = store.addRoom(channel.id, [channel.name], channel);
+    if (!room.loaded) {
+        sync.loadLatest(room);
+    }
+    openRoom(room.id);
+}
+
+async function hideActiveRoom() {
+    const room = store.activeRoom;
+    if (!room || store.partnerOf(room) === null) {
+        return;
+    }
+    try {
+        await api.hideRoom(store.me.id, room.id);
+        store.removeRoom(room.id); // a new message brings it back
+    } catch (failed) {
+        conversation.showError(`Not hidden: ${failed.message}`);
+    }
 }
 
 // ---- the outbox: typed messages go out once the socket is open, each with its clientId
@@ -408,6 +500,12 @@ function onStoreChange(what, detail) {
                 markActiveRead();
             }
             break;
+        case 'channel':
+            if (detail.roomId === store.activeRoomId) {
+                conversation.renderHeader();
+                conversation.render();
+            }
+            break;
         case 'active':
             queueSidebar();
             conversation.renderHeader();
@@ -551,6 +649,8 @@ async function logout() {
 async function boot() {
     conversation = new ConversationView(store, {
         onSend,
+        onEdit,
+        onDelete,
         onLoadOlder,
         onMute,
         searchPeople: async (prefix) => ((await searchPeople(prefix, null, 7)).users || [])
@@ -561,11 +661,17 @@ async function boot() {
         },
     });
     people = new PeopleView(store, { search: searchPeople, onOpen: openPerson });
+    channelDialogs = new ChannelDialogs(store, {
+        onJoined: onChannelJoined,
+        onLeave: (roomId) => store.removeRoom(roomId),
+    });
+    byId('room-hide').addEventListener('click', hideActiveRoom);
     store.subscribe(onStoreChange);
     setUpLogin(enterChat);
     arrowKeys(byId('rooms'));
+    arrowKeys(byId('direct-rooms'));
     arrowKeys(byId('people'));
-    byId('rooms').addEventListener('pointerleave', queueSidebar); // the order held under the pointer catches up
+    byId('rooms').closest('nav').addEventListener('pointerleave', queueSidebar); // the order held under the pointer catches up
     byId('logout').addEventListener('click', logout);
     byId('notify').addEventListener('click', toggleNotifications);
     byId('banner-retry').addEventListener('click', () => socket && socket.retryNow());

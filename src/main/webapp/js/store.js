@@ -69,7 +69,18 @@ export function normalizeMessage(raw) {
         date: Number(raw.date) || 0,
         message: raw.message,
         roomId: String(raw.roomId),
+        edited: Number(raw.edited) || 0, // Unix seconds of the last edit, 0 if never
+        deleted: raw.deleted === true,
     };
+}
+
+/** Whether an incoming copy of a known message is a later state of it (edited again, or deleted). */
+function isLaterState(known, incoming) {
+    return (incoming.deleted && !known.deleted) || (!known.deleted && incoming.edited > known.edited);
+}
+
+export function isChannel(roomId) {
+    return /^c-\d+$/.test(roomId);
 }
 
 export function privateMembers(roomId) {
@@ -78,9 +89,11 @@ export function privateMembers(roomId) {
 }
 
 class Room {
-    constructor(id, names) {
+    constructor(id, names, channel) {
         this.id = id;
         this.names = names;
+        this.channel = channel || null; // {id, name, kind, creator, created, archived?} for channels
+        this.notices = []; // membership changes seen live: {date, text}, shown between the messages
         this.messages = [];
         this.keys = new Set();
         this.loaded = false; // the newest page has been fetched at least once
@@ -101,14 +114,21 @@ class Room {
         return this.last ? markerOf(this.last) : null;
     }
 
-    /** Adds messages not seen yet; returns those that were new. */
+    /** Adds messages not seen yet and takes later states (edits, deletions) of known ones; returns the new ones. */
     merge(messages) {
         const added = [];
+        this.changed = [];
         for (const message of messages) {
             const key = keyOf(message);
             if (!this.keys.has(key)) {
                 this.keys.add(key);
                 added.push(message);
+            } else if (message.id) {
+                const index = this.messages.findIndex((m) => m.id === message.id);
+                if (index >= 0 && isLaterState(this.messages[index], message)) {
+                    this.messages[index] = message;
+                    this.changed.push(message);
+                }
             }
         }
         if (added.length > 0) {
@@ -212,15 +232,46 @@ export class Store {
         return [...ids].filter((id) => /^\d+$/.test(id) && !this.users.has(id));
     }
 
-    addRoom(id, names) {
+    addRoom(id, names, channel = null) {
         id = String(id);
         let room = this.rooms.get(id);
         if (!room) {
-            room = new Room(id, Array.isArray(names) ? names.map((n) => (Array.isArray(n) ? String(n[0]) : String(n))) : []);
+            room = new Room(id, Array.isArray(names) ? names.map((n) => (Array.isArray(n) ? String(n[0]) : String(n))) : [], channel);
             this.rooms.set(id, room);
             this.emit('rooms');
+        } else if (channel) {
+            this.setChannel(channel);
         }
         return room;
+    }
+
+    /** A channel's new state (renamed, archived) from the server. */
+    setChannel(channel) {
+        const room = this.room(channel.id);
+        if (room) {
+            room.channel = channel;
+            room.names = [channel.name];
+            this.emit('rooms');
+            this.emit('channel', { roomId: room.id });
+        }
+    }
+
+    /** I left a channel or hid a private room: out of the sidebar (General opens if it was on screen). */
+    removeRoom(id) {
+        if (this.rooms.delete(String(id))) {
+            if (this.activeRoomId === String(id)) {
+                this.setActive(GENERAL);
+            }
+            this.emit('rooms');
+        }
+    }
+
+    addNotice(roomId, text) {
+        const room = this.room(roomId);
+        if (room) {
+            room.notices.push({ date: Date.now() / 1000, text });
+            this.emit('messages', { roomId: room.id, added: [], notice: text });
+        }
     }
 
     room(id) {
@@ -238,6 +289,9 @@ export class Store {
 
     roomTitle(room) {
         const partner = this.partnerOf(room);
+        if (room.channel) {
+            return '# ' + room.channel.name;
+        }
         if (partner === null) {
             return room.names[0] || `Room ${room.id}`;
         }
@@ -409,6 +463,9 @@ export class Store {
         }
         const added = room.merge(messages);
         added.forEach((m) => this.confirm(m));
+        if (room.changed.length > 0 && added.length === 0) {
+            this.emit('messages', { roomId: room.id, added, changed: room.changed, fresh, older });
+        }
         if (added.length > 0) {
             if (room.id === this.activeRoomId && room.dividerBefore === undefined) {
                 this.placeDivider(room);

@@ -147,6 +147,9 @@ export class RoomSync {
                 room.hasOlder = messages.length === PAGE_SIZE;
             }
             this.store.addMessages(room.id, messages, { fresh: !first });
+            if (first && messages.length === 0) {
+                this.store.emit('messages', { roomId: room.id, added: [] }); // "No messages yet" instead of nothing
+            }
             this.resolveUnknownUsers();
             return newestId(messages);
         }).catch(() => null).finally(() => {
@@ -199,9 +202,16 @@ export class RoomSync {
             }
             const loads = [];
             for (const r of rooms) {
-                const room = this.store.addRoom(r.id, r.names);
+                const room = this.store.addRoom(r.id, r.names, r.channel || null);
                 if (!room.loaded) {
                     loads.push(this.loadLatest(room));
+                }
+            }
+            // Channels left or removed from while this client was away.
+            const listed = new Set(rooms.map((r) => String(r.id)));
+            for (const room of [...this.store.rooms.values()]) {
+                if (room.channel && !listed.has(room.id)) {
+                    this.store.removeRoom(room.id);
                 }
             }
             this.onRooms();

@@ -1,5 +1,6 @@
 // The open room: header, message bubbles grouped by day and sender, links and @mentions, the
-// "new messages" divider, "load older", and the composer (drafts per room, outbox, mentions).
+// "new messages" divider, membership notices, edit and delete on one's own messages with an
+// "(edited)" mark, "load older", and the composer (drafts per room, outbox, mentions, editing).
 import { keyOf } from '../store.js';
 import { length, mentions, pieces } from '../text.js';
 import { avatar, byId, clock, dayKey, dayLabel, el, fullTime, paintAvatar, toDate } from './dom.js';
@@ -45,7 +46,7 @@ function textNodes(text, me) {
 }
 
 export class ConversationView {
-    constructor(store, { onSend, onLoadOlder, onBack, onMute, searchPeople }) {
+    constructor(store, { onSend, onLoadOlder, onBack, onMute, searchPeople, onEdit, onDelete }) {
         this.store = store;
         this.scroller = byId('scroller');
         this.list = byId('messages');
@@ -62,6 +63,10 @@ export class ConversationView {
         this.nodes = new Map(); // message key + how it is drawn -> its <li>, reused so the log only ever grows
         this.errorFor = null; // what the shown error is about: 'empty', 'length', 'server'
         this.picker = new MentionPicker(this.text, searchPeople);
+        this.editing = null; // the message whose text the composer holds, while editing
+        this.onEdit = onEdit;
+        this.onDelete = onDelete;
+        byId('editing-cancel').addEventListener('click', () => this.stopEditing(true));
 
         byId('composer').addEventListener('submit', (event) => {
             event.preventDefault();
@@ -74,6 +79,15 @@ export class ConversationView {
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
                 event.preventDefault();
                 this.submit(onSend);
+            } else if (event.key === 'ArrowUp' && this.text.value === '' && !this.editing) {
+                const last = this.lastEditable();
+                if (last) {
+                    event.preventDefault();
+                    this.startEditing(last);
+                }
+            } else if (event.key === 'Escape' && this.editing) {
+                event.preventDefault();
+                this.stopEditing(true);
             }
         });
         this.text.addEventListener('input', () => {
@@ -111,7 +125,70 @@ export class ConversationView {
         this.picker.close();
     }
 
+    /** My newest message in the open room that can still be edited (has an id, is not deleted). */
+    lastEditable() {
+        const room = this.store.activeRoom;
+        if (!room) {
+            return null;
+        }
+        for (let i = room.messages.length - 1; i >= 0; i--) {
+            const m = room.messages[i];
+            if (this.store.isMe(m.from) && m.id && !m.deleted) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    startEditing(message) {
+        this.editing = message;
+        this.text.value = message.message;
+        byId('editing').hidden = false;
+        this.fitComposer();
+        this.hideError();
+        this.picker.close();
+        this.text.focus();
+        this.text.setSelectionRange(this.text.value.length, this.text.value.length);
+        this.render();
+    }
+
+    stopEditing(clear) {
+        if (!this.editing) {
+            return;
+        }
+        this.editing = null;
+        byId('editing').hidden = true;
+        if (clear) {
+            this.text.value = '';
+            this.keepDraft();
+            this.fitComposer();
+            this.showCount();
+        }
+        this.render();
+    }
+
+    async submitEdit() {
+        const message = this.editing;
+        const text = this.text.value;
+        if (text.trim() === '') {
+            this.showError('A message cannot be empty: delete it instead.', 'empty');
+            return;
+        }
+        try {
+            await this.onEdit(message, text);
+            if (this.editing === message) {
+                this.stopEditing(true);
+            }
+        } catch (failed) {
+            this.showError(`Not edited: ${failed.message}`, 'server');
+        }
+    }
+
     submit(onSend) {
+        if (this.editing) {
+            this.submitEdit();
+            return;
+        }
         const text = this.text.value;
         if (text.trim() === '') {
             this.showError('Type a message first.', 'empty');
@@ -147,8 +224,15 @@ export class ConversationView {
 
     showError(message, about = 'other') {
         this.error.textContent = message;
+        this.error.classList.remove('composer__error--info');
         this.error.hidden = false;
         this.errorFor = about;
+    }
+
+    /** Something that happened, not a fault (e.g. "You left # design"). */
+    showNotice(message) {
+        this.showError(message, 'notice');
+        this.error.classList.add('composer__error--info');
     }
 
     hideError() {
@@ -200,6 +284,19 @@ export class ConversationView {
     setConnected(connected) {
         // Sending stays possible: what is typed meanwhile waits in the outbox.
         this.sendButton.title = connected ? '' : 'Not connected: messages wait in the outbox';
+        this.updateComposer();
+    }
+
+    /** An archived channel is read-only. */
+    updateComposer() {
+        const room = this.store.activeRoom;
+        const archived = Boolean(room && room.channel && room.channel.archived);
+        this.sendButton.disabled = archived;
+        if (archived) {
+            this.sendButton.title = 'This channel is archived';
+        }
+        this.text.disabled = archived;
+        this.text.placeholder = archived ? 'This channel is archived: it is read-only.' : 'Write a message…';
     }
 
     isAtBottom() {
@@ -221,8 +318,19 @@ export class ConversationView {
         byId('room-title').textContent = title;
         paintAvatar(byId('room-avatar'), title);
         const partner = this.store.partnerOf(room);
+        const channel = room.channel;
+        byId('channel-members').hidden = !channel;
+        byId('channel-leave').hidden = !channel;
+        byId('room-hide').hidden = partner === null;
+        this.updateComposer();
+        if (this.editing && this.editing.roomId !== room.id) {
+            this.stopEditing(true);
+        }
         let subtitle;
-        if (partner === null) {
+        if (channel) {
+            subtitle = (channel.archived ? 'Archived · ' : '') + (channel.kind === 'private' ? 'Private channel' : 'Public channel')
+                + (this.store.isMe(channel.creator) ? ' · you created it' : ` · created by ${this.store.userName(channel.creator)}`);
+        } else if (partner === null) {
             subtitle = `Everyone · ${this.store.onlineCount()} online`;
         } else {
             const user = this.store.users.get(partner);
@@ -310,7 +418,18 @@ export class ConversationView {
         if (room.loaded && room.messages.length === 0 && this.store.pendingIn(room.id).length === 0) {
             nodes.push(this.node('empty', () => el('li', { class: 'messages__empty', text: 'No messages yet. Say hello!' })));
         }
+        let notice = 0;
+        let afterNotice = false;
+        const noticesUntil = (date) => {
+            while (notice < room.notices.length && room.notices[notice].date <= date) {
+                const text = room.notices[notice].text;
+                nodes.push(this.node(`notice:${room.id}:${notice}`, () => el('li', { class: 'notice', role: 'status', text })));
+                notice++;
+                afterNotice = true;
+            }
+        };
         for (const message of room.messages) {
+            noticesUntil(message.date);
             const date = toDate(message.date);
             const newDay = previous === null || dayKey(toDate(previous.date)) !== dayKey(date);
             if (newDay) {
@@ -325,11 +444,18 @@ export class ConversationView {
                     class: 'unread-divider', role: 'separator', 'aria-label': 'New messages',
                 }, el('span', { text: 'New messages' }))));
             }
-            const continued = !newDay && !divided && previous.from === message.from && message.date - previous.date < GROUP_SECONDS;
+            const continued = !newDay && !divided && !afterNotice && previous.from === message.from
+                && message.date - previous.date < GROUP_SECONDS;
+            afterNotice = false;
             const name = this.store.userName(message.from);
-            nodes.push(this.node(`m:${key}:${continued}:${name}`, () => this.bubble(message, date, continued, name)));
+            const tools = this.toolsFor(message, room);
+            const editing = this.editing !== null && this.editing.id === message.id;
+            // The state is part of the key: an edit, a deletion or the editing mark draws the message again.
+            nodes.push(this.node(`m:${key}:${continued}:${name}:${message.edited}:${message.deleted}:${tools}:${editing}`,
+                () => this.bubble(message, date, continued, name, tools, editing)));
             previous = message;
         }
+        noticesUntil(Infinity);
         for (const entry of this.store.pendingIn(room.id)) {
             const waiting = this.store.connection.state !== 'open' || !this.store.storeAvailable;
             nodes.push(this.node(`out:${entry.clientId}:${waiting}`, () => this.pendingBubble(entry, waiting)));
@@ -337,20 +463,40 @@ export class ConversationView {
         return nodes;
     }
 
-    bubble(message, date, continued, name) {
+    /** 'edit' (mine: edit and delete), 'delete' (anyone's, in a channel I created) or '' (none). */
+    toolsFor(message, room) {
+        if (!message.id || message.deleted || (room.channel && room.channel.archived)) {
+            return '';
+        }
+        if (this.store.isMe(message.from)) {
+            return 'edit';
+        }
+        return room.channel && this.store.isMe(room.channel.creator) ? 'delete' : '';
+    }
+
+    bubble(message, date, continued, name, tools, editing) {
         const own = this.store.isMe(message.from);
         const me = this.store.me ? this.store.me.username : null;
-        const mentionsMe = !own && me !== null && mentions(message.message, me);
+        const mentionsMe = !own && !message.deleted && me !== null && mentions(message.message, me);
         return el('li', {
             class: 'message' + (own ? ' message--own' : '') + (continued ? ' message--continued' : '')
-                + (mentionsMe ? ' message--mentions-me' : ''),
+                + (mentionsMe ? ' message--mentions-me' : '') + (message.deleted ? ' message--deleted' : '')
+                + (editing ? ' message--editing' : ''),
             dataset: { id: message.id || '', from: message.from },
         },
         own ? null : (continued ? el('span', { class: 'message__gutter' }) : avatar(name, 'message__avatar')),
         el('div', { class: 'bubble' },
             continued ? null : el('span', { class: 'message__sender', text: own ? 'You' : name }),
-            el('p', { class: 'message__text' }, textNodes(message.message, me)),
-            el('time', { class: 'message__time', datetime: date.toISOString(), title: fullTime(date), text: clock(date) })));
+            el('p', { class: 'message__text' }, message.deleted ? message.message : textNodes(message.message, me)),
+            el('span', { class: 'message__time' },
+                message.edited && !message.deleted
+                    ? el('span', { class: 'message__edited', title: `Edited ${fullTime(toDate(message.edited))}`, text: '(edited)' }) : null,
+                el('time', { datetime: date.toISOString(), title: fullTime(date), text: clock(date) }))),
+        tools ? el('span', { class: 'message__tools' },
+            tools === 'edit' ? el('button', { class: 'message__tool', type: 'button', text: 'Edit', 'aria-label': 'Edit message',
+                onclick: () => this.startEditing(message) }) : null,
+            el('button', { class: 'message__tool', type: 'button', text: 'Delete', 'aria-label': 'Delete message',
+                onclick: () => this.onDelete(message) })) : null);
     }
 
     pendingBubble(entry, waiting) {

@@ -1,6 +1,7 @@
-// The sidebar: my rooms (last message, time, unread and mention counts) and People: the
-// directory of every user, searchable by name, with live online dots. Clicking a person opens
-// the private room with them. Lists keep their order while the pointer or focus is in them.
+// The sidebar: my rooms in two groups, channels (General first) and direct messages (last
+// message, time, unread and mention counts), and People: the directory of every user, searchable
+// by name, with live online dots. Clicking a person opens the private room with them. Lists keep
+// their order while the pointer or focus is in them.
 import { avatar, byId, el, paintAvatar, replaceChildrenKeepingFocus, shortTime, toDate } from './dom.js';
 
 export function renderMe(store) {
@@ -26,24 +27,35 @@ function roomOrder(store, list) {
 }
 
 export function renderRooms(store, onOpen) {
-    const list = byId('rooms');
-    const rooms = roomOrder(store, list);
+    const section = byId('rooms').closest('nav');
+    const rooms = roomOrder(store, section);
     shownOrder = rooms.map((room) => room.id);
-    const items = rooms.map((room) => {
+    const isDirect = (room) => store.partnerOf(room) !== null;
+    replaceChildrenKeepingFocus(byId('rooms'), roomItems(store, rooms.filter((room) => !isDirect(room)), onOpen));
+    const directItems = roomItems(store, rooms.filter(isDirect), onOpen);
+    if (directItems.length === 0) {
+        directItems.push(el('li', { class: 'people__empty', text: 'Pick someone under People to start a conversation.' }));
+    }
+    replaceChildrenKeepingFocus(byId('direct-rooms'), directItems);
+}
+
+function roomItems(store, rooms, onOpen) {
+    return rooms.map((room) => {
         const title = store.roomTitle(room);
         const partner = store.partnerOf(room);
         const online = partner !== null && store.users.has(partner) && store.users.get(partner).online;
         const last = room.last;
         const active = room.id === store.activeRoomId;
-        const preview = last
-            ? (store.isMe(last.from) ? 'You: ' : room.id === '0' ? store.userName(last.from) + ': ' : '') + last.message
+        const archived = room.channel && room.channel.archived;
+        const preview = archived ? 'Archived' : last
+            ? (store.isMe(last.from) ? 'You: ' : partner === null ? store.userName(last.from) + ': ' : '') + last.message
             : 'No messages yet';
         const unreadLabel = (room.unread > 0 ? `, ${room.unread} unread` : '')
             + (room.mentions > 0 ? `, ${room.mentions} mention${room.mentions > 1 ? 's' : ''}` : '')
             + (room.muted ? ', muted' : '');
         const button = el('button', {
             class: 'room' + (active ? ' room--active' : '') + (room.unread > 0 ? ' room--unread' : '')
-                + (room.muted ? ' room--muted' : ''),
+                + (room.muted ? ' room--muted' : '') + (archived ? ' room--archived' : ''),
             type: 'button',
             dataset: { key: room.id, roomId: room.id },
             'aria-current': active ? 'true' : null,
@@ -62,7 +74,6 @@ export function renderRooms(store, onOpen) {
                 room.unread > 0 ? el('span', { class: 'badge' + (room.muted ? ' badge--muted' : ''), text: room.unread > 99 ? '99+' : String(room.unread) }) : null)));
         return el('li', {}, button);
     });
-    replaceChildrenKeepingFocus(list, items);
 }
 
 /**

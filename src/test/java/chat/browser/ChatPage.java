@@ -152,7 +152,7 @@ final class ChatPage implements AutoCloseable {
     }
 
     private static final String ROOM = """
-            const b = [...document.querySelectorAll('#rooms .room')]
+            const b = [...document.querySelectorAll('#rooms .room, #direct-rooms .room')]
                 .find(b => b.querySelector('.room__name').textContent === arguments[0]);
             """;
 
@@ -177,7 +177,7 @@ final class ChatPage implements AutoCloseable {
     void openRoom(String title) {
         awaitRoom(title);
         await("a click on room '" + title + "'", d -> {
-            WebElement button = findAll("#rooms .room").stream()
+            WebElement button = findAll("#rooms .room, #direct-rooms .room").stream()
                     .filter(b -> title.equals(b.findElement(By.cssSelector(".room__name")).getText())).findFirst().orElse(null);
             if (button != null) {
                 button.click();

@@ -1,6 +1,5 @@
 package chat.realtime.hub;
 
-import chat.messages.control.MessageFormat;
 import chat.rooms.control.RoomId;
 import chat.rooms.entity.Channel;
 import chat.rooms.entity.ChannelChange;
@@ -57,7 +56,7 @@ public class ChannelEvents {
             return result;
         }
         String id = data.get("channel") instanceof JsonObject channel ? text(channel, "id") : null;
-        String userId = MessageFormat.idText(data.get("userId"));
+        String userId = text(data, "userId");
         if (!RoomId.isChannel(id) || userId == null) {
             return result;
         }
