@@ -12,6 +12,10 @@ async function request(method, path, body) {
     if (body !== undefined) {
         options.headers['Content-Type'] = 'application/json';
         options.body = JSON.stringify(body);
+    } else if (method === 'DELETE') {
+        // JSON like every state change (the CSRF guard wants it), but no body: Payara's HTTP
+        // layer (Grizzly) answers 400 to a DELETE that carries one.
+        options.headers['Content-Type'] = 'application/json';
     }
     let response;
     try {
@@ -55,7 +59,7 @@ export const api = {
     mute: (roomId, muted) => request('POST', '/api/reads/mute', { roomId, muted }),
     hideRoom: (userId, roomId) => request('POST', `/api/rooms/${encode(userId)}/hidden`, { roomId }),
     editMessage: (roomId, id, message) => request('PATCH', `/api/room/${encode(roomId)}/messages/${encode(id)}`, { message }),
-    deleteMessage: (roomId, id) => request('DELETE', `/api/room/${encode(roomId)}/messages/${encode(id)}`, {}),
+    deleteMessage: (roomId, id) => request('DELETE', `/api/room/${encode(roomId)}/messages/${encode(id)}`),
     // Channels (docs/PROTOCOL.md, "Channels"); every state change sends a JSON body, even an empty one.
     searchChannels: (query) => request('GET', '/api/channels?q=' + encode(query)),
     createChannel: (name, kind) => request('POST', '/api/channels', { name, kind }),
@@ -63,6 +67,6 @@ export const api = {
     joinChannel: (id) => request('POST', `/api/channels/${encode(id)}/join`, {}),
     leaveChannel: (id) => request('POST', `/api/channels/${encode(id)}/leave`, {}),
     invite: (id, username) => request('POST', `/api/channels/${encode(id)}/members`, { username }),
-    removeMember: (id, userId) => request('DELETE', `/api/channels/${encode(id)}/members/${encode(userId)}`, {}),
+    removeMember: (id, userId) => request('DELETE', `/api/channels/${encode(id)}/members/${encode(userId)}`),
     changeChannel: (id, change) => request('PATCH', `/api/channels/${encode(id)}`, change),
 };

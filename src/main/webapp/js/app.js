@@ -161,6 +161,7 @@ function onMembership(joined, data) {
     const mine = store.isMe(data.userId);
     const name = mine ? 'You' : (data.username || store.userName(data.userId));
     const removed = data.by !== undefined && String(data.by) !== String(data.userId);
+    const by = store.isMe(data.by) ? 'You' : store.userName(data.by);
     if (joined) {
         const known = store.room(channel.id) !== null;
         const room = store.addRoom(channel.id, [channel.name], channel);
@@ -168,16 +169,16 @@ function onMembership(joined, data) {
             sync.loadLatest(room);
         }
         if (known || !mine) {
-            store.addNotice(room.id, removed ? `${store.userName(data.by)} added ${name === 'You' ? 'you' : name}` : `${name} joined`);
+            store.addNotice(room.id, removed ? `${by} added ${mine ? 'you' : name}` : `${name} joined`);
         }
     } else if (mine) {
         const room = store.room(channel.id);
         if (room) {
-            conversation.showNotice(removed ? `${store.userName(data.by)} removed you from # ${channel.name}` : `You left # ${channel.name}`);
-            store.removeRoom(channel.id);
+            store.removeRoom(channel.id); // first: opening another room clears the composer's messages
+            conversation.showNotice(removed ? `${by} removed you from # ${channel.name}` : `You left # ${channel.name}`);
         }
     } else {
-        store.addNotice(channel.id, removed ? `${store.userName(data.by)} removed ${name}` : `${name} left`);
+        store.addNotice(channel.id, removed ? `${by} removed ${name}` : `${name} left`);
     }
     channelDialogs.membersChanged(channel.id);
 }

@@ -429,7 +429,6 @@ export class ConversationView {
             }
         };
         for (const message of room.messages) {
-            noticesUntil(message.date);
             const date = toDate(message.date);
             const newDay = previous === null || dayKey(toDate(previous.date)) !== dayKey(date);
             if (newDay) {
@@ -437,6 +436,7 @@ export class ConversationView {
                 nodes.push(this.node(`day:${dayKey(date)}:${label}`,
                     () => el('li', { class: 'day', role: 'separator' }, el('span', { text: label }))));
             }
+            noticesUntil(message.date); // after the day's separator: a notice is of the day it happened
             const key = keyOf(message);
             const divided = room.dividerBefore === key;
             if (divided) {

@@ -81,7 +81,7 @@ public final class ChatHttp {
     }
 
     public Reply delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json").DELETE());
     }
 
     public Reply send(HttpRequest.Builder request) {
