@@ -32,9 +32,14 @@ public enum Setting {
     CHAT_TRUSTED_PROXIES(null, "comma-separated proxy addresses whose X-Forwarded-For names the client"),
     CHAT_PING_INTERVAL("PT20S", "how often sockets are pinged"),
     CHAT_SOCKET_IDLE_TIMEOUT("PT60S", "a socket that answers nothing this long is closed"),
-    CHAT_WS_FLUSH_INTERVAL_MS("10", "sockets with events waiting are written at most this often (ms); 0 writes every event at once"),
+    CHAT_WS_FLUSH_INTERVAL_MS("0", "0: an event for an idle socket is written at once, what arrives during that write goes out"
+            + " as its next frame; above 0: sockets are written in passes this often (ms), fewer writes for more latency"),
     CHAT_WS_FLUSH_THREADS(null, "threads that write sockets (default: one per two cores, at least 1)"),
     CHAT_WS_RAW_FRAMES("true", "on Payara (Tyrus), write frames encoded once per node; false uses the standard sendText"),
+    CHAT_WS_HANDSHAKES_PER_SECOND("1000", "WebSocket handshakes a node takes per second (and at once); beyond: 503 with"
+            + " Retry-After; 0: no limit"),
+    CHAT_TYRUS_PLAIN_IDLE_TIMER("true", "on Payara (Tyrus), give each session's idle timer a plain scheduler instead of"
+            + " the container's managed one (whose context capture costs ~0.3 ms of CPU per incoming message)"),
     CHAT_CHANNELS_PER_USER("100", "channels one user may belong to (created or joined, archived ones included)"),
     CHAT_MEMBERS_PER_CHANNEL("1000", "members one channel may have"),
     CHAT_INVITATIONS_PER_MINUTE("30", "invitations into channels one user may send per minute, all nodes together"),

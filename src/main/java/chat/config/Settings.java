@@ -48,6 +48,8 @@ public final class Settings {
     private final int socketFlushIntervalMillis;
     private final int socketFlushThreads;
     private final boolean rawSocketFrames;
+    private final int handshakesPerSecond;
+    private final boolean plainIdleTimer;
     private final int channelsPerUser;
     private final int membersPerChannel;
     private final int invitationsPerMinute;
@@ -87,6 +89,8 @@ public final class Settings {
         socketFlushIntervalMillis = in.integer(CHAT_WS_FLUSH_INTERVAL_MS, 0, 10_000);
         socketFlushThreads = in.integer(CHAT_WS_FLUSH_THREADS, halfTheCores, 1, 256);
         rawSocketFrames = in.bool(CHAT_WS_RAW_FRAMES);
+        handshakesPerSecond = in.integer(CHAT_WS_HANDSHAKES_PER_SECOND, 0, 1_000_000);
+        plainIdleTimer = in.bool(CHAT_TYRUS_PLAIN_IDLE_TIMER);
         channelsPerUser = in.integer(CHAT_CHANNELS_PER_USER, 1, 100_000);
         membersPerChannel = in.integer(CHAT_MEMBERS_PER_CHANNEL, 2, 1_000_000);
         invitationsPerMinute = in.integer(CHAT_INVITATIONS_PER_MINUTE, 1, 100_000);
@@ -212,7 +216,7 @@ public final class Settings {
         return socketIdleTimeout;
     }
 
-    /** How often the node writes the sockets that have events waiting, each in one frame (ms); 0: every event at once. */
+    /** 0: an idle socket is written at once, what arrives during a write goes out next; above 0: sockets are written in passes this often (ms). */
     public int socketFlushIntervalMillis() {
         return socketFlushIntervalMillis;
     }
@@ -225,6 +229,16 @@ public final class Settings {
     /** Whether sockets on Tyrus (Payara) are written with frames encoded once per node. */
     public boolean rawSocketFrames() {
         return rawSocketFrames;
+    }
+
+    /** WebSocket handshakes this node takes per second (and at once) before answering 503 with Retry-After; 0: no limit. */
+    public int handshakesPerSecond() {
+        return handshakesPerSecond;
+    }
+
+    /** Whether Tyrus sessions get a plain idle-timer scheduler (see {@code TyrusIdleTimer}). */
+    public boolean plainIdleTimer() {
+        return plainIdleTimer;
     }
 
     /** Channels one user may belong to (created or joined, archived ones included). */

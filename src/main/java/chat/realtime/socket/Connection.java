@@ -18,10 +18,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One open socket with its outbound queue. Frames are written by at most one asynchronous
- * write at a time; whatever piles up meanwhile goes out as one frame of JSON lines (docs/PROTOCOL.md, "WebSocket"),
- * so a busy socket costs one write per batch, not per event. A socket that lets more than
- * {@code limit} frames pile up is too slow and is closed; nobody else waits for it.
+ * One open socket with its outbound queue. By default an event for an idle socket is written at
+ * once, from the thread that produced it; events that arrive while that socket's write is in
+ * flight wait and go out together as the next frame of JSON lines (docs/PROTOCOL.md, "WebSocket"), so a busy
+ * socket costs one write per batch, not per event, without a fixed delay. With
+ * {@code CHAT_WS_FLUSH_INTERVAL_MS} set, sockets are written in the {@link OutboundFlusher}'s
+ * passes instead. A socket that lets more than {@code limit} events pile up is too slow and is
+ * closed; nobody else waits for it.
  */
 public final class Connection {
 
@@ -42,19 +45,21 @@ public final class Connection {
 
     private final Queue<Connection> lane; // the flusher's list of sockets to write in its next pass; null: write at once
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final OutboundFlusher flusher; // watches raw writes that did not finish at once; null: none (tests)
     private final TyrusRawFrames raw;
-    private Future<?> rawWrite; // the frame being written; only the flusher's lane touches it
+    private volatile Future<?> rawWrite; // the raw frame in flight; written only by the holder of the write
 
     public Connection(Session session, String userId, String sessionKey, String address, int limit) {
         this(session, userId, sessionKey, address, limit, null);
     }
 
-    /** @param flusher writes this socket in its passes; null (or a flusher that does not pass): write at once */
+    /** @param flusher writes this socket in its passes when it makes them, or finishes its unfinished raw writes */
     public Connection(Session session, String userId, String sessionKey, String address, int limit, OutboundFlusher flusher) {
         boolean passing = flusher != null && flusher.isPassing();
         // the lane itself, not the flusher: a call through the flusher's CDI proxy per event cost a few % of the node's CPU
         this.lane = passing ? flusher.lane() : null;
-        this.raw = passing && flusher.rawFrames() ? TyrusRawFrames.of(session) : null;
+        this.flusher = passing ? null : flusher;
+        this.raw = flusher != null && flusher.rawFrames() ? TyrusRawFrames.of(session) : null;
         this.session = session;
         this.userId = userId;
         this.sessionKey = sessionKey;
@@ -124,10 +129,79 @@ public final class Connection {
         }
         pending.add(frame);
         if (lane == null) {
-            flush();
+            writePending();
         } else {
             scheduleFlush();
         }
+    }
+
+    /**
+     * Writes what is pending as one frame unless a write is in flight: then the end of that write
+     * writes what piled up meanwhile, so nothing waits for a pass and nothing is written twice.
+     */
+    private void writePending() {
+        while (!pending.isEmpty() && writing.compareAndSet(false, true)) {
+            if (!writeFrame()) {
+                return; // in flight: its end continues
+            }
+        }
+    }
+
+    /**
+     * Writes what is pending as one frame; the caller holds {@code writing}.
+     *
+     * @return true when the write is over (and {@code writing} released), false while it is in flight
+     */
+    private boolean writeFrame() {
+        if (raw == null) {
+            return sendText();
+        }
+        List<OutboundEvent> batch = drain();
+        if (batch.isEmpty() || closing.get()) {
+            writing.set(false);
+            return true;
+        }
+        Future<?> write;
+        try {
+            write = raw.send(batch);
+        } catch (Exception e) { // closed under our feet
+            failed(new IllegalStateException(e));
+            return false;
+        }
+        if (!write.isDone()) { // the kernel's buffer is full: Grizzly finishes it later
+            rawWrite = write;
+            flusher.watch(this);
+            return false;
+        }
+        return rawWriteOver(write);
+    }
+
+    /**
+     * Called by the flusher for a raw write that did not finish at once.
+     *
+     * @return false while it is still in flight
+     */
+    boolean finishRawWrite() {
+        Future<?> write = rawWrite;
+        if (write == null || !write.isDone()) {
+            return write == null;
+        }
+        rawWrite = null;
+        if (rawWriteOver(write)) {
+            writePending();
+        }
+        return true;
+    }
+
+    private boolean rawWriteOver(Future<?> write) {
+        try {
+            write.get();
+        } catch (Exception e) {
+            failed(new IllegalStateException(e));
+            return false;
+        }
+        writing.set(false);
+        return true;
     }
 
     private void scheduleFlush() {
@@ -143,50 +217,51 @@ public final class Connection {
         close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
     }
 
-    /** Writes what is pending as one frame, unless a write is still under way (its end flushes again). */
+    /** The flusher's pass: writes what is pending as one frame, unless a write is still under way (its end flushes again). */
     void flush() {
         scheduled.set(false); // first: a frame queued from now on schedules another pass
         if (raw != null) {
             flushRaw();
-            return;
+        } else if (!pending.isEmpty() && writing.compareAndSet(false, true)) {
+            sendText();
         }
-        while (!pending.isEmpty() && writing.compareAndSet(false, true)) {
-            OutboundEvent first = pending.poll();
-            if (first == null) {
-                writing.set(false);
-                continue;
+    }
+
+    /** Writes what is pending as one frame with the standard API; the caller holds {@code writing}. */
+    private boolean sendText() {
+        OutboundEvent first = pending.poll();
+        if (first == null) {
+            writing.set(false);
+            return true;
+        }
+        int count = 1;
+        StringBuilder batch = null;
+        OutboundEvent next;
+        while ((batch == null ? first.json().length() : batch.length()) < MAX_BATCH_CHARS && (next = pending.poll()) != null) {
+            if (batch == null) {
+                batch = new StringBuilder(first.json().length() * 4).append(first.json());
             }
-            int count = 1;
-            StringBuilder batch = null;
-            OutboundEvent next;
-            while ((batch == null ? first.json().length() : batch.length()) < MAX_BATCH_CHARS && (next = pending.poll()) != null) {
-                if (batch == null) {
-                    batch = new StringBuilder(first.json().length() * 4).append(first.json());
+            batch.append('\n').append(next.json());
+            count++;
+        }
+        queued.addAndGet(-count);
+        String text = batch == null ? first.json() : batch.toString();
+        try {
+            session.getAsyncRemote().sendText(text, result -> {
+                writing.set(false);
+                if (!result.isOK()) {
+                    close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
+                } else if (lane == null) {
+                    writePending();
+                } else if (!pending.isEmpty()) {
+                    scheduleFlush();
                 }
-                batch.append('\n').append(next.json());
-                count++;
-            }
-            queued.addAndGet(-count);
-            String text = batch == null ? first.json() : batch.toString();
-            try {
-                session.getAsyncRemote().sendText(text, result -> {
-                    writing.set(false);
-                    if (result.isOK()) {
-                        if (lane == null) {
-                            flush();
-                        } else if (!pending.isEmpty()) {
-                            scheduleFlush();
-                        }
-                    } else {
-                        close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
-                    }
-                });
-            } catch (RuntimeException e) { // closed under our feet
-                writing.set(false);
-                close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
-            }
-            return;
+            });
+        } catch (RuntimeException e) { // closed under our feet
+            writing.set(false);
+            close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
         }
+        return false; // the handler continues, even when it ran already
     }
 
     /**
@@ -211,17 +286,10 @@ public final class Connection {
                 return;
             }
         }
-        List<OutboundEvent> batch = new ArrayList<>();
-        int bytes = 0;
-        OutboundEvent next;
-        while (bytes < MAX_BATCH_CHARS && (next = pending.poll()) != null) {
-            batch.add(next);
-            bytes += next.utf8().length + 1;
-        }
+        List<OutboundEvent> batch = drain();
         if (batch.isEmpty() || closing.get()) {
             return;
         }
-        queued.addAndGet(-batch.size());
         try {
             rawWrite = raw.send(batch);
         } catch (Exception e) { // closed under our feet
@@ -231,6 +299,19 @@ public final class Connection {
         if (!pending.isEmpty()) {
             scheduleFlush();
         }
+    }
+
+    /** Takes what is pending, up to about one frame's worth, off the queue. */
+    private List<OutboundEvent> drain() {
+        List<OutboundEvent> batch = new ArrayList<>();
+        int bytes = 0;
+        OutboundEvent next;
+        while (bytes < MAX_BATCH_CHARS && (next = pending.poll()) != null) {
+            batch.add(next);
+            bytes += next.utf8().length + 1;
+        }
+        queued.addAndGet(-batch.size());
+        return batch;
     }
 
     /** Closes without blocking the caller (a stuck socket may block its close handshake). */

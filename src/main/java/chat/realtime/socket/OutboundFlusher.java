@@ -13,15 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writes the sockets that have frames waiting, from a few threads (one per two cores by default,
- * {@code CHAT_WS_FLUSH_THREADS}; each socket always on the same one), in passes at most every
- * {@code CHAT_WS_FLUSH_INTERVAL_MS} (default 10 ms). Every socket write costs several
- * microseconds of CPU in the runtime and the kernel, so one write per event per socket caps a node
- * far below what it can deliver. Flushing in passes puts everything a socket received since the
- * last pass into one frame of JSON lines (docs/PROTOCOL.md, "WebSocket"): under load a pass takes longer and the
- * batches grow by themselves, so the number of writes stays bounded while deliveries rise.
- * The price is at most one interval of added latency. With an interval of 0 every event is
- * written at once, from the thread that produced it (batching only while a write is under way).
+ * Writes sockets' frames where their {@link Connection}s do not write at once.
+ *
+ * <p>By default ({@code CHAT_WS_FLUSH_INTERVAL_MS=0}) a connection writes an idle socket at once
+ * and coalesces what arrives while that write is in flight; here only one thread finishes raw
+ * writes that Grizzly could not complete at once (a socket whose kernel buffer is full), polling
+ * them until they are done and then writing what piled up meanwhile.
+ *
+ * <p>With an interval (an option for CPU-bound fleets) the sockets that have events waiting are
+ * written in passes at most every {@code CHAT_WS_FLUSH_INTERVAL_MS}, from a few threads
+ * ({@code CHAT_WS_FLUSH_THREADS}, one per two cores by default; each socket always on the same
+ * one): everything a socket received since the last pass goes out as one frame, so the number of
+ * writes stays bounded while deliveries rise, at the price of up to one interval of latency.
  */
 @ApplicationScoped
 public class OutboundFlusher {
@@ -35,12 +38,20 @@ public class OutboundFlusher {
     private volatile boolean running;
     private long intervalNanos;
     private boolean rawFrames;
+    private final ConcurrentLinkedQueue<Connection> unfinished = new ConcurrentLinkedQueue<>();
+    private Thread finisher;
 
     @PostConstruct
     void start() {
         intervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.socketFlushIntervalMillis());
         rawFrames = settings.rawSocketFrames();
         if (intervalNanos <= 0) {
+            running = rawFrames;
+            if (rawFrames) {
+                finisher = new Thread(this::finishWrites, "chat-socket-writes-" + settings.serverId());
+                finisher.setDaemon(true);
+                finisher.start();
+            }
             return;
         }
         int count = Math.max(1, settings.socketFlushThreads());
@@ -62,10 +73,14 @@ public class OutboundFlusher {
     @PreDestroy
     void stop() {
         running = false;
-        if (threads == null) {
-            return;
+        java.util.List<Thread> all = new java.util.ArrayList<>();
+        if (threads != null) {
+            all.addAll(java.util.List.of(threads));
         }
-        for (Thread t : threads) {
+        if (finisher != null) {
+            all.add(finisher);
+        }
+        for (Thread t : all) {
             LockSupport.unpark(t);
             try {
                 t.join(2000);
@@ -82,7 +97,39 @@ public class OutboundFlusher {
 
     /** Whether writes wait for the next pass (false: each connection writes at once). */
     public boolean isPassing() {
-        return running;
+        return threads != null && running;
+    }
+
+    /** A connection's raw write did not finish at once: finish it (and write what piles up meanwhile) from here. */
+    void watch(Connection connection) {
+        unfinished.add(connection);
+        LockSupport.unpark(finisher);
+    }
+
+    /** Polls unfinished writes (every 0.2 ms while there are any; they are rare: a full kernel buffer). */
+    private void finishWrites() {
+        java.util.ArrayDeque<Connection> waiting = new java.util.ArrayDeque<>();
+        while (running) {
+            Connection c;
+            while ((c = unfinished.poll()) != null) {
+                waiting.add(c);
+            }
+            for (int i = waiting.size(); i > 0; i--) {
+                Connection connection = waiting.poll();
+                try {
+                    if (!connection.finishRawWrite()) {
+                        waiting.add(connection);
+                    }
+                } catch (RuntimeException e) {
+                    connection.failed(e);
+                }
+            }
+            if (waiting.isEmpty()) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(200_000);
+            }
+        }
     }
 
     /** Where a new connection adds itself when it has frames waiting: the list of one thread's next pass. */
