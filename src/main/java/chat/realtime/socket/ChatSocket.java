@@ -9,6 +9,7 @@ import chat.presence.Presence;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.socket.Connection;
 import chat.realtime.hub.LocalConnections;
+import chat.realtime.tyrus.TyrusIdleTimer;
 import chat.realtime.socket.OutboundFlusher;
 import chat.messages.control.Posting;
 import chat.rooms.control.Rooms;
@@ -68,12 +69,16 @@ public class ChatSocket {
     @Inject
     Metrics metrics;
 
+    @Inject
+    TyrusIdleTimer idleTimer;
+
     @OnOpen
     public void open(Session session) {
         if (!(session.getUserPrincipal() instanceof SessionPrincipal principal)) {
             close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Not logged in");
             return;
         }
+        idleTimer.adopt(session);
         session.setMaxTextMessageBufferSize(64 * 1024);
         // No runtime idle timeout (unanswered pings close a socket): on Tyrus, a timeout set here
         // raced with the timer task its handshake had already scheduled, which then closed the new

@@ -1,98 +1,118 @@
 package chat.realtime.tyrus;
 
-import jakarta.servlet.ServletContextEvent;
-import jakarta.servlet.ServletContextListener;
-import jakarta.servlet.annotation.WebListener;
-import jakarta.websocket.server.ServerContainer;
+import chat.config.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Gives Tyrus (the WebSocket runtime of Payara and GlassFish) a plain scheduler for its idle timers.
+ * Gives each Tyrus session (Payara, GlassFish) a plain scheduler for its idle timer.
  *
- * <p>Tyrus restarts a session's idle timer on every frame sent or received, by scheduling a task on
- * the container's default managed scheduled executor. Payara captures the calling thread's context
- * for each such task, and the capture looks {@code ThreadContextProvider}s up with a
- * {@code ServiceLoader} over the thread's context class loader: on a thread reading a WebSocket
- * that is the application's loader, so every incoming frame searched every jar of the server and of
+ * <p>Tyrus restarts a session's idle timer on every frame it receives, by scheduling a task on the
+ * container's default managed scheduled executor. Payara captures the caller's context for every
+ * such task, and the capture looks {@code ThreadContextProvider}s up with a {@code ServiceLoader}
+ * over the thread's context class loader: on a thread reading a WebSocket that is the
+ * application's loader, so every incoming message searched every jar of the server and of
  * {@code WEB-INF/lib} (about half a millisecond of CPU; most of a node's time under load, see
- * docs/PERFORMANCE.md). An idle timer needs no container context, and Tyrus offers no setting for
- * its executor, so this replaces the container's reference (a private field) with a scheduler of
- * our own while the application runs, and puts the original back when it stops. On any other
- * runtime, or if Tyrus's fields change, it does nothing and says so in the log.
+ * docs/PERFORMANCE.md). Payara's settings cannot turn the capture off (it runs whatever the context
+ * service propagates), and disabling the default managed scheduler makes CDI refuse to deploy;
+ * Tyrus has no setting for its scheduler. So each new session's own scheduler reference (a
+ * private, non-final field) is pointed at one plain scheduler of ours; the one timer task its
+ * handshake queued still pays the capture once. An earlier version replaced the container's
+ * {@code final} field instead, which later JDKs refuse (JEP 500).
+ *
+ * <p>Switched by {@code CHAT_TYRUS_PLAIN_IDLE_TIMER} (default on); the log says at start-up whether
+ * it is active. On another runtime, or if Tyrus's field is not found, it does nothing and says so.
  */
-@WebListener
-public class TyrusIdleTimer implements ServletContextListener {
+@ApplicationScoped
+public class TyrusIdleTimer {
 
     private static final Logger LOG = Logger.getLogger(TyrusIdleTimer.class.getName());
-    private static final String TYRUS_FIELD = "managedScheduledExecutorService";
+    private static final String TYRUS_FIELD = "service";
 
-    private Object container;
-    private Field field;
-    private Object original;
+    @Inject
+    Settings settings;
+
     private ScheduledThreadPoolExecutor timer;
+    private volatile Access access; // found once per session class
 
-    @Override
-    public void contextInitialized(ServletContextEvent event) {
-        container = event.getServletContext().getAttribute(ServerContainer.class.getName());
-        field = container == null ? null : tyrusField(container.getClass());
-        if (field == null) {
-            boolean tyrus = container != null && container.getClass().getName().startsWith("org.glassfish.tyrus.");
-            LOG.log(tyrus ? Level.INFO : Level.FINE, () -> tyrus
-                    ? "This Tyrus has no " + TYRUS_FIELD + ": every WebSocket frame will cost a container context capture"
-                    : "Not on Tyrus: WebSocket idle timers left to the runtime");
+    @PostConstruct
+    void start() {
+        if (!settings.plainIdleTimer()) {
+            LOG.info("Tyrus idle timers: workaround INACTIVE (CHAT_TYRUS_PLAIN_IDLE_TIMER=false): on Payara every incoming "
+                    + "WebSocket message pays for a container context capture");
+            return;
+        }
+        timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "chat-ws-idle-timer");
+            thread.setDaemon(true);
+            thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true); // restarted on every frame: cancelled timers must not pile up
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** Points a new session's idle timer at the plain scheduler (when active and on Tyrus). */
+    public void adopt(Session session) {
+        if (timer == null) {
+            return;
+        }
+        Access a = access;
+        if (a == null || a.type != session.getClass()) {
+            a = Access.of(session.getClass());
+            access = a;
+            LOG.info(a.field != null
+                    ? "Tyrus idle timers: workaround ACTIVE: sessions use a plain scheduler (no context capture per message)"
+                    : "Tyrus idle timers: workaround INACTIVE: " + session.getClass().getName() + " has no non-final "
+                    + TYRUS_FIELD + " field (another runtime, or another Tyrus)");
+        }
+        if (a.field == null) {
             return;
         }
         try {
-            field.setAccessible(true);
-            original = field.get(container);
-            timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "chat-ws-idle-timer");
-                thread.setDaemon(true);
-                thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
-                return thread;
-            });
-            timer.setRemoveOnCancelPolicy(true); // restarted on every frame: cancelled timers must not pile up
-            field.set(container, timer);
+            a.field.set(session, timer);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not give Tyrus a plain idle-timer scheduler; every WebSocket frame "
-                    + "will cost a container context capture", e);
-            stopTimer();
-            field = null;
+            LOG.log(Level.FINE, "Session " + session.getId() + " keeps the container's scheduler", e);
         }
     }
 
-    @Override
-    public void contextDestroyed(ServletContextEvent event) {
-        if (field != null) {
-            try {
-                field.set(container, original);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.log(Level.FINE, "Could not restore Tyrus's scheduler", e);
-            }
-        }
-        stopTimer();
-    }
+    /** Where a class of session keeps its scheduler (null: nowhere we may write). */
+    private record Access(Class<?> type, Field field) {
 
-    private void stopTimer() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    private static Field tyrusField(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (f.getName().equals(TYRUS_FIELD) && f.getType() == ScheduledExecutorService.class) {
-                    return f;
+        static Access of(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                if (!c.getName().startsWith("org.glassfish.tyrus.")) {
+                    continue;
+                }
+                for (Field f : c.getDeclaredFields()) {
+                    if (f.getName().equals(TYRUS_FIELD) && f.getType() == ScheduledExecutorService.class
+                            && !Modifier.isFinal(f.getModifiers()) && !Modifier.isStatic(f.getModifiers())) {
+                        try {
+                            f.setAccessible(true);
+                            return new Access(type, f);
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.FINE, "Tyrus's " + TYRUS_FIELD + " is not accessible", e);
+                        }
+                    }
                 }
             }
+            return new Access(type, null);
         }
-        return null;
     }
 }
