@@ -23,6 +23,7 @@ PAYARA_MICRO="${PAYARA_MICRO:-$project/target/payara-micro.jar}"
 SERVER_ID_PREFIX="${SERVER_ID_PREFIX:-chat-}"
 RUN_DIR="${RUN_DIR:-$project/.run/nodes}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}"
+POST_BOOT="${POST_BOOT:-$here/post-boot.asadmin}"  # Payara settings for a handshake burst
 READY_TIMEOUT="${READY_TIMEOUT:-300}"
 # nginx on this host forwards the client's address in X-Forwarded-For
 export CHAT_TRUSTED_PROXIES="${CHAT_TRUSTED_PROXIES:-127.0.0.1}"
@@ -67,7 +68,7 @@ for i in $(seq 1 "$NODES"); do
     rm -rf "$root"
     # shellcheck disable=SC2086
     REDIS_URL="$REDIS_URL" CHAT_SERVER_ID="$id" nohup java $JAVA_OPTS -jar "$PAYARA_MICRO" \
-        --deploy "$WAR" --contextroot / --port "$port" --nocluster --nohostaware --rootdir "$root" \
+        --postbootcommandfile "$POST_BOOT" --deploy "$WAR" --contextroot / --port "$port" --nocluster --nohostaware --rootdir "$root" \
         >"$RUN_DIR/$id.log" 2>&1 &
     echo $! >"$RUN_DIR/node-$id.pid"
     echo "node $id: http://127.0.0.1:$port (pid $!, log $RUN_DIR/$id.log)"

@@ -1,5 +1,5 @@
 // The WebSocket at /ws (docs/PROTOCOL.md, "WebSocket"): one JSON event per line of a server frame, automatic
-// reconnection with capped exponential backoff and jitter.
+// reconnection with capped exponential backoff and jitter, and no sooner than a busy node asks.
 
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
@@ -100,7 +100,18 @@ export class ChatSocket {
     async scheduleRetry(wasOpen) {
         this.attempt = wasOpen ? 1 : this.attempt + 1;
         const base = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** (this.attempt - 1));
-        const delay = Math.round(base / 2 + Math.random() * base / 2);
+        let delay = Math.round(base / 2 + Math.random() * base / 2);
+        if (!wasOpen) {
+            // Refused before it opened: a node that is starting or flooded with reconnections says
+            // when to come back; spread over [Retry-After, 2 x Retry-After] so that not everyone returns at once.
+            const askedMs = await retryAfterMs();
+            if (this.stopped || this.ws !== null) {
+                return;
+            }
+            if (askedMs > 0) {
+                delay = Math.max(delay, Math.round(askedMs * (1 + Math.random())));
+            }
+        }
         this.retryAt = Date.now() + delay;
         this.handlers.onDown({ attempt: this.attempt, retryInMs: delay });
         clearTimeout(this.timer);
@@ -114,5 +125,22 @@ export class ChatSocket {
                 this.connect();
             }
         }, delay);
+    }
+}
+
+/**
+ * A page cannot read the status of a refused WebSocket handshake, so it asks /ws with a plain GET:
+ * 503 with Retry-After means "come back then" (in ms here); anything else, 0.
+ */
+async function retryAfterMs() {
+    try {
+        const response = await fetch('/ws', { cache: 'no-store', credentials: 'same-origin' });
+        if (response.status !== 503) {
+            return 0;
+        }
+        const seconds = Number(response.headers.get('Retry-After'));
+        return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : 0;
+    } catch (offline) {
+        return 0;
     }
 }

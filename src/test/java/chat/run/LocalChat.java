@@ -1,6 +1,7 @@
 package chat.run;
 
 import chat.testing.Await;
+import chat.testing.PayaraNode;
 import chat.testing.RedisServerProcess;
 
 import java.io.IOException;
@@ -35,7 +36,7 @@ public final class LocalChat {
 
         RedisServerProcess redis = null;
         ProcessBuilder payara = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", micro.toString(), "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(httpPort),
+                "-jar", micro.toString(), "--postbootcommandfile", PayaraNode.POST_BOOT.toString(), "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(httpPort),
                 "--nocluster", "--nohostaware", "--rootdir", data.resolve("payara").toString())).inheritIO();
         boolean redisConfigured = System.getenv("REDIS_URL") != null || System.getenv("REDIS_ENDPOINT_URL") != null
                 || System.getenv("REDISSON_CONFIG") != null;

@@ -35,6 +35,9 @@ public final class PayaraNode implements AutoCloseable {
     /** What a server runs with: full tiered JIT, G1, at most 1 GiB of heap. Benchmarks use these. */
     public static final List<String> BENCHMARK_JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
 
+    /** Payara settings every node of ours starts with (a handshake burst queues instead of being rejected). */
+    public static final Path POST_BOOT = Path.of(System.getProperty("chat.test.postBoot", "payara/post-boot.asadmin"));
+
     private final String serverId;
     private final int port;
     private final Process process;
@@ -86,7 +89,7 @@ public final class PayaraNode implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(javaBinary());
             command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", micro.toString(),
+            command.addAll(List.of("-jar", micro.toString(), "--postbootcommandfile", POST_BOOT.toAbsolutePath().toString(),
                     "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(port),
                     "--nocluster", "--nohostaware", "--rootdir", root.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -42,12 +42,23 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     LocalConnections connections;
 
+    @Inject
+    HandshakeAdmission admission;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String origin = request.getHeader("Origin");
         if (origin != null && !isAllowed(origin, request)) {
             refuse(response, 403, "Origin not allowed");
+            return;
+        }
+        // A plain GET (no upgrade) is how the browser client asks whether to come back later: it cannot read a refused handshake's status.
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        int retryAfter = upgrade ? admission.admit() : admission.peek();
+        if (retryAfter > 0) {
+            response.setHeader("Retry-After", String.valueOf(retryAfter));
+            refuse(response, 503, "Too many connections opening at once, try again shortly");
             return;
         }
         LoginSession session;

@@ -1,0 +1,74 @@
+package chat.realtime.socket;
+
+import chat.config.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * How many WebSocket handshakes this node takes per second ({@code CHAT_WS_HANDSHAKES_PER_SECOND},
+ * as many again at once). When every client of a restarted node reconnects within seconds, the
+ * excess is refused at once, before any Redis call, with a {@code Retry-After} that grows with the
+ * number of clients already told to come back, so that they return spread over the time the node
+ * needs for them (the browser client adds jitter). Without it thousands of handshakes queued in
+ * the container, which rejected them with SEVERE traces past 4,096 waiting tasks.
+ */
+@ApplicationScoped
+public class HandshakeAdmission {
+
+    private static final int MAX_RETRY_AFTER_SECONDS = 60;
+
+    @Inject
+    Settings settings;
+
+    private double rate;
+    private double tokens;
+    private double toldToComeBack; // refused clients not yet due back; drains at the rate
+    private long lastNanos;
+
+    @PostConstruct
+    void start() {
+        rate = settings.handshakesPerSecond();
+        tokens = rate;
+        lastNanos = System.nanoTime();
+    }
+
+    /**
+     * Takes a turn for one handshake.
+     *
+     * @return 0 to go ahead, otherwise the seconds after which the client should try again
+     */
+    public synchronized int admit() {
+        if (rate <= 0) {
+            return 0;
+        }
+        refill();
+        if (tokens >= 1) {
+            tokens--;
+            return 0;
+        }
+        toldToComeBack++;
+        return retryAfterSeconds();
+    }
+
+    /** Like {@link #admit} without taking a turn: what a client asking whether to try now would be told. */
+    public synchronized int peek() {
+        if (rate <= 0) {
+            return 0;
+        }
+        refill();
+        return tokens >= 1 ? 0 : retryAfterSeconds();
+    }
+
+    private int retryAfterSeconds() {
+        return (int) Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(toldToComeBack / rate)));
+    }
+
+    private void refill() {
+        long now = System.nanoTime();
+        double seconds = (now - lastNanos) / 1e9;
+        lastNanos = now;
+        tokens = Math.min(rate, tokens + seconds * rate);
+        toldToComeBack = Math.max(0, toldToComeBack - seconds * rate);
+    }
+}
