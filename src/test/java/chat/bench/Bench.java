@@ -47,6 +47,9 @@ public final class Bench {
 
     /** The zero of every due time carried in message texts (same JVM for senders and receivers). */
     static final long BASE_NANOS = System.nanoTime();
+    static final String SEED_WORKLOAD = "seed-broadcast-100";
+    /** Node A (bench.serverEnv) and node B (bench.serverEnvB) in turns, step by step: a comparison fair to a busy machine. */
+    static final String AB_WORKLOAD = "ab-broadcast-100";
     static final List<String> ALL_WORKLOADS = List.of("broadcast-100", "broadcast-1000", "private", "cross-node",
             "two-nodes", "slow-consumer", "capacity");
 
@@ -67,17 +70,26 @@ public final class Bench {
     private int clientTurn;
     private final boolean stopAtKnee;
     private final boolean warmup;
+    private final Path seedHome;
+    private Long measuredPid; // while the seed's or an A/B workload runs: the one server measured
+    private final String serverEnvB;
 
     Bench(Map<String, String> props) {
         this.smoke = "smoke".equals(props.getOrDefault("bench.scale", "full"));
-        this.workloads = Arrays.stream(props.getOrDefault("bench.workloads", String.join(",", ALL_WORKLOADS)).split(","))
+        List<String> listed = Arrays.stream(props.getOrDefault("bench.workloads", String.join(",", ALL_WORKLOADS)).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        // With the seed installed, its broadcast runs right before ours: same workload, back to back.
+        this.workloads = listed.stream().flatMap(w -> w.equals("broadcast-100") && !props.getOrDefault("bench.seed", "").isBlank()
+                && !listed.contains(SEED_WORKLOAD) ? java.util.stream.Stream.of(SEED_WORKLOAD, w) : java.util.stream.Stream.of(w)).toList();
         this.out = Path.of(props.getOrDefault("bench.out", "target/bench"));
         this.stepSeconds = Double.parseDouble(props.getOrDefault("bench.stepSeconds", smoke ? "1" : "10"));
         this.capacity = Integer.parseInt(props.getOrDefault("bench.capacity", smoke ? "40" : "10000"));
         this.serverEnv = props.getOrDefault("bench.serverEnv", "");
+        this.serverEnvB = props.getOrDefault("bench.serverEnvB", "");
         this.stopAtKnee = Boolean.parseBoolean(props.getOrDefault("bench.stopAtKnee", "true"));
         this.warmup = Boolean.parseBoolean(props.getOrDefault("bench.warmup", "true"));
+        String seed = props.getOrDefault("bench.seed", "").trim();
+        this.seedHome = seed.isEmpty() ? null : Path.of(seed);
         this.props = props;
         for (int i = 0; i < 8; i++) {
             clients.add(HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2, daemon("ws-client-" + i))).build());
@@ -118,19 +130,29 @@ public final class Bench {
                 env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         }
+        Map<String, String> envB = new HashMap<>(env);
+        for (String pair : serverEnvB.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                envB.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
         List<String> jvm = "test".equals(props.get("bench.serverJvm")) ? PayaraNode.TEST_JVM : PayaraNode.BENCHMARK_JVM;
         redis = RedisServerProcess.start();
-        boolean twoNodes = workloads.contains("cross-node") || workloads.contains("two-nodes");
+        boolean twoNodes = workloads.contains("cross-node") || workloads.contains("two-nodes") || workloads.contains(AB_WORKLOAD);
         log("Redis on port %d; starting %d Payara Micro node(s) with %s", redis.port(), twoNodes ? 2 : 1, jvm);
         nodeA = PayaraNode.launch("bench-a", redis.url(), env, PayaraNode.war(), jvm);
         if (twoNodes) {
-            nodeB = PayaraNode.launch("bench-b", redis.url(), env, PayaraNode.war(), jvm);
+            nodeB = PayaraNode.launch("bench-b", redis.url(), workloads.contains(AB_WORKLOAD) ? envB : env, PayaraNode.war(), jvm);
         }
         nodeA.awaitReady();
         if (nodeB != null) {
             nodeB.awaitReady();
         }
         log("node(s) ready after %.1f s", seconds(System.nanoTime() - t0));
+        if (seedHome == null) {
+            log("side by side with the seed: skipped (give -Dbench.seed=PATH, an installed copy of ../shared/peers/seed-nodejs)");
+        }
 
         int needed = smoke ? 24 : workloads.stream().mapToInt(Bench::usersNeeded).max().orElse(110);
         long loginStart = System.nanoTime();
@@ -166,6 +188,10 @@ public final class Bench {
             case "slow-consumer" -> slowConsumer(smoke ? 10 : 100, smoke ? 2 : 10,
                     rates("slow-consumer", smoke ? "100" : "300")[0]);
             case "capacity" -> capacity(smoke ? new int[]{20, capacity} : steps(capacity));
+            case SEED_WORKLOAD -> seedBroadcast(smoke ? 10 : 100, smoke ? 2 : 10,
+                    rates(SEED_WORKLOAD, smoke ? "50" : "300,500,700,1000,1500,2000"), smoke ? 0 : 300);
+            case AB_WORKLOAD -> abBroadcast(smoke ? 10 : 100, smoke ? 2 : 10, rates(AB_WORKLOAD, smoke ? "50" : "300,1000,2000,3000"),
+                    Integer.parseInt(props.getOrDefault("bench.abRounds", "2")));
             case "smoke" -> smokeBroadcast();
             default -> throw new IllegalArgumentException("unknown workload " + workload + "; known: " + ALL_WORKLOADS);
         }
@@ -182,6 +208,8 @@ public final class Bench {
                 .add("java", System.getProperty("java.version"))
                 .add("server_jvm", String.join(" ", jvm))
                 .add("server_env", serverEnv.isEmpty() ? "defaults" : serverEnv)
+                .add("server_env_b", serverEnvB.isEmpty() ? "defaults" : serverEnvB)
+                .add("seed", seedHome == null ? "not run (no -Dbench.seed=PATH)" : seedHome.toString())
                 .add("step_seconds", stepSeconds)
                 .add("machine_busy_pct_of_one_core", StepResult.round(100 * (machineAfter[0] - machineBefore[0]) / wall))
                 .add("load_average_at_end", Files.readString(Path.of("/proc/loadavg")).trim());
@@ -208,6 +236,80 @@ public final class Bench {
         List<BenchSocket> onA = open(nodeA, 0, receivers / 2);
         List<BenchSocket> onB = open(nodeB, receivers / 2, receivers - receivers / 2);
         broadcast("two-nodes", 2, concat(onA, onB), onA.subList(0, senders), rates, warmupRate);
+    }
+
+    /**
+     * The broadcast workload against the seed's Node.js server (socket.io framing), on a Redis of
+     * its own so that nothing it publishes reaches the redis-chat nodes.
+     */
+    private void seedBroadcast(int receivers, int senders, double[] rates, double warmupRate) throws Exception {
+        if (seedHome == null) {
+            log("%s: skipped (no -Dbench.seed=PATH)", SEED_WORKLOAD);
+            return;
+        }
+        try (RedisServerProcess seedRedis = RedisServerProcess.start();
+             SeedServer seed = SeedServer.start(seedHome, "127.0.0.1:" + seedRedis.port(), out.resolve("work"))) {
+            BenchUsers seedUsers = new BenchUsers("/login", "connect.sid");
+            seedUsers.ensure(seed.baseUrl(), receivers, 4);
+            List<CompletableFuture<BenchSocket>> opening = new ArrayList<>();
+            for (int i = 0; i < receivers; i++) {
+                BenchUsers.User user = seedUsers.get(i);
+                opening.add(BenchSocket.open(clients.get(i % clients.size()), seed.wsUrl(), user.cookie(), seed.baseUrl(), i,
+                        BenchSocket.Protocol.SOCKET_IO, user.id()));
+            }
+            List<BenchSocket> sockets = new ArrayList<>();
+            for (CompletableFuture<BenchSocket> f : opening) {
+                sockets.add(f.join());
+            }
+            for (BenchSocket s : sockets) {
+                s.connected.get(30, TimeUnit.SECONDS);
+            }
+            Thread.sleep(1000); // the seed registers its handlers only after an await in its connection handler
+            sockets.forEach(s -> s.join("0"));
+            measuredPid = seed.pid();
+            try {
+                broadcast(SEED_WORKLOAD, 1, sockets, sockets.subList(0, senders), rates, warmupRate);
+            } finally {
+                measuredPid = null;
+            }
+        }
+    }
+
+    /**
+     * The broadcast to 100 on node A and on node B (different settings) in turns: each rate is
+     * run on A, then on B, {@code rounds} times, with only the measured node's sockets open, so
+     * that both see the same moments of a shared machine's load.
+     */
+    private void abBroadcast(int receivers, int senders, double[] rates, int rounds) throws Exception {
+        PayaraNode[] nodes = {nodeA, nodeB};
+        String[] names = {"A", "B"};
+        for (int n = 0; n < 2; n++) {
+            if (warmup && !smoke) {
+                abStep(nodes[n], receivers, senders, "ab-" + names[n], "warmup " + names[n], 300, Math.max(20, 2 * stepSeconds), false);
+            }
+        }
+        for (double rate : rates) {
+            for (int round = 1; round <= rounds; round++) {
+                for (int n = 0; n < 2; n++) {
+                    abStep(nodes[n], receivers, senders, "ab-" + names[n], names[n] + "@" + (int) rate + " #" + round, rate,
+                            stepSeconds, true);
+                }
+            }
+        }
+    }
+
+    private void abStep(PayaraNode node, int receivers, int senders, String workload, String name, double rate, double seconds,
+                        boolean record) throws Exception {
+        List<BenchSocket> sockets = open(node, 0, receivers);
+        settle();
+        measuredPid = node.pid();
+        try {
+            runStep(workload, name, 1, sockets, rate, seconds, senders, i -> sockets.get(i % senders), i -> "0", i -> i % senders,
+                    (r, i) -> true, "", record);
+        } finally {
+            measuredPid = null;
+        }
+        close(sockets);
     }
 
     private void broadcast(String workload, int nodes, List<BenchSocket> all, List<BenchSocket> senderSockets,
@@ -409,7 +511,7 @@ public final class Bench {
         }
         long expectedTotal = tally.expectedTotal();
         double[] cpu = cpuSnapshot();
-        double[] perNode = nodes > 1 ? nodeCpuSeconds() : null;
+        double[] perNode = nodes > 1 && measuredPid == null ? nodeCpuSeconds() : null;
         long periodNanos = (long) (1e9 / rate);
         long start = System.nanoTime() + 20_000_000;
         Histogram lag = new Histogram(3);
@@ -424,7 +526,7 @@ public final class Bench {
             lag.recordValue(Math.max(0, (now - due) / 1000));
             rooms[0] = roomOf.apply(i);
             String text = Tally.text(step, senderIndexOf.applyAsInt(i), i, due - BASE_NANOS) + padding;
-            senderOf.apply(i).send("{\"type\":\"message\",\"data\":{\"roomId\":\"" + rooms[0] + "\",\"message\":\"" + text + "\"}}");
+            senderOf.apply(i).sendMessage(rooms[0], text);
         }
         long sendEnd = System.nanoTime();
         double sendSeconds = seconds(sendEnd - start);
@@ -511,7 +613,7 @@ public final class Bench {
             BenchUsers.User user = users.get(index % users.size());
             inFlight.acquire();
             HttpClient client = clients.get(clientTurn++ % clients.size());
-            futures.add(BenchSocket.open(client, node.wsUrl(), user.cookie(), node.origin(), index)
+            futures.add(BenchSocket.open(client, node.wsUrl(), user.cookie(), node.origin(), index, BenchSocket.Protocol.CHAT, user.id())
                     .whenComplete((s, e) -> inFlight.release()));
         }
         List<BenchSocket> sockets = new ArrayList<>();
@@ -583,6 +685,9 @@ public final class Bench {
 
     private List<Long> serverPids(int nodes) {
         List<Long> pids = new ArrayList<>();
+        if (measuredPid != null) {
+            return List.of(measuredPid);
+        }
         pids.add(nodeA.pid());
         if (nodes > 1 && nodeB != null) {
             pids.add(nodeB.pid());
@@ -596,7 +701,8 @@ public final class Bench {
 
     /** CPU seconds so far of: the server nodes, Redis, this generator, the whole machine, and the wall clock. */
     private double[] cpuSnapshot() {
-        double server = ProcessProbe.cpuSeconds(nodeA.pid()) + (nodeB != null ? ProcessProbe.cpuSeconds(nodeB.pid()) : 0);
+        double server = measuredPid != null ? ProcessProbe.cpuSeconds(measuredPid)
+                : ProcessProbe.cpuSeconds(nodeA.pid()) + (nodeB != null ? ProcessProbe.cpuSeconds(nodeB.pid()) : 0);
         double[] machine = ProcessProbe.machineCpuSeconds();
         return new double[]{server, ProcessProbe.cpuSeconds(redis.pid()), ProcessProbe.cpuSeconds(selfPid), machine[0]};
     }

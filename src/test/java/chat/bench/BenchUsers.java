@@ -30,6 +30,19 @@ final class BenchUsers {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final List<User> users = new ArrayList<>();
+    private final String loginPath;
+    private final String cookieName;
+
+    /** redis-chat's users. */
+    BenchUsers() {
+        this("/api/login", "chat_session");
+    }
+
+    /** @param cookieName the session cookie's name (or its end: redis-chat prefixes it on HTTPS) */
+    BenchUsers(String loginPath, String cookieName) {
+        this.loginPath = loginPath;
+        this.cookieName = cookieName;
+    }
 
     User get(int index) {
         return users.get(index);
@@ -63,11 +76,11 @@ final class BenchUsers {
         String name = "bench_" + index;
         String body = Json.createObjectBuilder().add("username", name).add("password", "bench-password").build().toString();
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<String> response = post(baseUrl + "/api/login", body, null);
+            HttpResponse<String> response = post(baseUrl + loginPath, body, null);
             if (response.statusCode() == 200 || response.statusCode() == 201) {
                 String cookie = response.headers().allValues("set-cookie").stream()
                         .map(c -> c.split(";", 2)[0].trim())
-                        .filter(c -> c.substring(0, Math.max(0, c.indexOf('='))).endsWith("chat_session"))
+                        .filter(c -> c.substring(0, Math.max(0, c.indexOf('='))).endsWith(cookieName))
                         .findFirst().orElseThrow(() -> new IllegalStateException("no session cookie for " + name));
                 JsonObject user = parse(response.body());
                 return new User(index, user.get("id").toString().replace("\"", ""), name, cookie);

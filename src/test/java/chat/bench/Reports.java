@@ -70,6 +70,7 @@ final class Reports {
                     .append(" | ").append(num(r.otherCpuPct()))
                     .append(" |\n");
         }
+        md.append(seedComparison(results));
         md.append("\n⚠ = past the knee (p99 > 50 ms, or a loss or duplicate). Capacity rows: latency columns are the "
                 + "WebSocket handshake latency of the sockets opened in that step, heap is the live heap after a full GC.\n");
         List<String> notes = results.stream().filter(r -> r.note() != null && !r.note().isEmpty())
@@ -79,6 +80,44 @@ final class Reports {
             notes.forEach(n -> md.append(n).append('\n'));
         }
         return md.toString();
+    }
+
+    /**
+     * The seed and redis-chat under the same broadcast workload in this run: latency at the lowest
+     * rate both ran, and each one's best step with p99 <= 50 ms and nothing lost, with the ratios.
+     */
+    static String seedComparison(List<StepResult> results) {
+        List<StepResult> seed = results.stream().filter(r -> r.workload().equals(Bench.SEED_WORKLOAD)).toList();
+        List<StepResult> ours = results.stream().filter(r -> r.workload().equals("broadcast-100")).toList();
+        if (seed.isEmpty() || ours.isEmpty()) {
+            return "\nSide by side with the seed: not run (needs `-Dbench.seed=PATH` and the broadcast-100 workload).\n";
+        }
+        StringBuilder md = new StringBuilder("\n## Side by side with the seed (broadcast to 100, same run)\n\n");
+        md.append("| | the seed (Node.js, socket.io) | redis-chat | redis-chat / seed |\n|---|---:|---:|---:|\n");
+        double low = Math.max(seed.get(0).targetRate(), ours.get(0).targetRate());
+        StepResult seedLow = seed.stream().filter(r -> r.targetRate() == low).findFirst().orElse(null);
+        StepResult ourLow = ours.stream().filter(r -> r.targetRate() == low).findFirst().orElse(null);
+        if (seedLow != null && ourLow != null) {
+            md.append(String.format(Locale.ROOT, "| p50 at %,.0f msg/s (ms) | %s | %s | %.2f |%n", low, ms(seedLow.p50Ms()),
+                    ms(ourLow.p50Ms()), ourLow.p50Ms() / seedLow.p50Ms()));
+            md.append(String.format(Locale.ROOT, "| p99 at %,.0f msg/s (ms) | %s | %s | %.2f |%n", low, ms(seedLow.p99Ms()),
+                    ms(ourLow.p99Ms()), ourLow.p99Ms() / seedLow.p99Ms()));
+        }
+        StepResult seedKnee = best(seed);
+        StepResult ourKnee = best(ours);
+        md.append(String.format(Locale.ROOT, "| best deliveries/s with p99 <= 50 ms, nothing lost | %s | %s | %s |%n",
+                describe(seedKnee), describe(ourKnee), seedKnee == null || ourKnee == null ? "–"
+                        : String.format(Locale.ROOT, "%.1f", ourKnee.deliveredPerS() / seedKnee.deliveredPerS())));
+        return md.toString();
+    }
+
+    private static StepResult best(List<StepResult> steps) {
+        return steps.stream().filter(r -> !r.pastKnee()).max(java.util.Comparator.comparingDouble(StepResult::deliveredPerS)).orElse(null);
+    }
+
+    private static String describe(StepResult r) {
+        return r == null ? "none" : String.format(Locale.ROOT, "%s (%,.0f msg/s, p99 %s ms)", num(r.deliveredPerS()),
+                r.targetRate(), ms(r.p99Ms()));
     }
 
     private static void charts(Path dir, List<StepResult> results) throws IOException {
