@@ -51,7 +51,7 @@ public final class Bench {
     /** Node A (bench.serverEnv) and node B (bench.serverEnvB) in turns, step by step: a comparison fair to a busy machine. */
     static final String AB_WORKLOAD = "ab-broadcast-100";
     static final List<String> ALL_WORKLOADS = List.of("broadcast-100", "broadcast-1000", "private", "cross-node",
-            "two-nodes", "slow-consumer", "capacity");
+            "two-nodes", "slow-consumer", "capacity", "storm");
 
     private final boolean smoke;
     private final List<String> workloads;
@@ -192,6 +192,11 @@ public final class Bench {
                     rates(SEED_WORKLOAD, smoke ? "50" : "300,500,700,1000,1500,2000"), smoke ? 0 : 300);
             case AB_WORKLOAD -> abBroadcast(smoke ? 10 : 100, smoke ? 2 : 10, rates(AB_WORKLOAD, smoke ? "50" : "300,1000,2000,3000"),
                     Integer.parseInt(props.getOrDefault("bench.abRounds", "2")));
+            case "storm" -> {
+                for (String size : props.getOrDefault("bench.storm", smoke ? "20" : "10000").split(",")) {
+                    storm(Integer.parseInt(size.trim()));
+                }
+            }
             case "smoke" -> smokeBroadcast();
             default -> throw new IllegalArgumentException("unknown workload " + workload + "; known: " + ALL_WORKLOADS);
         }
@@ -477,6 +482,97 @@ public final class Bench {
         close(sockets);
     }
 
+    /**
+     * A reconnect storm: {@code count} handshakes started at once against node A (as when every
+     * client of a restarted node comes back). A handshake refused with 503 is tried again after
+     * its Retry-After plus up to as much again (as the browser client does); anything else counts
+     * as a failure. Records the time until all are open, the 503s, the failures, SEVERE lines in
+     * the node's log, and the live heap per socket seen from outside (after a full GC, over the
+     * heap before the storm).
+     */
+    private void storm(int count) throws Exception {
+        settle();
+        double heap0 = ProcessProbe.heapMb(nodeA.pid(), true);
+        long severeBefore = nodeA.logLines("SEVERE");
+        long rejectedBefore = nodeA.logLines("RejectedExecutionException");
+        java.util.concurrent.ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(daemon("storm-retries"));
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        List<CompletableFuture<BenchSocket>> all = new ArrayList<>();
+        double[] cpu = cpuSnapshot();
+        long t = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            all.add(stormOpen(i, refused, failures, retries, System.nanoTime() + 300_000_000_000L));
+        }
+        List<BenchSocket> sockets = new ArrayList<>();
+        Histogram opened = new Histogram(3);
+        for (CompletableFuture<BenchSocket> f : all) {
+            BenchSocket s = f.exceptionally(e -> null).join();
+            if (s != null) {
+                sockets.add(s);
+                opened.recordValue(Math.max(1, (s.openedAtNanos - t) / 1000));
+            }
+        }
+        double seconds = seconds(System.nanoTime() - t);
+        double[] pct = cpuPercent(cpu, cpuSnapshot(), seconds);
+        retries.shutdownNow();
+        Thread.sleep(smoke ? 200 : 2000);
+        long closed = sockets.stream().filter(s -> !s.isOpen()).count();
+        double heap = ProcessProbe.heapMb(nodeA.pid(), true);
+        double rss = ProcessProbe.rssMb(nodeA.pid());
+        long severe = nodeA.logLines("SEVERE") - severeBefore;
+        long rejected = nodeA.logLines("RejectedExecutionException") - rejectedBefore;
+        String note = String.format(Locale.ROOT, "%,d handshakes at once: %,d open after %.1f s (last one), %,d refused with 503 "
+                        + "and tried again after Retry-After, other failures %s; %d SEVERE log lines (%d RejectedExecutionException); "
+                        + "live heap %.0f MB after a full GC, %.1f KiB per socket over the %.0f MB before the storm%s",
+                count, sockets.size(), opened.getMaxValue() / 1e6, refused.get(), failures.isEmpty() ? "none" : failures.toString(),
+                severe, rejected, heap, (heap - heap0) * 1024 / Math.max(1, sockets.size()), heap0,
+                closed > 0 ? "; " + closed + " closed meanwhile" : "");
+        results.add(new StepResult("storm@" + count, "storm", 1, sockets.size(), 0, 0, 0,
+                opened.getValueAtPercentile(50) / 1000.0, opened.getValueAtPercentile(99) / 1000.0,
+                opened.getValueAtPercentile(99.9) / 1000.0, opened.getMaxValue() / 1000.0, 0, 0, 0, 0, heap, rss,
+                pct[0], pct[1], pct[2], pct[3], 0, note));
+        log("storm: %s", note);
+        close(sockets);
+    }
+
+    /** One storm handshake, tried again after each 503 (Retry-After to twice that) until it opens, fails otherwise, or the deadline. */
+    private CompletableFuture<BenchSocket> stormOpen(int index, java.util.concurrent.atomic.AtomicInteger refused,
+                                                     Map<String, java.util.concurrent.atomic.AtomicInteger> failures,
+                                                     java.util.concurrent.ScheduledExecutorService retries, long deadline) {
+        BenchUsers.User user = users.get(index % users.size());
+        HttpClient client = clients.get(index % clients.size());
+        CompletableFuture<BenchSocket> result = new CompletableFuture<>();
+        BenchSocket.open(client, nodeA.wsUrl(), user.cookie(), nodeA.origin(), index, BenchSocket.Protocol.CHAT, user.id())
+                .whenComplete((socket, error) -> {
+                    if (error == null) {
+                        result.complete(socket);
+                        return;
+                    }
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof java.net.http.WebSocketHandshakeException refusal && refusal.getResponse().statusCode() == 503
+                            && System.nanoTime() < deadline) {
+                        refused.incrementAndGet();
+                        long seconds = refusal.getResponse().headers().firstValueAsLong("Retry-After").orElse(1);
+                        long delayMs = (long) (seconds * 1000 * (1 + Math.random()));
+                        retries.schedule(() -> stormOpen(index, refused, failures, retries, deadline)
+                                .whenComplete((s, e) -> {
+                                    if (e == null) {
+                                        result.complete(s);
+                                    } else {
+                                        result.completeExceptionally(e);
+                                    }
+                                }), delayMs, TimeUnit.MILLISECONDS);
+                        return;
+                    }
+                    String kind = cause instanceof java.net.http.WebSocketHandshakeException refusal
+                            ? "HTTP " + refusal.getResponse().statusCode() : cause.getClass().getSimpleName();
+                    failures.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    result.completeExceptionally(cause);
+                });
+        return result;
+    }
+
     /** A few seconds that prove the harness works end to end (used by the smoke test). */
     private void smokeBroadcast() throws Exception {
         broadcast("smoke", nodeA, nodeA, 6, 2, new double[]{50}, 0);
@@ -719,7 +815,7 @@ public final class Bench {
     /** Users a workload needs (each login costs a bcrypt on the server, so register no more than that). */
     private static int usersNeeded(String workload) {
         return switch (workload) {
-            case "broadcast-1000", "private", "capacity" -> 1000;
+            case "broadcast-1000", "private", "capacity", "storm" -> 1000;
             default -> 120;
         };
     }
