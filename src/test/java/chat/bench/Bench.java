@@ -145,9 +145,10 @@ public final class Bench {
         if (twoNodes) {
             nodeB = PayaraNode.launch("bench-b", redis.url(), workloads.contains(AB_WORKLOAD) ? envB : env, PayaraNode.war(), jvm);
         }
-        nodeA.awaitReady();
+        java.time.Duration startTimeout = java.time.Duration.ofMinutes(15);
+        nodeA.awaitReady(startTimeout);
         if (nodeB != null) {
-            nodeB.awaitReady();
+            nodeB.awaitReady(startTimeout);
         }
         log("node(s) ready after %.1f s", seconds(System.nanoTime() - t0));
         if (seedHome == null) {
@@ -815,7 +816,8 @@ public final class Bench {
     /** Users a workload needs (each login costs a bcrypt on the server, so register no more than that). */
     private static int usersNeeded(String workload) {
         return switch (workload) {
-            case "broadcast-1000", "private", "capacity", "storm" -> 1000;
+            case "broadcast-1000", "private", "capacity" -> 1000;
+            case "storm" -> Integer.getInteger("bench.stormUsers", 1000);
             default -> 120;
         };
     }

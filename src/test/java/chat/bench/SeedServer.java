@@ -52,7 +52,7 @@ final class SeedServer implements AutoCloseable {
             Process process = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
             SeedServer seed = new SeedServer(port, process, log);
-            Await.until("the seed's server on port " + port + " (log: " + log + ")", Duration.ofSeconds(60), () -> {
+            Await.until("the seed's server on port " + port + " (log: " + log + ")", Duration.ofMinutes(5), () -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the seed's server exited; see " + log);
                 }
