@@ -1,0 +1,53 @@
+package chat.realtime.socket;
+
+import chat.config.Settings;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HandshakeAdmissionTest {
+
+    private static HandshakeAdmission admission(String perSecond) {
+        HandshakeAdmission admission = new HandshakeAdmission();
+        admission.settings = Settings.of(Map.of("CHAT_WS_HANDSHAKES_PER_SECOND", perSecond));
+        admission.start();
+        return admission;
+    }
+
+    @Test
+    void takesAsManyAsItsRateAtOnceThenAsksTheRestToComeBackLaterTheMoreItHasAlreadyRefused() {
+        HandshakeAdmission admission = admission("100");
+        for (int i = 0; i < 100; i++) {
+            assertEquals(0, admission.admit(), "handshake " + i + " of the first burst");
+        }
+        int first = admission.admit();
+        assertTrue(first >= 1, "the first one past the burst is told to come back, not " + first);
+        int last = 0;
+        for (int i = 0; i < 500; i++) {
+            last = admission.admit();
+        }
+        assertTrue(last >= 5, "after 500 refusals at 100/s the next is told to wait about 5 s, not " + last);
+        assertTrue(admission.peek() >= 5, "asking without a handshake gets the same answer");
+    }
+
+    @Test
+    void zeroTakesEveryHandshake() {
+        HandshakeAdmission admission = admission("0");
+        for (int i = 0; i < 10_000; i++) {
+            assertEquals(0, admission.admit());
+        }
+    }
+
+    @Test
+    void neverAsksForMoreThanAMinute() {
+        HandshakeAdmission admission = admission("1");
+        int retryAfter = 0;
+        for (int i = 0; i < 1_000; i++) {
+            retryAfter = admission.admit();
+        }
+        assertEquals(60, retryAfter);
+    }
+}
