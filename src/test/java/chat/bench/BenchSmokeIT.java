@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Keeps the benchmark harness working: a few seconds of the broadcast workload through a real
- * Redis and Payara Micro node, and the report files. It checks what arrived (nothing lost,
+ * Keeps the benchmark harness working: a few seconds of the broadcast workload and a storm of 20
+ * handshakes through a real Redis and Payara Micro node, and the report files. It checks what arrived (nothing lost,
  * duplicated or reordered), never how fast: speed is for {@code mvn -Pbench verify}.
  */
 class BenchSmokeIT {
@@ -21,7 +21,7 @@ class BenchSmokeIT {
     @Test
     void aShortBroadcastArrivesExactlyOnceAndTheReportsAreWritten() throws Exception {
         Path out = Path.of(System.getProperty("chat.test.workDir", "target/it")).resolve("bench-smoke");
-        Bench bench = new Bench(Map.of("bench.scale", "smoke", "bench.workloads", "smoke", "bench.out", out.toString(),
+        Bench bench = new Bench(Map.of("bench.scale", "smoke", "bench.workloads", "smoke,storm", "bench.out", out.toString(),
                 "bench.serverJvm", "test"));
         List<StepResult> results;
         try {
@@ -30,7 +30,10 @@ class BenchSmokeIT {
             bench.stop();
         }
         assertFalse(results.isEmpty());
-        for (StepResult r : results) {
+        StepResult storm = results.stream().filter(r -> r.workload().equals("storm")).findFirst().orElseThrow();
+        assertEquals(20, storm.connections(), "every handshake of the small storm ends with an open socket: " + storm.note());
+        assertTrue(storm.note().contains("other failures none"), storm.note());
+        for (StepResult r : results.stream().filter(r -> !r.workload().equals("storm")).toList()) {
             assertEquals(0, r.lost(), r.name() + " lost messages");
             assertEquals(0, r.duplicated(), r.name() + " duplicated messages");
             assertEquals(0, r.reordered(), r.name() + " reordered messages");
