@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 /**
  * How many WebSocket handshakes this node takes per second ({@code CHAT_WS_HANDSHAKES_PER_SECOND},
  * as many again at once). When every client of a restarted node reconnects within seconds, the
- * excess is refused at once, before any Redis call, with a {@code Retry-After} that grows with the
+ * excess is refused at once, after the session lookup only, with a {@code Retry-After} that grows with the
  * number of clients already told to come back, so that they return spread over the time the node
  * needs for them (the browser client adds jitter). Without it thousands of handshakes queued in
  * the container, which rejected them with SEVERE traces past 4,096 waiting tasks.

@@ -53,20 +53,22 @@ public class HandshakeFilter extends HttpFilter {
             refuse(response, 403, "Origin not allowed");
             return;
         }
-        // A plain GET (no upgrade) is how the browser client asks whether to come back later: it cannot read a refused handshake's status.
-        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-        int retryAfter = upgrade ? admission.admit() : admission.peek();
-        if (retryAfter > 0) {
-            response.setHeader("Retry-After", String.valueOf(retryAfter));
-            refuse(response, 503, "Too many connections opening at once, try again shortly");
-            return;
-        }
         LoginSession session;
         long sockets;
         try {
             session = sessions.find(SessionCookie.tokenFrom(request)).orElse(null);
             if (session == null) {
                 refuse(response, 401, "Not logged in");
+                return;
+            }
+            // After the session check, so that only users' handshakes take turns (a flood without a session cannot use
+            // them up). A plain GET (no upgrade) is how the browser client asks whether to come back later: it cannot
+            // read a refused handshake's status.
+            boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+            int retryAfter = upgrade ? admission.admit() : admission.peek();
+            if (retryAfter > 0) {
+                response.setHeader("Retry-After", String.valueOf(retryAfter));
+                refuse(response, 503, "Too many connections opening at once, try again shortly");
                 return;
             }
             sockets = presence.socketsOf(session.userId());
