@@ -5,6 +5,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.function.LongSupplier;
+
 /**
  * How many WebSocket handshakes this node takes per second ({@code CHAT_WS_HANDSHAKES_PER_SECOND},
  * as many again at once). When every client of a restarted node reconnects within seconds, the
@@ -21,6 +23,8 @@ public class HandshakeAdmission {
     @Inject
     Settings settings;
 
+    LongSupplier clock = System::nanoTime; // a test's own clock
+
     private double rate;
     private double tokens;
     private double toldToComeBack; // refused clients not yet due back; drains at the rate
@@ -30,7 +34,7 @@ public class HandshakeAdmission {
     void start() {
         rate = settings.handshakesPerSecond();
         tokens = rate;
-        lastNanos = System.nanoTime();
+        lastNanos = clock.getAsLong();
     }
 
     /**
@@ -65,7 +69,7 @@ public class HandshakeAdmission {
     }
 
     private void refill() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         double seconds = (now - lastNanos) / 1e9;
         lastNanos = now;
         tokens = Math.min(rate, tokens + seconds * rate);

@@ -4,15 +4,20 @@ import chat.config.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HandshakeAdmissionTest {
 
-    private static HandshakeAdmission admission(String perSecond) {
+    private final AtomicLong now = new AtomicLong(); // time stands still unless a test moves it
+
+    private HandshakeAdmission admission(String perSecond) {
         HandshakeAdmission admission = new HandshakeAdmission();
         admission.settings = Settings.of(Map.of("CHAT_WS_HANDSHAKES_PER_SECOND", perSecond));
+        admission.clock = now::get;
         admission.start();
         return admission;
     }
@@ -31,6 +36,20 @@ class HandshakeAdmissionTest {
         }
         assertTrue(last >= 5, "after 500 refusals at 100/s the next is told to wait about 5 s, not " + last);
         assertTrue(admission.peek() >= 5, "asking without a handshake gets the same answer");
+    }
+
+    @Test
+    void refillsAtItsRate() {
+        HandshakeAdmission admission = admission("100");
+        for (int i = 0; i < 100; i++) {
+            admission.admit();
+        }
+        assertTrue(admission.admit() > 0);
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(100)); // ten turns later
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, admission.admit(), "turn " + i + " after 100 ms");
+        }
+        assertTrue(admission.admit() > 0, "the eleventh is too early");
     }
 
     @Test
