@@ -1,13 +1,11 @@
 package chat.presence;
 
 import chat.config.Settings;
-import chat.realtime.hub.ChatEvent;
 import chat.redis.RedisKeys;
 import chat.users.control.Users;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.spi.JsonProvider;
 import org.redisson.api.RScript;
 import org.redisson.api.RSet;
 import org.redisson.api.RedissonClient;
@@ -29,9 +27,6 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class Presence {
-
-    /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
-    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final Logger LOG = Logger.getLogger(Presence.class.getName());
 
@@ -109,7 +104,7 @@ public class Presence {
     Users users;
 
     @Inject
-    Event<ChatEvent> events;
+    Event<PresenceChange> changes;
 
     public void connected(String userId) {
         long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.INTEGER,
@@ -188,7 +183,7 @@ public class Presence {
 
     private void cameOnline(String userId) {
         online().add(userId);
-        announce(ChatEvent.USER_CONNECTED, userId);
+        announce(userId, true);
     }
 
     private void wentOffline(String userId) {
@@ -198,13 +193,11 @@ public class Presence {
             online().add(userId);
             return;
         }
-        announce(ChatEvent.USER_DISCONNECTED, userId);
+        announce(userId, false);
     }
 
-    private void announce(String type, String userId) {
-        users.byId(userId).ifPresent(user -> events.fire(new ChatEvent(type, JSON.createObjectBuilder()
-                .add("id", user.id()).add("username", user.username())
-                .add("online", ChatEvent.USER_CONNECTED.equals(type)).build().toString(), null, null, false)));
+    private void announce(String userId, boolean online) {
+        users.byId(userId).ifPresent(user -> changes.fire(new PresenceChange(user, online)));
     }
 
     private RSet<String> online() {
