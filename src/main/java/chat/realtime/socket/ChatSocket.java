@@ -7,13 +7,12 @@ import chat.messages.control.MessageFormat;
 import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.hub.ChatEvent;
-import chat.realtime.socket.Connection;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.tyrus.TyrusIdleTimer;
-import chat.realtime.socket.OutboundFlusher;
 import chat.messages.control.Posting;
 import chat.rooms.control.Rooms;
 import chat.sessions.Sessions;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
@@ -29,14 +28,18 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The real-time boundary (docs/PROTOCOL.md, "WebSocket"): one JSON object per client frame; a refused frame gets an
  * {@code error} frame and the socket stays open. Frames over 64 KiB close the socket (1009).
+ * One instance serves every socket (it keeps each socket's state in the session), obtained from
+ * CDI through {@link CdiEndpoints} so that its fields are injected on every server.
  */
-@ServerEndpoint("/ws")
+@ApplicationScoped
+@ServerEndpoint(value = "/ws", configurator = CdiEndpoints.class)
 public class ChatSocket {
 
     /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
@@ -44,6 +47,7 @@ public class ChatSocket {
 
     private static final Logger LOG = Logger.getLogger(ChatSocket.class.getName());
     private static final String CONNECTION = "chat.connection";
+    private static final int MAX_FRAME_BYTES = 64 * 1024;
 
     @Inject
     LocalConnections connections;
@@ -94,10 +98,14 @@ public class ChatSocket {
         }
     }
 
-    @OnMessage(maxMessageSize = 64 * 1024)
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
     public void receive(Session session, String frame) {
         Connection connection = (Connection) session.getUserProperties().get(CONNECTION);
         if (connection == null) {
+            return;
+        }
+        if (isTooBig(frame)) {
+            close(session, CloseReason.CloseCodes.TOO_BIG, "Frames are limited to 64 KiB");
             return;
         }
         connection.heard();
@@ -115,6 +123,16 @@ public class ChatSocket {
                 connection.send(ChatEvent.errorFrame("Internal error"));
             }
         }
+    }
+
+    /**
+     * Tyrus (Payara) closes the socket with 1009 itself, before a frame over maxMessageSize
+     * reaches the endpoint; Undertow (WildFly) and Open Liberty hand it over whole, so the endpoint
+     * applies the same limit. A frame of fewer chars than a third of the limit cannot be over it in UTF-8.
+     */
+    private static boolean isTooBig(String frame) {
+        return frame.length() > MAX_FRAME_BYTES / 3
+                && (frame.length() > MAX_FRAME_BYTES || frame.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME_BYTES);
     }
 
     private void handle(Connection connection, String frame) {
