@@ -42,12 +42,12 @@ public final class ChatHttp {
         return new ChatHttp(baseUrl, HttpClient.Version.HTTP_1_1);
     }
 
-    public ChatHttp(PayaraNode node) {
+    public ChatHttp(ChatNode node) {
         this(node.baseUrl());
     }
 
     /** The same cookie jar against another node (a load balancer may send any request anywhere). */
-    public ChatHttp on(PayaraNode node) {
+    public ChatHttp on(ChatNode node) {
         ChatHttp other = new ChatHttp(node.baseUrl());
         cookies.getCookieStore().getCookies().forEach(c -> other.cookies.getCookieStore().add(URI.create(node.baseUrl()), c));
         return other;

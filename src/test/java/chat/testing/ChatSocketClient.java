@@ -25,7 +25,7 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private WebSocket socket;
 
-    public static ChatSocketClient connect(PayaraNode node, ChatHttp session) {
+    public static ChatSocketClient connect(ChatNode node, ChatHttp session) {
         return connect(node.wsUrl(), session.cookieHeader(), node.origin());
     }
 

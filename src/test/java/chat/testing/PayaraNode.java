@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A real Payara Micro process running the built WAR at {@code /}, pointed at a Redis through
  * the same environment variables an operator would set.
  */
-public final class PayaraNode implements AutoCloseable {
+public final class PayaraNode implements ChatNode {
 
     // HTTP/1.1: a probe sent while the node starts can leave the client an HTTP/2 (h2c) connection
     // that never answers again, and every later probe reuses it until the wait gives up.
@@ -131,26 +131,36 @@ public final class PayaraNode implements AutoCloseable {
         Await.until("node " + serverId + " ready (/health/ready)", Duration.ofSeconds(60), () -> status("/health/ready") == 200);
     }
 
+    @Override
     public String serverId() {
         return serverId;
+    }
+
+    @Override
+    public String runtime() {
+        return "Payara Micro";
     }
 
     public int port() {
         return port;
     }
 
+    @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
+    @Override
     public String wsUrl() {
         return "ws://127.0.0.1:" + port + "/ws";
     }
 
+    @Override
     public String origin() {
         return "http://127.0.0.1:" + port;
     }
 
+    @Override
     public Path log() {
         return log;
     }
@@ -169,6 +179,7 @@ public final class PayaraNode implements AutoCloseable {
     }
 
     /** SIGKILL: the node dies without closing anything. */
+    @Override
     public void kill() {
         process.destroyForcibly();
         waitForExit();

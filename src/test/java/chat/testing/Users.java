@@ -12,7 +12,7 @@ public final class Users {
     }
 
     /** A new user logged in on the node: its HTTP session and id. */
-    public static Person register(PayaraNode node, String prefix) {
+    public static Person register(ChatNode node, String prefix) {
         ChatHttp http = new ChatHttp(node);
         JsonObject me = http.loggedIn(unique(prefix), "pw-" + prefix);
         return new Person(me.getString("id"), me.getString("username"), http);
