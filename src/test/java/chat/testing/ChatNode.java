@@ -27,6 +27,9 @@ public interface ChatNode extends AutoCloseable {
 
     Path log();
 
+    /** The server's JVM (not a launch script), for its CPU time and for SIGKILL. */
+    ProcessHandle jvm();
+
     /** SIGKILL to the server's JVM: it dies without closing anything. */
     void kill();
 

@@ -66,7 +66,7 @@ public final class LibertyServer implements ChatNode {
             Process process = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> jvms(process).forEach(ProcessHandle::destroyForcibly)));
             LibertyServer liberty = new LibertyServer(serverId, port, log, process);
-            ServerProcesses.awaitReady(liberty, Duration.ofMinutes(4), process::isAlive);
+            ServerProcesses.awaitReady(liberty, ServerProcesses.START_TIMEOUT, process::isAlive);
             return liberty;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -92,6 +92,11 @@ public final class LibertyServer implements ChatNode {
     @Override
     public Path log() {
         return log;
+    }
+
+    @Override
+    public ProcessHandle jvm() {
+        return ServerProcesses.javaOf(process);
     }
 
     @Override

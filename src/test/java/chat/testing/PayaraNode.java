@@ -165,6 +165,11 @@ public final class PayaraNode implements ChatNode {
         return log;
     }
 
+    @Override
+    public ProcessHandle jvm() {
+        return process.toHandle();
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -49,13 +49,13 @@ public final class PayaraServer implements ChatNode {
         env.put("AS_JAVA", System.getProperty("java.home"));
         String asadmin = home.resolve("bin/asadmin").toString();
         ServerProcesses.run(List.of(asadmin, "start-domain", "--domaindir", domainDir.toString(), "domain1"), env, server.log,
-                Duration.ofMinutes(4));
+                ServerProcesses.START_TIMEOUT);
         server.jvm = server.readPid();
         Runtime.getRuntime().addShutdownHook(new Thread(server.jvm::destroyForcibly)); // never outlive the run
         ServerProcesses.run(List.of(asadmin, "--interactive=false", "--port", String.valueOf(4848 + offset),
                 "deploy", "--contextroot", "/", "--name", "redis-chat", PayaraNode.war().toAbsolutePath().toString()),
-                env, server.log, Duration.ofMinutes(4));
-        ServerProcesses.awaitReady(server, Duration.ofMinutes(2), server.jvm::isAlive);
+                env, server.log, ServerProcesses.START_TIMEOUT);
+        ServerProcesses.awaitReady(server, ServerProcesses.START_TIMEOUT, server.jvm::isAlive);
         return server;
     }
 
@@ -78,6 +78,11 @@ public final class PayaraServer implements ChatNode {
     @Override
     public Path log() {
         return log;
+    }
+
+    @Override
+    public ProcessHandle jvm() {
+        return jvm;
     }
 
     @Override

@@ -25,6 +25,12 @@ final class ServerProcesses {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
+    /**
+     * How long a server may take to start and deploy. About a minute each on an idle 2-core
+     * machine, even when all four start at once; far longer while other builds load the machine.
+     */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(8);
+
     /** The settings every test node runs with, as environment variables (what an operator sets). */
     static Map<String, String> chatEnvironment(String serverId, String redisUrl, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
@@ -43,9 +49,8 @@ final class ServerProcesses {
         builder.environment().putAll(env);
     }
 
-    /** Waits until the node answers {@code /health/ready} with 200 (Redis reachable, relay subscribed). */
+    /** Waits until the node answers {@code /health/ready}; ends early when {@code alive} turns false (the server exited or failed to start). */
     static void awaitReady(ChatNode node, Duration timeout, BooleanSupplier alive) {
-        // ends early with the cause when alive turns false (the server exited or reported a failed start)
         Await.until(node.runtime() + " node " + node.serverId() + " ready at " + node.baseUrl() + " (log: " + node.log() + ")",
                 timeout, () -> {
                     if (!alive.getAsBoolean()) {
@@ -120,6 +125,12 @@ final class ServerProcesses {
         } catch (Exception e) {
             throw new IllegalStateException("process " + jvm.pid() + " survived SIGKILL", e);
         }
+    }
+
+    /** The java process a launch script started (the script itself when it exec'd java). */
+    static ProcessHandle javaOf(Process script) {
+        return script.descendants().filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElse(script.toHandle());
     }
 
     static void copyTree(Path from, Path to) {

@@ -60,7 +60,7 @@ public final class WildFlyServer implements ChatNode {
             WildFlyServer server = new WildFlyServer(serverId, process, 8080 + offset, log);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> server.processes().forEach(ProcessHandle::destroyForcibly)));
             // "started (with errors)": a port taken meanwhile, or the deployment failed; it will never be ready
-            ServerProcesses.awaitReady(server, Duration.ofMinutes(4), () -> process.isAlive() && !server.startedWithErrors());
+            ServerProcesses.awaitReady(server, ServerProcesses.START_TIMEOUT, () -> process.isAlive() && !server.startedWithErrors());
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -85,6 +85,11 @@ public final class WildFlyServer implements ChatNode {
     @Override
     public Path log() {
         return log;
+    }
+
+    @Override
+    public ProcessHandle jvm() {
+        return ServerProcesses.javaOf(process);
     }
 
     @Override
