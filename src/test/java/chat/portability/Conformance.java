@@ -150,6 +150,10 @@ final class Conformance {
         try (ChatSocketClient watching = ChatSocketClient.connect(peer, watcher.http())) {
             ChatSocketClient first = ChatSocketClient.connect(node, ann.http());
             ChatSocketClient second = ChatSocketClient.connect(node, ann.http());
+            // the echo of a frame proves the server has registered the second tab (the 101 comes before that)
+            String opened = "second tab " + ann.id();
+            second.sendMessage("0", opened);
+            second.await("message", text(opened), DELIVERY);
             assertTrue(watching.await("user.connected", aboutAnn, DELIVERY).getJsonObject("data").getBoolean("online"));
             assertTrue(watcher.http().get("/api/users/online").object().containsKey(ann.id()));
             first.close();
