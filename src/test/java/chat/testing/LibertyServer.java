@@ -66,7 +66,9 @@ public final class LibertyServer implements ChatNode {
             Process process = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> jvms(process).forEach(ProcessHandle::destroyForcibly)));
             LibertyServer liberty = new LibertyServer(serverId, port, log, process);
-            ServerProcesses.awaitReady(liberty, ServerProcesses.START_TIMEOUT, process::isAlive);
+            // CWWKZ0002E: the application failed to start; Liberty keeps running without it
+            ServerProcesses.awaitReady(liberty, ServerProcesses.START_TIMEOUT,
+                    () -> process.isAlive() && !ServerProcesses.logContains(log, "CWWKZ0002E"));
             return liberty;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -122,6 +122,10 @@ public final class PayaraNode implements ChatNode {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("node " + serverId + " exited; see " + log);
                     }
+                    if (logLines("Exception while deploying the app") > 0) {
+                        // Payara Micro keeps running without the application; it will never answer
+                        throw new IllegalStateException("node " + serverId + " failed to deploy the WAR; see " + log);
+                    }
                     return status("/api/randomname") == 200;
                 });
     }

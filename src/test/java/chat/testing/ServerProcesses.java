@@ -60,6 +60,14 @@ final class ServerProcesses {
                 });
     }
 
+    static boolean logContains(Path log, String text) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.anyMatch(l -> l.contains(text));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
     static int status(String url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),

@@ -60,7 +60,8 @@ public final class WildFlyServer implements ChatNode {
             WildFlyServer server = new WildFlyServer(serverId, process, 8080 + offset, log);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> server.processes().forEach(ProcessHandle::destroyForcibly)));
             // "started (with errors)": a port taken meanwhile, or the deployment failed; it will never be ready
-            ServerProcesses.awaitReady(server, ServerProcesses.START_TIMEOUT, () -> process.isAlive() && !server.startedWithErrors());
+            ServerProcesses.awaitReady(server, ServerProcesses.START_TIMEOUT,
+                    () -> process.isAlive() && !ServerProcesses.logContains(log, "WFLYSRV0026"));
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -100,14 +101,6 @@ public final class WildFlyServer implements ChatNode {
     @Override
     public void close() {
         processes().forEach(ServerProcesses::stop);
-    }
-
-    private boolean startedWithErrors() {
-        try (var lines = Files.lines(log)) {
-            return lines.anyMatch(l -> l.contains("WFLYSRV0026"));
-        } catch (IOException | UncheckedIOException e) {
-            return false;
-        }
     }
 
     /** The server's JVM first, then standalone.sh that waits for it. */
