@@ -69,6 +69,8 @@ for i in $(seq 1 "$NODES"); do
     # shellcheck disable=SC2086
     REDIS_URL="$REDIS_URL" CHAT_SERVER_ID="$id" nohup java $JAVA_OPTS -jar "$PAYARA_MICRO" \
         --postbootcommandfile "$POST_BOOT" --deploy "$WAR" --contextroot / --port "$port" --nocluster --nohostaware --rootdir "$root" \
+        --prebootcommandfile "$project/payara/listener-closed.asadmin" \
+        --postdeploycommandfile "$project/payara/listener-open.asadmin" \
         >"$RUN_DIR/$id.log" 2>&1 &
     echo $! >"$RUN_DIR/node-$id.pid"
     echo "node $id: http://127.0.0.1:$port (pid $!, log $RUN_DIR/$id.log)"

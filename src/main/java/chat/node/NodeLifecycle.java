@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -53,6 +54,7 @@ public class NodeLifecycle {
     private ScheduledExecutorService scheduler;
     private volatile boolean seeded;
     private volatile boolean joined;
+    private final AtomicBoolean started = new AtomicBoolean();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         metrics.gauge("chat_sockets_connected", "WebSocket connections open on this node", connections::size);
@@ -102,9 +104,35 @@ public class NodeLifecycle {
         }
     }
 
-    /** Joined the relay and heard its own probe through it. */
+    /**
+     * The demo data is there (or not wanted), the node joined the relay, heard its own probe
+     * through it and hears the other nodes now (see {@code RelayHealth}).
+     */
     public boolean isReady() {
-        return joined && relay.isVerified();
+        return seeded && joined && relay.isListening();
+    }
+
+    /** Why the node is ready or not, for {@code /health/ready}. */
+    public String readiness() {
+        if (!seeded) {
+            return "demo data not written yet";
+        }
+        return joined ? "relay " + relay.listeningDetail() : "relay not joined yet";
+    }
+
+    /**
+     * Whether the node has been ready once: from then on it serves requests (see
+     * {@link StartupGate}). Asked on every request until then, so the first request after the
+     * relay heard its probe is served without waiting for the next heartbeat.
+     */
+    public boolean hasStarted() {
+        if (started.get()) {
+            return true;
+        }
+        if (isReady() && started.compareAndSet(false, true)) {
+            LOG.info(() -> "Chat node " + settings.serverId() + " is ready: serving requests");
+        }
+        return started.get();
     }
 
     /** Before any application bean (the Redis client among them) is destroyed. */

@@ -50,10 +50,12 @@ public class DemoData {
 
     /** Seeds if Redis is empty; true when the data is there (written now or before). */
     public boolean seedIfEmpty() {
-        if (!settings.seedDemoData() || databaseInUse()) {
+        if (!settings.seedDemoData()) {
             return true;
         }
-        // A plain SET NX lock under our own prefix (Redisson's RLock leaves keys of its own).
+        // A plain SET NX lock under our own prefix (Redisson's RLock leaves keys of its own). Taken
+        // even when the data looks present: the users' counter appears with the first demo user,
+        // so a node that only looked would call itself ready while another one still writes the rest.
         RBucket<String> lock = redis.getBucket(RedisKeys.SEEDING_LOCK, StringCodec.INSTANCE);
         if (!lock.setIfAbsent(settings.serverId(), Duration.ofMinutes(1))) {
             return false; // another node is seeding: look again at the next tick

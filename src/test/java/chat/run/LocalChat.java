@@ -5,6 +5,7 @@ import chat.testing.PayaraNode;
 import chat.testing.RedisServerProcess;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,15 +14,22 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * The README's run command ({@code mvn -Prun package}): the chat on http://localhost:8080 with
  * demo data. Unless REDIS_URL (or REDIS_ENDPOINT_URL / REDISSON_CONFIG) is set, it first starts
  * a real Redis on a free port, keeping its data in {@code .run/redis} so a restart keeps the
- * chat. Ctrl-C stops both.
+ * chat. Payara's own log goes to {@code .run/payara.log}; the console gets a few lines, the
+ * address last, once the node is ready (demo data written, relay joined). Ctrl-C stops both.
  */
 public final class LocalChat {
+
+    private static final PrintStream OUT = System.out;
 
     public static void main(String[] args) throws Exception {
         Path war = Path.of(System.getProperty("chat.run.war", "target/redis-chat.war"));
@@ -33,21 +41,35 @@ public final class LocalChat {
             System.exit(1);
         }
         Files.createDirectories(data);
+        // Payara Micro redeploys whatever its root directory holds from the previous run before
+        // deploying the WAR again (a second deployment, with SEVERE traces and 404/500 answers in
+        // between): every run starts from an empty one.
+        Path root = data.resolve("payara");
+        deleteTree(root);
+        Path log = data.resolve("payara.log");
 
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", micro.toString(), "--postbootcommandfile", PayaraNode.POST_BOOT.toAbsolutePath().toString(),
+                "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(httpPort),
+                "--nocluster", "--nohostaware", "--rootdir", root.toString()));
+        command.addAll(PayaraNode.listenerAfterDeployment());
+        ProcessBuilder payara = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         RedisServerProcess redis = null;
-        ProcessBuilder payara = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", micro.toString(), "--postbootcommandfile", PayaraNode.POST_BOOT.toString(), "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(httpPort),
-                "--nocluster", "--nohostaware", "--rootdir", data.resolve("payara").toString())).inheritIO();
         boolean redisConfigured = System.getenv("REDIS_URL") != null || System.getenv("REDIS_ENDPOINT_URL") != null
                 || System.getenv("REDISSON_CONFIG") != null;
         if (!redisConfigured) {
             redis = RedisServerProcess.start(freePort(), data.resolve("redis").toAbsolutePath(), true);
             payara.environment().put("REDIS_URL", redis.url());
-            System.out.println("Started Redis on " + redis.url() + " (data in " + data.resolve("redis") + ")");
+            OUT.println("redis-chat: Redis started on " + redis.url() + " (data kept in " + data.resolve("redis") + ")");
+        } else {
+            OUT.println("redis-chat: using the Redis set in the environment");
         }
+        OUT.println("redis-chat: starting the chat node (takes about 30 s; Payara's log: " + log + ")");
         Process node = payara.start();
         RedisServerProcess startedRedis = redis;
+        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             node.destroy();
             try {
                 node.waitFor();
@@ -58,26 +80,41 @@ public final class LocalChat {
                 startedRedis.stop();
             }
         }));
-        HttpClient http = HttpClient.newHttpClient();
-        Await.until("the chat on port " + httpPort, Duration.ofMinutes(5), () -> {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        Await.until("the chat on port " + httpPort + " to be ready (see " + log + ")", Duration.ofMinutes(5), () -> {
             if (!node.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited");
+                throw new IllegalStateException("Payara Micro exited; see " + log);
             }
             try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/api/randomname")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        System.out.println();
-        System.out.println("  redis-chat is running on http://localhost:" + httpPort
-                + "  (demo users Pablo, Joe, Mary, Alex; password password123). Ctrl-C stops it.");
-        System.out.println();
+        OUT.println();
+        OUT.println("  redis-chat is ready on http://localhost:" + httpPort);
+        OUT.println("  Demo users: Pablo, Joe, Mary, Alex (password: password123)");
+        OUT.println("  Ctrl-C stops it" + (startedRedis == null ? "." : " and its Redis; the chat stays in " + data.resolve("redis") + "."));
+        OUT.println();
         int exit = node.waitFor();
+        if (exit != 0 && !stopping.get()) {
+            System.err.println("redis-chat: the node stopped (exit " + exit + "); see " + log);
+        }
         System.exit(exit);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static boolean isFree(int port) {

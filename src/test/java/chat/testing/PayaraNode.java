@@ -92,6 +92,7 @@ public final class PayaraNode implements ChatNode {
             command.addAll(List.of("-jar", micro.toString(), "--postbootcommandfile", POST_BOOT.toAbsolutePath().toString(),
                     "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(port),
                     "--nocluster", "--nohostaware", "--rootdir", root.toString()));
+            command.addAll(listenerAfterDeployment());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> environment = builder.environment();
             environment.keySet().removeIf(k -> k.startsWith("REDIS") || k.startsWith("CHAT_"));
@@ -109,6 +110,16 @@ public final class PayaraNode implements ChatNode {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Payara Micro options that keep its HTTP port closed until the WAR is deployed (it answers
+     * 404 and 500 meanwhile otherwise), as the run command, the launch script and the image do.
+     */
+    public static List<String> listenerAfterDeployment() {
+        Path dir = Path.of(System.getProperty("chat.test.payaraDir", "payara")).toAbsolutePath();
+        return List.of("--prebootcommandfile", dir.resolve("listener-closed.asadmin").toString(),
+                "--postdeploycommandfile", dir.resolve("listener-open.asadmin").toString());
     }
 
     public void awaitReady() {

@@ -1,0 +1,104 @@
+package chat.node;
+
+import chat.testing.ChatHttp;
+import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
+import chat.testing.RedisProbe;
+import chat.testing.RedisServerProcess;
+import org.junit.jupiter.api.Test;
+
+import java.io.UncheckedIOException;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A node on an empty Redis, asked from the moment its port opens: every answer is a 503 with
+ * {@code Retry-After} or a correct one. Before the start-up gate, logging in as the demo user
+ * Pablo registered a new Pablo, because the demo data came after the first answers.
+ */
+class StartupGateIT {
+
+    @Test
+    void loginAsTheDemoUserDuringStartIsRefusedOrCorrectNeverARegistration() {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+             PayaraNode node = PayaraNode.launch("starting", redis.url(), Map.of())) {
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            List<String> wrong = new ArrayList<>();
+            boolean handshakeRefused = false;
+            String pabloId = null;
+            int correct = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (correct < 5) {
+                if (System.nanoTime() > deadline) {
+                    fail("no correct login within 4 minutes; answers so far " + statuses + "; see " + node.log());
+                }
+                ChatHttp http = new ChatHttp(node);
+                ChatHttp.Reply reply;
+                try {
+                    reply = http.login("Pablo", "password123");
+                } catch (UncheckedIOException notListeningYet) {
+                    pause(); // connection refused: the port is not open yet
+                    continue;
+                }
+                statuses.merge(reply.status(), 1, Integer::sum);
+                switch (reply.status()) {
+                    case 503 -> {
+                        if (reply.headers("Retry-After").isEmpty()) {
+                            wrong.add("503 without Retry-After: " + abbreviate(reply.body()));
+                        }
+                        if (!handshakeRefused) {
+                            handshakeRefused = socketRefusedWith503(node);
+                        }
+                    }
+                    case 200 -> {
+                        String id = reply.object().getString("id");
+                        if (!"Pablo".equals(reply.object().getString("username")) || pabloId != null && !pabloId.equals(id)) {
+                            wrong.add("200 for another user: " + abbreviate(reply.body()));
+                        }
+                        pabloId = id;
+                        correct++;
+                    }
+                    default -> wrong.add(reply.status() + " " + abbreviate(reply.body()));
+                }
+            }
+            assertEquals(List.of(), wrong, "answers while starting: " + statuses);
+            assertTrue(statuses.getOrDefault(503, 0) > 0, "the node was asked while starting: " + statuses);
+            assertTrue(handshakeRefused, "a WebSocket handshake while starting is refused with 503");
+            try (RedisProbe probe = new RedisProbe(redis.url())) {
+                assertEquals("user:" + pabloId, probe.get("username:Pablo"), "the demo Pablo, the only one");
+            }
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20); // polling interval while the port is closed, not synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A handshake during the start: true if refused with 503 (false if the node had started meanwhile). */
+    private static boolean socketRefusedWith503(PayaraNode node) {
+        try {
+            ChatSocketClient.connect(node.wsUrl(), "", node.origin()).close();
+            return false;
+        } catch (CompletionException e) {
+            return e.getCause() instanceof WebSocketHandshakeException refused && refused.getResponse().statusCode() == 503;
+        }
+    }
+}
