@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Liveness and readiness of this node. Live: the process answers (a restart would not help
  * with anything else). Ready: Redis answers a command within two seconds and the node has
- * joined the relay, so a load balancer sends nothing to a node that could only answer 503.
+ * joined the relay and hears the other nodes through it (not while it may be deaf or repairing
+ * what it missed), so a load balancer sends nothing to a node that could answer 503 or miss messages.
  */
 @ApplicationScoped
 public class NodeHealth {
@@ -52,7 +53,7 @@ public class NodeHealth {
     }
 
     public Check relay() {
-        return lifecycle.isReady() ? new Check("relay", true, "joined") : new Check("relay", false, "not joined yet");
+        return new Check("relay", lifecycle.isReady(), lifecycle.readiness());
     }
 
     private static String rootMessage(Throwable e) {

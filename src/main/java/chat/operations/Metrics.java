@@ -27,6 +27,9 @@ public class Metrics {
     private final RateWindow deliveredRate = new RateWindow();
     private final Map<String, LongAdder> framesRejected = new ConcurrentSkipListMap<>();
     private final Map<String, LongAdder> loginFailures = new ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> relayEvents = new ConcurrentSkipListMap<>();
+    private final LongAdder messagesRepaired = new LongAdder();
+    private final Map<String, LongAdder> socketsDropped = new ConcurrentSkipListMap<>();
     private final LatencyHistogram relayLag = new LatencyHistogram();
     private final Map<String, LatencyHistogram> redisLatency = new ConcurrentHashMap<>();
     private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
@@ -37,6 +40,12 @@ public class Metrics {
         }
         loginFailures.put("wrong_password", new LongAdder());
         loginFailures.put("throttled", new LongAdder());
+        for (String event : new String[] {"subscription_lost", "subscription_restored", "gap_repaired", "resync"}) {
+            relayEvents.put(event, new LongAdder());
+        }
+        for (String reason : new String[] {"slow", "silent", "write_failed"}) {
+            socketsDropped.put(reason, new LongAdder());
+        }
     }
 
     /**
@@ -67,6 +76,24 @@ public class Metrics {
     /** {@code reason}: {@code wrong_password} or {@code throttled}. */
     public void loginFailed(String reason) {
         loginFailures.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    }
+
+    /**
+     * Something happened to the relay's subscription: {@code subscription_lost},
+     * {@code subscription_restored}, {@code gap_repaired} or {@code resync} (see docs/RELIABILITY.md).
+     */
+    public void relayEvent(String event) {
+        relayEvents.computeIfAbsent(event, e -> new LongAdder()).increment();
+    }
+
+    /** Messages the relay fetched from Redis because it had not heard them on pub/sub. */
+    public void messagesRepaired(int count) {
+        messagesRepaired.add(count);
+    }
+
+    /** The node dropped one of its sockets: {@code slow} (queue full), {@code silent} (no pong), {@code write_failed}. */
+    public void socketDropped(String reason) {
+        socketsDropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
     /** Time from another node's publish to this node's receipt of the envelope. */
@@ -106,6 +133,12 @@ public class Metrics {
         labelledCounter(out, "chat_frames_rejected_total", "Client frames refused with an error frame, by status",
                 "status", framesRejected);
         labelledCounter(out, "chat_login_failures_total", "Failed logins, by reason", "reason", loginFailures);
+        labelledCounter(out, "chat_relay_events_total", "Losses and renewals of the relay's subscription, gaps repaired "
+                + "and resynchronisations, by event", "event", relayEvents);
+        counter(out, "chat_relay_messages_repaired_total", "Messages fetched from Redis because pub/sub had not brought them",
+                messagesRepaired.sum());
+        labelledCounter(out, "chat_sockets_dropped_total", "Sockets this node dropped (TCP connection aborted), by reason",
+                "reason", socketsDropped);
         out.append("# HELP chat_relay_lag_seconds Publish-to-receipt time of envelopes from other nodes (clocks of both nodes)\n")
                 .append("# TYPE chat_relay_lag_seconds histogram\n");
         relayLag.writeTo(out, "chat_relay_lag_seconds", "");

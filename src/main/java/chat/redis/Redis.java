@@ -3,6 +3,7 @@ package chat.redis;
 import chat.config.Settings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import org.redisson.Redisson;
@@ -11,10 +12,12 @@ import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 import org.redisson.config.SingleServerConfig;
+import org.redisson.connection.ConnectionListener;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,9 @@ public class Redis {
     @Inject
     Settings settings;
 
+    @Inject
+    Event<RedisDisconnected> disconnected;
+
     private volatile RedissonClient client;
 
     @Produces
@@ -41,7 +47,18 @@ public class Redis {
         if (client == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = Redisson.create(redissonConfig(settings));
+                    Config redisson = redissonConfig(settings);
+                    redisson.setConnectionListener(new ConnectionListener() {
+                        @Override
+                        public void onConnect(InetSocketAddress address) {
+                        }
+
+                        @Override
+                        public void onDisconnect(InetSocketAddress address) {
+                            disconnected.fire(new RedisDisconnected(String.valueOf(address)));
+                        }
+                    });
+                    client = Redisson.create(redisson);
                 }
             }
         }

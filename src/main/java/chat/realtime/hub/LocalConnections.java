@@ -89,7 +89,7 @@ public class LocalConnections {
         long now = System.currentTimeMillis();
         byUser.values().forEach(set -> set.forEach(c -> {
             if (now - c.lastHeardMillis() > idleMillis) {
-                c.close(CloseReason.CloseCodes.GOING_AWAY, "No answer to pings");
+                c.drop("silent", CloseReason.CloseCodes.GOING_AWAY, "No answer to pings");
             } else {
                 c.ping();
             }

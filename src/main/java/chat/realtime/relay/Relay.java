@@ -7,6 +7,7 @@ import chat.realtime.hub.ChatEvent;
 import chat.config.Settings;
 import chat.messages.control.MessageFormat;
 import chat.operations.Metrics;
+import chat.redis.RedisDisconnected;
 import chat.redis.RedisKeys;
 import chat.sessions.SessionEnded;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,10 +23,12 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.StatusListener;
 import org.redisson.client.codec.StringCodec;
 
 import java.io.StringReader;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,8 +63,12 @@ public class Relay {
     @Inject
     Metrics metrics;
 
+    @Inject
+    RelayHealth health;
+
     private volatile boolean subscribed;
     private volatile String probeSent;
+    private volatile long probeSentNanos;
     private volatile String probeHeard;
     private volatile String probeHeardOnControl;
     private volatile boolean verified;
@@ -79,6 +86,17 @@ public class Relay {
     }
 
     private void listen() {
+        // First, so that it sees the subscription the message listener makes; called again at every re-subscription.
+        topic().addListener(new StatusListener() {
+            @Override
+            public void onSubscribe(String channel) {
+                health.subscribed();
+            }
+
+            @Override
+            public void onUnsubscribe(String channel) {
+            }
+        });
         topic().addListener(String.class, (channel, payload) -> receive(payload));
         control().addListener(String.class, (channel, payload) -> receiveControl(payload));
     }
@@ -99,7 +117,7 @@ public class Relay {
             boolean heard = sent.equals(probeHeard) && sent.equals(probeHeardOnControl);
             missedProbes = heard ? 0 : missedProbes + 1;
             if (missedProbes >= 2) {
-                LOG.warning("The relay did not hear its own probes: subscribing again");
+                health.lost("two probes in a row unheard; subscribing again");
                 deaf = true;
             }
         }
@@ -111,7 +129,34 @@ public class Relay {
             deaf = false;
             missedProbes = 0;
         }
+        publishProbe();
+    }
+
+    /**
+     * A connection to Redis closed. If it was the subscription's, Redisson re-subscribes; until it
+     * has (or a probe sent from now on is heard) the relay counts as deaf. A probe goes out at once,
+     * so that a closed pool connection clears within milliseconds instead of at the next heartbeat.
+     */
+    void disconnected(@Observes RedisDisconnected event) {
+        if (!subscribed) {
+            return;
+        }
+        health.mayBeDeaf("a connection to Redis closed (" + event.address() + ")");
+        CompletableFuture.runAsync(() -> { // never on Redisson's I/O thread, which calls this
+            try {
+                synchronized (this) {
+                    publishProbe();
+                }
+            } catch (RuntimeException redisAway) {
+                LOG.fine(() -> "Probe not sent: " + redisAway);
+            }
+        });
+    }
+
+    /** Sends a new probe on both channels; the heartbeat's next {@link #verify} checks that it came back. */
+    private void publishProbe() {
         String probe = java.util.UUID.randomUUID().toString();
+        probeSentNanos = System.nanoTime();
         probeSent = probe; // before publishing: the listener may hear it before publish returns
         try {
             control().publish(JSON.createObjectBuilder().add("serverId", settings.serverId()).add("type", PROBE)
@@ -127,6 +172,16 @@ public class Relay {
     /** Whether the relay has heard its own probe on both channels at least once. */
     public boolean isVerified() {
         return verified;
+    }
+
+    /** Heard its probe once and hears other nodes now (not deaf, not repairing). */
+    public boolean isListening() {
+        return verified && health.isListening();
+    }
+
+    /** What {@code /health/ready} says about the relay. */
+    public String listeningDetail() {
+        return verified ? health.detail() : "has not heard its own probe yet";
     }
 
     public synchronized void unsubscribe() {
@@ -262,6 +317,7 @@ public class Relay {
         }
         if (probe.equals(probeHeard) && probe.equals(probeHeardOnControl)) {
             verified = true;
+            health.heardProbeSentAt(probeSentNanos);
         }
     }
 

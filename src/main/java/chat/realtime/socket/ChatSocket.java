@@ -88,7 +88,7 @@ public class ChatSocket {
         // raced with the timer task its handshake had already scheduled, which then closed the new
         // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
-                principal.address(), settings.outboundQueueLimit(), flusher);
+                principal.address(), settings.outboundQueueLimit(), flusher, metrics::socketDropped);
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection);
         try {

@@ -1,6 +1,7 @@
 package chat.realtime.socket;
 
 import chat.realtime.tyrus.TyrusRawFrames;
+import chat.realtime.tyrus.TyrusTcpAbort;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,7 +26,8 @@ import java.util.logging.Logger;
  * socket costs one write per batch, not per event, without a fixed delay. With
  * {@code CHAT_WS_FLUSH_INTERVAL_MS} set, sockets are written in the {@link OutboundFlusher}'s
  * passes instead. A socket that lets more than {@code limit} events pile up is too slow and is
- * closed; nobody else waits for it.
+ * dropped; nobody else waits for it. A dropped socket's TCP connection is aborted, not just
+ * closed (see {@link #drop}).
  */
 public final class Connection {
 
@@ -48,13 +51,19 @@ public final class Connection {
     private final OutboundFlusher flusher; // watches raw writes that did not finish at once; null: none (tests)
     private final TyrusRawFrames raw;
     private volatile Future<?> rawWrite; // the raw frame in flight; written only by the holder of the write
+    private final Consumer<String> dropped;
 
     public Connection(Session session, String userId, String sessionKey, String address, int limit) {
-        this(session, userId, sessionKey, address, limit, null);
+        this(session, userId, sessionKey, address, limit, null, cause -> { });
     }
 
-    /** @param flusher writes this socket in its passes when it makes them, or finishes its unfinished raw writes */
-    public Connection(Session session, String userId, String sessionKey, String address, int limit, OutboundFlusher flusher) {
+    /**
+     * @param flusher writes this socket in its passes when it makes them, or finishes its unfinished raw writes
+     * @param dropped told the cause ({@code slow}, {@code silent}, {@code write_failed}) when the node drops this socket
+     */
+    public Connection(Session session, String userId, String sessionKey, String address, int limit, OutboundFlusher flusher,
+                      Consumer<String> dropped) {
+        this.dropped = dropped;
         boolean passing = flusher != null && flusher.isPassing();
         // the lane itself, not the flusher: a call through the flusher's CDI proxy per event cost a few % of the node's CPU
         this.lane = passing ? flusher.lane() : null;
@@ -124,7 +133,7 @@ public final class Connection {
             return;
         }
         if (queued.incrementAndGet() > limit) {
-            close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "Too slow: outbound queue full");
+            drop("slow", CloseReason.CloseCodes.TRY_AGAIN_LATER, "Too slow: outbound queue full");
             return;
         }
         pending.add(frame);
@@ -214,7 +223,7 @@ public final class Connection {
     void failed(RuntimeException e) {
         LOG.fine(() -> "Writing socket " + session.getId() + " failed, closing it: " + e);
         writing.set(false);
-        close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
+        drop("write_failed", CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
     }
 
     /** The flusher's pass: writes what is pending as one frame, unless a write is still under way (its end flushes again). */
@@ -250,7 +259,7 @@ public final class Connection {
             session.getAsyncRemote().sendText(text, result -> {
                 writing.set(false);
                 if (!result.isOK()) {
-                    close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
+                    drop("write_failed", CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
                 } else if (lane == null) {
                     writePending();
                 } else if (!pending.isEmpty()) {
@@ -259,7 +268,7 @@ public final class Connection {
             });
         } catch (RuntimeException e) { // closed under our feet
             writing.set(false);
-            close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
+            drop("write_failed", CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
         }
         return false; // the handler continues, even when it ran already
     }
@@ -312,6 +321,35 @@ public final class Connection {
         }
         queued.addAndGet(-batch.size());
         return batch;
+    }
+
+    /**
+     * Drops the socket: sends a close frame for a client that still reads, then aborts the TCP
+     * connection, since a client that does not read never lets the close frame out and the
+     * connection would stay open with everything queued for it. Logged once, counted by cause.
+     */
+    public void drop(String cause, CloseReason.CloseCode code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        int unsent = Math.max(0, queued.get());
+        pending.clear();
+        dropped.accept(cause);
+        CompletableFuture.runAsync(() -> {
+            TyrusTcpAbort tcp = session.isOpen() ? TyrusTcpAbort.of(session) : null; // before the close: a closed session has no remote
+            try {
+                session.close(new CloseReason(code, reason));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, () -> "Closing socket " + session.getId() + ": " + e);
+            }
+            if (tcp != null) {
+                tcp.abort();
+            }
+            // A peer that went away fails writes all the time; slow and silent ones are worth an operator's look.
+            Level level = "write_failed".equals(cause) ? Level.FINE : Level.INFO;
+            LOG.log(level, () -> "Dropped socket " + session.getId() + " of user " + userId + " from " + address + ": " + reason
+                    + " (" + unsent + " event(s) unsent); TCP connection " + (tcp != null ? "aborted" : "left to the runtime"));
+        });
     }
 
     /** Closes without blocking the caller (a stuck socket may block its close handshake). */

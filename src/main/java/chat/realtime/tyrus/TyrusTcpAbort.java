@@ -1,0 +1,87 @@
+package chat.realtime.tyrus;
+
+import jakarta.websocket.Session;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Aborts the TCP connection under a WebSocket on Tyrus over Payara's Grizzly.
+ *
+ * <p>Closing a session only queues a close frame and closes TCP once that frame is written. A
+ * client that stopped reading never lets it be written: measured, a dropped socket stayed
+ * ESTABLISHED with 2.8 MB unsent until the client went away. Grizzly can drop a connection
+ * without writing what is queued ({@code Connection.terminateSilently}); it is reached from the
+ * session along Tyrus's and Payara's private fields: remote endpoint, {@code TyrusWebSocket},
+ * {@code ProtocolHandler}, its servlet writer, the upgrade handler, its {@code WebConnection},
+ * Catalina's request, Grizzly's request, its connection. Taken before the session is closed
+ * (a closed session has no remote endpoint). Elsewhere (another runtime, another Tyrus) {@link #of}
+ * answers null and the runtime closes the connection its own way.
+ */
+public final class TyrusTcpAbort {
+
+    private static final Logger LOG = Logger.getLogger(TyrusTcpAbort.class.getName());
+    private static final String[] PATH = {"webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler", "wc", "request"};
+
+    private final Object grizzlyConnection;
+
+    private TyrusTcpAbort(Object grizzlyConnection) {
+        this.grizzlyConnection = grizzlyConnection;
+    }
+
+    /** @return the abort of the session's TCP connection, or null where the path above does not lead to one */
+    public static TyrusTcpAbort of(Session session) {
+        try {
+            Object at = session.getAsyncRemote();
+            for (String name : PATH) {
+                at = field(at, name);
+                if (at == null) {
+                    return null;
+                }
+            }
+            Object grizzlyRequest = call(at, "getCoyoteRequest");
+            Object connection = grizzlyRequest == null ? null : call(grizzlyRequest, "getConnection");
+            return connection == null ? null : new TyrusTcpAbort(connection);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "No TCP abort for this socket", e);
+            return null;
+        }
+    }
+
+    /** Closes the TCP connection now, dropping whatever is still queued for it. */
+    public void abort() {
+        try {
+            call(grizzlyConnection, "terminateSilently");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.INFO, "Could not abort a TCP connection", e);
+        }
+    }
+
+    private static Object field(Object target, String name) throws ReflectiveOperationException {
+        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    f.setAccessible(true);
+                    return f.get(target);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Object call(Object target, String name) throws ReflectiveOperationException {
+        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+            for (Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals(name) && m.getParameterCount() == 0) {
+                    m.setAccessible(true);
+                    return m.invoke(target);
+                }
+            }
+        }
+        // public interface methods of classes we cannot open
+        Method m = target.getClass().getMethod(name);
+        return m.invoke(target);
+    }
+}

@@ -1,0 +1,210 @@
+package chat.realtime.relay;
+
+import chat.testing.Await;
+import chat.testing.ChatHttp;
+import chat.testing.ChatSocketClient;
+import chat.testing.DeliveryReport;
+import chat.testing.PayaraNode;
+import chat.testing.Ports;
+import chat.testing.RedisCommand;
+import chat.testing.RedisProbe;
+import chat.testing.RedisServerProcess;
+import chat.testing.Scrape;
+import chat.testing.Traffic;
+import chat.testing.Users;
+import chat.testing.WorkDirs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Faults during steady cross-node traffic (issue 13's table; docs/RELIABILITY.md): two nodes on
+ * one Redis with AOF, senders and recording receivers on both, shared by the whole class. Each
+ * test ends with every receiver whose socket stayed open holding every stored message exactly
+ * once and in order, every message stored once, and no sender told "error" for a stored one.
+ * Each prints its line of the fault table.
+ */
+class DeliveryUnderFaultsIT {
+
+    private static final int RECEIVERS_PER_NODE = 4;
+    private static final int SENDERS_PER_NODE = 2;
+    private static final double MESSAGES_PER_SECOND_PER_SENDER = 8;
+    private static final String ROOM = "0";
+
+    static RedisServerProcess redis;
+    static RedisProbe probe;
+    static PayaraNode a;
+    static PayaraNode b;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServerProcess.start(Ports.free(), WorkDirs.fresh("faults-redis-"), true);
+        probe = new RedisProbe(redis.url());
+        a = PayaraNode.launch("faults-a", redis.url(), Map.of());
+        b = PayaraNode.launch("faults-b", redis.url(), Map.of());
+        a.awaitReady();
+        b.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() {
+        a.close();
+        b.close();
+        probe.close();
+        redis.close();
+    }
+
+    @Test
+    void pubSubConnectionsKilledFiveTimes() {
+        double lostBefore = relayEvents(a, "subscription_lost") + relayEvents(b, "subscription_lost");
+        double restoredBefore = relayEvents(a, "subscription_restored") + relayEvents(b, "subscription_restored");
+        DeliveryReport report = underTraffic("CLIENT KILL TYPE pubsub x5", () -> {
+            for (int i = 0; i < 5; i++) {
+                RedisCommand.send(redis.port(), "CLIENT", "KILL", "TYPE", "pubsub");
+                pause(Duration.ofSeconds(1)); // the fault's schedule: one kill a second
+            }
+        });
+        assertExact(report);
+        double lost = relayEvents(a, "subscription_lost") + relayEvents(b, "subscription_lost") - lostBefore;
+        double restored = relayEvents(a, "subscription_restored") + relayEvents(b, "subscription_restored") - restoredBefore;
+        assertTrue(lost >= 10 && restored >= 10, "each node counted five losses and five renewals: " + lost + " / " + restored);
+        assertTrue(a.logLines("Relay subscription lost") >= 5 && b.logLines("Relay subscription lost") >= 5,
+                "each loss is logged");
+    }
+
+    @Test
+    void redisStoppedForTenSeconds() {
+        DeliveryReport report = underTraffic("Redis SIGSTOP 10 s", () -> {
+            signal("STOP");
+            try {
+                Await.until("node A not ready while Redis is stopped", Duration.ofSeconds(9),
+                        () -> new ChatHttp(a).get("/health/ready").status() == 503);
+                pause(Duration.ofSeconds(8)); // the rest of the ten seconds
+            } finally {
+                signal("CONT");
+            }
+        });
+        assertExact(report);
+    }
+
+    @Test
+    void redisRestartedWithItsAppendOnlyFile() {
+        double restoredBefore = relayEvents(a, "subscription_restored");
+        DeliveryReport report = underTraffic("Redis restart (AOF), down 5 s", () -> {
+            redis.stop();
+            pause(Duration.ofSeconds(5)); // how long Redis stays away
+            redis.startProcess();
+        });
+        assertExact(report);
+        assertTrue(relayEvents(a, "subscription_restored") > restoredBefore, "the renewal is counted");
+    }
+
+    @Test
+    void redisPausesWritesForFiveSeconds() {
+        DeliveryReport report = underTraffic("CLIENT PAUSE 5000 WRITE", () -> {
+            RedisCommand.send(redis.port(), "CLIENT", "PAUSE", "5000", "WRITE");
+            pause(Duration.ofSeconds(6)); // the pause and a second after it
+        });
+        assertExact(report);
+    }
+
+    @Test
+    void sequenceGoesBackwards() {
+        DeliveryReport report = underTraffic("sequence reset (-10)", () ->
+                RedisCommand.send(redis.port(), "DECRBY", "chat:message-seq", "10"));
+        assertExact(report);
+    }
+
+    /**
+     * Opens receivers and senders on both nodes, starts the traffic, injects the fault once
+     * traffic flows, keeps the traffic going until both nodes are ready again and a little
+     * longer, then compares what every receiver saw with what Redis stored.
+     */
+    private static DeliveryReport underTraffic(String fault, Runnable inject) {
+        for (PayaraNode node : List.of(a, b)) {
+            node.awaitHealthy();
+        }
+        Map<String, ChatSocketClient> receivers = new LinkedHashMap<>();
+        List<ChatSocketClient> senders = new ArrayList<>();
+        try {
+            for (PayaraNode node : List.of(a, b)) {
+                for (int i = 0; i < RECEIVERS_PER_NODE; i++) {
+                    Users.Person person = Users.register(node, "rcv");
+                    receivers.put(node.serverId() + "/" + person.username(), ChatSocketClient.connect(node, person.http()));
+                }
+                for (int i = 0; i < SENDERS_PER_NODE; i++) {
+                    senders.add(ChatSocketClient.connect(node, Users.register(node, "snd").http()));
+                }
+            }
+            Traffic traffic = Traffic.start(Users.unique("f"), ROOM, senders, MESSAGES_PER_SECOND_PER_SENDER);
+            try {
+                Await.until("traffic flowing", Duration.ofSeconds(30), () -> traffic.sent() >= 20);
+                inject.run();
+                for (PayaraNode node : List.of(a, b)) {
+                    Await.until(node.serverId() + " ready again after: " + fault, Duration.ofSeconds(90),
+                            () -> statusOf(node, "/health/ready") == 200);
+                }
+                int afterRecovery = traffic.sent();
+                Await.until("traffic after the recovery", Duration.ofSeconds(30), () -> traffic.sent() >= afterRecovery + 20);
+            } finally {
+                traffic.stop();
+            }
+            DeliveryReport report = DeliveryReport.of(fault, traffic, receivers, probe, Duration.ofSeconds(20));
+            System.out.println("[fault table] " + report.row());
+            assertTrue(report.stored() > 40, "traffic was stored: " + report);
+            return report;
+        } finally {
+            receivers.values().forEach(ChatSocketClient::close);
+            senders.forEach(ChatSocketClient::close);
+        }
+    }
+
+    private static void assertExact(DeliveryReport report) {
+        assertTrue(report.openReceivers() >= RECEIVERS_PER_NODE, "receivers whose sockets stayed open: " + report);
+        assertTrue(report.exact(), report.toString());
+    }
+
+    private static double relayEvents(PayaraNode node, String event) {
+        return Scrape.of(node).value("chat_relay_events_total{event=\"" + event + "\"}");
+    }
+
+    private static int statusOf(PayaraNode node, String path) {
+        try {
+            return new ChatHttp(node).get(path).status();
+        } catch (RuntimeException notAnswering) {
+            return -1;
+        }
+    }
+
+    private static void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(redis.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill -" + signal);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Holds a fault for its duration (not synchronisation: nothing is awaited). */
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
