@@ -35,6 +35,7 @@ public class StartupGate extends HttpFilter {
         response.setStatus(503);
         response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
         response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write("{\"message\":\"The chat is starting, try again shortly\"}");

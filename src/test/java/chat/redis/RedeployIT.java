@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -49,7 +48,9 @@ class RedeployIT {
                 Files.setLastModifiedTime(exploded.resolve(".reload"), FileTime.from(Instant.now()));
                 int expected = deploy;
                 Await.until("deployment " + deploy, Duration.ofSeconds(120), () -> node.logLines("joined the relay") == expected);
-                assertEquals(200, new ChatHttp(node).login("Pablo", "password123").status());
+                // 503 until the new deployment has heard its relay probe (the start-up gate), then a login
+                Await.until("Pablo logs in after deployment " + deploy, Duration.ofSeconds(60),
+                        () -> new ChatHttp(node).login("Pablo", "password123").status() == 200);
             }
             Await.until("Redisson threads back to " + threads + " (now " + redissonThreads(node) + ")", Duration.ofSeconds(30),
                     () -> redissonThreads(node) <= threads);

@@ -29,6 +29,7 @@ public final class DeliveryReport {
     private final List<String> storedDespiteError;
     private final List<Receiver> receivers;
     private final int closedReceivers;
+    private final int reloadingReceivers;
 
     /** One open receiver's account. */
     public record Receiver(String name, int missing, int seenTwice, int outOfOrder, int notStored) {
@@ -39,7 +40,7 @@ public final class DeliveryReport {
     }
 
     private DeliveryReport(String fault, int stored, int sent, List<String> storedTwice, List<String> storedDespiteError,
-                           List<Receiver> receivers, int closedReceivers) {
+                           List<Receiver> receivers, int closedReceivers, int reloadingReceivers) {
         this.fault = fault;
         this.stored = stored;
         this.sent = sent;
@@ -47,6 +48,7 @@ public final class DeliveryReport {
         this.storedDespiteError = storedDespiteError;
         this.receivers = receivers;
         this.closedReceivers = closedReceivers;
+        this.reloadingReceivers = reloadingReceivers;
     }
 
     /**
@@ -78,9 +80,14 @@ public final class DeliveryReport {
         }
         List<Receiver> open = new ArrayList<>();
         int closed = 0;
+        int reloading = 0;
         for (Map.Entry<String, ChatSocketClient> r : receivers.entrySet()) {
             if (r.getValue().isClosed()) {
                 closed++;
+                continue;
+            }
+            if (toldToReload(r.getValue())) {
+                reloading++; // its client reloads over HTTP: what it holds live is no longer the measure
                 continue;
             }
             List<String> seen = texts(r.getValue(), traffic.prefix());
@@ -101,12 +108,18 @@ public final class DeliveryReport {
             }
             open.add(new Receiver(r.getKey(), missing, seenTwice, outOfOrder, notStored));
         }
-        return new DeliveryReport(fault, storedCount.size(), traffic.outcomes().size(), twice, despiteError, open, closed);
+        return new DeliveryReport(fault, storedCount.size(), traffic.outcomes().size(), twice, despiteError, open, closed,
+                reloading);
+    }
+
+    /** The server told the socket to reload (a {@code resync} frame with {@code reload}: positions changed meaning). */
+    private static boolean toldToReload(ChatSocketClient socket) {
+        return socket.events("resync").stream().anyMatch(e -> e.get("data") instanceof JsonObject d && d.getBoolean("reload", false));
     }
 
     private static boolean allHold(Map<String, ChatSocketClient> receivers, List<String> storedTexts) {
         Set<String> stored = new HashSet<>(storedTexts);
-        return receivers.values().stream().filter(r -> !r.isClosed())
+        return receivers.values().stream().filter(r -> !r.isClosed() && !toldToReload(r))
                 .allMatch(r -> r.messages().stream().map(m -> m.getString("message", "")).collect(Collectors.toSet()).containsAll(stored));
     }
 
@@ -134,8 +147,13 @@ public final class DeliveryReport {
         return storedTwice.isEmpty() && storedDespiteError.isEmpty() && receivers.stream().allMatch(Receiver::exact);
     }
 
+    /** Receivers whose sockets stayed open and who were not told to reload. */
     public int openReceivers() {
         return receivers.size();
+    }
+
+    public int reloadingReceivers() {
+        return reloadingReceivers;
     }
 
     public int stored() {
@@ -149,7 +167,7 @@ public final class DeliveryReport {
         int twice = receivers.stream().mapToInt(Receiver::seenTwice).sum();
         int disorder = receivers.stream().mapToInt(Receiver::outOfOrder).sum();
         return "| " + fault + " | " + sent + " sent, " + stored + " stored | " + receivers.size() + " open ("
-                + closedReceivers + " closed) | " + (receivers.isEmpty() ? "-" : missingSome + " receivers missed "
+                + closedReceivers + " closed, " + reloadingReceivers + " told to reload) | " + (receivers.isEmpty() ? "-" : missingSome + " receivers missed "
                 + missing.getMin() + "-" + missing.getMax()) + " | " + twice + " | " + disorder + " | " + storedTwice.size()
                 + " | " + storedDespiteError.size() + " |";
     }

@@ -85,8 +85,7 @@ public class RelayHealth {
         if (!lossLogged) {
             lossLogged = true;
             metrics.relayEvent("subscription_lost");
-            LOG.warning(() -> "Relay subscription lost (" + why + "): messages of other nodes published meanwhile "
-                    + "reach this node's sockets only by repair");
+            LOG.warning(() -> "Relay subscription lost (" + why + ")");
         }
     }
 

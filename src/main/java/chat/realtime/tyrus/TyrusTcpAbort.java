@@ -4,6 +4,7 @@ import jakarta.websocket.Session;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,6 +25,7 @@ public final class TyrusTcpAbort {
 
     private static final Logger LOG = Logger.getLogger(TyrusTcpAbort.class.getName());
     private static final String[] PATH = {"webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler", "wc", "request"};
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     private final Object grizzlyConnection;
 
@@ -33,21 +35,31 @@ public final class TyrusTcpAbort {
 
     /** @return the abort of the session's TCP connection, or null where the path above does not lead to one */
     public static TyrusTcpAbort of(Session session) {
+        String step = "the remote endpoint";
         try {
             Object at = session.getAsyncRemote();
             for (String name : PATH) {
+                step = name + " of " + at.getClass().getName();
                 at = field(at, name);
                 if (at == null) {
-                    return null;
+                    return notFound(step, null);
                 }
             }
+            step = "getCoyoteRequest of " + at.getClass().getName();
             Object grizzlyRequest = call(at, "getCoyoteRequest");
+            step = "getConnection of " + (grizzlyRequest == null ? "null" : grizzlyRequest.getClass().getName());
             Object connection = grizzlyRequest == null ? null : call(grizzlyRequest, "getConnection");
-            return connection == null ? null : new TyrusTcpAbort(connection);
+            return connection == null ? notFound(step, null) : new TyrusTcpAbort(connection);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.FINE, "No TCP abort for this socket", e);
-            return null;
+            return notFound(step, e);
         }
+    }
+
+    /** Said once at INFO (a runtime without the path), then at FINE. */
+    private static TyrusTcpAbort notFound(String step, Exception e) {
+        Level level = TOLD.compareAndSet(false, true) ? Level.INFO : Level.FINE;
+        LOG.log(level, "Cannot abort TCP connections of WebSockets here (no " + step + "): the runtime closes them", e);
+        return null;
     }
 
     /** Closes the TCP connection now, dropping whatever is still queued for it. */
