@@ -15,16 +15,18 @@ import java.util.logging.Logger;
  * client that stopped reading never lets it be written: measured, a dropped socket stayed
  * ESTABLISHED with 2.8 MB unsent until the client went away. Grizzly can drop a connection
  * without writing what is queued ({@code Connection.terminateSilently}); it is reached from the
- * session along Tyrus's and Payara's private fields: remote endpoint, {@code TyrusWebSocket},
- * {@code ProtocolHandler}, its servlet writer, the upgrade handler, its {@code WebConnection},
- * Catalina's request, Grizzly's request, its connection. Taken before the session is closed
+ * session along Tyrus's and Payara's private members: remote endpoint, {@code TyrusWebSocket},
+ * {@code ProtocolHandler}, its servlet writer, the upgrade handler (a proxy), its
+ * {@code WebConnection}, Catalina's request, Grizzly's request, its connection. (Tyrus's own close
+ * ends in {@code WebConnection.close}, which finishes the HTTP exchange and leaves the connection
+ * open for keep-alive.) Taken before the session is closed
  * (a closed session has no remote endpoint). Elsewhere (another runtime, another Tyrus) {@link #of}
  * answers null and the runtime closes the connection its own way.
  */
 public final class TyrusTcpAbort {
 
     private static final Logger LOG = Logger.getLogger(TyrusTcpAbort.class.getName());
-    private static final String[] PATH = {"webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler", "wc", "request"};
+    private static final String[] PATH = {"webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler"};
     private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     private final Object grizzlyConnection;
@@ -45,8 +47,13 @@ public final class TyrusTcpAbort {
                     return notFound(step, null);
                 }
             }
-            step = "getCoyoteRequest of " + at.getClass().getName();
-            Object grizzlyRequest = call(at, "getCoyoteRequest");
+            // Tyrus hands the container a proxy of the upgrade handler; its getter reaches the real one's connection.
+            step = "getWebConnection of " + at.getClass().getName();
+            Object webConnection = call(at, "getWebConnection");
+            step = "request of " + (webConnection == null ? "null" : webConnection.getClass().getName());
+            Object request = webConnection == null ? null : field(webConnection, "request");
+            step = "getCoyoteRequest of " + (request == null ? "null" : request.getClass().getName());
+            Object grizzlyRequest = request == null ? null : call(request, "getCoyoteRequest");
             step = "getConnection of " + (grizzlyRequest == null ? "null" : grizzlyRequest.getClass().getName());
             Object connection = grizzlyRequest == null ? null : call(grizzlyRequest, "getConnection");
             return connection == null ? notFound(step, null) : new TyrusTcpAbort(connection);
