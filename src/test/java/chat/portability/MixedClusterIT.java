@@ -64,7 +64,12 @@ class MixedClusterIT {
         List<Supplier<ChatNode>> starters = List.of(
                 () -> {
                     PayaraNode micro = PayaraNode.launch("payara-micro", url, Map.of());
-                    micro.awaitReady(Duration.ofMinutes(8)); // as long as the others: all four start at once
+                    try {
+                        micro.awaitReady(Duration.ofMinutes(8)); // as long as the others: all four start at once
+                    } catch (RuntimeException | AssertionError failed) {
+                        micro.close();
+                        throw failed;
+                    }
                     return micro;
                 },
                 () -> PayaraServer.start("payara-server", url),

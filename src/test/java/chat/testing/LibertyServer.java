@@ -67,8 +67,13 @@ public final class LibertyServer implements ChatNode {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> jvms(process).forEach(ProcessHandle::destroyForcibly)));
             LibertyServer liberty = new LibertyServer(serverId, port, log, process);
             // CWWKZ0002E: the application failed to start; Liberty keeps running without it
-            ServerProcesses.awaitReady(liberty, ServerProcesses.START_TIMEOUT,
-                    () -> process.isAlive() && !ServerProcesses.logContains(log, "CWWKZ0002E"));
+            try {
+                ServerProcesses.awaitReady(liberty, ServerProcesses.START_TIMEOUT,
+                        () -> process.isAlive() && !ServerProcesses.logContains(log, "CWWKZ0002E"));
+            } catch (RuntimeException | AssertionError failed) {
+                liberty.close(); // it runs on without the application otherwise
+                throw failed;
+            }
             return liberty;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -52,10 +52,15 @@ public final class PayaraServer implements ChatNode {
                 ServerProcesses.START_TIMEOUT);
         server.jvm = server.readPid();
         Runtime.getRuntime().addShutdownHook(new Thread(server.jvm::destroyForcibly)); // never outlive the run
-        ServerProcesses.run(List.of(asadmin, "--interactive=false", "--port", String.valueOf(4848 + offset),
-                "deploy", "--contextroot", "/", "--name", "redis-chat", PayaraNode.war().toAbsolutePath().toString()),
-                env, server.log, ServerProcesses.START_TIMEOUT);
-        ServerProcesses.awaitReady(server, ServerProcesses.START_TIMEOUT, server.jvm::isAlive);
+        try {
+            ServerProcesses.run(List.of(asadmin, "--interactive=false", "--port", String.valueOf(4848 + offset),
+                    "deploy", "--contextroot", "/", "--name", "redis-chat", PayaraNode.war().toAbsolutePath().toString()),
+                    env, server.log, ServerProcesses.START_TIMEOUT);
+            ServerProcesses.awaitReady(server, ServerProcesses.START_TIMEOUT, server.jvm::isAlive);
+        } catch (RuntimeException | AssertionError failed) {
+            server.close(); // the domain runs on without the application otherwise
+            throw failed;
+        }
         return server;
     }
 

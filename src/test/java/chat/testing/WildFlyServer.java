@@ -60,8 +60,13 @@ public final class WildFlyServer implements ChatNode {
             WildFlyServer server = new WildFlyServer(serverId, process, 8080 + offset, log);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> server.processes().forEach(ProcessHandle::destroyForcibly)));
             // "started (with errors)": a port taken meanwhile, or the deployment failed; it will never be ready
-            ServerProcesses.awaitReady(server, ServerProcesses.START_TIMEOUT,
-                    () -> process.isAlive() && !ServerProcesses.logContains(log, "WFLYSRV0026"));
+            try {
+                ServerProcesses.awaitReady(server, ServerProcesses.START_TIMEOUT,
+                        () -> process.isAlive() && !ServerProcesses.logContains(log, "WFLYSRV0026"));
+            } catch (RuntimeException | AssertionError failed) {
+                server.close(); // it runs on without the application otherwise
+                throw failed;
+            }
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
