@@ -31,28 +31,6 @@ public final class SessionCookie {
         return null;
     }
 
-    /** Reads the token from a raw {@code Cookie} header (the WebSocket handshake has no servlet request). */
-    public static String tokenFromHeader(List<String> cookieHeaders) {
-        if (cookieHeaders == null) {
-            return null;
-        }
-        String plain = null;
-        for (String header : cookieHeaders) {
-            for (String part : header.split(";")) {
-                String[] pair = part.trim().split("=", 2);
-                if (pair.length == 2) {
-                    if (SECURE_NAME.equals(pair[0])) {
-                        return pair[1];
-                    }
-                    if (PLAIN_NAME.equals(pair[0])) {
-                        plain = pair[1];
-                    }
-                }
-            }
-        }
-        return plain;
-    }
-
     public static String set(String token, Duration maxAge, boolean secure) {
         return (secure ? SECURE_NAME : PLAIN_NAME) + "=" + token + "; Path=/; Max-Age=" + maxAge.toSeconds()
                 + "; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");

@@ -3,10 +3,8 @@ package chat.sessions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 class SessionCookieTest {
 
@@ -20,14 +18,6 @@ class SessionCookieTest {
     void httpsCookieIsSecureWithTheHostPrefix() {
         assertEquals("__Host-chat_session=t; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure",
                 SessionCookie.set("t", Duration.ofMinutes(1), true));
-    }
-
-    @Test
-    void readsTheTokenFromARawCookieHeader() {
-        assertEquals("abc", SessionCookie.tokenFromHeader(List.of("other=1; chat_session=abc")));
-        assertEquals("sec", SessionCookie.tokenFromHeader(List.of("chat_session=abc; __Host-chat_session=sec")));
-        assertNull(SessionCookie.tokenFromHeader(List.of("other=1")));
-        assertNull(SessionCookie.tokenFromHeader(null));
     }
 
     @Test
