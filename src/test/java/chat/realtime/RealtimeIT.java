@@ -157,7 +157,6 @@ class RealtimeIT {
             a.sendMessage("0", "still here " + ann.id());
             a.awaitMessage("still here " + ann.id());
             assertEquals(bad.size(), a.events("error").size(), "valid frames get no error");
-            assertEquals(5000, ("x".repeat(5000)).length());
             a.sendMessage("0", "y".repeat(5000));
             a.await("message", d -> d != null && d.getString("message").length() == 5000);
         }
