@@ -2,6 +2,7 @@ package chat.availability;
 
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
+import chat.realtime.hub.OutboundEvent;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -65,11 +66,11 @@ public class StoreAvailability {
                 LOG.warning("The chat store (Redis) does not answer: telling this node's clients");
             }
             available = false;
-            connections.sendToAll(ChatEvent.frame(STORE, "{\"available\":false}"));
+            connections.sendToAll(new OutboundEvent(ChatEvent.frame(STORE, "{\"available\":false}")));
         } else if (!available) {
             available = true;
             LOG.info("The chat store (Redis) answers again");
-            connections.sendToAll(ChatEvent.frame(STORE, "{\"available\":true}"));
+            connections.sendToAll(new OutboundEvent(ChatEvent.frame(STORE, "{\"available\":true}")));
         }
     }
 

@@ -1,8 +1,8 @@
 package chat.messages;
 
 import chat.messages.control.MessageHistory;
-import chat.messages.control.MessageHistory.StoredMessage;
-import chat.messages.control.MessageId;
+import chat.messages.entity.StoredMessage;
+import chat.messages.entity.MessageId;
 import chat.messages.entity.ChatMessage;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;

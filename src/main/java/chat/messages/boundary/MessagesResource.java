@@ -4,7 +4,7 @@ import chat.api.ChatError;
 import chat.api.Json;
 import chat.messages.control.MessageEdits;
 import chat.messages.control.MessageHistory;
-import chat.messages.control.MessageId;
+import chat.messages.entity.MessageId;
 import chat.messages.entity.ChatMessage;
 import chat.redis.RedisKeys;
 import chat.rooms.control.Rooms;

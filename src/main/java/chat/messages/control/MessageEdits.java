@@ -3,6 +3,8 @@ package chat.messages.control;
 import chat.api.ChatError;
 import chat.config.Settings;
 import chat.messages.entity.ChatMessage;
+import chat.messages.entity.MessageCodec;
+import chat.messages.entity.MessageId;
 import chat.realtime.hub.ChatEvent;
 import chat.rooms.control.Channels;
 import chat.rooms.control.RoomId;
@@ -109,7 +111,7 @@ public class MessageEdits {
     /** To the room's members on every node, like a new message. */
     private void announce(String type, ChatMessage message) {
         List<String> members = RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null);
-        events.fire(new ChatEvent(type, MessageFormat.toJson(message), members, message.roomId(), false));
+        events.fire(new ChatEvent(type, MessageCodec.toJson(message), members, message.roomId()));
     }
 
     private long now() {

@@ -1,6 +1,10 @@
 package chat.messages.control;
 
 import chat.messages.entity.ChatMessage;
+import chat.messages.entity.Draft;
+import chat.messages.entity.MessageCodec;
+import chat.messages.entity.MessageId;
+import chat.messages.entity.StoredMessage;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,9 +62,7 @@ public class MessageHistory {
 
     /** A new message before it has drawn its sequence number (for a script that draws it and stores the message itself). */
     public Draft draft(String from, String roomId, String text) {
-        long date = clock.millis() / 1000;
-        String withoutId = MessageFormat.toJson(new ChatMessage(null, from, BigDecimal.valueOf(date), text, roomId));
-        return new Draft(from, roomId, text, date, "," + withoutId.substring(1));
+        return MessageCodec.draft(from, roomId, text, clock.millis() / 1000);
     }
 
     public boolean hasMessages(String roomId) {
@@ -118,7 +120,7 @@ public class MessageHistory {
             String prefix = "{\"id\":\"" + ids.get(i) + "\"";
             for (ScoredEntry<String> entry : seconds.get(i).toCompletableFuture().join()) {
                 if (entry.getValue().startsWith(prefix)) {
-                    MessageFormat.parse(entry.getValue()).ifPresent(m -> found.add(new Found(m, entry.getValue(), entry.getScore())));
+                    MessageCodec.parse(entry.getValue()).ifPresent(m -> found.add(new Found(m, entry.getValue(), entry.getScore())));
                     break;
                 }
             }
@@ -133,7 +135,7 @@ public class MessageHistory {
     public boolean replace(Found current, ChatMessage changed, long changedAtSeconds) {
         String key = RedisKeys.room(changed.roomId());
         Long replaced = redis.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, REPLACE, RScript.ReturnType.INTEGER,
-                List.of(key), current.json(), MessageFormat.toJson(changed), String.valueOf(current.score()));
+                List.of(key), current.json(), MessageCodec.toJson(changed), String.valueOf(current.score()));
         if (replaced == null || replaced == 0) {
             return false;
         }
@@ -156,7 +158,7 @@ public class MessageHistory {
 
     private List<ChatMessage> parseAll(Collection<String> members) {
         return members.stream().map(member -> {
-            Optional<ChatMessage> parsed = MessageFormat.parse(member);
+            Optional<ChatMessage> parsed = MessageCodec.parse(member);
             if (parsed.isEmpty()) {
                 LOG.warning(() -> "Skipping a malformed message in Redis: " + abbreviate(member));
             }
@@ -172,24 +174,7 @@ public class MessageHistory {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
-    /**
-     * A message without its id. Its JSON is {@code {"id":"<date>-<sequence, 12 digits>"} followed by
-     * {@code afterId}: the id comes first, so members of equal score sort by it in Redis.
-     */
-    public record Draft(String from, String roomId, String text, long date, String afterId) {
-
-        public StoredMessage withSequence(long sequence) {
-            String id = new MessageId(date, sequence).toString();
-            return new StoredMessage(new ChatMessage(id, from, BigDecimal.valueOf(date), text, roomId),
-                    "{\"id\":\"" + id + "\"" + afterId);
-        }
-    }
-
     /** A message as found in Redis: parsed, its exact member JSON, and its score. */
     public record Found(ChatMessage message, String json, double score) {
-    }
-
-    /** A stored message and the exact JSON written to Redis (reused for the envelope). */
-    public record StoredMessage(ChatMessage message, String json) {
     }
 }

@@ -1,24 +1,30 @@
 package chat.messages.control;
 
-import chat.realtime.hub.ChatEvent;
-
-import chat.config.Settings;
 import chat.api.ChatError;
+import chat.config.Settings;
 import chat.limits.TokenBuckets;
-import chat.redis.RedisKeys;
-import chat.messages.control.MessageHistory;
+import chat.messages.entity.Draft;
+import chat.messages.entity.StoredMessage;
 import chat.operations.Metrics;
+import chat.realtime.hub.ChatEvent;
+import chat.realtime.hub.LocalFanOut;
+import chat.realtime.relay.Relay;
+import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.spi.JsonProvider;
 
 import java.util.List;
 
-/** A client's message: checked, stored, then announced (docs/PROTOCOL.md, "Messages" and "Delivery guarantees"). */
+/**
+ * Posting a message (docs/PROTOCOL.md, "Messages"): validate, authorise, rate-limit, store, then announce,
+ * in this order and only here: this node's sockets first (from memory, they cannot fail for
+ * another node's sake), then the other nodes over the relay. Once stored, a message is never
+ * reported to its sender as failed.
+ */
 @ApplicationScoped
 public class Posting {
 
@@ -35,32 +41,34 @@ public class Posting {
     Settings settings;
 
     @Inject
-    Event<ChatEvent> events;
-
-    @Inject
     TokenBuckets buckets;
 
     @Inject
     PostingScript script;
 
     @Inject
+    LocalFanOut fanOut;
+
+    @Inject
+    Relay relay;
+
+    @Inject
     Metrics metrics;
 
-    public void post(String from, String roomId, String text) {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty()) {
+    public StoredMessage post(String from, String roomId, String text) {
+        if (text.isBlank()) {
             throw ChatError.badRequest("A message must not be empty");
         }
-        if (trimmed.codePointCount(0, trimmed.length()) > settings.maxMessageLength()) {
+        if (text.codePointCount(0, text.length()) > settings.maxMessageLength()) {
             throw ChatError.badRequest("A message may have at most " + settings.maxMessageLength() + " characters");
         }
         rooms.requireWritable(from, roomId);
         var members = RoomId.privateMembers(roomId);
         boolean firstInPrivateRoom = members.isPresent() && !history.hasMessages(roomId);
-        MessageHistory.Draft draft = history.draft(from, roomId, text);
+        Draft draft = history.draft(from, roomId, text);
         // The first message of a private room announces the room before itself: the script would publish it first.
         boolean inOneTrip = !firstInPrivateRoom && script.usable();
-        MessageHistory.StoredMessage stored;
+        StoredMessage stored;
         if (inOneTrip) {
             stored = metrics.timeRedis("store_message", () -> script.post(draft)).orElseThrow(Posting::tooFast);
         } else {
@@ -72,14 +80,20 @@ public class Posting {
         metrics.messageSent();
         if (firstInPrivateRoom) {
             rooms.addToMembers(roomId);
-            var room = rooms.describePrivate(roomId);
             JsonArrayBuilder names = JSON.createArrayBuilder();
-            room.names().forEach(names::add);
-            events.fire(new ChatEvent(ChatEvent.SHOW_ROOM,
+            rooms.describePrivate(roomId).names().forEach(names::add);
+            ChatEvent showRoom = new ChatEvent(ChatEvent.SHOW_ROOM,
                     JSON.createObjectBuilder().add("id", roomId).add("names", names).build().toString(),
-                    List.copyOf(members.get()), roomId, false));
+                    List.copyOf(members.get()), roomId);
+            fanOut.deliver(showRoom);
+            relay.publish(showRoom);
         }
-        events.fire(new ChatEvent(ChatEvent.MESSAGE, stored.json(), members.map(List::copyOf).orElse(null), roomId, inOneTrip));
+        ChatEvent message = new ChatEvent(ChatEvent.MESSAGE, stored.json(), members.map(List::copyOf).orElse(null), roomId);
+        fanOut.deliver(message);
+        if (!inOneTrip) { // the script published it already
+            relay.publish(message);
+        }
+        return stored;
     }
 
     private static ChatError tooFast() {

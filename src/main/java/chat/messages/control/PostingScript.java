@@ -1,11 +1,12 @@
 package chat.messages.control;
 
-import chat.realtime.hub.ChatEvent;
-import chat.realtime.relay.Relay;
-
 import chat.config.Settings;
 import chat.limits.TokenBuckets;
-import chat.messages.control.MessageHistory;
+import chat.messages.entity.Draft;
+import chat.messages.entity.MessageCodec;
+import chat.messages.entity.StoredMessage;
+import chat.realtime.hub.ChatEvent;
+import chat.realtime.relay.Relay;
 import chat.redis.RedisKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,17 +25,19 @@ import java.util.Optional;
  * wake-up instead of four, which was most of what Redis cost it; and as Redis runs the script
  * atomically, the relay carries messages in sequence order. A Redis Cluster keeps these keys
  * on different shards, where one script may not touch them together: there {@link #usable()}
- * is false and messages take the four calls.
+ * is false and messages take the four calls. The script writes the texts {@link MessageCodec}
+ * hands it, never a JSON of its own.
  */
 @ApplicationScoped
 public class PostingScript {
 
-    /** The id is written as {@code MessageId} writes it: {@code <date>-<sequence, at least 12 digits>}. */
+    // KEYS: rate bucket, sequence, room. ARGV: burst, per second, draft head, sequence format, draft tail,
+    // channel, envelope head, envelope tail. Returns the sequence number, or 0 when the sender has no token.
     private static final String POST = TokenBuckets.TAKE_OR_RETURN_0 + """
             local sequence = redis.call('INCR', KEYS[2])
-            local json = '{"id":"' .. ARGV[3] .. '-' .. string.format('%012d', sequence) .. '"' .. ARGV[4]
-            redis.call('ZADD', KEYS[3], ARGV[3], json)
-            redis.call('PUBLISH', ARGV[5], ARGV[6] .. json .. ARGV[7])
+            local json = ARGV[3] .. string.format(ARGV[4], sequence) .. ARGV[5]
+            redis.call('ZADD', KEYS[3], ARGV[6], json)
+            redis.call('PUBLISH', ARGV[7], ARGV[8] .. json .. ARGV[9])
             return sequence
             """;
 
@@ -60,12 +63,12 @@ public class PostingScript {
     }
 
     /** Stores and publishes the message; empty (and nothing written) when the sender has no token left. */
-    public Optional<MessageHistory.StoredMessage> post(MessageHistory.Draft draft) {
+    public Optional<StoredMessage> post(Draft draft) {
         Long sequence = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.INTEGER,
                 List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE, RedisKeys.room(draft.roomId())),
                 String.valueOf(settings.messageBurst()), String.valueOf(settings.messagesPerSecond()),
-                String.valueOf(draft.date()), draft.afterId(), RedisKeys.CHANNEL,
-                relay.envelopeStart(ChatEvent.MESSAGE), Relay.envelopeEnd());
+                draft.head(), MessageCodec.SEQUENCE_FORMAT, draft.tail(), String.valueOf(draft.date()),
+                RedisKeys.CHANNEL, relay.envelopeHead(ChatEvent.MESSAGE), MessageCodec.envelopeTail(System.currentTimeMillis()));
         return sequence == null || sequence == 0 ? Optional.empty() : Optional.of(draft.withSequence(sequence));
     }
 }

@@ -2,7 +2,7 @@ package chat.reads.boundary;
 
 import chat.api.ChatError;
 import chat.api.Json;
-import chat.messages.control.MessageId;
+import chat.messages.entity.MessageId;
 import chat.reads.control.ReadBroadcast;
 import chat.reads.control.ReadMarks;
 import chat.reads.entity.ReadState;

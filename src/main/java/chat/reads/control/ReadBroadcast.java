@@ -2,11 +2,11 @@ package chat.reads.control;
 
 import chat.config.Settings;
 import chat.realtime.hub.ChatEvent;
+import chat.realtime.hub.LocalFanOut;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -43,7 +43,7 @@ public class ReadBroadcast {
     Settings settings;
 
     @Inject
-    Event<ChatEvent> events;
+    LocalFanOut fanOut;
 
     private ScheduledExecutorService retries;
 
@@ -96,9 +96,9 @@ public class ReadBroadcast {
         }
     }
 
-    /** To this node's sockets of the user only; {@code relayed}: the relay must not put it on MESSAGES. */
+    /** To this node's sockets of the user only (never on MESSAGES: the seed does not know it). */
     private void deliver(String userId, String data) {
-        events.fire(new ChatEvent(READ, data, List.of(userId), null, true));
+        fanOut.deliver(new ChatEvent(READ, data, List.of(userId), null));
     }
 
     private RTopic topic() {

@@ -1,7 +1,7 @@
 package chat.reads.control;
 
-import chat.messages.control.MessageFormat;
-import chat.messages.control.MessageId;
+import chat.messages.entity.MessageCodec;
+import chat.messages.entity.MessageId;
 import chat.messages.entity.ChatMessage;
 import chat.reads.entity.ReadState;
 import chat.redis.RedisKeys;
@@ -106,7 +106,7 @@ public class ReadMarks {
             int unread = 0;
             int mentions = 0;
             for (String json : newer.get(i).toCompletableFuture().join()) {
-                Optional<ChatMessage> message = MessageFormat.parse(json);
+                Optional<ChatMessage> message = MessageCodec.parse(json);
                 if (message.isPresent() && !userId.equals(message.get().from()) && isNewer(message.get(), marker)
                         && unread < COUNT_CAP) {
                     unread++;

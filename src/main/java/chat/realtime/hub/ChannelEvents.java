@@ -29,6 +29,9 @@ public class ChannelEvents {
     @Inject
     Event<ChatEvent> events;
 
+    @Inject
+    LocalFanOut fanOut;
+
     void announce(@Observes ChannelChange change) {
         String type = switch (change.kind()) {
             case UPDATED -> ChatEvent.CHANNEL_UPDATED;
@@ -38,10 +41,10 @@ public class ChannelEvents {
         String data = change.kind() == ChannelChange.Kind.UPDATED ? json(change.channel()).build().toString()
                 : JSON.createObjectBuilder().add("channel", json(change.channel())).add("userId", change.userId())
                         .add("username", change.username()).add("by", change.by()).build().toString();
-        // The relay publishes the first; other nodes rebuild the second from it (see relayed()).
-        events.fire(new ChatEvent(type, data, null, change.channel().id(), false));
+        // Announced (delivered here and published) once; every node adds the second from it (see relayed()).
+        events.fire(new ChatEvent(type, data, null, change.channel().id()));
         if (change.kind() == ChannelChange.Kind.LEFT) {
-            events.fire(new ChatEvent(type, data, List.of(change.userId()), null, true));
+            fanOut.deliver(new ChatEvent(type, data, List.of(change.userId()), null));
         }
     }
 
@@ -51,7 +54,7 @@ public class ChannelEvents {
         if (ChatEvent.CHANNEL_UPDATED.equals(type)) {
             String id = text(data, "id");
             if (RoomId.isChannel(id)) {
-                result.add(new ChatEvent(type, data.toString(), null, id, true));
+                result.add(new ChatEvent(type, data.toString(), null, id));
             }
             return result;
         }
@@ -60,9 +63,9 @@ public class ChannelEvents {
         if (!RoomId.isChannel(id) || userId == null) {
             return result;
         }
-        result.add(new ChatEvent(type, data.toString(), null, id, true));
+        result.add(new ChatEvent(type, data.toString(), null, id));
         if (ChatEvent.CHANNEL_MEMBER_LEFT.equals(type)) {
-            result.add(new ChatEvent(type, data.toString(), List.of(userId), null, true));
+            result.add(new ChatEvent(type, data.toString(), List.of(userId), null));
         }
         return result;
     }

@@ -1,18 +1,18 @@
 package chat.realtime.hub;
 
+import chat.messages.entity.MessageCodec;
 import jakarta.json.spi.JsonProvider;
 
 import java.util.List;
 
 /**
- * A real-time event of the seed's protocol, with its data already serialised once, and who
- * should receive it on each node. Fired as a CDI event both for events of this node's clients
- * and for events relayed from other nodes.
+ * A real-time event of the seed's protocol (docs/PROTOCOL.md) with its data already serialised
+ * once, and who should receive it: the listed users, or a room's members, or everyone. Who
+ * publishes it to other nodes is the caller's explicit code, never a property of the event.
  *
- * @param recipients user ids, or null for every connected user
- * @param relayed    already on the relay's channel: it came from there, or the posting script published it
+ * @param recipients user ids, or null for the room's members ({@code roomId}) or everyone (no room)
  */
-public record ChatEvent(String type, String dataJson, List<String> recipients, String roomId, boolean relayed) {
+public record ChatEvent(String type, String dataJson, List<String> recipients, String roomId) {
 
     /** Looked up once: {@code Json.createX} looks the provider up again on every call (a class path scan). */
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -34,14 +34,10 @@ public record ChatEvent(String type, String dataJson, List<String> recipients, S
     }
 
     public static String frame(String type, String dataJson) {
-        return "{\"type\":" + quote(type) + ",\"data\":" + dataJson + "}";
+        return "{\"type\":" + MessageCodec.quote(type) + ",\"data\":" + dataJson + "}";
     }
 
     public static String errorFrame(String message) {
         return frame(ERROR, JSON.createObjectBuilder().add("message", message).build().toString());
-    }
-
-    public static String quote(String text) {
-        return JSON.createValue(text).toString();
     }
 }

@@ -1,79 +1,126 @@
 package chat.realtime.hub;
 
-import chat.realtime.socket.Connection;
-import chat.realtime.socket.OutboundEvent;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.CloseReason;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The sockets open on this node, by user. */
+/**
+ * The sockets open on this node, indexed by user, by named room and by address, so that fan-out
+ * and the handshake's checks never ask Redis. A user's named rooms (General and private rooms
+ * need no index: everyone, or the two users in the id) are read once when the user's first socket
+ * here opens, and kept current by {@link #joined} and {@link #left} as memberships change.
+ */
 @ApplicationScoped
 public class LocalConnections {
 
-    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Set<LocalSocket>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> roomsOfUser = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> usersOfRoom = new ConcurrentHashMap<>();
     private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
 
-    /** @return the number of this user's sockets on this node, including the new one */
-    public int add(Connection connection) {
-        Set<Connection> set = byUser.computeIfAbsent(connection.userId(), id -> ConcurrentHashMap.newKeySet());
-        if (set.add(connection)) {
-            byAddress.merge(connection.address(), 1, Integer::sum);
+    /**
+     * Registers a socket. {@code namedRooms} are its user's named rooms as just read from Redis;
+     * they are used only for the user's first socket here (later ones find the index kept current).
+     *
+     * @return the number of this user's sockets on this node, including the new one
+     */
+    public synchronized int add(LocalSocket socket, Collection<String> namedRooms) {
+        Set<LocalSocket> sockets = byUser.computeIfAbsent(socket.userId(), id -> ConcurrentHashMap.newKeySet());
+        if (sockets.isEmpty()) {
+            namedRooms.forEach(room -> joined(socket.userId(), room));
         }
-        return set.size();
+        if (sockets.add(socket)) {
+            byAddress.merge(socket.address(), 1, Integer::sum);
+        }
+        return sockets.size();
     }
 
-    /** @return whether the connection was registered (false when it was already removed) */
-    public boolean remove(Connection connection) {
-        boolean[] removed = {false};
-        byUser.computeIfPresent(connection.userId(), (id, set) -> {
-            removed[0] = set.remove(connection);
-            return set.isEmpty() ? null : set;
-        });
-        if (removed[0]) {
-            byAddress.computeIfPresent(connection.address(), (address, n) -> n > 1 ? n - 1 : null);
+    /** @return whether the socket was registered (false when it was already removed) */
+    public synchronized boolean remove(LocalSocket socket) {
+        Set<LocalSocket> sockets = byUser.get(socket.userId());
+        if (sockets == null || !sockets.remove(socket)) {
+            return false;
         }
-        return removed[0];
+        byAddress.computeIfPresent(socket.address(), (address, n) -> n > 1 ? n - 1 : null);
+        if (sockets.isEmpty()) {
+            byUser.remove(socket.userId());
+            Set<String> rooms = roomsOfUser.remove(socket.userId());
+            if (rooms != null) {
+                rooms.forEach(room -> forget(room, socket.userId()));
+            }
+        }
+        return true;
     }
 
-    /** @return the number of sockets the frame was queued for */
-    public int sendToAll(String json) {
-        OutboundEvent frame = new OutboundEvent(json);
+    /** The user became a member of a named room: if the user has sockets here, they receive its events from now on. */
+    public synchronized void joined(String userId, String roomId) {
+        if (!byUser.containsKey(userId)) {
+            return; // read from Redis when the user's first socket opens
+        }
+        roomsOfUser.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(roomId);
+        usersOfRoom.computeIfAbsent(roomId, id -> ConcurrentHashMap.newKeySet()).add(userId);
+    }
+
+    /** The user left (or was removed from) a named room: its events no longer reach the user's sockets here. */
+    public synchronized void left(String userId, String roomId) {
+        Set<String> rooms = roomsOfUser.get(userId);
+        if (rooms != null) {
+            rooms.remove(roomId);
+        }
+        forget(roomId, userId);
+    }
+
+    private void forget(String roomId, String userId) {
+        usersOfRoom.computeIfPresent(roomId, (id, users) -> users.remove(userId) && users.isEmpty() ? null : users);
+    }
+
+    /** @return the number of sockets the event was queued for */
+    public int sendToAll(OutboundEvent event) {
         int sent = 0;
-        for (Set<Connection> connections : byUser.values()) {
-            for (Connection c : connections) {
-                c.send(frame);
-                sent++;
+        for (Set<LocalSocket> sockets : byUser.values()) {
+            sent += send(sockets, event);
+        }
+        return sent;
+    }
+
+    /** @return the number of sockets the event was queued for */
+    public int sendToUsers(Collection<String> userIds, OutboundEvent event) {
+        int sent = 0;
+        for (String userId : userIds) {
+            Set<LocalSocket> sockets = byUser.get(userId);
+            if (sockets != null) {
+                sent += send(sockets, event);
             }
         }
         return sent;
     }
 
-    /** @return the number of sockets the frame was queued for */
-    public int sendToUsers(Collection<String> userIds, String json) {
-        OutboundEvent frame = new OutboundEvent(json);
+    /** To the local members of a named room. @return the number of sockets the event was queued for */
+    public int sendToRoom(String roomId, OutboundEvent event) {
+        Set<String> users = usersOfRoom.get(roomId);
+        return users == null ? 0 : sendToUsers(users, event);
+    }
+
+    private static int send(Set<LocalSocket> sockets, OutboundEvent event) {
         int sent = 0;
-        for (String userId : userIds) {
-            Set<Connection> connections = byUser.get(userId);
-            if (connections != null) {
-                for (Connection c : connections) {
-                    c.send(frame);
-                    sent++;
-                }
-            }
+        for (LocalSocket socket : sockets) {
+            socket.send(event);
+            sent++;
         }
         return sent;
     }
 
     public void closeSession(String sessionKey, String reason) {
-        for (Set<Connection> connections : byUser.values()) {
-            for (Connection c : connections) {
-                if (c.sessionKey().equals(sessionKey)) {
-                    c.close(CloseReason.CloseCodes.VIOLATED_POLICY, reason);
+        for (Set<LocalSocket> sockets : byUser.values()) {
+            for (LocalSocket socket : sockets) {
+                if (socket.sessionKey().equals(sessionKey)) {
+                    socket.close(CloseReason.CloseCodes.VIOLATED_POLICY, reason);
                 }
             }
         }
@@ -87,18 +134,18 @@ public class LocalConnections {
     /** Pings every socket; closes those silent for longer than {@code idleMillis}. */
     public void pingAll(long idleMillis) {
         long now = System.currentTimeMillis();
-        byUser.values().forEach(set -> set.forEach(c -> {
-            if (now - c.lastHeardMillis() > idleMillis) {
-                c.drop("silent", CloseReason.CloseCodes.GOING_AWAY, "No answer to pings");
+        byUser.values().forEach(sockets -> sockets.forEach(socket -> {
+            if (now - socket.lastHeardMillis() > idleMillis) {
+                socket.drop("silent", CloseReason.CloseCodes.GOING_AWAY, "No answer to pings");
             } else {
-                c.ping();
+                socket.ping();
             }
         }));
     }
 
     public Set<String> sessionKeys() {
-        Set<String> keys = new java.util.HashSet<>();
-        byUser.values().forEach(set -> set.forEach(c -> keys.add(c.sessionKey())));
+        Set<String> keys = new HashSet<>();
+        byUser.values().forEach(sockets -> sockets.forEach(socket -> keys.add(socket.sessionKey())));
         return keys;
     }
 
@@ -106,12 +153,18 @@ public class LocalConnections {
         return Set.copyOf(byUser.keySet());
     }
 
+    /** The local members of a named room, as the index knows them. */
+    public Set<String> membersOf(String roomId) {
+        Set<String> users = usersOfRoom.get(roomId);
+        return users == null ? Set.of() : Set.copyOf(users);
+    }
+
     /** Live socket count per user, for rebuilding this node's presence entry. */
     public Map<String, Integer> countsByUser() {
-        Map<String, Integer> counts = new java.util.HashMap<>();
-        byUser.forEach((user, set) -> {
-            if (!set.isEmpty()) {
-                counts.put(user, set.size());
+        Map<String, Integer> counts = new HashMap<>();
+        byUser.forEach((user, sockets) -> {
+            if (!sockets.isEmpty()) {
+                counts.put(user, sockets.size());
             }
         });
         return counts;
@@ -122,6 +175,6 @@ public class LocalConnections {
     }
 
     public void closeAll(String reason) {
-        byUser.values().forEach(set -> set.forEach(c -> c.close(CloseReason.CloseCodes.GOING_AWAY, reason)));
+        byUser.values().forEach(sockets -> sockets.forEach(socket -> socket.close(CloseReason.CloseCodes.GOING_AWAY, reason)));
     }
 }

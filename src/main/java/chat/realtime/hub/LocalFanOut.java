@@ -4,12 +4,14 @@ import chat.operations.Metrics;
 import chat.redis.RedisKeys;
 import chat.rooms.control.Channels;
 import chat.rooms.control.RoomId;
-import chat.rooms.control.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Delivers every event, from this node's clients or relayed from others, to the right sockets here. */
+/**
+ * Delivers an event to the right sockets of this node, whether it came from this node's clients
+ * or from another node, without a Redis call: General goes to everyone, a private room to the two
+ * users in its id, another named room to its members in the hub's index.
+ */
 @ApplicationScoped
 public class LocalFanOut {
 
@@ -17,16 +19,13 @@ public class LocalFanOut {
     LocalConnections connections;
 
     @Inject
-    Rooms rooms;
-
-    @Inject
     Channels channels;
 
     @Inject
     Metrics metrics;
 
-    void deliver(@Observes ChatEvent event) {
-        String frame = event.frame(); // serialised once for all receivers
+    public void deliver(ChatEvent event) {
+        OutboundEvent frame = new OutboundEvent(event.frame()); // serialised and encoded once for all receivers
         int sockets;
         if (event.recipients() != null) {
             sockets = connections.sendToUsers(event.recipients(), frame);
@@ -38,9 +37,8 @@ public class LocalFanOut {
             sockets = connections.sendToUsers(channels.members(event.roomId()), frame);
         } else if (RoomId.privateMembers(event.roomId()).isPresent()) {
             sockets = connections.sendToUsers(RoomId.privateMembers(event.roomId()).get(), frame);
-        } else { // another named room: only its members
-            sockets = connections.sendToUsers(connections.users().stream()
-                    .filter(user -> rooms.isMember(user, event.roomId())).toList(), frame);
+        } else {
+            sockets = connections.sendToRoom(event.roomId(), frame);
         }
         if (ChatEvent.MESSAGE.equals(event.type())) {
             metrics.messageDelivered(sockets);

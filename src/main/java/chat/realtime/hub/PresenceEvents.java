@@ -20,6 +20,6 @@ public class PresenceEvents {
     void announce(@Observes PresenceChange change) {
         String data = JSON.createObjectBuilder().add("id", change.user().id()).add("username", change.user().username())
                 .add("online", change.online()).build().toString();
-        events.fire(new ChatEvent(change.online() ? ChatEvent.USER_CONNECTED : ChatEvent.USER_DISCONNECTED, data, null, null, false));
+        events.fire(new ChatEvent(change.online() ? ChatEvent.USER_CONNECTED : ChatEvent.USER_DISCONNECTED, data, null, null));
     }
 }

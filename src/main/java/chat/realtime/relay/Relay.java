@@ -1,23 +1,22 @@
 package chat.realtime.relay;
 
-import chat.realtime.hub.LocalConnections;
+import chat.config.Settings;
+import chat.messages.entity.Envelope;
+import chat.messages.entity.MessageCodec;
+import chat.operations.Metrics;
 import chat.realtime.hub.ChannelEvents;
 import chat.realtime.hub.ChatEvent;
-
-import chat.config.Settings;
-import chat.messages.control.MessageFormat;
-import chat.operations.Metrics;
+import chat.realtime.hub.LocalConnections;
+import chat.realtime.hub.LocalFanOut;
 import chat.redis.RedisDisconnected;
 import chat.redis.RedisKeys;
 import chat.sessions.SessionEnded;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -28,14 +27,16 @@ import org.redisson.client.codec.StringCodec;
 
 import java.io.StringReader;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The node-to-node relay on the seed's {@code MESSAGES} channel: publishes this node's events
- * in the seed's envelope and turns other nodes' envelopes (ours or the seed's Node.js/Python
- * servers') back into events for the local fan-out. Logout travels on a channel of our own.
+ * in the seed's envelope ({@link MessageCodec}) and turns other nodes' envelopes (ours or the
+ * seed's Node.js/Python servers') back into events for the local fan-out. Logout travels on a
+ * channel of our own.
  */
 @ApplicationScoped
 public class Relay {
@@ -55,7 +56,7 @@ public class Relay {
     Settings settings;
 
     @Inject
-    Event<ChatEvent> events;
+    LocalFanOut fanOut;
 
     @Inject
     LocalConnections connections;
@@ -74,7 +75,7 @@ public class Relay {
     private volatile boolean verified;
     private volatile boolean deaf;
     private int missedProbes;
-    private String envelopePrefix; // {"serverId":<this node>,"type": — built once, racy but idempotent
+    private String ownPrefix; // how this node's envelopes start; built once, racy but idempotent
 
     /** Subscribes once; Redisson re-subscribes by itself after reconnecting. */
     public synchronized void subscribe() {
@@ -161,8 +162,8 @@ public class Relay {
         try {
             control().publish(JSON.createObjectBuilder().add("serverId", settings.serverId()).add("type", PROBE)
                     .add("probe", probe).build().toString());
-            topic().publish("{\"serverId\":" + ChatEvent.quote(settings.serverId()) + ",\"type\":\"" + PROBE
-                    + "\",\"data\":{\"probe\":" + ChatEvent.quote(probe) + "}}");
+            topic().publish(MessageCodec.envelope(settings.serverId(), PROBE,
+                    JSON.createObjectBuilder().add("probe", probe).build().toString()));
         } catch (RuntimeException notPublished) {
             probeSent = null;
             throw notPublished;
@@ -192,30 +193,40 @@ public class Relay {
         }
     }
 
-    void publish(@Observes ChatEvent event) {
-        if (!event.relayed()) {
-            topic().publish(envelopeStart(event.type()) + event.dataJson() + envelopeEnd());
+    /**
+     * An event of this node that was not published yet (presence): delivered to this node's
+     * sockets, then published for the others. A failed publish is logged, not thrown: the event
+     * happened, and this node's clients have it.
+     */
+    void announce(@Observes ChatEvent event) {
+        fanOut.deliver(event);
+        publish(event);
+    }
+
+    /** Publishes one of this node's events to the other nodes; false (and logged) when Redis did not take it. */
+    public boolean publish(ChatEvent event) {
+        try {
+            topic().publish(MessageCodec.envelope(settings.serverId(), event.type(), event.dataJson()));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "A '" + event.type() + "' event reached this node's sockets but not the other nodes: " + e);
+            return false;
         }
     }
 
-    /** The seed's envelope up to an event's data. */
-    public String envelopeStart(String type) {
-        return envelopePrefix() + ChatEvent.quote(type) + ",\"data\":";
+    /** What the posting script needs to publish a message in this node's envelope. */
+    public String envelopeHead(String type) {
+        return MessageCodec.envelopeHead(settings.serverId(), type);
     }
 
-    /** What every envelope of this node starts with; the server id is fixed, so it is quoted once, not per message. */
-    private String envelopePrefix() {
-        String prefix = envelopePrefix;
+    /** How this node's envelopes start (the server id is fixed, so it is quoted once, not per message). */
+    private String ownPrefix() {
+        String prefix = ownPrefix;
         if (prefix == null) {
-            prefix = "{\"serverId\":" + ChatEvent.quote(settings.serverId()) + ",\"type\":";
-            envelopePrefix = prefix;
+            prefix = "{\"serverId\":" + MessageCodec.quote(settings.serverId()) + ",\"type\":";
+            ownPrefix = prefix;
         }
         return prefix;
-    }
-
-    /** The envelope after the data: an extra field for the relay's lag (the seed ignores it). */
-    public static String envelopeEnd() {
-        return ",\"sentAt\":" + System.currentTimeMillis() + "}";
     }
 
     void sessionEnded(@Observes SessionEnded ended) {
@@ -228,55 +239,54 @@ public class Relay {
         if (isOwnEvent(payload)) {
             return; // this node delivered it already; no need to parse what it wrote itself
         }
-        try {
-            JsonObject envelope = parse(payload);
-            if (PROBE.equals(text(envelope.get("type")))) {
-                if (settings.serverId().equals(text(envelope.get("serverId"))) && envelope.get("data") instanceof JsonObject data) {
-                    heardProbe(text(data.get("probe")), false);
-                }
-                return;
-            }
-            if (settings.serverId().equals(text(envelope.get("serverId")))) {
-                return;
-            }
-            if (envelope.get("sentAt") instanceof JsonNumber sentAt) {
-                metrics.relayLag(System.currentTimeMillis() - sentAt.longValue());
-            }
-            String type = text(envelope.get("type"));
-            JsonValue data = envelope.get("data");
-            if (type == null || !(data instanceof JsonObject object)) {
-                LOG.warning(() -> "Skipping an envelope without type or data: " + abbreviate(payload));
-                return;
-            }
-            if (ChannelEvents.isChannelEvent(type)) {
-                List<ChatEvent> channelEvents = ChannelEvents.relayed(type, object);
-                if (channelEvents.isEmpty()) {
-                    LOG.warning(() -> "Skipping a channel envelope that is not understood: " + abbreviate(payload));
-                }
-                channelEvents.forEach(events::fire);
-                return;
-            }
-            ChatEvent event = switch (type) {
-                case ChatEvent.MESSAGE, ChatEvent.MESSAGE_EDITED, ChatEvent.MESSAGE_DELETED -> MessageFormat.fromJson(object)
-                        .map(m -> new ChatEvent(type, MessageFormat.toJson(m), null, m.roomId(), true))
-                        .orElse(null);
-                case ChatEvent.USER_CONNECTED, ChatEvent.USER_DISCONNECTED -> presence(type, object);
-                case ChatEvent.SHOW_ROOM -> showRoom(object);
-                default -> null;
-            };
-            if (event == null) {
-                LOG.warning(() -> "Skipping an envelope that is not understood: " + abbreviate(payload));
-                return;
-            }
-            events.fire(event);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Skipping a malformed envelope: " + abbreviate(payload), e);
+        Optional<Envelope> parsed = MessageCodec.parseEnvelope(payload);
+        if (parsed.isEmpty()) {
+            LOG.warning(() -> "Skipping a malformed envelope: " + abbreviate(payload));
+            return;
         }
+        Envelope envelope = parsed.get();
+        if (PROBE.equals(envelope.type())) {
+            if (settings.serverId().equals(envelope.serverId()) && envelope.data() != null) {
+                heardProbe(MessageCodec.text(envelope.data().get("probe")), false);
+            }
+            return;
+        }
+        if (settings.serverId().equals(envelope.serverId())) {
+            return;
+        }
+        if (envelope.sentAt() != null) {
+            metrics.relayLag(System.currentTimeMillis() - envelope.sentAt());
+        }
+        if (envelope.type() == null || envelope.data() == null) {
+            LOG.warning(() -> "Skipping an envelope without type or data: " + abbreviate(payload));
+            return;
+        }
+        if (ChannelEvents.isChannelEvent(envelope.type())) {
+            List<ChatEvent> channelEvents = ChannelEvents.relayed(envelope.type(), envelope.data());
+            if (channelEvents.isEmpty()) {
+                LOG.warning(() -> "Skipping a channel envelope that is not understood: " + abbreviate(payload));
+            }
+            channelEvents.forEach(fanOut::deliver);
+            return;
+        }
+        ChatEvent event = switch (envelope.type()) {
+            case ChatEvent.MESSAGE, ChatEvent.MESSAGE_EDITED, ChatEvent.MESSAGE_DELETED -> MessageCodec.fromJson(envelope.data())
+                    .map(m -> new ChatEvent(envelope.type(), MessageCodec.toJson(m), null, m.roomId()))
+                    .orElse(null);
+            case ChatEvent.USER_CONNECTED, ChatEvent.USER_DISCONNECTED -> presence(envelope.type(), envelope.data());
+            case ChatEvent.SHOW_ROOM -> showRoom(envelope.data());
+            default -> null;
+        };
+        if (event == null) {
+            LOG.warning(() -> "Skipping an envelope that is not understood: " + abbreviate(payload));
+            return;
+        }
+        fanOut.deliver(event);
     }
 
     /** An event this node published (its envelopes start with its server id, then a type that is not the probe). */
     private boolean isOwnEvent(String payload) {
-        String own = envelopePrefix();
+        String own = ownPrefix();
         return payload.startsWith(own) && !payload.startsWith("\"" + PROBE + "\"", own.length());
     }
 
@@ -322,14 +332,14 @@ public class Relay {
     }
 
     private static ChatEvent presence(String type, JsonObject data) {
-        String id = MessageFormat.idText(data.get("id"));
+        String id = MessageCodec.idText(data.get("id"));
         String username = text(data.get("username"));
         if (id == null || username == null) {
             return null;
         }
         String json = JSON.createObjectBuilder().add("id", id).add("username", username)
                 .add("online", ChatEvent.USER_CONNECTED.equals(type)).build().toString();
-        return new ChatEvent(type, json, null, null, true);
+        return new ChatEvent(type, json, null, null);
     }
 
     /** The seed's Node.js server nests the names ({@code [["Pablo"],["Joe"]]}); we send them flat. */
@@ -350,7 +360,7 @@ public class Relay {
             return null;
         }
         String json = JSON.createObjectBuilder().add("id", roomId).add("names", flat).build().toString();
-        return new ChatEvent(ChatEvent.SHOW_ROOM, json, List.copyOf(members.get()), roomId, true);
+        return new ChatEvent(ChatEvent.SHOW_ROOM, json, List.copyOf(members.get()), roomId);
     }
 
     private static JsonObject parse(String payload) {
@@ -360,7 +370,7 @@ public class Relay {
     }
 
     private static String text(JsonValue value) {
-        return value instanceof JsonString s ? s.getString() : value != null && value.getValueType() == JsonValue.ValueType.NUMBER ? value.toString() : null;
+        return MessageCodec.text(value);
     }
 
     private RTopic topic() {

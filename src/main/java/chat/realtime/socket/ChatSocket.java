@@ -3,7 +3,8 @@ package chat.realtime.socket;
 import chat.config.Settings;
 import chat.api.ChatError;
 import chat.api.UnexpectedErrorMapper;
-import chat.messages.control.MessageFormat;
+import chat.messages.control.Posting;
+import chat.messages.entity.MessageCodec;
 import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.hub.ChatEvent;
@@ -29,12 +30,14 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The real-time boundary (docs/PROTOCOL.md, "WebSocket"): one JSON object per client frame; a refused frame gets an
- * {@code error} frame and the socket stays open. Frames over 64 KiB close the socket (1009).
+ * The real-time transport (docs/PROTOCOL.md, "WebSocket"): hands client frames to the use cases and the hub's
+ * events to the client. One JSON object per client frame; a refused frame gets an {@code error}
+ * frame and the socket stays open. Frames over 64 KiB close the socket (1009).
  * One instance serves every socket (it keeps each socket's state in the session), obtained from
  * CDI through {@link CdiEndpoints} so that its fields are injected on every server.
  */
@@ -89,8 +92,17 @@ public class ChatSocket {
         // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
                 principal.address(), settings.outboundQueueLimit(), flusher, metrics::socketDropped);
+        Set<String> namedRooms;
+        try {
+            namedRooms = rooms.namedRoomsOf(connection.userId());
+        } catch (RuntimeException e) {
+            // Without its rooms the hub could not deliver their messages to this socket: let the client come back.
+            LOG.warning(() -> "Rooms of user " + connection.userId() + " not read, closing the new socket: " + e);
+            close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "The chat store is unavailable, try again shortly");
+            return;
+        }
         session.getUserProperties().put(CONNECTION, connection);
-        connections.add(connection);
+        connections.add(connection, namedRooms);
         try {
             presence.connected(connection.userId());
         } catch (RuntimeException e) {
@@ -156,7 +168,7 @@ public class ChatSocket {
                 if (!(json.get("data") instanceof JsonObject data)) {
                     throw ChatError.badRequest("'data' must be an object with roomId and message");
                 }
-                String roomId = MessageFormat.idText(data.get("roomId"));
+                String roomId = MessageCodec.idText(data.get("roomId"));
                 if (roomId == null) {
                     throw ChatError.badRequest("'roomId' must be a room id");
                 }
@@ -170,7 +182,7 @@ public class ChatSocket {
             }
             case "room.join" -> {
                 JsonValue data = json.get("data");
-                String roomId = data instanceof JsonObject object ? MessageFormat.idText(object.get("roomId")) : MessageFormat.idText(data);
+                String roomId = data instanceof JsonObject object ? MessageCodec.idText(object.get("roomId")) : MessageCodec.idText(data);
                 if (roomId == null) {
                     throw ChatError.badRequest("'data' must be a room id");
                 }

@@ -1,5 +1,7 @@
 package chat.realtime.socket;
 
+import chat.realtime.hub.LocalSocket;
+import chat.realtime.hub.OutboundEvent;
 import chat.realtime.tyrus.TyrusRawFrames;
 import chat.realtime.tyrus.TyrusTcpAbort;
 
@@ -29,7 +31,7 @@ import java.util.logging.Logger;
  * dropped; nobody else waits for it. A dropped socket's TCP connection is aborted, not just
  * closed (see {@link #drop}).
  */
-public final class Connection {
+public final class Connection implements LocalSocket {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final int MAX_BATCH_CHARS = 60_000;
@@ -76,6 +78,7 @@ public final class Connection {
         this.limit = limit;
     }
 
+    @Override
     public String address() {
         return address;
     }
@@ -85,6 +88,7 @@ public final class Connection {
         lastHeardMillis = System.currentTimeMillis();
     }
 
+    @Override
     public long lastHeardMillis() {
         return lastHeardMillis;
     }
@@ -99,6 +103,7 @@ public final class Connection {
         return false;
     }
 
+    @Override
     public void ping() {
         if (closing.get()) {
             return;
@@ -111,10 +116,12 @@ public final class Connection {
         }
     }
 
+    @Override
     public String userId() {
         return userId;
     }
 
+    @Override
     public String sessionKey() {
         return sessionKey;
     }
@@ -128,6 +135,7 @@ public final class Connection {
     }
 
     /** Queues the event for this socket; the same event may be queued for many sockets. */
+    @Override
     public void send(OutboundEvent frame) {
         if (closing.get()) {
             return;
@@ -328,6 +336,7 @@ public final class Connection {
      * connection, since a client that does not read never lets the close frame out and the
      * connection would stay open with everything queued for it. Logged once, counted by cause.
      */
+    @Override
     public void drop(String cause, CloseReason.CloseCode code, String reason) {
         if (!closing.compareAndSet(false, true)) {
             return;
@@ -353,6 +362,7 @@ public final class Connection {
     }
 
     /** Closes without blocking the caller (a stuck socket may block its close handshake). */
+    @Override
     public void close(CloseReason.CloseCode code, String reason) {
         if (!closing.compareAndSet(false, true)) {
             return;

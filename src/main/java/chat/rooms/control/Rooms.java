@@ -174,6 +174,13 @@ public class Rooms {
         return added.stream().anyMatch(f -> f.toCompletableFuture().join());
     }
 
+    /** The user's named rooms other than General, which everyone is in (private rooms name their members in their id). */
+    public Set<String> namedRoomsOf(String userId) {
+        return roomsSet(userId).stream()
+                .filter(id -> RoomId.isNamed(id) && !RedisKeys.GENERAL_ROOM_ID.equals(id))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     private Set<String> roomsSet(String userId) {
         return redis.<String>getSet(RedisKeys.userRooms(userId), StringCodec.INSTANCE).readAll();
     }

@@ -1,6 +1,6 @@
 package chat.realtime.tyrus;
 
-import chat.realtime.socket.OutboundEvent;
+import chat.realtime.hub.OutboundEvent;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package chat.messages.control;
+package chat.messages.entity;
 
 import java.util.Comparator;
 import java.util.Optional;
@@ -7,9 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A message id: the second it was stored and a sequence number drawn from one Redis counter,
- * so ids are unique across nodes and order messages exactly. Written as
- * {@code <date>-<12-digit sequence>} so that equal-second messages also sort by sequence in
- * Redis (the member JSON starts with the id).
+ * so ids are unique across nodes and order messages exactly. Written by {@link MessageCodec}
+ * (see docs/PROTOCOL.md) so that equal-second messages also sort by sequence in Redis.
  */
 public record MessageId(long date, long sequence) implements Comparable<MessageId> {
 
@@ -29,8 +28,7 @@ public record MessageId(long date, long sequence) implements Comparable<MessageI
 
     @Override
     public String toString() {
-        String digits = Long.toString(sequence);
-        return digits.length() >= 12 ? date + "-" + digits : date + "-" + "0".repeat(12 - digits.length()) + digits;
+        return MessageCodec.idPrefix(date) + MessageCodec.sequenceText(sequence);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package chat.realtime.socket;
+package chat.realtime.hub;
 
 import java.nio.charset.StandardCharsets;
 

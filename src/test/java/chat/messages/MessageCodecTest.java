@@ -1,0 +1,80 @@
+package chat.messages;
+
+import chat.messages.entity.ChatMessage;
+import chat.messages.entity.Draft;
+import chat.messages.entity.Envelope;
+import chat.messages.entity.MessageCodec;
+import chat.messages.entity.MessageId;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MessageCodecTest {
+
+    @Test
+    void writesTheSeedFieldsPlusAnId() {
+        String json = MessageCodec.toJson(new ChatMessage("1615480369-000000000007", "1", BigDecimal.valueOf(1615480369L), "Hello", "1:2"));
+        assertEquals("{\"id\":\"1615480369-000000000007\",\"from\":\"1\",\"date\":1615480369,\"message\":\"Hello\",\"roomId\":\"1:2\"}", json);
+    }
+
+    @Test
+    void readsTheSeedsVariants() {
+        ChatMessage numericFrom = MessageCodec.parse("{\"from\":1,\"date\":1615480369.25,\"message\":\"Hi\",\"roomId\":\"1:2\"}").orElseThrow();
+        assertEquals("1", numericFrom.from());
+        assertEquals(new BigDecimal("1615480369.25"), numericFrom.date());
+        assertNull(numericFrom.id());
+        ChatMessage extraFields = MessageCodec.parse("{\"from\":\"2\",\"date\":1,\"message\":\"x\",\"roomId\":\"0\",\"extra\":true}").orElseThrow();
+        assertEquals("2", extraFields.from());
+    }
+
+    @Test
+    void refusesWhatIsNotAMessage() {
+        assertTrue(MessageCodec.parse("not json").isEmpty());
+        assertTrue(MessageCodec.parse("{\"from\":\"1\"}").isEmpty());
+        assertTrue(MessageCodec.parse("{\"from\":\"1\",\"date\":\"x\",\"message\":\"m\",\"roomId\":\"0\"}").isEmpty());
+    }
+
+    @Test
+    void messageIdsOrderBySequenceAndSortAsText() {
+        MessageId a = new MessageId(100, 9);
+        MessageId b = new MessageId(100, 10);
+        assertTrue(a.compareTo(b) < 0);
+        assertTrue(a.toString().compareTo(b.toString()) < 0);
+        assertEquals(a, MessageId.parse(a.toString()).orElseThrow());
+        assertEquals("1615480369-000000000042", new MessageId(1615480369, 42).toString());
+        assertEquals("1615480369-123456789012345", new MessageId(1615480369, 123456789012345L).toString());
+        assertTrue(MessageId.parse("12").isEmpty());
+        assertTrue(MessageId.parse("abc-1").isEmpty());
+    }
+
+    @Test
+    void aDraftWithItsSequenceIsTheJsonOfTheMessageWithItsId() {
+        Draft draft = MessageCodec.draft("7", "0", "say \"hi\" ü", 1615480369);
+        var stored = draft.withSequence(42);
+        assertEquals("1615480369-000000000042", stored.message().id());
+        assertEquals(MessageCodec.toJson(stored.message()), stored.json());
+        assertEquals(stored.json(), draft.head() + String.format(MessageCodec.SEQUENCE_FORMAT, 42) + draft.tail(),
+                "the posting script puts the same parts together");
+    }
+
+    @Test
+    void envelopesCarryTheSeedsFieldsAndReadBack() {
+        String envelope = MessageCodec.envelope("node \"a\"", "message", "{\"x\":1}");
+        assertTrue(envelope.startsWith("{\"serverId\":\"node \\\"a\\\"\",\"type\":\"message\",\"data\":{\"x\":1},\"sentAt\":"), envelope);
+        Envelope read = MessageCodec.parseEnvelope(envelope).orElseThrow();
+        assertEquals("node \"a\"", read.serverId());
+        assertEquals("message", read.type());
+        assertEquals(1, read.data().getInt("x"));
+        assertTrue(read.sentAt() > 0);
+        Envelope seed = MessageCodec.parseEnvelope("{\"serverId\":4000,\"type\":\"message\",\"data\":[]}").orElseThrow();
+        assertEquals("4000", seed.serverId());
+        assertNull(seed.data());
+        assertNull(seed.sentAt());
+        assertTrue(MessageCodec.parseEnvelope("[1]").isEmpty());
+        assertTrue(MessageCodec.parseEnvelope("not json").isEmpty());
+    }
+}
