@@ -672,7 +672,9 @@ async function boot() {
     arrowKeys(byId('rooms'));
     arrowKeys(byId('direct-rooms'));
     arrowKeys(byId('people'));
-    byId('rooms').closest('nav').addEventListener('pointerleave', queueSidebar); // the order held under the pointer catches up
+    // The order held under the pointer or the keyboard focus catches up once they leave the lists.
+    byId('rooms').closest('nav').addEventListener('pointerleave', queueSidebar);
+    byId('rooms').closest('nav').addEventListener('focusout', () => setTimeout(queueSidebar, 0));
     byId('logout').addEventListener('click', logout);
     byId('notify').addEventListener('click', toggleNotifications);
     byId('banner-retry').addEventListener('click', () => socket && socket.retryNow());

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.interactions.Actions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,7 +111,8 @@ class TeamReadingIT {
         String digits = String.valueOf(ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
         String zoe = "Zoë" + digits;
         new ChatHttp(chat.nodeB()).loggedIn(zoe, PASSWORD); // registered, never posted, never online
-        ChatPage a = browser(chat.nodeA().baseUrl()).login(name("Alice"), PASSWORD);
+        String alice = name("Alice");
+        ChatPage a = browser(chat.nodeA().baseUrl()).login(alice, PASSWORD);
 
         a.searchPeople("zoe" + digits.substring(0, 3)); // no accent, lower case, a prefix
         a.awaitTrue(zoe + " found", () -> Boolean.TRUE.equals(a.js("return [...document.querySelectorAll('#people .person__name')]"
@@ -123,7 +125,36 @@ class TeamReadingIT {
         assertEquals("Offline", a.find("#room-subtitle").getText());
         a.send("Hello " + zoe);
         a.awaitMessage("Hello " + zoe);
+        a.awaitTrue("the room listed", () -> roomNames(a).equals(List.of("General", zoe)));
+
+        // Arrow keys move through a list as through a menu.
+        a.js("document.querySelector('#rooms .room').focus()");
+        a.driver().switchTo().activeElement().sendKeys(Keys.ARROW_DOWN);
+        assertEquals(zoe, a.js("return document.activeElement.querySelector('.room__name').textContent"));
+        a.driver().switchTo().activeElement().sendKeys(Keys.ARROW_UP);
+        assertEquals("General", a.js("return document.activeElement.querySelector('.room__name').textContent"));
+
+        // A room that arrives while the pointer is over the list does not push the others around.
+        String bob = name("Bob");
+        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
+        String bobId = bobHttp.loggedIn(bob, PASSWORD).getString("id");
+        String aliceId = new ChatHttp(chat.nodeA()).loggedIn(alice, PASSWORD).getString("id");
+        new Actions(a.driver()).moveToElement(a.find("#rooms .room:not(.room--active)")).perform();
+        String room = bobHttp.post("/api/room", Json.createObjectBuilder().add("user1", bobId).add("user2", aliceId)
+                .build().toString()).object().getString("id");
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
+            bobSocket.sendMessage(room, "a new room, " + bob);
+            a.awaitTrue("the new room below the others", () -> roomNames(a).equals(List.of("General", zoe, bob)));
+            a.screenshot("36-list-holds-still-under-the-pointer");
+            a.find("#composer-text").click(); // pointer and focus leave the list
+            a.awaitTrue("newest first once the pointer left", () -> roomNames(a).equals(List.of("General", bob, zoe)));
+        }
         assertEquals(List.of(), a.newConsoleErrors());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> roomNames(ChatPage page) {
+        return (List<String>) page.js("return [...document.querySelectorAll('#rooms .room__name')].map(n => n.textContent)");
     }
 
     @Test
