@@ -113,8 +113,14 @@ function onEvent(type, data) {
         case 'store':
             store.setStoreAvailable(data.available !== false);
             break;
+        case 'message.ack':
+            // The server stored (or had already stored) one of mine: it leaves the outbox.
+            if (typeof data.clientMessageId === 'string') {
+                store.acknowledge(data.clientMessageId, typeof data.id === 'string' ? data.id : null);
+            }
+            break;
         case 'error':
-            refused(typeof data.message === 'string' ? data.message : 'The server refused that.');
+            refused(typeof data.message === 'string' ? data.message : 'The server refused that.', data);
             break;
         case 'message.edited':
         case 'message.deleted': {
@@ -138,15 +144,22 @@ function onEvent(type, data) {
     }
 }
 
-/** An error frame answers the oldest message in flight: out of the outbox, unless Redis was away (then it waits). */
-function refused(message) {
-    const clientId = inFlight.shift();
-    if (message.startsWith(STORE_DOWN)) {
+/**
+ * An error frame about one of mine: the one it names (a server with client message ids), else the
+ * oldest in flight. Certainly not stored: out of the outbox, its text back. Perhaps stored, or
+ * Redis away: it stays, to be sent again with the same id (which the server stores once).
+ */
+function refused(message, data) {
+    const named = typeof data.clientMessageId === 'string' ? data.clientMessageId : null;
+    const clientId = named || inFlight.shift();
+    inFlight = inFlight.filter((id) => id !== clientId);
+    if ((named && data.stored === null) || message.startsWith(STORE_DOWN)) {
         const entry = store.outbox.find((e) => e.clientId === clientId);
         if (entry) {
             entry.sent = false;
         }
-        store.setStoreAvailable(false);
+        // Tried again in a moment; while the node reports the store away, flushing waits for its "back".
+        setTimeout(flushOutbox, 3000);
         return;
     }
     conversation.serverError(message, clientId ? store.reject(clientId) : null);
@@ -235,7 +248,7 @@ function flushOutbox() {
         return;
     }
     for (const entry of store.outbox) {
-        if (!entry.sent && socket.send('message', { roomId: entry.roomId, message: entry.message, clientId: entry.clientId })) {
+        if (!entry.sent && socket.send('message', { roomId: entry.roomId, message: entry.message, clientMessageId: entry.clientId })) {
             entry.sent = true;
             inFlight.push(entry.clientId);
         }

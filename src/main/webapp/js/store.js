@@ -64,7 +64,7 @@ export function normalizeMessage(raw) {
     }
     return {
         id: typeof raw.id === 'string' ? raw.id : null,
-        clientId: typeof raw.clientId === 'string' ? raw.clientId : null,
+        clientId: typeof raw.clientMessageId === 'string' ? raw.clientMessageId : null,
         from: String(raw.from),
         date: Number(raw.date) || 0,
         message: raw.message,
@@ -81,6 +81,14 @@ function isLaterState(known, incoming) {
 
 export function isChannel(roomId) {
     return /^c-\d+$/.test(roomId);
+}
+
+/**
+ * 32 random hex digits: a message's client id (docs/PROTOCOL.md). Not crypto.randomUUID, which
+ * browsers offer only on https and localhost, and the chat also runs on plain http in intranets.
+ */
+function newClientId() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function privateMembers(roomId) {
@@ -411,7 +419,7 @@ export class Store {
     // ---- the outbox: what I typed, until the server has stored it (each entry once, by its clientId)
 
     queue(roomId, message) {
-        const entry = { clientId: crypto.randomUUID(), roomId: String(roomId), message, queuedAt: Date.now(), sent: false };
+        const entry = { clientId: newClientId(), roomId: String(roomId), message, queuedAt: Date.now(), sent: false };
         this.outbox.push(entry);
         this.emit('outbox');
         return entry;
@@ -422,13 +430,28 @@ export class Store {
         if (!this.isMe(message.from) || this.outbox.length === 0) {
             return;
         }
-        let index = message.clientId ? this.outbox.findIndex((e) => e.clientId === message.clientId) : -1;
+        let index = this.outbox.findIndex((e) => (message.clientId && e.clientId === message.clientId)
+            || (message.id && e.storedId === message.id));
         if (index < 0) {
             index = this.outbox.findIndex((e) => e.roomId === message.roomId && e.message.trim() === message.message.trim()
                 && message.date * 1000 >= e.queuedAt - 120000);
         }
         if (index >= 0) {
             this.outbox.splice(index, 1);
+            this.emit('outbox');
+        }
+    }
+
+    /** The server says it stored an entry as message {@code id}: it leaves the outbox once that message is shown. */
+    acknowledge(clientId, id) {
+        const entry = this.outbox.find((e) => e.clientId === clientId);
+        if (!entry) {
+            return;
+        }
+        entry.storedId = id;
+        const room = this.room(entry.roomId);
+        if (id === null || (room && room.messages.some((m) => m.id === id))) {
+            this.outbox.splice(this.outbox.indexOf(entry), 1);
             this.emit('outbox');
         }
     }
