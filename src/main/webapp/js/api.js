@@ -12,6 +12,10 @@ async function request(method, path, body) {
     if (body !== undefined) {
         options.headers['Content-Type'] = 'application/json';
         options.body = JSON.stringify(body);
+    } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+        // The server accepts changes only as JSON (its CSRF defence, docs/SECURITY.md): always send some.
+        options.headers['Content-Type'] = 'application/json';
+        options.body = '{}';
     } else if (method === 'DELETE') {
         // JSON like every state change (the CSRF guard wants it), but no body: Payara's HTTP
         // layer (Grizzly) answers 400 to a DELETE that carries one.
@@ -41,16 +45,22 @@ async function request(method, path, body) {
 
 const encode = encodeURIComponent;
 
+/** The most messages one catch-up call returns (the server's CHAT_CATCH_UP_LIMIT, 500 by default). */
+export const AFTER_LIMIT = 500;
+
 export const api = {
     /** mode 'signin' never creates an account (404 for an unknown name); 'register' never signs in (409 when taken). */
     login: (username, password, mode) => request('POST', '/api/login', { username, password, mode }),
     me: () => request('GET', '/api/me'),
     logout: () => request('POST', '/api/logout'),
+    logoutOthers: () => request('POST', '/api/logout/others'),
+    changePassword: (currentPassword, newPassword) => request('POST', '/api/password', { currentPassword, newPassword }),
     randomName: () => request('GET', '/api/randomname'),
     users: (ids) => request('GET', '/api/users?' + ids.map((id) => 'ids=' + encode(id)).join('&')),
     onlineUsers: () => request('GET', '/api/users/online'),
     rooms: (userId) => request('GET', `/api/rooms/${encode(userId)}`),
     page: (roomId, offset, size) => request('GET', `/api/room/${encode(roomId)}/messages?offset=${offset}&size=${size}`),
+    /** At most AFTER_LIMIT messages: a full answer means there may be more after its last one. */
     after: (roomId, messageId) => request('GET', `/api/room/${encode(roomId)}/messages?after=${encode(messageId)}`),
     openPrivateRoom: (user1, user2) => request('POST', '/api/room', { user1, user2 }),
     directory: (q, after, limit = 20) => request('GET', `/api/directory?q=${encode(q)}&limit=${limit}${after ? '&after=' + encode(after) : ''}`),

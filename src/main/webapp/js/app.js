@@ -6,6 +6,7 @@ import { GENERAL, Store, isChannel, markerIsAfter, normalizeMessage, privateMemb
 import { RoomSync } from './sync.js';
 import { mentions } from './text.js';
 import { setUpLogin, showLogin } from './views/login.js';
+import { resetAccount, setUpAccount } from './views/account.js';
 import { PeopleView, renderMe, renderRooms } from './views/sidebar.js';
 import { ConversationView } from './views/conversation.js';
 import { ChannelDialogs, confirmDelete } from './views/channels.js';
@@ -634,6 +635,7 @@ function leaveChat(message = '') {
     byId('store-banner').hidden = true;
     store.reset();
     document.title = 'redis-chat';
+    resetAccount();
     showLogin({ message, name });
 }
 
@@ -688,6 +690,7 @@ async function boot() {
     // The order held under the pointer or the keyboard focus catches up once they leave the lists.
     byId('rooms').closest('nav').addEventListener('pointerleave', queueSidebar);
     byId('rooms').closest('nav').addEventListener('focusout', () => setTimeout(queueSidebar, 0));
+    setUpAccount();
     byId('logout').addEventListener('click', logout);
     byId('notify').addEventListener('click', toggleNotifications);
     byId('banner-retry').addEventListener('click', () => socket && socket.retryNow());

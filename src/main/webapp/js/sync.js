@@ -1,7 +1,7 @@
 // Keeps one login's rooms in step with the server over HTTP: newest pages, "load older", and the
 // catch-up after every (re)connect, the read state (docs/PROTOCOL.md, "Delivery guarantees" and "Read state"). One instance per login; a stopped one drops every
 // answer that arrives late, so nothing of an earlier session leaks into the next.
-import { api } from './api.js';
+import { AFTER_LIMIT, api } from './api.js';
 import { PAGE_SIZE, normalizeMessage } from './store.js';
 
 const messagesOf = (list) => (Array.isArray(list) ? list.map(normalizeMessage).filter(Boolean) : []);
@@ -165,10 +165,21 @@ export class RoomSync {
             return;
         }
         try {
-            const messages = messagesOf(await this.call(() => api.after(room.id, lastSeenId)));
-            if (this.active) {
+            // Page by page: the server answers at most a limit at a time; a full page may have more after it.
+            let after = lastSeenId;
+            for (;;) {
+                const page = await this.call(() => api.after(room.id, after));
+                const messages = messagesOf(page);
+                if (!this.active) {
+                    return;
+                }
                 this.store.addMessages(room.id, messages, { fresh: true });
                 this.resolveUnknownUsers();
+                const next = newestId(messages);
+                if (!Array.isArray(page) || page.length < AFTER_LIMIT || next === null || next === after) {
+                    break;
+                }
+                after = next;
             }
         } catch (failed) {
             // the next reconnect catches up again from the same place

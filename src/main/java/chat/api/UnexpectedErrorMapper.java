@@ -26,12 +26,26 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
             return json(status, status == 404 ? "Not found" : status == 405 ? "Method not allowed"
                     : status == 415 ? "Unsupported media type" : status == 406 ? "Not acceptable" : "Request refused");
         }
+        if (isClientGone(error)) {
+            // The client left mid-request: nobody reads this answer, and it is no fault of ours.
+            LOG.fine(() -> "Client went away mid-request: " + error);
+            return json(400, "Request not completed");
+        }
         if (isRedisOutage(error)) {
             LOG.warning(() -> "Redis unavailable: " + error);
             return json(503, "The chat store is unavailable, try again shortly");
         }
         LOG.log(Level.SEVERE, "Unexpected error", error);
         return json(500, "Internal error");
+    }
+
+    private static boolean isClientGone(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static boolean isRedisOutage(Throwable error) {

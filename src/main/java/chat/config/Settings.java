@@ -34,6 +34,16 @@ public final class Settings {
     private final boolean seedDemoData;
     private final int loginFailuresAllowed;
     private final Duration loginFailureWindow;
+    private final int deviceLoginFailuresAllowed;
+    private final int addressLoginFailuresAllowed;
+    private final Optional<String> deviceCookieSecret;
+    private final int sessionsPerUser;
+    private final Duration sessionLifetime;
+    private final int minPasswordLength;
+    private final int maxRequestBytes;
+    private final Duration requestBodyTimeout;
+    private final int catchUpLimit;
+    private final Optional<String> metricsToken;
     private final int registrationsPerHour;
     private final int bcryptConcurrency;
     private final int messageBurst;
@@ -71,6 +81,19 @@ public final class Settings {
         seedDemoData = in.bool(CHAT_DEMO_DATA);
         loginFailuresAllowed = in.integer(CHAT_LOGIN_FAILURES, 1, Integer.MAX_VALUE);
         loginFailureWindow = in.duration(CHAT_LOGIN_FAILURE_WINDOW, Duration.ofSeconds(1));
+        deviceLoginFailuresAllowed = in.integer(CHAT_LOGIN_DEVICE_FAILURES, 1, Integer.MAX_VALUE);
+        addressLoginFailuresAllowed = in.integer(CHAT_LOGIN_ADDRESS_FAILURES, 1, Integer.MAX_VALUE);
+        deviceCookieSecret = in.text(CHAT_DEVICE_COOKIE_SECRET);
+        if (deviceCookieSecret.isPresent() && deviceCookieSecret.get().length() < 16) {
+            in.problem(CHAT_DEVICE_COOKIE_SECRET, "must have at least 16 characters");
+        }
+        sessionsPerUser = in.integer(CHAT_SESSIONS_PER_USER, 1, Integer.MAX_VALUE);
+        sessionLifetime = in.duration(CHAT_SESSION_LIFETIME, Duration.ofMinutes(1));
+        minPasswordLength = in.integer(CHAT_MIN_PASSWORD_LENGTH, 1, 72); // bcrypt reads 72 bytes at most
+        maxRequestBytes = in.integer(CHAT_MAX_REQUEST_BYTES, 1024, 16 * 1024 * 1024);
+        requestBodyTimeout = in.duration(CHAT_REQUEST_BODY_TIMEOUT, Duration.ofSeconds(1));
+        catchUpLimit = in.integer(CHAT_CATCH_UP_LIMIT, 10, 100_000);
+        metricsToken = in.text(CHAT_METRICS_TOKEN);
         registrationsPerHour = in.integer(CHAT_REGISTRATIONS_PER_HOUR, 1, Integer.MAX_VALUE);
         bcryptConcurrency = in.integer(CHAT_BCRYPT_CONCURRENCY, halfTheCores, 1, 1024);
         messageBurst = in.integer(CHAT_MESSAGE_BURST, 1, Integer.MAX_VALUE);
@@ -167,6 +190,46 @@ public final class Settings {
 
     public Duration loginFailureWindow() {
         return loginFailureWindow;
+    }
+
+    public int deviceLoginFailuresAllowed() {
+        return deviceLoginFailuresAllowed;
+    }
+
+    public int addressLoginFailuresAllowed() {
+        return addressLoginFailuresAllowed;
+    }
+
+    public Optional<String> deviceCookieSecret() {
+        return deviceCookieSecret;
+    }
+
+    public int sessionsPerUser() {
+        return sessionsPerUser;
+    }
+
+    public Duration sessionLifetime() {
+        return sessionLifetime;
+    }
+
+    public int minPasswordLength() {
+        return minPasswordLength;
+    }
+
+    public int maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    public Duration requestBodyTimeout() {
+        return requestBodyTimeout;
+    }
+
+    public int catchUpLimit() {
+        return catchUpLimit;
+    }
+
+    public Optional<String> metricsToken() {
+        return metricsToken;
     }
 
     public int registrationsPerHour() {

@@ -64,13 +64,37 @@ public final class RedisKeys {
         return OWN_PREFIX + "session:" + sessionKey;
     }
 
-    public static String loginFailuresOfUser(String username) {
-        return OWN_PREFIX + "throttle:login:user:" + username;
+    // Login failure keys share one hash tag so that one Lua script may check and count them on a Redis Cluster.
+
+    /** Failed logins as the user from clients without a device cookie of theirs (sorted set: attempt id by time). */
+    public static String loginFailuresOfUser(String userId) {
+        return OWN_PREFIX + "{login}:failures:user:" + userId;
+    }
+
+    /** Failed logins as the user from one device that has logged in as them before. */
+    public static String loginFailuresOfDevice(String userId, String deviceId) {
+        return OWN_PREFIX + "{login}:failures:device:" + userId + ":" + deviceId;
     }
 
     public static String loginFailuresOfAddress(String address) {
-        return OWN_PREFIX + "throttle:login:address:" + address;
+        return OWN_PREFIX + "{login}:failures:address:" + address;
     }
+
+    /** The key device cookies are signed with, shared by every node (unless configured). */
+    public static final String DEVICE_COOKIE_KEY = OWN_PREFIX + "device-cookie-key";
+
+    /** The user's live sessions (sorted set: session key by login time), for the per-user cap and "log out others". */
+    public static String sessionsOfUser(String userId) {
+        return OWN_PREFIX + "user-sessions:" + userId;
+    }
+
+    /** Which user holds a name's confusable skeleton (value: the user id); see {@code Usernames}. */
+    public static String usernameSkeleton(String skeleton) {
+        return OWN_PREFIX + "username-skeleton:" + skeleton;
+    }
+
+    /** Users up to this id have their skeleton claimed (users written by the seed's servers included). */
+    public static final String SKELETONS_INDEXED_UP_TO = OWN_PREFIX + "username-skeletons-indexed";
 
     public static String registrationsOfAddress(String address) {
         return OWN_PREFIX + "throttle:register:address:" + address;

@@ -1,6 +1,7 @@
 package chat.sessions;
 
 import chat.api.ChatError;
+import chat.api.CurrentRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,16 +13,20 @@ import java.util.Optional;
 public class Caller {
 
     @Inject
-    HttpServletRequest request;
+    CurrentRequest request;
 
     @Inject
     Sessions sessions;
 
     private Optional<LoginSession> session;
+    private HttpServletRequest lookedUpFor;
 
     public Optional<LoginSession> session() {
-        if (session == null) {
-            session = sessions.find(SessionCookie.tokenFrom(request));
+        HttpServletRequest current = request.get();
+        // Keyed by the request too: an async dispatch may find a request context another request left behind.
+        if (session == null || current != lookedUpFor) {
+            session = sessions.find(SessionCookie.tokenFrom(current));
+            lookedUpFor = current;
         }
         return session;
     }

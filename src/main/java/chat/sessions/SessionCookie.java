@@ -40,14 +40,6 @@ public final class SessionCookie {
         return (secure ? SECURE_NAME : PLAIN_NAME) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
     }
 
-    public static boolean isHttps(HttpServletRequest request) {
-        if (request.isSecure()) {
-            return true;
-        }
-        String forwarded = request.getHeader("X-Forwarded-Proto");
-        return forwarded != null && forwarded.split(",")[0].trim().equalsIgnoreCase("https");
-    }
-
     private SessionCookie() {
     }
 }

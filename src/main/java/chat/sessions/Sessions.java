@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.redisson.api.RBucket;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
@@ -13,16 +15,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Login sessions in Redis, so every node honours every session. The cookie carries a random
  * token; Redis holds only its SHA-256, so a copy of the database opens no sessions. A session
- * lives until it is unused for the configured idle timeout.
+ * ends when unused for the idle timeout, and at the latest its lifetime after the login
+ * ({@code <user id>@<login epoch second>} is stored). Each user's sessions are indexed, so a
+ * login beyond the per-user cap ends the oldest and a user can end all the others.
  */
 @ApplicationScoped
 public class Sessions {
@@ -39,12 +49,25 @@ public class Sessions {
     @Inject
     Event<SessionEnded> ended;
 
-    /** Starts a session for the user and returns the token for its cookie. */
+    Clock clock = Clock.systemUTC();
+
+    /** Starts a session for the user and returns the token for its cookie; ends their oldest beyond the cap. */
     public String start(String userId) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        bucket(keyOf(token)).set(userId, idleTimeout());
+        String key = keyOf(token);
+        long now = clock.instant().getEpochSecond();
+        bucket(key).set(userId + "@" + now, min(idleTimeout(), settings.sessionLifetime()));
+        RScoredSortedSet<String> mine = sessionsOf(userId);
+        mine.add(now, key);
+        mine.expire(settings.sessionLifetime());
+        mine.removeAll(ended(mine.readAll()));
+        int excess = mine.size() - settings.sessionsPerUser();
+        if (excess > 0) {
+            // ZPOPMIN: concurrent logins each take different old sessions, never the same twice
+            mine.pollFirst(excess).forEach(old -> end(new LoginSession(old, userId)));
+        }
         return token;
     }
 
@@ -54,44 +77,93 @@ public class Sessions {
             return Optional.empty();
         }
         String key = keyOf(token);
-        String userId = bucket(key).getAndExpire(idleTimeout());
-        return Optional.ofNullable(userId).map(id -> new LoginSession(key, id));
+        String value = bucket(key).getAndExpire(idleTimeout());
+        return value == null ? Optional.empty() : alive(key, value);
     }
 
     /** Restarts the session's idle clock (a user chatting over a socket is not idle). */
     public void touch(String sessionKey) {
-        bucket(sessionKey).expire(idleTimeout());
+        String value = bucket(sessionKey).getAndExpire(idleTimeout());
+        if (value != null) {
+            alive(sessionKey, value);
+        }
     }
 
     /** Which of these sessions have ended (logged out or expired). */
-    public java.util.Set<String> ended(java.util.Collection<String> sessionKeys) {
+    public Set<String> ended(Collection<String> sessionKeys) {
         var batch = redis.createBatch();
-        var checks = new java.util.LinkedHashMap<String, org.redisson.api.RFuture<Boolean>>();
+        Map<String, RFuture<Boolean>> checks = new LinkedHashMap<>();
         for (String key : sessionKeys) {
             checks.put(key, batch.getBucket(RedisKeys.session(key), StringCodec.INSTANCE).isExistsAsync());
         }
         batch.execute();
-        var ended = new java.util.HashSet<String>();
+        Set<String> gone = new HashSet<>();
         checks.forEach((key, exists) -> {
             if (!exists.toCompletableFuture().join()) {
-                ended.add(key);
+                gone.add(key);
             }
         });
-        return ended;
+        return gone;
     }
 
     /** Ends the session on every node: its sockets close wherever they are. */
     public void end(LoginSession session) {
         bucket(session.key()).delete();
+        sessionsOf(session.userId()).remove(session.key());
         ended.fire(new SessionEnded(session.key(), session.userId()));
+    }
+
+    /** Ends every other session of the session's user (their sockets close too); how many there were. */
+    public int endOthers(LoginSession current) {
+        int count = 0;
+        for (String key : sessionsOf(current.userId()).readAll()) {
+            if (!key.equals(current.key())) {
+                boolean wasLive = bucket(key).isExists();
+                end(new LoginSession(key, current.userId()));
+                count += wasLive ? 1 : 0;
+            }
+        }
+        return count;
     }
 
     public Duration idleTimeout() {
         return settings.sessionIdleTimeout();
     }
 
+    /** How long the cookie of a new session lives: its lifetime (the server ends it earlier when idle). */
+    public Duration cookieMaxAge() {
+        return settings.sessionLifetime();
+    }
+
+    /** The session unless its lifetime is over; its idle clock never runs past the lifetime's end. */
+    private Optional<LoginSession> alive(String key, String value) {
+        int at = value.lastIndexOf('@');
+        String userId = at < 0 ? value : value.substring(0, at);
+        LoginSession session = new LoginSession(key, userId);
+        if (at >= 0) {
+            long started = Long.parseLong(value.substring(at + 1));
+            Duration left = Duration.ofSeconds(started + settings.sessionLifetime().toSeconds() - clock.instant().getEpochSecond());
+            if (left.isNegative() || left.isZero()) {
+                end(session);
+                return Optional.empty();
+            }
+            if (left.compareTo(idleTimeout()) < 0) {
+                bucket(key).expire(left);
+            }
+        }
+        return Optional.of(session);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private RBucket<String> bucket(String key) {
         return redis.getBucket(RedisKeys.session(key), StringCodec.INSTANCE);
+    }
+
+    private RScoredSortedSet<String> sessionsOf(String userId) {
+        return redis.getScoredSortedSet(RedisKeys.sessionsOfUser(userId), StringCodec.INSTANCE);
     }
 
     static String keyOf(String token) {

@@ -57,9 +57,9 @@ class MessageHistoryIT {
             ids.add(history.store("2", room, "same").message().id());
         }
         assertEquals(5, ids.stream().distinct().count());
-        List<ChatMessage> after = history.after(room, MessageId.parse(ids.get(1)).orElseThrow());
+        List<ChatMessage> after = history.after(room, MessageId.parse(ids.get(1)).orElseThrow(), 500);
         assertEquals(ids.subList(2, 5), after.stream().map(ChatMessage::id).toList());
-        assertEquals(List.of(), history.after(room, MessageId.parse(ids.get(4)).orElseThrow()));
+        assertEquals(List.of(), history.after(room, MessageId.parse(ids.get(4)).orElseThrow(), 500));
         List<ChatMessage> page = history.page(room, 0, 2);
         assertEquals(List.of(ids.get(4), ids.get(3)), page.stream().map(ChatMessage::id).toList());
         assertNotEquals(page.get(0).id(), page.get(1).id());

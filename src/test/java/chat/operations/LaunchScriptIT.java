@@ -3,6 +3,7 @@ package chat.operations;
 import chat.testing.Await;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
 import chat.testing.Ports;
 import chat.testing.RedisProbe;
 import chat.testing.RedisServerProcess;
@@ -69,7 +70,7 @@ class LaunchScriptIT {
                     () -> probe.set("chat:{presence}:nodes").containsAll(Set.of("chat-1", "chat-2")));
         }
         chat(one, two, one.replace("http", "ws") + "/ws", two.replace("http", "ws") + "/ws");
-        assertTrue(Scrape.of(new ChatHttp(one).get("/metrics").body()).value("chat_messages_sent_total") >= 1);
+        assertTrue(Scrape.of(new ChatHttp(one).metrics().body()).value("chat_messages_sent_total") >= 1);
     }
 
     @Test
@@ -121,6 +122,7 @@ class LaunchScriptIT {
         env.put("WAR", Path.of(System.getProperty("chat.test.war", "target/redis-chat.war")).toAbsolutePath().toString());
         env.put("PAYARA_MICRO", Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar")).toAbsolutePath().toString());
         env.put("JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        env.putAll(PayaraNode.UNLIMITED); // the script passes every CHAT_* setting on
         return builder;
     }
 

@@ -21,6 +21,9 @@ import java.util.Optional;
 /** One browser-like HTTP client (own cookie jar) talking to one node. */
 public final class ChatHttp {
 
+    /** The {@code CHAT_METRICS_TOKEN} the test nodes get (see {@link PayaraNode#UNLIMITED}). */
+    public static final String METRICS_TOKEN = "test-metrics-token";
+
     private final String baseUrl;
     private final CookieManager cookies = new CookieManager();
     private final HttpClient http;
@@ -68,6 +71,11 @@ public final class ChatHttp {
 
     public Reply get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    /** {@code /metrics} with the test nodes' token. */
+    public Reply metrics() {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).header("Authorization", "Bearer " + METRICS_TOKEN).GET());
     }
 
     public Reply post(String path, String body) {

@@ -27,9 +27,14 @@ public final class PayaraNode implements ChatNode {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Settings that lift the abuse limits, for tests about something else. */
-    public static final Map<String, String> UNLIMITED = Map.of("CHAT_MESSAGE_BURST", "1000000", "CHAT_MESSAGES_PER_SECOND", "1000000",
-            "CHAT_API_BURST", "1000000", "CHAT_API_CALLS_PER_SECOND", "1000000", "CHAT_REGISTRATIONS_PER_HOUR", "1000000",
-            "CHAT_LOGIN_FAILURES", "1000000", "CHAT_SOCKETS_PER_USER", "100000", "CHAT_SOCKETS_PER_ADDRESS", "1000000");
+    public static final Map<String, String> UNLIMITED = Map.ofEntries(Map.entry("CHAT_MESSAGE_BURST", "1000000"),
+            Map.entry("CHAT_MESSAGES_PER_SECOND", "1000000"), Map.entry("CHAT_API_BURST", "1000000"),
+            Map.entry("CHAT_API_CALLS_PER_SECOND", "1000000"), Map.entry("CHAT_REGISTRATIONS_PER_HOUR", "1000000"),
+            Map.entry("CHAT_LOGIN_FAILURES", "1000000"), Map.entry("CHAT_LOGIN_DEVICE_FAILURES", "1000000"),
+            Map.entry("CHAT_LOGIN_ADDRESS_FAILURES", "1000000"), Map.entry("CHAT_SESSIONS_PER_USER", "1000000"),
+            Map.entry("CHAT_SOCKETS_PER_USER", "100000"), Map.entry("CHAT_SOCKETS_PER_ADDRESS", "1000000"),
+            // short passwords in tests about something else; the metrics token the tests' scrapes send
+            Map.entry("CHAT_MIN_PASSWORD_LENGTH", "1"), Map.entry("CHAT_METRICS_TOKEN", ChatHttp.METRICS_TOKEN));
     /** Quick start for tests: C1 only, small serial heap. Never measure speed with these. */
     public static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** What a server runs with: full tiered JIT, G1, at most 1 GiB of heap. Benchmarks use these. */

@@ -31,7 +31,7 @@ public final class Scrape {
 
     /** Reads {@code /metrics} of the node. */
     public static Scrape of(PayaraNode node) {
-        ChatHttp.Reply reply = new ChatHttp(node).get("/metrics");
+        ChatHttp.Reply reply = new ChatHttp(node).metrics();
         if (reply.status() != 200) {
             throw new AssertionError("/metrics answered " + reply.status());
         }

@@ -1,7 +1,6 @@
 package chat.users;
 
 import chat.users.control.Passwords;
-import chat.users.control.Usernames;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
 
@@ -43,15 +42,11 @@ class PasswordsTest {
     }
 
     @Test
-    void usernamesAreLettersDigitsAndAFewMarks() {
-        assertTrue(Usernames.isValid("Pablo"));
-        assertTrue(Usernames.isValid("jo.smith-2_x"));
-        assertTrue(Usernames.isValid("José"));
-        assertTrue(Usernames.isValid("a".repeat(32)));
-        assertFalse(Usernames.isValid("a".repeat(33)));
-        assertFalse(Usernames.isValid(""));
-        assertFalse(Usernames.isValid("two words"));
-        assertFalse(Usernames.isValid("<img src=x>"));
-        assertFalse(Usernames.isValid("a:b"));
+    void newPasswordsNeedEightCharactersExistingOnesAnyLength() {
+        assertNull(Passwords.problem("pw"), "an existing short password can still be checked");
+        assertEquals("Password must have at least 8 characters", Passwords.problemWithNew("seven77", 8));
+        assertNull(Passwords.problemWithNew("eight888", 8));
+        assertEquals("Password must have at least 8 characters", Passwords.problemWithNew("ééééééé", 8), "characters, not bytes");
+        assertEquals("Password must be at most 72 bytes", Passwords.problemWithNew("a".repeat(73), 8));
     }
 }

@@ -3,6 +3,7 @@ package chat.messages.boundary;
 import chat.api.ChatError;
 import chat.api.Json;
 import chat.messages.control.MessageEdits;
+import chat.config.Settings;
 import chat.messages.control.MessageHistory;
 import chat.messages.entity.MessageId;
 import chat.messages.entity.ChatMessage;
@@ -44,11 +45,15 @@ public class MessagesResource {
 
     @Inject
     MessageEdits edits;
+    Settings settings;
 
     @PathParam("roomId")
     String roomId;
 
-    /** A page, newest first; or with {@code after}, everything newer than that message, oldest first. */
+    /**
+     * A page, newest first; or with {@code after}, the messages newer than that one, oldest first,
+     * at most {@code CHAT_CATCH_UP_LIMIT}: a full answer means "ask again after its last message".
+     */
     @GET
     @Path("messages")
     public List<ChatMessage> messages(@QueryParam("offset") String offset, @QueryParam("size") String size,
@@ -56,7 +61,7 @@ public class MessagesResource {
         rooms.requireMember(caller.userId(), roomId);
         if (after != null) {
             MessageId lastSeen = MessageId.parse(after).orElseThrow(() -> ChatError.badRequest("'after' must be a message id"));
-            return history.after(roomId, lastSeen);
+            return history.after(roomId, lastSeen, settings.catchUpLimit());
         }
         int from = number("offset", offset, 0, 0, 1_000_000_000);
         int count = number("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);

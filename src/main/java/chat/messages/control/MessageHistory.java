@@ -34,6 +34,8 @@ public class MessageHistory {
     private static final Logger LOG = Logger.getLogger(MessageHistory.class.getName());
     /** Catch-up also looks this far before the last seen message, for nodes whose clocks differ a little. */
     private static final long CLOCK_SKEW_SECONDS = 60;
+    /** Candidates read beyond the limit, for the skew window's older messages that are filtered out. */
+    private static final int SKEW_ALLOWANCE = 1000;
     /** Edits and deletions remembered per room for catch-up; a client away for longer reloads the room's pages. */
     private static final int CHANGES_KEPT = 10_000;
     /** Compare-and-set of one member: same score, new JSON; 0 when the old JSON is no longer there. */
@@ -75,19 +77,24 @@ public class MessageHistory {
     }
 
     /**
-     * Every message newer than {@code lastSeen}, oldest first; before them, in their current state,
-     * the older messages edited or deleted since then (a client that was away learns of those too).
+     * The first {@code limit} messages newer than {@code lastSeen}, oldest first; before them, in
+     * their current state, the older messages edited or deleted since then (a client that was away
+     * learns of those too). The caller asks again after the last one for the rest: a client far
+     * behind in a busy room costs a bounded amount of memory per call.
      */
-    public List<ChatMessage> after(String roomId, MessageId lastSeen) {
+    public List<ChatMessage> after(String roomId, MessageId lastSeen, int limit) {
         long since = lastSeen.date() - CLOCK_SKEW_SECONDS;
         RBatch batch = redis.createBatch();
         RFuture<Collection<String>> candidates = batch.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
-                .valueRangeAsync(since, true, Double.POSITIVE_INFINITY, true);
+                .valueRangeAsync(since, true, Double.POSITIVE_INFINITY, true, 0, limit + SKEW_ALLOWANCE);
         RFuture<Collection<String>> changed = batch.<String>getScoredSortedSet(RedisKeys.roomChanges(roomId), StringCodec.INSTANCE)
                 .valueRangeAsync(since, true, Double.POSITIVE_INFINITY, true);
         batch.execute();
         List<ChatMessage> newer = parseAll(candidates.toCompletableFuture().join()).stream()
-                .filter(m -> isNewer(m, lastSeen)).toList();
+                .filter(m -> isNewer(m, lastSeen))
+                .sorted(Comparator.comparing((ChatMessage m) -> m.date())
+                        .thenComparingLong(m -> MessageId.parse(m.id()).map(MessageId::sequence).orElse(0L)))
+                .limit(limit).toList();
         Set<String> included = newer.stream().map(ChatMessage::id).filter(java.util.Objects::nonNull).collect(Collectors.toSet());
         List<MessageId> older = changed.toCompletableFuture().join().stream().filter(id -> !included.contains(id))
                 .map(MessageId::parse).flatMap(Optional::stream).toList();

@@ -12,6 +12,7 @@ import chat.realtime.relay.Relay;
 import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
+import chat.text.VisibleText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -55,8 +56,9 @@ public class Posting {
     @Inject
     Metrics metrics;
 
-    public StoredMessage post(String from, String roomId, String text) {
-        if (text.isBlank()) {
+    public StoredMessage post(String from, String roomId, String sent) {
+        String text = VisibleText.trim(sent); // stored as checked: trimmed of blanks, no-break spaces and fillers
+        if (!VisibleText.showsAnything(text)) {
             throw ChatError.badRequest("A message must not be empty");
         }
         if (text.codePointCount(0, text.length()) > settings.maxMessageLength()) {

@@ -1,6 +1,8 @@
 package chat.realtime.socket;
 
 import chat.config.Settings;
+import chat.api.JsonErrors;
+import chat.api.Origins;
 import chat.api.UnexpectedErrorMapper;
 import chat.limits.ClientAddress;
 import chat.presence.Presence;
@@ -18,9 +20,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.net.URI;
 import java.security.Principal;
-import java.util.Locale;
 
 /**
  * Guards the WebSocket handshake before the upgrade: a live session is required (401) and a
@@ -49,7 +49,7 @@ public class HandshakeFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String origin = request.getHeader("Origin");
-        if (origin != null && !isAllowed(origin, request)) {
+        if (origin != null && !Origins.isAllowed(origin, request, settings.allowedOrigins())) {
             refuse(response, 403, "Origin not allowed");
             return;
         }
@@ -98,38 +98,7 @@ public class HandshakeFilter extends HttpFilter {
         }, response);
     }
 
-    boolean isAllowed(String origin, HttpServletRequest request) {
-        String normalized = normalize(origin);
-        if (normalized == null) {
-            return false;
-        }
-        String scheme = SessionCookie.isHttps(request) ? "https" : "http";
-        String host = request.getHeader("Host");
-        if (host != null && normalized.equals(normalize(scheme + "://" + host))) {
-            return true;
-        }
-        return settings.allowedOrigins().stream().map(HandshakeFilter::normalize).anyMatch(normalized::equals);
-    }
-
-    /** scheme://host[:port] in lower case, default ports dropped; null when it is not an origin. */
-    static String normalize(String origin) {
-        try {
-            URI uri = URI.create(origin.trim());
-            String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (uri.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
-                return null;
-            }
-            int port = uri.getPort();
-            boolean defaultPort = port == -1 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
-            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.getWriter().write(jakarta.json.Json.createObjectBuilder().add("message", message).build().toString());
+        JsonErrors.write(response, status, message);
     }
 }

@@ -1,16 +1,20 @@
 package chat.users.boundary;
 
-import chat.config.Settings;
+import chat.api.Https;
+
+import chat.api.ChatError;
+import chat.api.Json;
+import chat.settings.Settings;
 import chat.directory.control.Directory;
 import chat.directory.entity.DirectoryEntry;
-import chat.api.ChatError;
 import chat.limits.ClientAddress;
-import chat.users.control.LoginThrottle;
-import chat.api.Json;
 import chat.operations.Metrics;
 import chat.sessions.Caller;
+import chat.sessions.LoginSession;
 import chat.sessions.SessionCookie;
 import chat.sessions.Sessions;
+import chat.users.control.DeviceCookies;
+import chat.users.control.LoginThrottle;
 import chat.users.control.Passwords;
 import chat.users.control.Usernames;
 import chat.users.control.Users;
@@ -18,7 +22,6 @@ import chat.users.entity.User;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,15 +32,21 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+/**
+ * Login, registration, logout and the account's own controls. Every POST here, like every
+ * state-changing call, passed {@code CrossSiteGuard} first (JSON only, own origin only).
+ */
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
 public class LoginResource {
 
     private static final List<String> NAMES = List.of("Ada", "Alan", "Barbara", "Claude", "Dennis", "Edsger",
             "Frances", "Grace", "Hedy", "Ivan", "Joan", "Ken", "Linus", "Margaret", "Niklaus", "Radia", "Sophie", "Tim");
+    private static final int MAX_NAME_LENGTH = 64;
 
     @Inject
     Users users;
@@ -52,27 +61,30 @@ public class LoginResource {
     LoginThrottle throttle;
 
     @Inject
+    DeviceCookies devices;
+
+    @Inject
     Settings settings;
 
     @Inject
-    Metrics metrics;
+    Directory directory;
 
     @Inject
-    Directory directory;
+    Metrics metrics;
 
     @Context
     HttpServletRequest request;
 
     /**
-     * Logs in an existing user (200) or registers a new name (201); either way a fresh session.
-     * Without {@code mode} a new name registers, as the seed's API does. With {@code "mode":
-     * "signin"} an unknown name is 404 (nothing is created) and a name that differs from an
-     * account only in case or accents signs in to that account; with {@code "mode": "register"}
-     * a name taken, or taken but for case and accents, is 409 (docs/PROTOCOL.md, "Login modes").
+     * Logs in an existing user by their exact name (200) or registers a new name (201); either
+     * way a fresh session, and a device cookie for this browser and user. Without {@code mode} a
+     * new name registers, as the seed's API does. With {@code "mode": "signin"} an unknown name is
+     * 404 (nothing is created) and a name that differs from an account only in case or accents
+     * signs in to that account; with {@code "mode": "register"} a name taken, or taken but for case
+     * and accents, is 409 (docs/PROTOCOL.md, "Login modes").
      */
     @POST
     @Path("login")
-    @Consumes(MediaType.WILDCARD)
     public Response login(String body) {
         JsonObject json = Json.object(body);
         String username = Json.requiredString(json, "username").trim();
@@ -81,14 +93,13 @@ public class LoginResource {
         if (!mode.isEmpty() && !mode.equals("signin") && !mode.equals("register")) {
             throw ChatError.badRequest("'mode' must be \"signin\" or \"register\"");
         }
-        if (!Usernames.isValid(username)) {
+        if (username.isEmpty() || username.length() > MAX_NAME_LENGTH) {
             throw ChatError.badRequest("Username must be 1 to 32 letters, digits, '_', '-' or '.'");
         }
         String problem = Passwords.problem(password);
         if (problem != null) {
             throw ChatError.badRequest(problem);
         }
-        String address = ClientAddress.of(request, settings.trustedProxies());
         Optional<String> existing = users.idOf(username);
         if (existing.isEmpty() && !mode.isEmpty()) {
             List<DirectoryEntry> alike = directory.sameFoldedName(username);
@@ -109,16 +120,24 @@ public class LoginResource {
         User user;
         int status;
         if (existing.isPresent()) {
-            user = authenticate(existing.get(), username, password, address);
+            user = authenticate(existing.get(), username, password);
             status = 200;
         } else {
-            throttle.checkRegistration(address);
+            String nameProblem = Usernames.problemWithNew(username);
+            if (nameProblem != null) {
+                throw ChatError.badRequest(nameProblem);
+            }
+            String passwordProblem = Passwords.problemWithNew(password, settings.minPasswordLength());
+            if (passwordProblem != null) {
+                throw ChatError.badRequest(passwordProblem);
+            }
+            throttle.checkRegistration(address());
             Optional<User> registered = users.register(username, throttle.hashing(() -> Passwords.hash(password)));
             if (registered.isPresent()) {
                 user = registered.get();
                 status = 201;
             } else { // registered by someone else a moment ago
-                user = authenticate(users.idOf(username).orElseThrow(() -> wrongPassword()), username, password, address);
+                user = authenticate(users.idOf(username).orElseThrow(LoginResource::wrongPassword), username, password);
                 status = 200;
             }
         }
@@ -128,10 +147,15 @@ public class LoginResource {
         // A fresh session id at every login: the old one (if any) stops working.
         caller.session().ifPresent(sessions::end);
         String token = sessions.start(user.id());
-        return Response.status(status)
-                .header(HttpHeaders.SET_COOKIE, SessionCookie.set(token, sessions.idleTimeout(), SessionCookie.isHttps(request)))
+        boolean https = Https.requested(request);
+        Response.ResponseBuilder response = Response.status(status)
+                .header(HttpHeaders.SET_COOKIE, SessionCookie.set(token, sessions.cookieMaxAge(), https))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .entity(user).build();
+                .entity(user);
+        if (devices.deviceOf(request, user.id()).isEmpty()) {
+            response.header(HttpHeaders.SET_COOKIE, devices.issue(user.id(), https));
+        }
+        return response.build();
     }
 
     @GET
@@ -143,11 +167,44 @@ public class LoginResource {
 
     @POST
     @Path("logout")
-    @Consumes(MediaType.WILDCARD)
     public Response logout() {
         sessions.end(caller.session().orElseThrow(ChatError::unauthorized));
         return Response.noContent()
-                .header(HttpHeaders.SET_COOKIE, SessionCookie.clear(SessionCookie.isHttps(request))).build();
+                .header(HttpHeaders.SET_COOKIE, SessionCookie.clear(Https.requested(request))).build();
+    }
+
+    /** Ends every other session of the caller (other browsers, a forgotten public computer). */
+    @POST
+    @Path("logout/others")
+    public Map<String, Integer> logoutOthers() {
+        LoginSession session = caller.session().orElseThrow(ChatError::unauthorized);
+        return Map.of("ended", sessions.endOthers(session));
+    }
+
+    /**
+     * Changes the caller's password, given the current one (checked and counted like a login);
+     * every other session ends.
+     */
+    @POST
+    @Path("password")
+    public Map<String, Integer> changePassword(String body) {
+        LoginSession session = caller.session().orElseThrow(ChatError::unauthorized);
+        JsonObject json = Json.object(body);
+        String current = Json.requiredString(json, "currentPassword");
+        String next = Json.requiredString(json, "newPassword");
+        String problem = Passwords.problemWithNew(next, settings.minPasswordLength());
+        if (problem != null) {
+            throw ChatError.badRequest(problem);
+        }
+        String id = session.userId();
+        String name = users.byId(id).map(User::username).orElseThrow(ChatError::unauthorized);
+        try {
+            authenticate(id, name, current);
+        } catch (ChatError wrong) {
+            throw wrong.status() == 401 ? ChatError.forbidden("The current password is wrong") : wrong;
+        }
+        users.changePassword(id, throttle.hashing(() -> Passwords.hash(next)));
+        return Map.of("ended", sessions.endOthers(session));
     }
 
     @GET
@@ -160,21 +217,33 @@ public class LoginResource {
     public record RandomName(String username) {
     }
 
-    private User authenticate(String id, String username, String password, String address) {
+    private User authenticate(String id, String username, String password) {
+        LoginThrottle.Attempt attempt;
         try {
-            throttle.checkLogin(username, address); // before bcrypt: a guesser costs us no CPU
+            attempt = throttle.begin(id, devices.deviceOf(request, id), address()); // before bcrypt: a guesser costs us no CPU
         } catch (ChatError throttled) {
             metrics.loginFailed("throttled");
             throw throttled;
         }
-        String hash = users.passwordHash(id).orElseThrow(LoginResource::wrongPassword);
-        if (!throttle.hashing(() -> Passwords.matches(password, hash))) {
-            throttle.failed(username, address);
+        boolean matches;
+        try {
+            String hash = users.passwordHash(id).orElse(null);
+            matches = throttle.hashing(() -> Passwords.matches(password, hash));
+        } catch (RuntimeException notChecked) { // busy node, Redis trouble: no failure of the user's
+            throttle.succeeded(attempt);
+            throw notChecked;
+        }
+        if (!matches) {
+            throttle.failed(attempt);
             metrics.loginFailed("wrong_password");
             throw wrongPassword();
         }
-        throttle.succeeded(username, address);
+        throttle.succeeded(attempt);
         return new User(id, users.byId(id).map(User::username).orElse(username));
+    }
+
+    private String address() {
+        return ClientAddress.of(request, settings.trustedProxies());
     }
 
     private static ChatError wrongPassword() {

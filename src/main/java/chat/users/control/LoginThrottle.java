@@ -1,23 +1,63 @@
 package chat.users.control;
 
-import chat.config.Settings;
 import chat.api.ChatError;
+import chat.settings.Settings;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.redisson.api.RAtomicLong;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Slows down password guessing and registration floods, counted in Redis so every node shares
- * the counts, and bounds the bcrypt work this node does at once (one check costs ~70 ms of CPU).
+ * Slows down password guessing without locking anyone out, after OWASP's "Slow Down Online
+ * Guessing Attacks with Device Cookies" (docs/SECURITY.md): failures from clients without the
+ * user's device cookie lock out only such clients (a sliding window per user); a device that has
+ * logged in as the user has its own allowance; an address's failures only ever stop attempts at
+ * users that already failed, never another user's first try. Every attempt is counted by one
+ * Redis script before bcrypt runs, so parallel guesses on any node cannot pass the count together.
+ * Also bounds the bcrypt work this node does at once (one check costs ~70 ms of CPU).
  */
 @ApplicationScoped
 public class LoginThrottle {
+
+    /**
+     * KEYS[1] the failures of this kind of client for the user (sorted set of attempt ids by ms),
+     * KEYS[2] the failures from the address. ARGV[1] allowed, ARGV[2] window ms, ARGV[3] attempt id,
+     * ARGV[4] the address's allowance (0: not applied). Returns 0 and records the attempt as a
+     * failure until it succeeds, or the ms to wait.
+     */
+    private static final String BEGIN = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local window = tonumber(ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            local failures = redis.call('ZCARD', KEYS[1])
+            if failures >= tonumber(ARGV[1]) then
+              local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+              return math.max(1, tonumber(oldest[2]) + window - now)
+            end
+            local addressAllowed = tonumber(ARGV[4])
+            if addressAllowed > 0 and failures > 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= addressAllowed then
+              return math.max(1, redis.call('PTTL', KEYS[2]))
+            end
+            redis.call('ZADD', KEYS[1], now, ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], window)
+            return 0
+            """;
+
+    private static final String COUNT = """
+            if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return 1
+            """;
 
     @Inject
     RedissonClient redis;
@@ -27,31 +67,56 @@ public class LoginThrottle {
 
     private volatile Semaphore bcrypt;
 
-    /** 429 when the name or the address has failed too often lately; checked before any bcrypt. */
-    public void checkLogin(String username, String address) {
-        refuseIfOver(RedisKeys.loginFailuresOfUser(username), settings.loginFailuresAllowed(), "Too many failed logins for this user");
-        refuseIfOver(RedisKeys.loginFailuresOfAddress(address), settings.loginFailuresAllowed(), "Too many failed logins from your address");
+    /** One password check in progress: counted as a failure until {@link #succeeded} says otherwise. */
+    public record Attempt(String failuresKey, String id, String address) {
     }
 
-    public void failed(String username, String address) {
-        count(RedisKeys.loginFailuresOfUser(username), settings.loginFailureWindow());
-        count(RedisKeys.loginFailuresOfAddress(address), settings.loginFailureWindow());
+    /**
+     * Counts an attempt to log in as the user before any bcrypt; 429 when this kind of client has
+     * failed too often. {@code device} is the user's device cookie this client holds, if any.
+     */
+    public Attempt begin(String userId, Optional<String> device, String address) {
+        String key = device.map(d -> RedisKeys.loginFailuresOfDevice(userId, d)).orElseGet(() -> RedisKeys.loginFailuresOfUser(userId));
+        int allowed = device.isPresent() ? settings.deviceLoginFailuresAllowed() : settings.loginFailuresAllowed();
+        int addressAllowed = device.isPresent() ? 0 : settings.addressLoginFailuresAllowed();
+        Attempt attempt = new Attempt(key, UUID.randomUUID().toString(), address);
+        Long waitMillis = script().eval(key, RScript.Mode.READ_WRITE, BEGIN, RScript.ReturnType.INTEGER,
+                List.of(key, RedisKeys.loginFailuresOfAddress(address)), String.valueOf(allowed),
+                String.valueOf(settings.loginFailureWindow().toMillis()), attempt.id(), String.valueOf(addressAllowed));
+        if (waitMillis != null && waitMillis > 0) {
+            throw ChatError.tooManyRequests(device.isPresent() ? "Too many failed logins from this device, try again later"
+                    : "Too many failed logins for this user from unrecognised browsers; try again later or use a browser you logged in with before",
+                    (waitMillis + 999) / 1000);
+        }
+        return attempt;
     }
 
-    public void succeeded(String username, String address) {
-        redis.getAtomicLong(RedisKeys.loginFailuresOfUser(username)).delete();
-        redis.getAtomicLong(RedisKeys.loginFailuresOfAddress(address)).delete();
+    /** The password was wrong: the attempt stays a failure, and counts against the address. */
+    public void failed(Attempt attempt) {
+        String key = RedisKeys.loginFailuresOfAddress(attempt.address());
+        script().eval(key, RScript.Mode.READ_WRITE, COUNT, RScript.ReturnType.INTEGER, List.of(key),
+                String.valueOf(settings.loginFailureWindow().toMillis()));
+    }
+
+    /** The password was right (or never checked): the attempt is no failure. Resets nothing else. */
+    public void succeeded(Attempt attempt) {
+        redis.getScoredSortedSet(attempt.failuresKey(), StringCodec.INSTANCE).remove(attempt.id());
     }
 
     /** Counts a registration from the address; 429 when the hourly allowance is used up. */
     public void checkRegistration(String address) {
-        String key = RedisKeys.registrationsOfAddress(address);
-        refuseIfOver(key, settings.registrationsPerHour(), "Too many new users from your address");
-        count(key, Duration.ofHours(1));
+        var counter = redis.getAtomicLong(RedisKeys.registrationsOfAddress(address));
+        if (counter.get() >= settings.registrationsPerHour()) {
+            long ttl = counter.remainTimeToLive();
+            throw ChatError.tooManyRequests("Too many new users from your address", ttl > 0 ? (ttl + 999) / 1000 : 60);
+        }
+        if (counter.incrementAndGet() == 1) {
+            counter.expire(Duration.ofHours(1));
+        }
     }
 
     /** Runs bcrypt work with a bounded number of threads; 503 when the node is saturated. */
-    public <T> T hashing(java.util.function.Supplier<T> work) {
+    public <T> T hashing(Supplier<T> work) {
         Semaphore permits = permits();
         try {
             if (!permits.tryAcquire(5, TimeUnit.SECONDS)) {
@@ -68,6 +133,10 @@ public class LoginThrottle {
         }
     }
 
+    private RScript script() {
+        return redis.getScript(StringCodec.INSTANCE);
+    }
+
     private Semaphore permits() {
         if (bcrypt == null) {
             synchronized (this) {
@@ -78,21 +147,4 @@ public class LoginThrottle {
         }
         return bcrypt;
     }
-
-    private void refuseIfOver(String key, int allowed, String message) {
-        RAtomicLong counter = redis.getAtomicLong(key);
-        if (counter.get() >= allowed) {
-            long ttl = counter.remainTimeToLive();
-            long seconds = ttl > 0 ? (ttl + 999) / 1000 : 60;
-            throw ChatError.tooManyRequests(message, seconds);
-        }
-    }
-
-    private void count(String key, Duration window) {
-        RAtomicLong counter = redis.getAtomicLong(key);
-        if (counter.incrementAndGet() == 1) {
-            counter.expire(window);
-        }
-    }
-
 }

@@ -27,7 +27,16 @@ public final class Passwords {
         }
     }
 
-    /** Why the password is unacceptable, or null. */
+    /** Why a new password is unacceptable, or null: at least {@code minLength} characters as well. */
+    public static String problemWithNew(String password, int minLength) {
+        String problem = problem(password);
+        if (problem == null && password.codePointCount(0, password.length()) < minLength) {
+            return "Password must have at least " + minLength + " characters";
+        }
+        return problem;
+    }
+
+    /** Why the password cannot be checked at all, or null (existing passwords of any length still log in). */
     public static String problem(String password) {
         int bytes = password.getBytes(StandardCharsets.UTF_8).length;
         if (bytes == 0) {

@@ -1,12 +1,14 @@
 package chat.users.control;
 
 import chat.directory.control.Directory;
+import chat.api.ChatError;
 import chat.redis.RedisKeys;
 import chat.users.entity.User;
 import chat.users.entity.UserStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.redisson.api.RBatch;
+import org.redisson.api.RBucket;
 import org.redisson.api.RMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -22,6 +24,8 @@ import java.util.Set;
 /** Users in the seed's layout: {@code username:{name}} → {@code user:{id}}, hash {@code user:{id}}. */
 @ApplicationScoped
 public class Users {
+
+    private static final int SKELETON_BATCH = 500;
 
     @Inject
     RedissonClient redis;
@@ -53,21 +57,74 @@ public class Users {
 
     /**
      * Registers a new name. When another request registers the same name at the same moment,
-     * the loser gets empty and should treat the name as existing.
+     * the loser gets empty and should treat the name as existing; a name confusable with another
+     * user's (same {@link Usernames#skeleton}) is refused with 409.
      */
     public Optional<User> register(String username, String passwordHash) {
+        indexSkeletons();
+        String skeleton = Usernames.skeleton(username);
+        refuseLookAlike(username, skeleton);
         String id = String.valueOf(redis.getAtomicLong(RedisKeys.TOTAL_USERS).incrementAndGet());
-        // The hash first, then the name: whoever finds the name also finds the user.
+        // The hash first, then the names: whoever finds a name also finds the user.
         hash(id).putAll(Map.of("username", username, "password", passwordHash));
+        RBucket<String> skeletonClaim = redis.getBucket(RedisKeys.usernameSkeleton(skeleton), StringCodec.INSTANCE);
+        if (!skeletonClaim.setIfAbsent(id)) {
+            hash(id).delete();
+            refuseLookAlike(username, skeleton);
+            return Optional.empty(); // the same name, registered a moment ago
+        }
         boolean claimed = redis.getBucket(RedisKeys.usernameToUser(username), StringCodec.INSTANCE)
                 .setIfAbsent(RedisKeys.user(id));
-        if (!claimed) {
+        if (!claimed) { // written by a seed server meanwhile
+            skeletonClaim.compareAndSet(id, null);
             hash(id).delete();
             return Optional.empty();
         }
         redis.getSet(RedisKeys.userRooms(id), StringCodec.INSTANCE).add(RedisKeys.GENERAL_ROOM_ID);
         directory.add(id, username);
         return Optional.of(new User(id, username));
+    }
+
+    public void changePassword(String id, String passwordHash) {
+        hash(id).fastPut("password", passwordHash);
+    }
+
+    /** 409 when another user's name has this skeleton. */
+    private void refuseLookAlike(String username, String skeleton) {
+        String holder = redis.<String>getBucket(RedisKeys.usernameSkeleton(skeleton), StringCodec.INSTANCE).get();
+        if (holder != null && !username.equals(hash(holder).get("username"))) {
+            throw new ChatError(409, "This name is taken or looks like an existing user's name; choose another");
+        }
+    }
+
+    /**
+     * Claims the skeletons of users registered since the last look, by this server or by the
+     * seed's (which knows no skeletons): user ids count up from 1, so the new ones are known.
+     * The first user to hold a skeleton keeps it; all existing users keep their exact names.
+     */
+    private void indexSkeletons() {
+        RBucket<String> indexed = redis.getBucket(RedisKeys.SKELETONS_INDEXED_UP_TO, StringCodec.INSTANCE);
+        long from = Optional.ofNullable(indexed.get()).map(Long::parseLong).orElse(0L) + 1;
+        long to = redis.getAtomicLong(RedisKeys.TOTAL_USERS).get();
+        for (long start = from; start <= to; start += SKELETON_BATCH) {
+            long end = Math.min(to, start + SKELETON_BATCH - 1);
+            RBatch read = redis.createBatch();
+            List<org.redisson.api.RFuture<String>> names = new ArrayList<>();
+            for (long id = start; id <= end; id++) {
+                names.add(read.<String, String>getMap(RedisKeys.user(String.valueOf(id)), StringCodec.INSTANCE).getAsync("username"));
+            }
+            read.execute();
+            RBatch claim = redis.createBatch();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i).toCompletableFuture().join();
+                if (name != null) {
+                    claim.getBucket(RedisKeys.usernameSkeleton(Usernames.skeleton(name)), StringCodec.INSTANCE)
+                            .setIfAbsentAsync(String.valueOf(start + i));
+                }
+            }
+            claim.execute();
+            indexed.set(String.valueOf(end));
+        }
     }
 
     /** The given users that exist, with their online flag, keyed by id, in the order asked. */

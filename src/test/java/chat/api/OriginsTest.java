@@ -1,12 +1,12 @@
-package chat.realtime;
+package chat.api;
 
 import org.junit.jupiter.api.Test;
 
-import static chat.realtime.socket.HandshakeFilterAccess.normalize;
+import static chat.api.Origins.normalize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-class OriginTest {
+class OriginsTest {
 
     @Test
     void originsCompareWithoutDefaultPortsOrCase() {

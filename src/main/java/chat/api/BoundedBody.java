@@ -1,0 +1,232 @@
+package chat.api;
+
+import chat.config.Settings;
+import jakarta.enterprise.context.control.RequestContextController;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * No client can hold a request thread with its body: an API request body is read without a
+ * thread (non-blocking servlet I/O) into memory, at most {@code CHAT_MAX_REQUEST_BYTES} (413
+ * beyond, unread when declared) and within {@code CHAT_REQUEST_BODY_TIMEOUT} (408 after), and
+ * only then handed to the API. Works the same on every servlet container (docs/SECURITY.md).
+ */
+public class BoundedBody extends HttpFilter {
+
+    private static final Logger LOG = Logger.getLogger(BoundedBody.class.getName());
+    private static final String BODY = BoundedBody.class.getName() + ".body";
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    RequestContextController requestContext;
+
+    @Inject
+    CurrentRequest currentRequest;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC && request.getAttribute(BODY) instanceof byte[] body) {
+            // Payara starts no CDI request context for an async dispatch: the API's request-scoped beans need one.
+            boolean activated = requestContext.activate();
+            try {
+                HttpServletRequest withBody = new WithBody(request, body);
+                currentRequest.dispatched(withBody);
+                chain.doFilter(withBody, response);
+            } finally {
+                currentRequest.dispatched(null); // should the context outlive the dispatch, it keeps no request
+                if (activated) {
+                    requestContext.deactivate();
+                }
+            }
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        if (request.getDispatcherType() != DispatcherType.REQUEST || (declared <= 0 && request.getHeader("Transfer-Encoding") == null)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        int max = settings.maxRequestBytes();
+        if (declared > max) {
+            tooLarge(response, max);
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(settings.requestBodyTimeout().toMillis());
+        Reading reading = new Reading(async, request.getInputStream(), max, declared);
+        async.addListener(reading);
+        request.getInputStream().setReadListener(reading);
+    }
+
+    private static void tooLarge(HttpServletResponse response, int max) throws IOException {
+        response.setHeader("Connection", "close");
+        JsonErrors.write(response, 413, "The request body may have at most " + max + " bytes");
+    }
+
+    /** Collects the body as it arrives; the first of all-read, too-large, timeout or error decides. */
+    private static final class Reading implements ReadListener, AsyncListener {
+        private final AsyncContext async;
+        private final ServletInputStream in;
+        private final int max;
+        private final long declared;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private final byte[] buffer = new byte[8192];
+        private final AtomicBoolean decided = new AtomicBoolean();
+
+        Reading(AsyncContext async, ServletInputStream in, int max, long declared) {
+            this.async = async;
+            this.in = in;
+            this.max = max;
+            this.declared = declared;
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (!decided.get() && in.isReady()) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    onAllDataRead();
+                    return;
+                }
+                synchronized (body) {
+                    body.write(buffer, 0, n);
+                    if (body.size() > max && decided.compareAndSet(false, true)) {
+                        tooLarge((HttpServletResponse) async.getResponse(), max);
+                        async.complete();
+                        return;
+                    }
+                }
+                // Payara's isFinished() says true before a declared body is read, and onAllDataRead may
+                // not follow the last bytes: a body as long as declared is complete.
+                if (declared > 0 && body.size() >= declared) {
+                    onAllDataRead();
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (decided.compareAndSet(false, true)) {
+                synchronized (body) {
+                    async.getRequest().setAttribute(BODY, body.toByteArray());
+                }
+                async.dispatch();
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (decided.compareAndSet(false, true)) {
+                // The client went away (or the connection broke) mid-body: nothing to answer, nothing to alarm anyone.
+                LOG.fine(() -> "Request body not received: " + error);
+                async.complete();
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            if (decided.compareAndSet(false, true)) {
+                HttpServletResponse response = (HttpServletResponse) async.getResponse();
+                response.setHeader("Connection", "close");
+                JsonErrors.write(response, 408, "The request body took too long to arrive");
+                async.complete();
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable());
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+    }
+
+    /** The request with its body already read. */
+    private static final class WithBody extends HttpServletRequestWrapper {
+        private final byte[] body;
+        private final ServletInputStream stream;
+
+        WithBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+            this.stream = streamOf(body);
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return stream;
+        }
+
+        private static ServletInputStream streamOf(byte[] body) {
+            ByteArrayInputStream bytes = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return bytes.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new IllegalStateException("The body has been read already");
+                }
+
+                @Override
+                public int read() {
+                    return bytes.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return bytes.read(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(stream,
+                    java.nio.charset.Charset.forName(getCharacterEncoding() == null ? "UTF-8" : getCharacterEncoding())));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

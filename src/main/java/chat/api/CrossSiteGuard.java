@@ -1,0 +1,63 @@
+package chat.api;
+
+import chat.config.Settings;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * CSRF defence for every state-changing API call (login and logout included), endpoints added
+ * later too (mapped to {@code /api/*} in web.xml): a browser on another origin, even a sibling
+ * on the same site (another port or subdomain), is refused (403) by its {@code Origin} or
+ * {@code Sec-Fetch-Site}; and only {@code application/json} bodies are accepted (415), which no
+ * HTML form can send and no cross-origin script can send without a CORS preflight we never grant.
+ * Clients that are no browser send neither header and are judged by their session alone.
+ */
+public class CrossSiteGuard extends HttpFilter {
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final Set<String> OWN_FETCH_SITES = Set.of("same-origin", "none");
+
+    @Inject
+    Settings settings;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!SAFE_METHODS.contains(request.getMethod())) {
+            if (!fromOwnPage(request)) {
+                JsonErrors.write(response, 403, "Cross-site request refused");
+                return;
+            }
+            if (!isJson(request.getContentType())) {
+                JsonErrors.write(response, 415, "Send the request as application/json");
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private boolean fromOwnPage(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin != null) {
+            return Origins.isAllowed(origin, request, settings.allowedOrigins());
+        }
+        String site = request.getHeader("Sec-Fetch-Site");
+        return site == null || OWN_FETCH_SITES.contains(site.toLowerCase(Locale.ROOT));
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json");
+    }
+}

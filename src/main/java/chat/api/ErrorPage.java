@@ -1,0 +1,35 @@
+package chat.api;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * The container's own error answers (unknown static files, refused methods, failures before the
+ * API runs) as {@code {"message": ...}} like every API error, never an HTML page naming the
+ * server: web.xml sends every error here.
+ */
+public class ErrorPage extends HttpServlet {
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer number ? number : 404;
+        response.resetBuffer();
+        JsonErrors.write(response, status, switch (status) {
+            case 400 -> "Bad request";
+            case 401 -> "Not logged in";
+            case 403 -> "Forbidden";
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            case 408 -> "Request timeout";
+            case 413 -> "Request too large";
+            case 415 -> "Unsupported media type";
+            case 503 -> "Service unavailable";
+            default -> status >= 500 ? "Internal error" : "Request refused";
+        });
+    }
+}

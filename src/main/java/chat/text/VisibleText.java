@@ -1,0 +1,43 @@
+package chat.text;
+
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UProperty;
+
+/**
+ * What shows on screen: blanks of every kind (no-break spaces included), Hangul fillers (U+3164)
+ * and invisible format characters (U+200B) do not. Names and messages are judged by it.
+ */
+public final class VisibleText {
+
+    /** Without leading and trailing blanks, fillers and format characters (emoji variation selectors stay). */
+    public static String trim(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isBlankOrFormat(text.codePointAt(start))) {
+            start += Character.charCount(text.codePointAt(start));
+        }
+        while (end > start && isBlankOrFormat(text.codePointBefore(end))) {
+            end -= Character.charCount(text.codePointBefore(end));
+        }
+        return text.substring(start, end);
+    }
+
+    public static boolean showsAnything(String text) {
+        return text.codePoints().anyMatch(c -> !isInvisible(c));
+    }
+
+    /** Shows nothing by itself: blank, filler, format, control or default-ignorable. */
+    public static boolean isInvisible(int c) {
+        return isBlankOrFormat(c) || UCharacter.hasBinaryProperty(c, UProperty.DEFAULT_IGNORABLE_CODE_POINT);
+    }
+
+    private static boolean isBlankOrFormat(int c) {
+        int type = UCharacter.getType(c);
+        return UCharacter.isUWhiteSpace(c) || type == UCharacter.FORMAT || type == UCharacter.CONTROL
+                || c == 0x2800 // braille blank
+                || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0; // Hangul fillers
+    }
+
+    private VisibleText() {
+    }
+}

@@ -1,0 +1,100 @@
+package chat.users.control;
+
+import chat.config.Settings;
+import chat.redis.RedisKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import org.redisson.api.RBucket;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Device cookies (OWASP): a browser that logged in as a user holds {@code chat_device_<id>} =
+ * {@code nonce.signature}, HMAC-SHA256 over the user id and the nonce. It proves that this browser
+ * once knew the password, so guesses from elsewhere cannot lock it out (see {@link LoginThrottle}).
+ */
+@ApplicationScoped
+public class DeviceCookies {
+
+    static final String PREFIX = "chat_device_";
+    static final Duration MAX_AGE = Duration.ofDays(365);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9_-]{22})\\.([A-Za-z0-9_-]{43})");
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+
+    @Inject
+    RedissonClient redis;
+
+    @Inject
+    Settings settings;
+
+    private volatile SecretKeySpec key;
+
+    /** The device id of this browser for the user, when it holds a genuine device cookie of theirs. */
+    public Optional<String> deviceOf(HttpServletRequest request, String userId) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return Optional.empty();
+        }
+        for (Cookie cookie : cookies) {
+            if ((PREFIX + userId).equals(cookie.getName())) {
+                var parts = VALUE.matcher(cookie.getValue());
+                if (parts.matches() && MessageDigest.isEqual(sign(userId, parts.group(1)).getBytes(StandardCharsets.US_ASCII),
+                        parts.group(2).getBytes(StandardCharsets.US_ASCII))) {
+                    return Optional.of(parts.group(1));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A {@code Set-Cookie} value with a new device cookie for the user. */
+    public String issue(String userId, boolean secure) {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        String nonce = BASE64.encodeToString(bytes);
+        // Path /api: login and password change read it; SameSite=Strict: other sites never send it.
+        return PREFIX + userId + "=" + nonce + "." + sign(userId, nonce) + "; Path=/api; Max-Age=" + MAX_AGE.toSeconds()
+                + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    }
+
+    private String sign(String userId, String nonce) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key());
+            return BASE64.encodeToString(mac.doFinal((userId + "." + nonce).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SecretKeySpec key() {
+        if (key == null) {
+            String secret = settings.deviceCookieSecret().orElseGet(this::sharedSecret);
+            key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        }
+        return key;
+    }
+
+    /** Every node signs with the same random key: the first to need it stores it. */
+    private String sharedSecret() {
+        RBucket<String> stored = redis.getBucket(RedisKeys.DEVICE_COOKIE_KEY, StringCodec.INSTANCE);
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        stored.setIfAbsent(BASE64.encodeToString(bytes));
+        return stored.get();
+    }
+}

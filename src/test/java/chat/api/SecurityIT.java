@@ -1,0 +1,504 @@
+package chat.api;
+
+import chat.testing.Await;
+import chat.testing.ChatHttp;
+import chat.testing.ChatHttp.Reply;
+import chat.testing.ChatSocketClient;
+import chat.testing.PayaraNode;
+import chat.testing.RedisProbe;
+import chat.testing.RedisServerProcess;
+import chat.testing.Users;
+import jakarta.json.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mindrot.jbcrypt.BCrypt;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 14's attacks, each repeated against one node with the default limits (docs/SECURITY.md);
+ * a few limits are lowered so that a test needs fewer requests to reach them. Clients sit behind
+ * a "proxy" (127.0.0.1 is trusted) at addresses of their own.
+ */
+class SecurityIT {
+
+    static final String PASSWORD = "correct horse";
+    static final int ADDRESS_FAILURES = 8;
+    static final int SESSIONS_PER_USER = 3;
+
+    static RedisServerProcess redisServer;
+    static RedisProbe redis;
+    static PayaraNode node;
+    static final AtomicInteger addresses = new AtomicInteger(1);
+
+    @BeforeAll
+    static void start() {
+        redisServer = RedisServerProcess.start();
+        redis = new RedisProbe(redisServer.url());
+        Map<String, String> defaults = new HashMap<>();
+        PayaraNode.UNLIMITED.keySet().forEach(k -> defaults.put(k, "")); // empty = the built-in default
+        defaults.put("CHAT_TRUSTED_PROXIES", "127.0.0.1");
+        defaults.put("CHAT_LOGIN_ADDRESS_FAILURES", String.valueOf(ADDRESS_FAILURES));
+        defaults.put("CHAT_SESSIONS_PER_USER", String.valueOf(SESSIONS_PER_USER));
+        defaults.put("CHAT_ALLOWED_ORIGINS", "https://chat.example");
+        node = PayaraNode.start("secured", redisServer.url(), defaults);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+        redis.close();
+        redisServer.close();
+    }
+
+    static String newAddress() {
+        int n = addresses.getAndIncrement();
+        return "10.2." + (n / 250) + "." + (n % 250 + 1);
+    }
+
+    static Reply login(ChatHttp http, String username, String password, String address) {
+        return http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/login")).header("X-Forwarded-For", address)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        Json.createObjectBuilder().add("username", username).add("password", password).build().toString())));
+    }
+
+    /** A user registered from a browser of their own, which now holds their device cookie. */
+    static ChatHttp registered(String username) {
+        ChatHttp browser = new ChatHttp(node);
+        Reply reply = login(browser, username, PASSWORD, newAddress());
+        assertEquals(201, reply.status(), reply.body());
+        return browser;
+    }
+
+    // ---- 1. login defence without lockout
+
+    @Test
+    void guessesFromOneAddressLockOutOnlyUnrecognisedBrowsersOfTheVictim() {
+        String victim = Users.unique("victim");
+        ChatHttp victimsBrowser = registered(victim);
+        List<String> others = IntStream.range(0, 3).mapToObj(i -> Users.unique("colleague")).toList();
+        others.forEach(SecurityIT::registered);
+        String office = newAddress();
+
+        List<Integer> guesses = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            guesses.add(login(new ChatHttp(node), victim, "guess-" + i, office).status());
+        }
+        assertEquals(List.of(401, 401, 401, 401, 401), guesses.subList(0, 5), "five guesses are checked");
+        assertTrue(guesses.subList(5, 12).stream().allMatch(s -> s == 429), "then unrecognised browsers wait: " + guesses);
+
+        for (String colleague : others) {
+            assertEquals(200, login(new ChatHttp(node), colleague, PASSWORD, office).status(),
+                    "another user's correct password from the same address is never refused");
+        }
+        Reply own = login(victimsBrowser, victim, PASSWORD, office);
+        assertEquals(200, own.status(), "the victim's own browser logs in from the attacked address: " + own.body());
+        Reply unrecognised = login(new ChatHttp(node), victim, PASSWORD, newAddress());
+        assertEquals(429, unrecognised.status(), "a browser that never logged in as the victim waits");
+        assertTrue(Long.parseLong(unrecognised.headers("Retry-After").get(0)) <= 15 * 60);
+    }
+
+    @Test
+    void parallelGuessesAreCountedBeforeBcryptSoOnlyTheAllowanceIsChecked() throws Exception {
+        String victim = Users.unique("parallel");
+        registered(victim);
+        String address = newAddress();
+        ExecutorService pool = Executors.newFixedThreadPool(80);
+        try {
+            List<CompletableFuture<Integer>> answers = IntStream.range(0, 80)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> login(new ChatHttp(node), victim, "guess-" + i, address).status(), pool))
+                    .toList();
+            Map<Integer, Integer> byStatus = new LinkedHashMap<>();
+            for (CompletableFuture<Integer> answer : answers) {
+                byStatus.merge(answer.get(), 1, Integer::sum);
+            }
+            assertEquals(5, byStatus.getOrDefault(401, 0), "only five guesses reached bcrypt: " + byStatus);
+            assertEquals(75, byStatus.getOrDefault(429, 0), byStatus.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anAttackersOwnSuccessfulLoginResetsNothing() {
+        String victim = Users.unique("sprayed");
+        registered(victim);
+        String attacker = Users.unique("attacker");
+        ChatHttp attackersBrowser = registered(attacker);
+        String address = newAddress();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, login(attackersBrowser, victim, "guess-" + i, address).status());
+        }
+        assertEquals(200, login(attackersBrowser, attacker, PASSWORD, address).status());
+        assertEquals(429, login(attackersBrowser, victim, "guess-5", address).status());
+    }
+
+    @Test
+    void aRecognisedBrowserHasItsOwnSmallAllowance() {
+        String user = Users.unique("typo");
+        ChatHttp browser = registered(user);
+        String address = newAddress();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            statuses.add(login(browser, user, "typo-" + i, address).status());
+        }
+        assertEquals(10, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
+        assertEquals(429, statuses.get(10));
+        assertEquals(200, login(new ChatHttp(node), user, PASSWORD, newAddress()).status(),
+                "a locked device locks out nobody else");
+    }
+
+    @Test
+    void anAddressThatFailedOftenMayStillTryUsersThatHaveNotFailed() {
+        String sprayer = newAddress();
+        List<String> targets = IntStream.range(0, ADDRESS_FAILURES + 2).mapToObj(i -> Users.unique("target")).toList();
+        targets.forEach(SecurityIT::registered);
+        for (int i = 0; i < ADDRESS_FAILURES; i++) {
+            assertEquals(401, login(new ChatHttp(node), targets.get(i), "spray", sprayer).status());
+        }
+        assertEquals(429, login(new ChatHttp(node), targets.get(0), "spray-again", sprayer).status(),
+                "an address over its allowance may not try a user that already failed again");
+        assertEquals(200, login(new ChatHttp(node), targets.get(ADDRESS_FAILURES), PASSWORD, sprayer).status(),
+                "but a user without failures logs in from it");
+        assertEquals(200, login(new ChatHttp(node), targets.get(0), PASSWORD, newAddress()).status(),
+                "and the sprayed user from elsewhere (one failure is within the allowance)");
+    }
+
+    @Test
+    void aUserHasAtMostThreeLiveSessionsTheOldestEnd() {
+        String user = Users.unique("many");
+        List<ChatHttp> browsers = new ArrayList<>();
+        browsers.add(registered(user));
+        for (int i = 0; i < 4; i++) {
+            ChatHttp browser = new ChatHttp(node);
+            assertEquals(200, login(browser, user, PASSWORD, newAddress()).status());
+            browsers.add(browser);
+        }
+        List<Integer> me = browsers.stream().map(b -> b.get("/api/me").status()).toList();
+        assertEquals(List.of(401, 401, 200, 200, 200), me);
+    }
+
+    // ---- 2. CSRF without a browser (the browser's side: chat.browser.CrossSiteIT)
+
+    @Test
+    void stateChangingCallsAcceptOnlyJsonFromTheirOwnOrigin() {
+        ChatHttp browser = registered(Users.unique("csrf"));
+        String body = "{\"username\":\"nobody-here\",\"password\":\"" + PASSWORD + "\"}";
+        for (String path : List.of("/api/login", "/api/logout", "/api/room", "/api/password", "/api/logout/others")) {
+            Reply plain = browser.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(body)));
+            assertEquals(415, plain.status(), path);
+            Reply form = browser.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("a=b")));
+            assertEquals(415, form.status(), path);
+            Reply foreign = browser.send(json(path, body).header("Origin", "https://evil.example"));
+            assertEquals(403, foreign.status(), path);
+            Reply sibling = browser.send(json(path, body).header("Origin", "http://127.0.0.1:" + (node.port() + 1)));
+            assertEquals(403, sibling.status(), path + ": another port is another origin");
+            Reply sameSite = browser.send(json(path, body).header("Sec-Fetch-Site", "same-site"));
+            assertEquals(403, sameSite.status(), path);
+            assertTrue(foreign.object().getString("message").length() > 0);
+        }
+        assertEquals(200, browser.get("/api/me").status(), "none of it logged the browser out");
+        assertEquals(200, browser.send(json("/api/logout/others", "{}").header("Origin", node.origin())
+                .header("Sec-Fetch-Site", "same-origin")).status(), "the page's own origin is fine");
+        assertEquals(200, browser.send(json("/api/logout/others", "{}").header("Origin", "https://chat.example")).status(),
+                "and so is CHAT_ALLOWED_ORIGINS");
+        assertEquals(204, browser.send(json("/api/logout", "").header("Origin", node.origin())).status());
+    }
+
+    private static HttpRequest.Builder json(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    // ---- 3. names
+
+    @Test
+    void lookAlikesOfAnExistingNameAreRefusedAndExistingNamesStillLogIn() {
+        String base = "Pablo" + Users.unique("x").substring(1);
+        registered(base);
+        for (String lookAlike : List.of(base.toLowerCase(), base.toUpperCase(), base.replace('a', '\u0430'),
+                base.replace("P", "Ｐ"), "\uD835\uDC0F" + base.substring(1), base.replace("o", "0"))) {
+            Reply reply = login(new ChatHttp(node), lookAlike, PASSWORD, newAddress());
+            assertEquals(409, reply.status(), lookAlike + " → " + reply.body());
+        }
+        for (String invisible : List.of(base + "\u3164", base.substring(0, 2) + "\u200B" + base.substring(2), base + "\u00A0x")) {
+            assertEquals(400, login(new ChatHttp(node), invisible, PASSWORD, newAddress()).status(), invisible);
+        }
+        assertEquals(200, login(new ChatHttp(node), base, PASSWORD, newAddress()).status());
+    }
+
+    @Test
+    void usersTheSeedWroteKeepTheirExactNamesAndClaimTheirSkeletons() {
+        String seedName = "Zoë" + Users.unique("s").substring(1);
+        String spaced = "old timer " + Users.unique("s"); // the seed accepts any name
+        for (String name : List.of(seedName, spaced)) {
+            seedWrites(name, "pw"); // short: from before the minimum length
+            Reply exact = login(new ChatHttp(node), name, "pw", newAddress());
+            assertEquals(200, exact.status(), name + " → " + exact.body());
+        }
+        Reply lookAlike = login(new ChatHttp(node), seedName.toUpperCase(), PASSWORD, newAddress());
+        assertEquals(409, lookAlike.status(), "a look-alike of a name only the seed knew: " + lookAlike.body());
+    }
+
+    /** A user as the seed's Node.js server writes one: no skeleton claimed, a $2b$ hash. */
+    private static void seedWrites(String name, String password) {
+        String id = String.valueOf(redis.client().getAtomicLong("total_users").incrementAndGet());
+        String seedHash = "$2b$" + BCrypt.hashpw(password, BCrypt.gensalt(10)).substring(4);
+        redis.client().getMap("user:" + id).putAll(Map.of("username", name, "password", seedHash));
+        redis.client().getBucket("username:" + name).set("user:" + id);
+    }
+
+    // ---- 4. no stalls
+
+    @Test
+    void slowBodiesFromHundredsOfClientsStallNoOneElse() throws Exception {
+        ChatHttp bystander = registered(Users.unique("bystander"));
+        String name = Users.unique("latecomer");
+        registered(name);
+        List<Socket> attackers = new ArrayList<>();
+        long severeBefore = node.logLines("SEVERE");
+        try (ChatSocketClient socket = ChatSocketClient.connect(node, bystander)) {
+            for (int i = 0; i < 260; i++) {
+                Socket s = new Socket("127.0.0.1", node.port());
+                s.getOutputStream().write(("POST /api/login HTTP/1.1\r\nHost: 127.0.0.1:" + node.port()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                attackers.add(s);
+            }
+            for (int round = 0; round < 3; round++) {
+                trickle(attackers);
+                assertServedPromptly(name, socket, "slow bodies, round " + round);
+            }
+            java.util.Set<Socket> refused = new java.util.HashSet<>();
+            Await.until("every slow body refused (408) or cut off", Duration.ofSeconds(40), () -> {
+                attackers.stream().filter(s -> !refused.contains(s) && answeredOrClosed(s)).forEach(refused::add);
+                return refused.size() == attackers.size();
+            });
+        } finally {
+            for (Socket s : attackers) {
+                s.close();
+            }
+        }
+        assertEquals(severeBefore, node.logLines("SEVERE"), "no stack traces for clients that went away");
+    }
+
+    @Test
+    void hugeBodiesAreRefusedUnread() {
+        Reply huge = new ChatHttp(node).send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/login"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[50 * 1024 * 1024])));
+        assertEquals(413, huge.status());
+        assertTrue(huge.object().getString("message").contains("65536"));
+    }
+
+    @Test
+    void catchUpPagesAreCappedAndPageOnWhileOthersChat() throws Exception {
+        ChatHttp reader = registered(Users.unique("reader"));
+        String partner = registered(Users.unique("partner")).get("/api/me").object().getString("id");
+        String readerId = reader.get("/api/me").object().getString("id");
+        Reply opened = reader.post("/api/room", "{\"user1\":\"" + readerId + "\",\"user2\":\"" + partner + "\"}");
+        assertEquals(201, opened.status(), opened.body());
+        String room = opened.object().getString("id");
+        String marker = Users.unique("bulk");
+        long date = Instant.now().getEpochSecond() - 3600;
+        Map<String, Double> messages = new HashMap<>();
+        for (int i = 0; i < 30_000; i++) {
+            String id = (date + i / 1000) + "-" + String.format("%012d", 900_000_000L + i);
+            messages.put("{\"id\":\"" + id + "\",\"from\":\"" + readerId + "\",\"date\":" + (date + i / 1000) + ",\"message\":\""
+                    + marker + " " + i + " " + "x".repeat(1000) + "\",\"roomId\":\"" + room + "\"}", (double) (date + i / 1000));
+        }
+        redis.client().<String>getScoredSortedSet("room:" + room, org.redisson.client.codec.StringCodec.INSTANCE).addAll(messages);
+        String path = "/api/room/" + room + "/messages?after=";
+
+        String name = Users.unique("chatter");
+        ChatHttp chatter = registered(name);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try (ChatSocketClient socket = ChatSocketClient.connect(node, chatter)) {
+            List<CompletableFuture<Reply>> floods = IntStream.range(0, 6)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> reader.get(path + "0-0"), pool)).toList();
+            assertServedPromptly(name, socket, "six catch-ups of 30,000 messages");
+            for (CompletableFuture<Reply> flood : floods) {
+                assertEquals(500, flood.get().array().size(), "one page is at most 500 messages");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String after = "0-0";
+        int seen = 0;
+        for (int page = 0; page < 100; page++) {
+            List<jakarta.json.JsonValue> messagesPage = reader.get(path + after).array();
+            seen += (int) messagesPage.stream().filter(m -> m.asJsonObject().getString("message").startsWith(marker)).count();
+            if (messagesPage.size() < 500) {
+                break;
+            }
+            after = messagesPage.get(messagesPage.size() - 1).asJsonObject().getString("id");
+        }
+        assertEquals(30_000, seen, "asking again after the last message fetches the rest");
+    }
+
+    /** Another user logs in, and a message makes its round trip, each within 3 s. */
+    private static void assertServedPromptly(String username, ChatSocketClient socket, String during) {
+        long start = System.nanoTime();
+        assertEquals(200, login(new ChatHttp(node), username, PASSWORD, newAddress()).status());
+        long loginMillis = (System.nanoTime() - start) / 1_000_000;
+        String text = "still here " + Users.unique("m");
+        long sent = System.nanoTime();
+        socket.sendMessage("0", text);
+        socket.await("message", m -> text.equals(m.getString("message")), Duration.ofSeconds(3));
+        long roundTripMillis = (System.nanoTime() - sent) / 1_000_000;
+        System.out.printf("during %s: another user's login %d ms, message round trip %d ms%n", during, loginMillis, roundTripMillis);
+        assertTrue(loginMillis < 3000, "login took " + loginMillis + " ms during " + during);
+    }
+
+    private static void trickle(List<Socket> attackers) {
+        for (Socket s : attackers) {
+            try {
+                OutputStream out = s.getOutputStream();
+                out.write(' ');
+                out.flush();
+            } catch (IOException closedByServer) {
+                // refused already
+            }
+        }
+    }
+
+    private static boolean answeredOrClosed(Socket s) {
+        try {
+            s.setSoTimeout(200);
+            InputStream in = s.getInputStream();
+            byte[] start = in.readNBytes(12);
+            return start.length == 0 || new String(start, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 408");
+        } catch (IOException e) {
+            return e instanceof java.net.SocketTimeoutException ? false : true;
+        }
+    }
+
+    // ---- 5. less to leak
+
+    @Test
+    void nothingNamesTheServerOrItsInnards() {
+        ChatHttp anyone = new ChatHttp(node);
+        for (String path : List.of("/", "/api/randomname", "/nope.html", "/api/nope", "/api/application.wadl", "/metrics")) {
+            Reply reply = anyone.get(path);
+            assertTrue(reply.headers("Server").isEmpty(), path + " Server: " + reply.headers("Server"));
+            assertTrue(reply.headers("X-Powered-By").isEmpty(), path);
+            assertFalse(reply.headers("Content-Security-Policy").isEmpty(), path + " has the security headers");
+            assertEquals("nosniff", reply.headers("X-Content-Type-Options").get(0), path);
+            if (reply.status() >= 400) {
+                assertTrue(reply.headers("Content-Type").get(0).startsWith("application/json"), path);
+                assertTrue(reply.object().getString("message").length() > 0, path);
+            }
+        }
+        assertEquals(404, anyone.get("/api/application.wadl").status(), "no WADL");
+        assertEquals(404, anyone.get("/metrics").status(), "no /metrics without CHAT_METRICS_TOKEN");
+        Reply put = anyone.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/index.html"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")));
+        assertTrue(put.status() >= 400 && put.headers("Content-Type").get(0).startsWith("application/json"), put.body());
+    }
+
+    // ---- 6. account hygiene
+
+    @Test
+    void newPasswordsNeedEightCharacters() {
+        Reply reply = login(new ChatHttp(node), Users.unique("shorty"), "seven77", newAddress());
+        assertEquals(400, reply.status());
+        assertEquals("Password must have at least 8 characters", reply.object().getString("message"));
+    }
+
+    @Test
+    void changingThePasswordEndsTheOtherSessions() {
+        String user = Users.unique("changer");
+        ChatHttp laptop = registered(user);
+        ChatHttp phone = new ChatHttp(node);
+        assertEquals(200, login(phone, user, PASSWORD, newAddress()).status());
+
+        assertEquals(403, laptop.post("/api/password", "{\"currentPassword\":\"wrong!!!\",\"newPassword\":\"brand new pass\"}").status());
+        assertEquals(400, laptop.post("/api/password", "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"short\"}").status());
+        Reply changed = laptop.post("/api/password", "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"brand new pass\"}");
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals(1, changed.object().getInt("ended"));
+        assertEquals(401, phone.get("/api/me").status());
+        assertEquals(200, laptop.get("/api/me").status());
+        assertEquals(401, login(new ChatHttp(node), user, PASSWORD, newAddress()).status());
+        assertEquals(200, login(new ChatHttp(node), user, "brand new pass", newAddress()).status());
+    }
+
+    @Test
+    void loggingOutTheOtherSessionsClosesTheirSockets() {
+        String user = Users.unique("tidy");
+        ChatHttp mine = registered(user);
+        ChatHttp forgotten = new ChatHttp(node);
+        assertEquals(200, login(forgotten, user, PASSWORD, newAddress()).status());
+        try (ChatSocketClient socket = ChatSocketClient.connect(node, forgotten)) {
+            Reply reply = mine.post("/api/logout/others", "{}");
+            assertEquals(1, reply.object().getInt("ended"));
+            socket.awaitClose();
+        }
+        assertEquals(401, forgotten.get("/api/me").status());
+        assertEquals(200, mine.get("/api/me").status());
+    }
+
+    @Test
+    void aSessionEndsAtItsLifetimeHoweverBusy() {
+        ChatHttp browser = registered(Users.unique("old"));
+        String id = browser.get("/api/me").object().getString("id");
+        long longAgo = Instant.now().minus(Duration.ofDays(31)).getEpochSecond();
+        redis.client().getKeys().getKeysStreamByPattern("chat:session:*")
+                .filter(key -> redis.get(key).startsWith(id + "@"))
+                .forEach(key -> redis.client().getBucket(key, org.redisson.client.codec.StringCodec.INSTANCE).set(id + "@" + longAgo));
+        assertEquals(401, browser.get("/api/me").status());
+    }
+
+    @Test
+    void hstsOnlyWhenATrustedProxySaysHttps() {
+        Reply https = new ChatHttp(node).send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/randomname"))
+                .header("X-Forwarded-Proto", "https"));
+        assertEquals("max-age=31536000; includeSubDomains", https.headers("Strict-Transport-Security").get(0));
+        assertTrue(new ChatHttp(node).get("/api/randomname").headers("Strict-Transport-Security").isEmpty());
+    }
+
+    @Test
+    void duplicateKeysAreRefused() {
+        Reply reply = new ChatHttp(node).post("/api/login", "{\"username\":\"dupe\",\"password\":\"x\",\"password\":\"" + PASSWORD + "\"}");
+        assertEquals(400, reply.status());
+        assertTrue(reply.object().getString("message").contains("Duplicate"));
+    }
+
+    @Test
+    void messagesAreStoredTrimmedAndBlankLookingOnesRefused() {
+        ChatHttp browser = registered(Users.unique("blank"));
+        try (ChatSocketClient socket = ChatSocketClient.connect(node, browser)) {
+            for (String blank : List.of("\u00A0\u00A0", "\u200B", "\u3164", " \u2060 ")) {
+                socket.sendMessage("0", blank);
+            }
+            Await.until("four refusals", Duration.ofSeconds(10), () -> socket.events("error").size() >= 4);
+            String text = "trimmed " + Users.unique("t");
+            socket.sendMessage("0", "  \u00A0" + text + " \u3164 ");
+            assertEquals(text, socket.awaitMessage(text).getJsonObject("data").getString("message"));
+            assertTrue(redis.zrange("room:0").stream().anyMatch(m -> m.contains("\"" + text + "\"")), "stored trimmed");
+        }
+    }
+}
