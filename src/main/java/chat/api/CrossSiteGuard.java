@@ -17,7 +17,8 @@ import java.util.Set;
  * later too (mapped to {@code /api/*} in web.xml): a browser on another origin, even a sibling
  * on the same site (another port or subdomain), is refused (403) by its {@code Origin} or
  * {@code Sec-Fetch-Site}; and only {@code application/json} bodies are accepted (415), which no
- * HTML form can send and no cross-origin script can send without a CORS preflight we never grant.
+ * HTML form can send and no cross-origin script can send without a CORS preflight we never grant
+ * (a DELETE may come without any body).
  * Clients that are no browser send neither header and are judged by their session alone.
  */
 public class CrossSiteGuard extends HttpFilter {
@@ -36,7 +37,7 @@ public class CrossSiteGuard extends HttpFilter {
                 JsonErrors.write(response, 403, "Cross-site request refused");
                 return;
             }
-            if (!isJson(request.getContentType())) {
+            if (!isJson(request.getContentType()) && !isBodilessDelete(request)) {
                 JsonErrors.write(response, 415, "Send the request as application/json");
                 return;
             }
@@ -51,6 +52,12 @@ public class CrossSiteGuard extends HttpFilter {
         }
         String site = request.getHeader("Sec-Fetch-Site");
         return site == null || OWN_FETCH_SITES.contains(site.toLowerCase(Locale.ROOT));
+    }
+
+    /** No form sends DELETE, and no other origin may without a preflight we never grant: it needs no body. */
+    private static boolean isBodilessDelete(HttpServletRequest request) {
+        return "DELETE".equals(request.getMethod()) && request.getContentLengthLong() <= 0
+                && request.getHeader("Transfer-Encoding") == null && request.getContentType() == null;
     }
 
     static boolean isJson(String contentType) {

@@ -4,7 +4,7 @@ import chat.api.Https;
 
 import chat.api.ChatError;
 import chat.api.Json;
-import chat.settings.Settings;
+import chat.config.Settings;
 import chat.directory.control.Directory;
 import chat.directory.entity.DirectoryEntry;
 import chat.limits.ClientAddress;

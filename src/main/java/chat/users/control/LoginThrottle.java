@@ -1,7 +1,7 @@
 package chat.users.control;
 
 import chat.api.ChatError;
-import chat.settings.Settings;
+import chat.config.Settings;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
