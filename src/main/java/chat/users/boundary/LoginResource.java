@@ -93,6 +93,10 @@ public class LoginResource {
         if (!mode.isEmpty() && !mode.equals("signin") && !mode.equals("register")) {
             throw ChatError.badRequest("'mode' must be \"signin\" or \"register\"");
         }
+        String newNameProblem = mode.equals("register") ? Usernames.problemWithNew(username) : null;
+        if (newNameProblem != null) { // before any look-up: what can never be registered is refused as such
+            throw ChatError.badRequest(newNameProblem);
+        }
         if (username.isEmpty() || username.length() > MAX_NAME_LENGTH) {
             throw ChatError.badRequest("Username must be 1 to 32 letters, digits, '_', '-' or '.'");
         }
