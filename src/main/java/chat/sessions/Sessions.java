@@ -60,7 +60,7 @@ public class Sessions {
         long now = clock.instant().getEpochSecond();
         bucket(key).set(userId + "@" + now, min(idleTimeout(), settings.sessionLifetime()));
         RScoredSortedSet<String> mine = sessionsOf(userId);
-        mine.add(now, key);
+        mine.add(clock.millis(), key); // by the millisecond: the oldest of logins in one second is known
         mine.expire(settings.sessionLifetime());
         mine.removeAll(ended(mine.readAll()));
         int excess = mine.size() - settings.sessionsPerUser();

@@ -45,6 +45,8 @@ public class MessagesResource {
 
     @Inject
     MessageEdits edits;
+
+    @Inject
     Settings settings;
 
     @PathParam("roomId")
