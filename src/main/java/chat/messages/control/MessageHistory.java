@@ -90,8 +90,18 @@ public class MessageHistory {
         RFuture<Collection<String>> changed = batch.<String>getScoredSortedSet(RedisKeys.roomChanges(roomId), StringCodec.INSTANCE)
                 .valueRangeAsync(since, true, Double.POSITIVE_INFINITY, true);
         batch.execute();
-        List<ChatMessage> newer = parseAll(candidates.toCompletableFuture().join()).stream()
-                .filter(m -> isNewer(m, lastSeen))
+        List<ChatMessage> newerUnsorted = new ArrayList<>();
+        Collection<String> page = candidates.toCompletableFuture().join();
+        // The skew window before lastSeen may hold more than one read's worth (a busy minute): read on, a page at a time.
+        for (int offset = 0; ; ) {
+            parseAll(page).stream().filter(m -> isNewer(m, lastSeen)).forEach(newerUnsorted::add);
+            offset += page.size();
+            if (newerUnsorted.size() >= limit || page.size() < limit + SKEW_ALLOWANCE) {
+                break;
+            }
+            page = room(roomId).valueRange(since, true, Double.POSITIVE_INFINITY, true, offset, limit + SKEW_ALLOWANCE);
+        }
+        List<ChatMessage> newer = newerUnsorted.stream()
                 .sorted(Comparator.comparing((ChatMessage m) -> m.date())
                         .thenComparingLong(m -> MessageId.parse(m.id()).map(MessageId::sequence).orElse(0L)))
                 .limit(limit).toList();
