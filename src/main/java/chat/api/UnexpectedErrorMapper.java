@@ -26,14 +26,15 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
             return json(status, status == 404 ? "Not found" : status == 405 ? "Method not allowed"
                     : status == 415 ? "Unsupported media type" : status == 406 ? "Not acceptable" : "Request refused");
         }
+        // Redis first: a lost Redis connection also carries an IOException among its causes.
+        if (isRedisOutage(error)) {
+            LOG.warning(() -> "Redis unavailable: " + error);
+            return json(503, "The chat store is unavailable, try again shortly");
+        }
         if (isClientGone(error)) {
             // The client left mid-request: nobody reads this answer, and it is no fault of ours.
             LOG.fine(() -> "Client went away mid-request: " + error);
             return json(400, "Request not completed");
-        }
-        if (isRedisOutage(error)) {
-            LOG.warning(() -> "Redis unavailable: " + error);
-            return json(503, "The chat store is unavailable, try again shortly");
         }
         LOG.log(Level.SEVERE, "Unexpected error", error);
         return json(500, "Internal error");
