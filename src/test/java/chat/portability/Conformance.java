@@ -209,7 +209,8 @@ final class Conformance {
             assertEquals(200, reply.status(), path + ": " + reply.body());
             assertEquals("UP", reply.object().getString("status"), path);
         }
-        Reply metrics = http.get("/metrics");
+        assertEquals(401, http.get("/metrics").status(), "/metrics without the token");
+        Reply metrics = http.metrics();
         assertEquals(200, metrics.status());
         assertTrue(metrics.body().contains("chat_sockets_connected"), "the chat's own metrics, not the server's");
         assertEquals(200, http.get("/").status());
