@@ -31,6 +31,7 @@ const NOTIFY = 'redis-chat.notify';
 const LAST_ROOM = 'redis-chat.room.';
 const OUTBOX = 'redis-chat.outbox.';
 const STORE_DOWN = 'The chat store is unavailable';
+const RESEND_AFTER_MS = 2000;
 
 function storage(kind, key, value) {
     try {
@@ -114,9 +115,13 @@ function onEvent(type, data) {
         case 'store':
             store.setStoreAvailable(data.available !== false);
             break;
+        case 'resync':
+            sync.follow(data);
+            break;
         case 'message.ack':
             // The server stored (or had already stored) one of mine: it leaves the outbox.
             if (typeof data.clientMessageId === 'string') {
+                inFlight = inFlight.filter((id) => id !== data.clientMessageId);
                 store.acknowledge(data.clientMessageId, typeof data.id === 'string' ? data.id : null);
             }
             break;
@@ -160,7 +165,7 @@ function refused(message, data) {
             entry.sent = false;
         }
         // Tried again in a moment; while the node reports the store away, flushing waits for its "back".
-        setTimeout(flushOutbox, 3000);
+        setTimeout(flushOutbox, RESEND_AFTER_MS);
         return;
     }
     conversation.serverError(message, clientId ? store.reject(clientId) : null);
@@ -575,11 +580,12 @@ function enterChat(user) {
 
     socket = new ChatSocket({
         onEvent,
-        onOpen: () => {
+        onOpen: (ready) => {
             inFlight = [];
             store.setConnection('open');
-            // What the outbox holds goes out after the catch-up: what the server already stored is confirmed by then.
-            mySync.resync().then(() => {
+            // What the outbox holds goes out after the catch-up: what the server already stored is confirmed by then
+            // (and what it stored without our hearing is answered with the original when sent again).
+            mySync.follow(ready).then(() => {
                 if (mySync.active) {
                     flushOutbox();
                 }

@@ -1,12 +1,17 @@
 // The WebSocket at /ws (docs/PROTOCOL.md, "WebSocket"): one JSON event per line of a server frame, automatic
-// reconnection with capped exponential backoff and jitter, and no sooner than a busy node asks.
+// reconnection with capped exponential backoff and jitter. The socket counts as open when the
+// server's `ready` frame arrives: the server knows the socket from then on, so a catch-up started
+// then misses nothing.
 
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
+/** A server without the `ready` frame: count the socket as open after this long anyway. */
+const READY_WAIT_MS = 5000;
 
 export class ChatSocket {
     /**
-     * @param handlers {onEvent(type, data), onOpen(), onDown({attempt, retryInMs}), shouldRetry(): Promise<boolean>}
+     * @param handlers {onEvent(type, data), onOpen(ready), onDown({attempt, retryInMs}), shouldRetry(): Promise<boolean>};
+     *                 onOpen gets the ready frame's data ({epoch}), or null from a server that sends none
      */
     constructor(handlers) {
         this.handlers = handlers;
@@ -59,13 +64,20 @@ export class ChatSocket {
         const ws = new WebSocket(`${scheme}//${location.host}/ws`);
         this.ws = ws;
         let opened = false;
-        ws.onopen = () => {
-            if (this.ws !== ws) {
+        let readyTimer = null;
+        const ready = (data) => {
+            if (opened || this.ws !== ws) {
                 return;
             }
+            clearTimeout(readyTimer);
             opened = true;
             this.attempt = 0;
-            this.handlers.onOpen();
+            this.handlers.onOpen(data);
+        };
+        ws.onopen = () => {
+            if (this.ws === ws) {
+                readyTimer = setTimeout(() => ready(null), READY_WAIT_MS);
+            }
         };
         ws.onmessage = (event) => {
             if (this.ws !== ws) {
@@ -81,12 +93,18 @@ export class ChatSocket {
                 } catch (malformed) {
                     continue; // one bad line must not hide the others
                 }
-                if (parsed && typeof parsed.type === 'string') {
+                if (!parsed || typeof parsed.type !== 'string') {
+                    continue;
+                }
+                if (parsed.type === 'ready') {
+                    ready(parsed.data && typeof parsed.data === 'object' ? parsed.data : null);
+                } else {
                     this.handlers.onEvent(parsed.type, parsed.data);
                 }
             }
         };
         ws.onclose = () => {
+            clearTimeout(readyTimer);
             if (this.ws !== ws) {
                 return;
             }

@@ -499,6 +499,18 @@ export class Store {
         return added;
     }
 
+    /** Drops every room's messages (their positions belong to an old epoch); the rooms are loaded again. */
+    forgetMessages() {
+        for (const room of this.rooms.values()) {
+            room.messages = [];
+            room.keys = new Set();
+            room.loaded = false;
+            room.hasOlder = false;
+            room.unread = 0;
+            this.emit('messages', { roomId: room.id, added: [], fresh: false, older: false });
+        }
+    }
+
     setConnection(state, retryInMs = 0) {
         this.connection = { state, retryInMs };
         if (state === 'open') {

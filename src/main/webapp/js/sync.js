@@ -31,6 +31,7 @@ export class RoomSync {
         this.inFlight = new Set();
         this.resolving = false;
         this.synced = false;
+        this.epoch = null; // of the message positions held; another one means they are void
     }
 
     stop() {
@@ -81,6 +82,29 @@ export class RoomSync {
                 this.loadLatest(room);
             }
         }
+    }
+
+    /**
+     * The server asks (socket `ready` after every (re)connect, or `resync`) to catch up, or with
+     * `reload` (or a new epoch: the message sequence went back) to load every room afresh, since
+     * positions of the old epoch could skip messages. Resolves when done.
+     */
+    follow(data) {
+        const epoch = data && typeof data.epoch === 'string' ? data.epoch : null;
+        const reload = (data && data.reload === true) || (this.epoch !== null && epoch !== null && epoch !== this.epoch);
+        if (epoch !== null) {
+            this.epoch = epoch;
+        }
+        return reload ? this.reload() : this.resync();
+    }
+
+    reload() {
+        this.synced = true;
+        this.store.forgetMessages();
+        const done = [...this.store.rooms.values()].map((room) => this.loadLatest(room));
+        done.push(this.refreshRooms().then(() => this.refreshReads()));
+        this.refreshOnline();
+        return Promise.allSettled(done);
     }
 
     /**

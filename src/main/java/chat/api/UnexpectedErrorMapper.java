@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisOutOfMemoryException;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,7 +27,12 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
             return json(status, status == 404 ? "Not found" : status == 405 ? "Method not allowed"
                     : status == 415 ? "Unsupported media type" : status == 406 ? "Not acceptable" : "Request refused");
         }
-        // Redis first: a lost Redis connection also carries an IOException among its causes.
+        // Out of memory first (a Redis refusal before the write: nothing changed), then Redis: a lost
+        // Redis connection also carries an IOException among its causes.
+        if (isOutOfMemory(error)) {
+            LOG.warning(() -> "Redis is out of memory: " + error);
+            return json(507, "The chat store is full; nothing was changed");
+        }
         if (isRedisOutage(error)) {
             LOG.warning(() -> "Redis unavailable: " + error);
             return json(503, "The chat store is unavailable, try again shortly");
@@ -52,6 +58,17 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
     public static boolean isRedisOutage(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof RedisException || t.getClass().getName().startsWith("org.redisson")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Redis refused a write at its {@code maxmemory} (before the write: nothing of it was done). */
+    public static boolean isOutOfMemory(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RedisOutOfMemoryException || (t instanceof RedisException && t.getMessage() != null
+                    && t.getMessage().contains("OOM command not allowed"))) {
                 return true;
             }
         }

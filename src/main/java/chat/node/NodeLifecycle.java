@@ -5,6 +5,7 @@ import chat.config.Settings;
 import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.hub.LocalConnections;
+import chat.realtime.relay.MessageLog;
 import chat.realtime.relay.Relay;
 import chat.seeding.DemoData;
 import chat.sessions.Sessions;
@@ -38,6 +39,9 @@ public class NodeLifecycle {
 
     @Inject
     Relay relay;
+
+    @Inject
+    MessageLog log;
 
     @Inject
     Presence presence;
@@ -81,6 +85,7 @@ public class NodeLifecycle {
                 // opened before this first tick (clients reconnect as soon as a node answers).
                 presence.replaceWith(connections.countsByUser());
                 relay.subscribe();
+                log.start();
                 joined = true;
                 LOG.info(() -> "Chat node " + settings.serverId() + " joined the relay");
             }
@@ -141,6 +146,7 @@ public class NodeLifecycle {
             scheduler.shutdownNow();
         }
         connections.closeAll("Server shutting down");
+        log.stop();
         try {
             relay.unsubscribe();
             presence.leave();

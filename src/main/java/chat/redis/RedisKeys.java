@@ -36,6 +36,13 @@ public final class RedisKeys {
     // --- this server's own ---
     public static final String OWN_PREFIX = "chat:";
     public static final String MESSAGE_SEQUENCE = OWN_PREFIX + "message-seq";
+    /**
+     * The message log: a capped stream of every message and {@code show.room} event our nodes
+     * posted, in sequence order, that every node follows from its last position (docs/RELIABILITY.md).
+     */
+    public static final String MESSAGE_LOG = OWN_PREFIX + "message-log";
+    /** A random text that changes whenever the message sequence went backwards: part of every client's position. */
+    public static final String MESSAGE_EPOCH = OWN_PREFIX + "message-epoch";
     /** Read (never written) by the readiness check. */
     public static final String HEALTH_PROBE = OWN_PREFIX + "health";
     public static final String SEEDING_LOCK = OWN_PREFIX + "lock:seeding";
@@ -98,6 +105,11 @@ public final class RedisKeys {
 
     public static String registrationsOfAddress(String address) {
         return OWN_PREFIX + "throttle:register:address:" + address;
+    }
+
+    /** A post with a client message id, remembered for a while so that a retry is stored once. */
+    public static String post(String userId, String clientMessageId) {
+        return OWN_PREFIX + "post:" + userId + ":" + clientMessageId;
     }
 
     public static String messageRate(String userId) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,17 +64,19 @@ class MessageCodecTest {
 
     @Test
     void envelopesCarryTheSeedsFieldsAndReadBack() {
-        String envelope = MessageCodec.envelope("node \"a\"", "message", "{\"x\":1}");
+        String envelope = MessageCodec.envelope("node \"a\"", "message", "{\"x\":1}", true);
         assertTrue(envelope.startsWith("{\"serverId\":\"node \\\"a\\\"\",\"type\":\"message\",\"data\":{\"x\":1},\"sentAt\":"), envelope);
         Envelope read = MessageCodec.parseEnvelope(envelope).orElseThrow();
         assertEquals("node \"a\"", read.serverId());
         assertEquals("message", read.type());
         assertEquals(1, read.data().getInt("x"));
         assertTrue(read.sentAt() > 0);
+        assertTrue(read.logged());
         Envelope seed = MessageCodec.parseEnvelope("{\"serverId\":4000,\"type\":\"message\",\"data\":[]}").orElseThrow();
         assertEquals("4000", seed.serverId());
         assertNull(seed.data());
         assertNull(seed.sentAt());
+        assertFalse(seed.logged());
         assertTrue(MessageCodec.parseEnvelope("[1]").isEmpty());
         assertTrue(MessageCodec.parseEnvelope("not json").isEmpty());
     }

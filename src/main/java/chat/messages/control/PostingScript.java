@@ -4,8 +4,10 @@ import chat.config.Settings;
 import chat.limits.TokenBuckets;
 import chat.messages.entity.Draft;
 import chat.messages.entity.MessageCodec;
+import chat.messages.entity.Posted;
 import chat.messages.entity.StoredMessage;
 import chat.realtime.hub.ChatEvent;
+import chat.realtime.relay.MessageLog;
 import chat.realtime.relay.Relay;
 import chat.redis.RedisKeys;
 import jakarta.annotation.PostConstruct;
@@ -13,32 +15,46 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A message posted in one Redis round trip instead of four: the sender's token (the bucket of
- * {@link TokenBuckets}), the next sequence number, the room's sorted set and the relay's
- * channel, in one Lua script. Per message the node then pays one command's write, read and
- * wake-up instead of four, which was most of what Redis cost it; and as Redis runs the script
- * atomically, the relay carries messages in sequence order. A Redis Cluster keeps these keys
- * on different shards, where one script may not touch them together: there {@link #usable()}
- * is false and messages take the four calls. The script writes the texts {@link MessageCodec}
- * hands it, never a JSON of its own.
+ * A message posted in one Redis round trip instead of six: the client message id's record
+ * (a retry answers the original), the sender's token (the bucket of {@link TokenBuckets}), the
+ * next sequence number, the room's sorted set, the message log and the seed's channel, in one
+ * Lua script. Per message the node then pays one command's write, read and wake-up, which was
+ * most of what Redis cost it; and as Redis runs the script atomically, the log holds messages in
+ * sequence order and a message is stored exactly when it is logged. A Redis Cluster keeps these
+ * keys on different shards, where one script may not touch them together: there
+ * {@link #usable()} is false and {@link Posting} takes the separate calls. The script writes the
+ * texts {@link MessageCodec} hands it, never a JSON of its own.
  */
 @ApplicationScoped
 public class PostingScript {
 
-    // KEYS: rate bucket, sequence, room. ARGV: burst, per second, draft head, sequence format, draft tail,
-    // channel, envelope head, envelope tail. Returns the sequence number, or 0 when the sender has no token.
-    private static final String POST = TokenBuckets.TAKE_OR_RETURN_0 + """
+    /** How long a client message id is remembered: long enough for any retry of a client that stayed connected or came back. */
+    static final int REMEMBER_SECONDS = 600;
+
+    // KEYS: rate bucket, sequence, room, log[, client message id's record]. ARGV: burst, per second, draft head,
+    // sequence format, draft tail, date, channel, envelope head, envelope tail, log cap, remember seconds.
+    // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry.
+    private static final String POST = """
+            if #KEYS == 5 then
+              local original = redis.call('GET', KEYS[5])
+              if original then return 'D' .. original end
+            end
+            """ + TokenBuckets.TAKE_OR_RETURN_0 + """
             local sequence = redis.call('INCR', KEYS[2])
             local json = ARGV[3] .. string.format(ARGV[4], sequence) .. ARGV[5]
             redis.call('ZADD', KEYS[3], ARGV[6], json)
+            redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json)
             redis.call('PUBLISH', ARGV[7], ARGV[8] .. json .. ARGV[9])
-            return sequence
+            if #KEYS == 5 then redis.call('SET', KEYS[5], json, 'EX', ARGV[11]) end
+            return 'S' .. json
             """;
 
     @Inject
@@ -51,10 +67,14 @@ public class PostingScript {
     Relay relay;
 
     private boolean usable;
+    private RScript script;
 
     @PostConstruct
     void checkTopology() {
         usable = !redis.getConfig().isClusterConfig();
+        // Never retried by Redisson: a retry after a timeout could store the message twice (without a
+        // client message id) or answer with an error for a message the first attempt stored.
+        script = redis.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE).retryAttempts(0));
     }
 
     /** False on a Redis Cluster. */
@@ -62,13 +82,27 @@ public class PostingScript {
         return usable;
     }
 
-    /** Stores and publishes the message; empty (and nothing written) when the sender has no token left. */
-    public Optional<StoredMessage> post(Draft draft) {
-        Long sequence = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.INTEGER,
-                List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE, RedisKeys.room(draft.roomId())),
+    /**
+     * Stores, logs and publishes the message, at most once per client message id (null: none);
+     * empty (and nothing written) when the sender has no token left.
+     */
+    public Optional<Posted> post(Draft draft, String clientMessageId) {
+        List<Object> keys = new ArrayList<>(List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE,
+                RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG));
+        if (clientMessageId != null) {
+            keys.add(RedisKeys.post(draft.from(), clientMessageId));
+        }
+        Object result = script.eval(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.VALUE, keys,
                 String.valueOf(settings.messageBurst()), String.valueOf(settings.messagesPerSecond()),
                 draft.head(), MessageCodec.SEQUENCE_FORMAT, draft.tail(), String.valueOf(draft.date()),
-                RedisKeys.CHANNEL, relay.envelopeHead(ChatEvent.MESSAGE), MessageCodec.envelopeTail(System.currentTimeMillis()));
-        return sequence == null || sequence == 0 ? Optional.empty() : Optional.of(draft.withSequence(sequence));
+                RedisKeys.CHANNEL, relay.envelopeHead(ChatEvent.MESSAGE),
+                MessageCodec.envelopeTail(System.currentTimeMillis(), true),
+                String.valueOf(MessageLog.CAP), String.valueOf(REMEMBER_SECONDS));
+        if (!(result instanceof String answer) || answer.isEmpty()) {
+            return Optional.empty();
+        }
+        String json = answer.substring(1);
+        var message = MessageCodec.parse(json).orElseThrow(() -> new IllegalStateException("The posting script stored " + json));
+        return Optional.of(new Posted(new StoredMessage(message, json), answer.charAt(0) == 'D'));
     }
 }

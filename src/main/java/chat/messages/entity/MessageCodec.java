@@ -106,11 +106,20 @@ public final class MessageCodec {
         return String.format(SEQUENCE_FORMAT, sequence);
     }
 
+    // ---- the message log (a stream entry per event: its type and its data's JSON) ----
+
+    public static final String LOG_TYPE = "type";
+    public static final String LOG_DATA = "data";
+
     // ---- the MESSAGES envelope ----
 
-    /** The seed's envelope around an event's data, stamped with the publish time (the seed ignores the extra field). */
-    public static String envelope(String serverId, String type, String dataJson) {
-        return envelopeHead(serverId, type) + dataJson + envelopeTail(System.currentTimeMillis());
+    /**
+     * The seed's envelope around an event's data, stamped with the publish time; {@code logged}
+     * marks an event that is also in our message log, which our nodes read there instead (the
+     * seed's servers ignore both extra fields).
+     */
+    public static String envelope(String serverId, String type, String dataJson, boolean logged) {
+        return envelopeHead(serverId, type) + dataJson + envelopeTail(System.currentTimeMillis(), logged);
     }
 
     /** An envelope up to its data: {@code {"serverId":…,"type":…,"data":}. */
@@ -119,8 +128,8 @@ public final class MessageCodec {
     }
 
     /** An envelope after its data. */
-    public static String envelopeTail(long sentAtMillis) {
-        return ",\"sentAt\":" + sentAtMillis + "}";
+    public static String envelopeTail(long sentAtMillis, boolean logged) {
+        return ",\"sentAt\":" + sentAtMillis + (logged ? ",\"logged\":true}" : "}");
     }
 
     /** Empty when the payload is not a JSON object; type or data may be missing (null), for the caller to judge. */
@@ -133,7 +142,8 @@ public final class MessageCodec {
         }
         return Optional.of(new Envelope(text(json.get("serverId")), text(json.get("type")),
                 json.get("data") instanceof JsonObject data ? data : null,
-                json.get("sentAt") instanceof JsonNumber sentAt ? sentAt.longValue() : null));
+                json.get("sentAt") instanceof JsonNumber sentAt ? sentAt.longValue() : null,
+                json.get("logged") == JsonValue.TRUE));
     }
 
     /** A string or a number, as text (the seed writes some ids as numbers). */

@@ -29,6 +29,7 @@ import java.io.StringReader;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,6 +68,11 @@ public class Relay {
     @Inject
     RelayHealth health;
 
+    @Inject
+    MessageLog log;
+
+    private final AtomicInteger subscriptions = new AtomicInteger();
+
     private volatile boolean subscribed;
     private volatile String probeSent;
     private volatile long probeSentNanos;
@@ -92,6 +98,13 @@ public class Relay {
             @Override
             public void onSubscribe(String channel) {
                 health.subscribed();
+                if (subscriptions.incrementAndGet() > 1) {
+                    // Subscribed again (Redisson reconnected, or the probe renewed it): presence and the seed's
+                    // events published meanwhile are lost to pub/sub; the clients re-read them (messages
+                    // of our nodes come from the log and are not lost).
+                    LOG.info("The relay is subscribed again: clients catch up");
+                    log.resyncSockets(false);
+                }
             }
 
             @Override
@@ -163,7 +176,7 @@ public class Relay {
             control().publish(JSON.createObjectBuilder().add("serverId", settings.serverId()).add("type", PROBE)
                     .add("probe", probe).build().toString());
             topic().publish(MessageCodec.envelope(settings.serverId(), PROBE,
-                    JSON.createObjectBuilder().add("probe", probe).build().toString()));
+                    JSON.createObjectBuilder().add("probe", probe).build().toString(), false));
         } catch (RuntimeException notPublished) {
             probeSent = null;
             throw notPublished;
@@ -200,13 +213,16 @@ public class Relay {
      */
     void announce(@Observes ChatEvent event) {
         fanOut.deliver(event);
-        publish(event);
+        publish(event, false);
     }
 
-    /** Publishes one of this node's events to the other nodes; false (and logged) when Redis did not take it. */
-    public boolean publish(ChatEvent event) {
+    /**
+     * Publishes one of this node's events on {@code MESSAGES}; false (and logged) when Redis did
+     * not take it. {@code logged}: our nodes read it from the message log, only the seed's servers need this.
+     */
+    public boolean publish(ChatEvent event, boolean logged) {
         try {
-            topic().publish(MessageCodec.envelope(settings.serverId(), event.type(), event.dataJson()));
+            topic().publish(MessageCodec.envelope(settings.serverId(), event.type(), event.dataJson(), logged));
             return true;
         } catch (RuntimeException e) {
             LOG.warning(() -> "A '" + event.type() + "' event reached this node's sockets but not the other nodes: " + e);
@@ -251,8 +267,8 @@ public class Relay {
             }
             return;
         }
-        if (settings.serverId().equals(envelope.serverId())) {
-            return;
+        if (settings.serverId().equals(envelope.serverId()) || envelope.logged()) {
+            return; // our own, or one that every node of ours reads from the message log
         }
         if (envelope.sentAt() != null) {
             metrics.relayLag(System.currentTimeMillis() - envelope.sentAt());

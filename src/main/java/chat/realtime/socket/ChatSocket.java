@@ -3,14 +3,16 @@ package chat.realtime.socket;
 import chat.config.Settings;
 import chat.api.ChatError;
 import chat.api.UnexpectedErrorMapper;
+import chat.messages.control.PostInProgress;
 import chat.messages.control.Posting;
+import chat.messages.entity.Posted;
 import chat.messages.entity.MessageCodec;
 import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.tyrus.TyrusIdleTimer;
-import chat.messages.control.Posting;
+import chat.realtime.relay.MessageLog;
 import chat.rooms.control.Rooms;
 import chat.sessions.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,6 +53,8 @@ public class ChatSocket {
     private static final Logger LOG = Logger.getLogger(ChatSocket.class.getName());
     private static final String CONNECTION = "chat.connection";
     private static final int MAX_FRAME_BYTES = 64 * 1024;
+    private static final String READY = "ready";
+    private static final String ACK = "message.ack";
 
     @Inject
     LocalConnections connections;
@@ -79,6 +83,9 @@ public class ChatSocket {
     @Inject
     TyrusIdleTimer idleTimer;
 
+    @Inject
+    MessageLog log;
+
     @OnOpen
     public void open(Session session) {
         if (!(session.getUserPrincipal() instanceof SessionPrincipal principal)) {
@@ -93,8 +100,10 @@ public class ChatSocket {
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
                 principal.address(), settings.outboundQueueLimit(), flusher, metrics::socketDropped);
         Set<String> namedRooms;
+        String epoch;
         try {
             namedRooms = rooms.namedRoomsOf(connection.userId());
+            epoch = log.epoch();
         } catch (RuntimeException e) {
             // Without its rooms the hub could not deliver their messages to this socket: let the client come back.
             LOG.warning(() -> "Rooms of user " + connection.userId() + " not read, closing the new socket: " + e);
@@ -103,6 +112,9 @@ public class ChatSocket {
         }
         session.getUserProperties().put(CONNECTION, connection);
         connections.add(connection, namedRooms);
+        // From here on every event reaches this socket; the client catches up when it reads this frame,
+        // so nothing posted after the handshake falls between its catch-up and its first live event.
+        connection.send(ChatEvent.frame(READY, JSON.createObjectBuilder().add("epoch", epoch).build().toString()));
         try {
             presence.connected(connection.userId());
         } catch (RuntimeException e) {
@@ -120,19 +132,55 @@ public class ChatSocket {
             close(session, CloseReason.CloseCodes.TOO_BIG, "Frames are limited to 64 KiB");
             return;
         }
+        if (isTooBig(frame)) {
+            close(session, CloseReason.CloseCodes.TOO_BIG, "Frames are limited to 64 KiB");
+            return;
+        }
         connection.heard();
+        String clientMessageId = null; // named in the answer to a post that carried one
         try {
-            handle(connection, frame);
+            JsonObject json = parse(frame);
+            if (!(json.get("type") instanceof JsonString type)) {
+                throw ChatError.badRequest("'type' must be a string");
+            }
+            switch (type.getString()) {
+                case ChatEvent.MESSAGE -> {
+                    if (!(json.get("data") instanceof JsonObject data)) {
+                        throw ChatError.badRequest("'data' must be an object with roomId and message");
+                    }
+                    String id = data.get("clientMessageId") instanceof JsonString s ? s.getString() : null;
+                    Posting.checkClientMessageId(id);
+                    clientMessageId = id;
+                    post(connection, data, clientMessageId);
+                }
+                case "room.join" -> {
+                    JsonValue data = json.get("data");
+                    String roomId = data instanceof JsonObject object ? MessageCodec.idText(object.get("roomId")) : MessageCodec.idText(data);
+                    if (roomId == null) {
+                        throw ChatError.badRequest("'data' must be a room id");
+                    }
+                    rooms.requireMember(connection.userId(), roomId); // delivery follows membership; nothing to join
+                }
+                default -> throw ChatError.badRequest("Unknown event type");
+            }
         } catch (ChatError refused) {
             metrics.frameRejected(refused.status());
-            connection.send(ChatEvent.errorFrame(refused.getMessage()));
+            connection.send(errorFrame(refused.getMessage(), clientMessageId, false));
+        } catch (PostInProgress underWay) {
+            metrics.frameRejected(409);
+            connection.send(errorFrame(underWay.getMessage(), clientMessageId, null));
         } catch (RuntimeException e) {
-            if (UnexpectedErrorMapper.isRedisOutage(e)) {
+            if (UnexpectedErrorMapper.isOutOfMemory(e)) {
+                // Redis refuses writes before the first one: nothing of the post was written.
+                metrics.frameRejected(507);
+                connection.send(errorFrame("The chat store is full; the message was not stored", clientMessageId, false));
+            } else if (UnexpectedErrorMapper.isRedisOutage(e)) {
+                // A timeout may come after Redis did the work: the client retries with the same id to find out.
                 metrics.frameRejected(503);
-                connection.send(ChatEvent.errorFrame("The chat store is unavailable, try again shortly"));
+                connection.send(errorFrame("The chat store is unavailable, try again shortly", clientMessageId, null));
             } else {
                 LOG.log(Level.SEVERE, "Unexpected error handling a frame", e);
-                connection.send(ChatEvent.errorFrame("Internal error"));
+                connection.send(errorFrame("Internal error", clientMessageId, null));
             }
         }
     }
@@ -147,49 +195,54 @@ public class ChatSocket {
                 && (frame.length() > MAX_FRAME_BYTES || frame.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME_BYTES);
     }
 
-    private void handle(Connection connection, String frame) {
-        JsonObject json;
+    private void post(Connection connection, JsonObject data, String clientMessageId) {
+        String roomId = MessageCodec.idText(data.get("roomId"));
+        if (roomId == null) {
+            throw ChatError.badRequest("'roomId' must be a room id");
+        }
+        if (!(data.get("message") instanceof JsonString text)) {
+            throw ChatError.badRequest("'message' must be a string");
+        }
+        Posted posted = posting.post(connection.userId(), roomId, text.getString(), clientMessageId); // any client-sent 'from' is ignored
+        if (clientMessageId != null) {
+            connection.send(ChatEvent.frame(ACK, JSON.createObjectBuilder().add("clientMessageId", clientMessageId)
+                    .add("id", posted.stored().message().id()).add("roomId", roomId).add("stored", true)
+                    .add("duplicate", posted.duplicate()).build().toString()));
+        }
+        if (connection.dueForSessionTouch()) {
+            sessions.touch(connection.sessionKey());
+        }
+    }
+
+    private static JsonObject parse(String frame) {
         try (var reader = JSON.createReader(new StringReader(frame))) {
             JsonValue value = reader.readValue();
             if (!(value instanceof JsonObject object)) {
                 throw ChatError.badRequest("A frame must be a JSON object");
             }
-            json = object;
+            return object;
         } catch (ChatError e) {
             throw e;
         } catch (RuntimeException malformed) {
             throw ChatError.badRequest("Malformed JSON");
         }
-        if (!(json.get("type") instanceof JsonString type)) {
-            throw ChatError.badRequest("'type' must be a string");
+    }
+
+    /**
+     * An error frame; for a post with a client message id it names the id and says whether the
+     * message was stored ({@code false}: certainly not; {@code null}: unknown, retry with the same id).
+     */
+    private static String errorFrame(String message, String clientMessageId, Boolean stored) {
+        if (clientMessageId == null) {
+            return ChatEvent.errorFrame(message);
         }
-        switch (type.getString()) {
-            case ChatEvent.MESSAGE -> {
-                if (!(json.get("data") instanceof JsonObject data)) {
-                    throw ChatError.badRequest("'data' must be an object with roomId and message");
-                }
-                String roomId = MessageCodec.idText(data.get("roomId"));
-                if (roomId == null) {
-                    throw ChatError.badRequest("'roomId' must be a room id");
-                }
-                if (!(data.get("message") instanceof JsonString text)) {
-                    throw ChatError.badRequest("'message' must be a string");
-                }
-                posting.post(connection.userId(), roomId, text.getString()); // any client-sent 'from' is ignored
-                if (connection.dueForSessionTouch()) {
-                    sessions.touch(connection.sessionKey());
-                }
-            }
-            case "room.join" -> {
-                JsonValue data = json.get("data");
-                String roomId = data instanceof JsonObject object ? MessageCodec.idText(object.get("roomId")) : MessageCodec.idText(data);
-                if (roomId == null) {
-                    throw ChatError.badRequest("'data' must be a room id");
-                }
-                rooms.requireMember(connection.userId(), roomId); // delivery follows membership; nothing to join
-            }
-            default -> throw ChatError.badRequest("Unknown event type");
+        var data = JSON.createObjectBuilder().add("message", message).add("clientMessageId", clientMessageId);
+        if (stored == null) {
+            data.addNull("stored");
+        } else {
+            data.add("stored", stored);
         }
+        return ChatEvent.frame(ChatEvent.ERROR, data.build().toString());
     }
 
     @OnMessage

@@ -1,0 +1,299 @@
+package chat.realtime.relay;
+
+import chat.config.Settings;
+import chat.messages.entity.ChatMessage;
+import chat.messages.entity.MessageCodec;
+import chat.messages.entity.MessageId;
+import chat.operations.Metrics;
+import chat.realtime.hub.ChatEvent;
+import chat.realtime.hub.LocalConnections;
+import chat.realtime.hub.LocalFanOut;
+import chat.realtime.hub.OutboundEvent;
+import chat.redis.RedisKeys;
+import chat.rooms.control.RoomId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
+import org.redisson.api.RScript;
+import org.redisson.api.RStream;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.StreamMessageId;
+import org.redisson.api.options.PlainOptions;
+import org.redisson.api.stream.StreamAddArgs;
+import org.redisson.api.stream.StreamReadArgs;
+import org.redisson.client.codec.StringCodec;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The message log (docs/RELIABILITY.md): a capped Redis stream of every message and
+ * {@code show.room} event our nodes post, written in the same atomic step that stores the
+ * message, and read by every node, this one included, from its last position. So each node
+ * delivers every logged event once and in sequence order, and a node that lost Redis for a while
+ * (a dropped connection, a restart, a failover) reads on from where it stopped instead of
+ * missing what was posted meanwhile. Pub/sub ({@code MESSAGES}) still carries every event for the
+ * seed's servers, and the seed's events to us.
+ *
+ * <p>Two things the log cannot repair are told to the clients instead, with a {@code resync}
+ * frame: entries trimmed before this node read them (it was more than {@link #CAP} entries
+ * behind), which the clients catch up over HTTP; and a message sequence that went backwards (a
+ * failover to a replica that lost the last writes, a reset counter), which changes the epoch and
+ * makes the clients reload, since their positions may name messages that no longer exist.
+ */
+@ApplicationScoped
+public class MessageLog {
+
+    /** About how many entries the log keeps ({@code XADD MAXLEN ~}): minutes of a busy chat, a few MB of Redis. */
+    public static final int CAP = 10_000;
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final Logger LOG = Logger.getLogger(MessageLog.class.getName());
+    private static final int BATCH = 512;
+    private static final Duration BLOCK = Duration.ofSeconds(2);
+    private static final StreamMessageId ORIGIN = new StreamMessageId(0, 0);
+    private static final Comparator<StreamMessageId> ORDER =
+            Comparator.comparingLong(StreamMessageId::getId0).thenComparingLong(StreamMessageId::getId1);
+    /** KEYS: epoch. ARGV: the epoch the caller knew, a new one. Replaces the epoch only if it is still the known one. */
+    private static final String ROTATE = """
+            local current = redis.call('GET', KEYS[1])
+            if current == false or current == ARGV[1] then
+              redis.call('SET', KEYS[1], ARGV[2])
+              return ARGV[2]
+            end
+            return current
+            """;
+
+    @Inject
+    RedissonClient redis;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    LocalFanOut fanOut;
+
+    @Inject
+    LocalConnections connections;
+
+    @Inject
+    Metrics metrics;
+
+    private volatile boolean running;
+    private volatile boolean following;
+    private volatile String epoch;
+    private Thread follower;
+    // Only the follower thread touches these once it runs.
+    private StreamMessageId position;
+    private long lastSequence;
+    private boolean inSequenceOrder;
+    private boolean behind;
+
+    /** Starts following the log from its current end (retried by the node until Redis answers). */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        inSequenceOrder = !redis.getConfig().isClusterConfig(); // the posting script logs in sequence order
+        epoch = readEpoch();
+        position = lastEntry();
+        lastSequence = sequence();
+        following = true;
+        running = true;
+        follower = new Thread(this::follow, "chat-message-log-" + settings.serverId());
+        follower.setDaemon(true);
+        follower.start();
+        LOG.info(() -> "Following the message log from " + position + " (epoch " + epoch + ")");
+    }
+
+    public synchronized void stop() {
+        running = false;
+        if (follower != null) {
+            follower.interrupt();
+            try {
+                follower.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            follower = null;
+        }
+    }
+
+    /** Whether the node reads the log without errors (false from a failed read until a read succeeds again). */
+    public boolean isFollowing() {
+        return running && following;
+    }
+
+    /** The current epoch of message positions, for the clients' {@code ready} frame. */
+    public String epoch() {
+        String known = epoch;
+        if (known == null) {
+            known = readEpoch();
+            epoch = known;
+        }
+        return known;
+    }
+
+    /** Appends an event of this node (the posting path that does not go through the posting script). */
+    public void append(ChatEvent event) {
+        // Never retried: a retried XADD would log the event twice.
+        redis.<String, String>getStream(PlainOptions.name(RedisKeys.MESSAGE_LOG).codec(StringCodec.INSTANCE).retryAttempts(0))
+                .add(StreamAddArgs.entries(MessageCodec.LOG_TYPE, event.type(), MessageCodec.LOG_DATA, event.dataJson())
+                        .trimNonStrict().maxLen(CAP).noLimit());
+    }
+
+    /**
+     * Tells every socket of this node to catch up over HTTP (events this node may have missed) or,
+     * with {@code reload}, to reload (positions of the old epoch mean nothing any more).
+     */
+    public void resyncSockets(boolean reload) {
+        String frame = ChatEvent.frame("resync", JSON.createObjectBuilder().add("epoch", epoch())
+                .add("reload", reload).build().toString());
+        int sockets = connections.sendToAll(new OutboundEvent(frame));
+        LOG.info(() -> "Told " + sockets + " sockets to " + (reload ? "reload" : "catch up"));
+    }
+
+    private void follow() {
+        long backoffMillis = 100;
+        while (running) {
+            try {
+                if (!following || behind) {
+                    checkContinuity();
+                }
+                Map<StreamMessageId, Map<String, String>> batch =
+                        stream().read(StreamReadArgs.greaterThan(position).count(BATCH).timeout(BLOCK));
+                if (batch != null && !batch.isEmpty()) {
+                    long now = System.currentTimeMillis();
+                    batch.entrySet().stream().sorted(Map.Entry.comparingByKey(ORDER)).forEach(entry -> {
+                        deliver(entry.getValue());
+                        position = entry.getKey();
+                        metrics.relayLag(now - entry.getKey().getId0());
+                    });
+                    behind = batch.size() == BATCH; // more may be waiting, and the oldest may be trimmed soon
+                }
+                backoffMillis = 100;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                if (following) {
+                    following = false;
+                    LOG.warning(() -> "The message log cannot be read; reading on from " + position
+                            + " when Redis answers: " + e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis)); // Redis is away: don't spin
+                backoffMillis = Math.min(2000, backoffMillis * 2);
+            }
+        }
+    }
+
+    /**
+     * After a failed read, or when far behind: did the epoch change, did the sequence go back,
+     * were entries trimmed before this node read them?
+     */
+    private void checkContinuity() {
+        String current = readEpoch();
+        long sequence = sequence();
+        if (current.equals(epoch) && sequence < lastSequence) {
+            current = rotate(epoch);
+        }
+        if (!current.equals(epoch)) {
+            position = lastEntry(); // the clients reload; what the log holds may be another history
+            restartAt(current, sequence);
+        } else if (trimmedPast(position)) {
+            LOG.warning(() -> "The message log was trimmed past this node's position " + position);
+            resyncSockets(false);
+        }
+        behind = false;
+        if (!following) {
+            following = true;
+            LOG.info(() -> "The message log is read again from " + position);
+        }
+    }
+
+    private void deliver(Map<String, String> entry) {
+        String type = entry.get(MessageCodec.LOG_TYPE);
+        String data = entry.get(MessageCodec.LOG_DATA);
+        if (type == null || data == null) {
+            return;
+        }
+        try {
+            if (ChatEvent.MESSAGE.equals(type)) {
+                MessageCodec.parse(data).ifPresent(this::deliverMessage);
+            } else if (ChatEvent.SHOW_ROOM.equals(type)) {
+                JsonObject json = JSON.createReader(new StringReader(data)).readObject();
+                String roomId = MessageCodec.text(json.get("id"));
+                RoomId.privateMembers(roomId).ifPresent(members ->
+                        fanOut.deliver(new ChatEvent(ChatEvent.SHOW_ROOM, data, List.copyOf(members), roomId)));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Skipping a malformed log entry: " + entry, e);
+        }
+    }
+
+    private void deliverMessage(ChatMessage message) {
+        long sequence = MessageId.parse(message.id()).map(MessageId::sequence).orElse(0L);
+        if (sequence <= lastSequence) {
+            // In sequence order, an old number is proof that the counter went back; elsewhere ask it.
+            long counter = inSequenceOrder ? sequence : sequence();
+            if (counter < lastSequence) {
+                LOG.warning(() -> "The message sequence went back from " + lastSequence + " to " + counter + ": new epoch");
+                restartAt(rotate(epoch), sequence);
+            }
+        }
+        lastSequence = Math.max(lastSequence, sequence);
+        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, MessageCodec.toJson(message),
+                RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null), message.roomId()));
+    }
+
+    /** A new epoch: positions start over and the clients reload. */
+    private void restartAt(String newEpoch, long sequence) {
+        String old = epoch;
+        epoch = newEpoch;
+        lastSequence = sequence;
+        LOG.warning(() -> "Message epoch changed from " + old + " to " + newEpoch + ": clients reload");
+        resyncSockets(true);
+    }
+
+    /** Whether entries after {@code after} were trimmed: the log now starts later. */
+    private boolean trimmedPast(StreamMessageId after) {
+        if (ORIGIN.equals(after)) {
+            return false;
+        }
+        Map<StreamMessageId, Map<String, String>> first = stream().range(1, StreamMessageId.MIN, StreamMessageId.MAX);
+        return first.keySet().stream().anyMatch(id -> ORDER.compare(id, after) > 0);
+    }
+
+    private StreamMessageId lastEntry() {
+        return stream().rangeReversed(1, StreamMessageId.MAX, StreamMessageId.MIN).keySet().stream().findFirst().orElse(ORIGIN);
+    }
+
+    private long sequence() {
+        String value = redis.<String>getBucket(RedisKeys.MESSAGE_SEQUENCE, StringCodec.INSTANCE).get();
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private String readEpoch() {
+        var bucket = redis.<String>getBucket(RedisKeys.MESSAGE_EPOCH, StringCodec.INSTANCE);
+        bucket.setIfAbsent(UUID.randomUUID().toString());
+        return bucket.get();
+    }
+
+    private String rotate(String known) {
+        return redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ROTATE, RScript.ReturnType.VALUE,
+                List.of(RedisKeys.MESSAGE_EPOCH), known, UUID.randomUUID().toString());
+    }
+
+    private RStream<String, String> stream() {
+        return redis.getStream(RedisKeys.MESSAGE_LOG, StringCodec.INSTANCE);
+    }
+}
