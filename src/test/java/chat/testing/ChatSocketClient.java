@@ -31,6 +31,19 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
 
     /** Opens the socket; throws (CompletionException) when the handshake is refused. */
     public static ChatSocketClient connect(String wsUrl, String cookie, String origin) {
+        ChatSocketClient client = open(wsUrl, cookie, origin);
+        if (cookie != null && !cookie.isEmpty()) {
+            client.awaitReady();
+        }
+        return client;
+    }
+
+    /** Opens the socket and returns as soon as the handshake's 101 is in, before the server's {@code ready}. */
+    public static ChatSocketClient open(PayaraNode node, ChatHttp session) {
+        return open(node.wsUrl(), session.cookieHeader(), node.origin());
+    }
+
+    private static ChatSocketClient open(String wsUrl, String cookie, String origin) {
         ChatSocketClient client = new ChatSocketClient();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (cookie != null && !cookie.isEmpty()) {
@@ -40,39 +53,15 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
             builder.header("Origin", origin);
         }
         client.socket = builder.buildAsync(URI.create(wsUrl), client).orTimeout(20, TimeUnit.SECONDS).join();
-        awaitRegistered(wsUrl, cookie);
         return client;
     }
 
     /**
-     * The handshake's 101 reaches the client before the server has run its open handler, so an
-     * event sent at once could miss the new socket (live; catch-up would have it). Tests that
-     * expect live delivery wait until the server counts the user online, which it does right
-     * after registering the socket (the first socket of a user; later tabs are quicker).
+     * Waits for the server's {@code ready} frame: the handshake's 101 reaches the client before
+     * the server has registered the socket, and only from {@code ready} on is every event sent to it.
      */
-    private static void awaitRegistered(String wsUrl, String cookie) {
-        if (cookie == null || cookie.isEmpty()) {
-            return;
-        }
-        String base = wsUrl.replaceFirst("^ws", "http").replaceFirst("/ws$", "");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        java.util.function.Function<String, String> get = path -> {
-            try {
-                return http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie)
-                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            } catch (java.io.IOException e) {
-                return "";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "";
-            }
-        };
-        String me = get.apply("/api/me");
-        if (!me.contains("\"id\"")) {
-            return;
-        }
-        String id = Json.createReader(new StringReader(me)).readObject().getString("id");
-        Await.until("user " + id + " online", Duration.ofSeconds(20), () -> get.apply("/api/users/online").contains("\"" + id + "\":"));
+    public JsonObject awaitReady() {
+        return await("ready", data -> data != null);
     }
 
     /** The HTTP status with which the server refused the handshake; fails if it was accepted. */
@@ -90,6 +79,12 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
 
     public void send(String frame) {
         socket.sendText(frame, true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Posts with a client message id (the server acknowledges or names it in its error frame). */
+    public void post(String roomId, String text, String clientMessageId) {
+        send(Json.createObjectBuilder().add("type", "message").add("data", Json.createObjectBuilder()
+                .add("roomId", roomId).add("message", text).add("clientMessageId", clientMessageId)).build().toString());
     }
 
     public void sendMessage(String roomId, String text) {

@@ -1,0 +1,137 @@
+package chat.realtime.relay;
+
+import chat.testing.Await;
+import chat.testing.ChatCluster;
+import chat.testing.ChatSocketClient;
+import chat.testing.RedisCommand;
+import chat.testing.SharedChat;
+import chat.testing.Users;
+import chat.testing.Users.Person;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Delivery through the message log while Redis connections drop and the sequence goes back (docs/RELIABILITY.md). */
+@ExtendWith(SharedChat.class)
+class MessageLogIT {
+
+    private static final int MESSAGES = 300;
+    private static final int KILLS = 5;
+
+    private final ChatCluster chat;
+
+    MessageLogIT(ChatCluster chat) {
+        this.chat = chat;
+    }
+
+    @Test
+    void openSocketsGetEveryMessageOnceAndInOrderWhilePubSubConnectionsAreKilled() throws Exception {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String tag = Users.unique("kill-");
+        List<ChatSocketClient> receivers = new ArrayList<>();
+        try (ChatSocketClient fromA = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient fromB = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            for (int i = 0; i < 6; i++) {
+                var node = i % 2 == 0 ? chat.nodeA() : chat.nodeB();
+                receivers.add(ChatSocketClient.connect(node, Users.register(node, "rcv").http()));
+            }
+            AtomicInteger sent = new AtomicInteger();
+            Thread traffic = new Thread(() -> {
+                for (int i = 0; i < MESSAGES; i++) {
+                    (i % 2 == 0 ? fromA : fromB).post("0", tag + " " + i, tag + "-" + i);
+                    sent.incrementAndGet();
+                    Thread.onSpinWait();
+                }
+            });
+            traffic.start();
+            for (int kill = 1; kill <= KILLS; kill++) {
+                int due = kill * MESSAGES / (KILLS + 1);
+                Await.until(due + " messages sent", Duration.ofSeconds(60), () -> sent.get() >= due);
+                RedisCommand.send(chat.redis().port(), "CLIENT", "KILL", "TYPE", "pubsub");
+            }
+            traffic.join(120_000);
+
+            Await.until("an answer to every post", Duration.ofSeconds(60), () -> answers(fromA, tag) + answers(fromB, tag) == MESSAGES);
+            assertEquals(List.of(), errors(fromA, tag), "no sender was told of an error");
+            assertEquals(List.of(), errors(fromB, tag), "no sender was told of an error");
+            List<String> stored = chat.probe().zrange("room:0").stream().filter(m -> m.contains(tag)).toList();
+            assertEquals(MESSAGES, stored.size(), "every message stored once");
+
+            for (ChatSocketClient receiver : receivers) {
+                Await.until("every message at a receiver", Duration.ofSeconds(60), () -> received(receiver, tag).size() >= MESSAGES);
+                List<JsonObject> got = received(receiver, tag);
+                Map<String, Long> counts = got.stream().collect(Collectors.groupingBy(m -> m.getString("id"), Collectors.counting()));
+                assertEquals(MESSAGES, counts.size(), "every stored message reached the open socket");
+                assertTrue(counts.values().stream().allMatch(n -> n == 1), "each once: " + counts);
+                List<Long> sequences = got.stream().map(m -> sequence(m.getString("id"))).toList();
+                assertEquals(sequences.stream().sorted().toList(), sequences, "in id order");
+                assertTrue(!receiver.isClosed(), "the socket stayed open");
+            }
+        } finally {
+            receivers.forEach(ChatSocketClient::close);
+        }
+    }
+
+    @Test
+    void aSequenceThatWentBackChangesTheEpochAndMakesClientsReload() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            String epoch = b.awaitReady().getJsonObject("data").getString("epoch");
+            String before = Users.unique("before-");
+            a.post("0", before, Users.unique("c"));
+            b.awaitMessage(before);
+            long high = Long.parseLong(chat.probe().get("chat:message-seq"));
+
+            // What a failover to a replica that lost the last writes looks like: the counter is behind.
+            RedisCommand.send(chat.redis().port(), "SET", "chat:message-seq", "1");
+            String after = Users.unique("after-");
+            a.post("0", after, Users.unique("c"));
+
+            JsonObject reload = b.await("resync", d -> d != null && d.getBoolean("reload", false));
+            String newEpoch = reload.getJsonObject("data").getString("epoch");
+            assertNotEquals(epoch, newEpoch);
+            a.await("resync", d -> d != null && d.getBoolean("reload", false) && newEpoch.equals(d.getString("epoch")));
+            try (ChatSocketClient later = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+                assertEquals(newEpoch, later.awaitReady().getJsonObject("data").getString("epoch"), "a reconnecting client learns it");
+            }
+            b.awaitMessage(after);
+        } finally {
+            // Ids stay unique for the tests that follow: move the counter past everything written before.
+            RedisCommand.send(chat.redis().port(), "INCRBY", "chat:message-seq", "1000000");
+        }
+    }
+
+    private static List<JsonObject> received(ChatSocketClient socket, String tag) {
+        return socket.messages().stream().filter(m -> m.getString("message", "").startsWith(tag + " ")).toList();
+    }
+
+    private static int answers(ChatSocketClient socket, String tag) {
+        Function<String, Long> about = type -> socket.events(type).stream()
+                .filter(e -> e.getJsonObject("data").getString("clientMessageId", "").startsWith(tag + "-")).count();
+        return (int) (about.apply("message.ack") + about.apply("error"));
+    }
+
+    private static List<JsonObject> errors(ChatSocketClient socket, String tag) {
+        return socket.events("error").stream()
+                .filter(e -> e.getJsonObject("data").getString("clientMessageId", "").startsWith(tag + "-")).toList();
+    }
+
+    private static long sequence(String id) {
+        return Long.parseLong(id.substring(id.indexOf('-') + 1));
+    }
+}
