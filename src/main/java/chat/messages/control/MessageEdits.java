@@ -6,11 +6,11 @@ import chat.messages.entity.ChatMessage;
 import chat.messages.entity.MessageCodec;
 import chat.messages.entity.MessageId;
 import chat.realtime.hub.ChatEvent;
+import chat.realtime.relay.MessageLog;
 import chat.rooms.control.Channels;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import java.time.Clock;
@@ -42,7 +42,7 @@ public class MessageEdits {
     Settings config;
 
     @Inject
-    Event<ChatEvent> events;
+    MessageLog log;
 
     Clock clock = Clock.systemUTC();
 
@@ -111,7 +111,7 @@ public class MessageEdits {
     /** To the room's members on every node, like a new message. */
     private void announce(String type, ChatMessage message) {
         List<String> members = RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null);
-        events.fire(new ChatEvent(type, MessageCodec.toJson(message), members, message.roomId()));
+        log.announce(new ChatEvent(type, MessageCodec.toJson(message), members, message.roomId()));
     }
 
     private long now() {

@@ -9,9 +9,7 @@ import chat.messages.entity.Posted;
 import chat.messages.entity.StoredMessage;
 import chat.operations.Metrics;
 import chat.realtime.hub.ChatEvent;
-import chat.realtime.hub.LocalFanOut;
 import chat.realtime.relay.MessageLog;
-import chat.realtime.relay.Relay;
 import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
@@ -64,12 +62,6 @@ public class Posting {
 
     @Inject
     MessageLog log;
-
-    @Inject
-    LocalFanOut fanOut;
-
-    @Inject
-    Relay relay;
 
     @Inject
     RedissonClient redis;
@@ -132,31 +124,15 @@ public class Posting {
                 rooms.addToMembers(roomId);
                 JsonArrayBuilder names = JSON.createArrayBuilder();
                 rooms.describePrivate(roomId).names().forEach(names::add);
-                announce(new ChatEvent(ChatEvent.SHOW_ROOM,
+                log.announce(new ChatEvent(ChatEvent.SHOW_ROOM,
                         JSON.createObjectBuilder().add("id", roomId).add("names", names).build().toString(),
                         RoomId.privateMembers(roomId).map(List::copyOf).orElseThrow(), roomId));
             }
-            announce(new ChatEvent(ChatEvent.MESSAGE, stored.json(), RoomId.privateMembers(roomId).map(List::copyOf).orElse(null), roomId));
+            log.announce(new ChatEvent(ChatEvent.MESSAGE, stored.json(), RoomId.privateMembers(roomId).map(List::copyOf).orElse(null), roomId));
         } catch (RuntimeException e) {
             LOG.warning(() -> "Message " + stored.message().id() + " is stored but was not fully announced: " + e);
         }
         return new Posted(stored, false);
-    }
-
-    /**
-     * Into the log, from which every node delivers it, then to the seed's servers. If the log
-     * does not take it, this node's sockets get it directly and the others over pub/sub.
-     */
-    private void announce(ChatEvent event) {
-        try {
-            log.append(event);
-        } catch (RuntimeException e) {
-            LOG.warning(() -> "A '" + event.type() + "' event could not be logged, relaying it directly: " + e);
-            fanOut.deliver(event);
-            relay.publish(event, false);
-            return;
-        }
-        relay.publish(event, true);
     }
 
     private static ChatError tooFast() {

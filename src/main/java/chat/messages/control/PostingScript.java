@@ -36,8 +36,12 @@ import java.util.Optional;
 @ApplicationScoped
 public class PostingScript {
 
-    /** How long a client message id is remembered: long enough for any retry of a client that stayed connected or came back. */
-    static final int REMEMBER_SECONDS = 600;
+    /**
+     * How long a client message id is remembered (with the stored message, a few hundred bytes):
+     * long enough for the retries of a client that reconnects after an outage, short enough that
+     * a busy chat's Redis does not fill with them.
+     */
+    static final int REMEMBER_SECONDS = 3600;
 
     // KEYS: rate bucket, sequence, room, log[, client message id's record]. ARGV: burst, per second, draft head,
     // sequence format, draft tail, date, channel, envelope head, envelope tail, log cap, remember seconds.

@@ -36,8 +36,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The message log (docs/RELIABILITY.md): a capped Redis stream of every message and
- * {@code show.room} event our nodes post, written in the same atomic step that stores the
+ * The message log (docs/RELIABILITY.md): a capped Redis stream of every message, edit,
+ * deletion and {@code show.room} event our nodes post, written in the same atomic step that stores the
  * message, and read by every node, this one included, from its last position. So each node
  * delivers every logged event once and in sequence order, and a node that lost Redis for a while
  * (a dropped connection, a restart, a failover) reads on from where it stopped instead of
@@ -87,6 +87,9 @@ public class MessageLog {
 
     @Inject
     Metrics metrics;
+
+    @Inject
+    Relay relay;
 
     private volatile boolean running;
     private volatile boolean following;
@@ -143,8 +146,25 @@ public class MessageLog {
         return known;
     }
 
-    /** Appends an event of this node (the posting path that does not go through the posting script). */
-    public void append(ChatEvent event) {
+    /**
+     * Announces an event of this node that belongs in the log (a message, its edit or deletion,
+     * {@code show.room}): into the log, from which every node delivers it, then on {@code MESSAGES}
+     * for the seed's servers. If the log does not take it, this node's sockets get it directly and
+     * the other nodes over pub/sub. Never throws: the event happened.
+     */
+    public void announce(ChatEvent event) {
+        try {
+            append(event);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "A '" + event.type() + "' event could not be logged, relaying it directly: " + e);
+            fanOut.deliver(event);
+            relay.publish(event, false);
+            return;
+        }
+        relay.publish(event, true);
+    }
+
+    private void append(ChatEvent event) {
         // Never retried: a retried XADD would log the event twice.
         redis.<String, String>getStream(PlainOptions.name(RedisKeys.MESSAGE_LOG).codec(StringCodec.INSTANCE).retryAttempts(0))
                 .add(StreamAddArgs.entries(MessageCodec.LOG_TYPE, event.type(), MessageCodec.LOG_DATA, event.dataJson())
@@ -228,7 +248,10 @@ public class MessageLog {
         }
         try {
             if (ChatEvent.MESSAGE.equals(type)) {
-                MessageCodec.parse(data).ifPresent(this::deliverMessage);
+                MessageCodec.parse(data).ifPresent(message -> deliverMessage(message, data));
+            } else if (ChatEvent.MESSAGE_EDITED.equals(type) || ChatEvent.MESSAGE_DELETED.equals(type)) {
+                MessageCodec.parse(data).ifPresent(m -> fanOut.deliver(new ChatEvent(type, data,
+                        RoomId.privateMembers(m.roomId()).map(List::copyOf).orElse(null), m.roomId())));
             } else if (ChatEvent.SHOW_ROOM.equals(type)) {
                 JsonObject json = JSON.createReader(new StringReader(data)).readObject();
                 String roomId = MessageCodec.text(json.get("id"));
@@ -240,18 +263,22 @@ public class MessageLog {
         }
     }
 
-    private void deliverMessage(ChatMessage message) {
-        long sequence = MessageId.parse(message.id()).map(MessageId::sequence).orElse(0L);
-        if (sequence <= lastSequence) {
+    /** @param json the message as stored, which is what every client receives */
+    private void deliverMessage(ChatMessage message, String json) {
+        long sequence = MessageId.parse(message.id()).map(MessageId::sequence).orElse(Long.MAX_VALUE);
+        if (sequence == Long.MAX_VALUE) {
+            sequence = lastSequence; // not one of our ids (the log holds only ours): nothing to learn from it
+        } else if (sequence <= lastSequence) {
             // In sequence order, an old number is proof that the counter went back; elsewhere ask it.
             long counter = inSequenceOrder ? sequence : sequence();
             if (counter < lastSequence) {
-                LOG.warning(() -> "The message sequence went back from " + lastSequence + " to " + counter + ": new epoch");
+                long last = lastSequence;
+                LOG.warning(() -> "The message sequence went back from " + last + " to " + counter + ": new epoch");
                 restartAt(rotate(epoch), sequence);
             }
         }
         lastSequence = Math.max(lastSequence, sequence);
-        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, MessageCodec.toJson(message),
+        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, json,
                 RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null), message.roomId()));
     }
 
