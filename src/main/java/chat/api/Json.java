@@ -58,6 +58,8 @@ public final class Json {
                     }
                 }
             }
+        } catch (jakarta.json.JsonException trailing) { // the reader stops after one value; the parser also reads what follows it
+            throw ChatError.badRequest("Malformed JSON");
         }
     }
 
