@@ -111,10 +111,10 @@ public class NodeLifecycle {
 
     /**
      * The demo data is there (or not wanted), the node joined the relay, heard its own probe
-     * through it and hears the other nodes now (see {@code RelayHealth}).
+     * through it and hears the other nodes now (see {@code RelayHealth}), and reads the message log.
      */
     public boolean isReady() {
-        return seeded && joined && relay.isListening();
+        return seeded && joined && relay.isListening() && log.isFollowing();
     }
 
     /** Why the node is ready or not, for {@code /health/ready}. */
@@ -122,7 +122,10 @@ public class NodeLifecycle {
         if (!seeded) {
             return "demo data not written yet";
         }
-        return joined ? "relay " + relay.listeningDetail() : "relay not joined yet";
+        if (!joined) {
+            return "relay not joined yet";
+        }
+        return log.isFollowing() ? "relay " + relay.listeningDetail() : "message log cannot be read";
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -123,18 +124,24 @@ public final class DeliveryReport {
                 .allMatch(r -> r.messages().stream().map(m -> m.getString("message", "")).collect(Collectors.toSet()).containsAll(stored));
     }
 
-    /** The run's messages in the room, in Redis's order (by date, then by id). */
+    /**
+     * The run's messages in the room, in id order: by sequence number, the order every socket
+     * must see (the room's sorted set is scored by the second a message was drafted, which for a
+     * post that waited for Redis is earlier than the second it was stored).
+     */
     private static List<String> storedTexts(Traffic traffic, RedisProbe redis) {
-        List<String> texts = new ArrayList<>();
+        Map<Long, String> bySequence = new TreeMap<>();
         for (String json : redis.zrange("room:" + traffic.roomId())) {
             try (var reader = Json.createReader(new StringReader(json))) {
-                String text = reader.readObject().getString("message", "");
+                JsonObject message = reader.readObject();
+                String text = message.getString("message", "");
                 if (text.startsWith(traffic.prefix() + "-")) {
-                    texts.add(text);
+                    String id = message.getString("id");
+                    bySequence.put(Long.parseLong(id.substring(id.indexOf('-') + 1)), text);
                 }
             }
         }
-        return texts;
+        return new ArrayList<>(bySequence.values());
     }
 
     private static List<String> texts(ChatSocketClient socket, String prefix) {

@@ -1,6 +1,7 @@
 package chat.messages.control;
 
 import chat.api.ChatError;
+import chat.api.UnexpectedErrorMapper;
 import chat.config.Settings;
 import chat.limits.TokenBuckets;
 import chat.messages.entity.Draft;
@@ -25,6 +26,11 @@ import org.redisson.client.codec.StringCodec;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -44,6 +50,14 @@ public class Posting {
     private static final Pattern CLIENT_MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** The client message id's record while its post is under way (afterwards it holds the stored JSON). */
     private static final String UNDER_WAY = "";
+    /** Starts the ids the server gives posts without a client message id: no client id can (see {@link #checkClientMessageId}). */
+    private static final String SERVER_POST_ID = "~";
+    /** How long a sender waits for a post whose outcome Redis has not told yet; longer than most Redis restarts and failovers. */
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    /** How many posts may wait for Redis at once; beyond that a sender is told at once that the outcome is unknown. */
+    private static final int WAITING_POSTS = 64;
+
+    private final Semaphore waitingPosts = new Semaphore(WAITING_POSTS);
 
     @Inject
     Rooms rooms;
@@ -90,7 +104,7 @@ public class Posting {
         boolean firstInPrivateRoom = RoomId.privateMembers(roomId).isPresent() && !history.hasMessages(roomId);
         Draft draft = history.draft(from, roomId, text);
         if (!firstInPrivateRoom && script.usable()) {
-            Posted posted = metrics.timeRedis("store_message", () -> script.post(draft, clientMessageId)).orElseThrow(Posting::tooFast);
+            Posted posted = metrics.timeRedis("store_message", () -> postOnce(draft, clientMessageId)).orElseThrow(Posting::tooFast);
             if (!posted.duplicate()) {
                 metrics.messageSent();
             }
@@ -133,6 +147,47 @@ public class Posting {
             LOG.warning(() -> "Message " + stored.message().id() + " is stored but was not fully announced: " + e);
         }
         return new Posted(stored, false);
+    }
+
+    /**
+     * Runs the posting script until Redis gives an answer. A timeout or a lost connection leaves
+     * the outcome unknown: Redis may have run the script already, or run it once it answers again
+     * (a frozen or paused Redis queues it). The script stores at most once per post id, so it is
+     * retried with the same id and answers the original outcome. Posts without a client message
+     * id get an id of the server's (one a client cannot send), remembered briefly. So a sender is
+     * told of a failure only when nothing was stored, or after {@link #PATIENCE} when it cannot be
+     * known yet; and at most {@link #WAITING_POSTS} posts wait at once, so that a Redis outage does
+     * not hold every worker of the node.
+     */
+    private Optional<Posted> postOnce(Draft draft, String clientMessageId) {
+        String postId = clientMessageId != null ? clientMessageId : SERVER_POST_ID + UUID.randomUUID();
+        int remember = clientMessageId != null ? PostingScript.REMEMBER_SECONDS : PostingScript.REMEMBER_SERVER_IDS_SECONDS;
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        boolean waiting = false;
+        try {
+            for (long pauseMillis = 100; ; pauseMillis = Math.min(1000, pauseMillis * 2)) {
+                try {
+                    Optional<Posted> posted = script.post(draft, postId, remember);
+                    if (waiting) {
+                        LOG.fine(() -> "A post whose outcome was unknown got its answer from Redis");
+                    }
+                    // The original of a retry of ours is this post, not a client's earlier one.
+                    return waiting || clientMessageId == null ? posted.map(p -> new Posted(p.stored(), false)) : posted;
+                } catch (RuntimeException e) {
+                    if (UnexpectedErrorMapper.isOutOfMemory(e) || !UnexpectedErrorMapper.isRedisOutage(e)
+                            || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) > deadline
+                            || (!waiting && !waitingPosts.tryAcquire())) {
+                        throw e;
+                    }
+                    waiting = true;
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis)); // Redis is away: retry, don't spin
+                }
+            }
+        } finally {
+            if (waiting) {
+                waitingPosts.release();
+            }
+        }
     }
 
     private static ChatError tooFast() {

@@ -43,6 +43,13 @@ public class PostingScript {
      */
     static final int REMEMBER_SECONDS = 3600;
 
+    /**
+     * How long the id {@link Posting} gives a post without a client message id is remembered:
+     * longer than it retries such a post, and short, as every message pays for it in Redis memory
+     * while it lasts.
+     */
+    static final int REMEMBER_SERVER_IDS_SECONDS = 60;
+
     // KEYS: rate bucket, sequence, room, log[, client message id's record]. ARGV: burst, per second, draft head,
     // sequence format, draft tail, date, channel, envelope head, envelope tail, log cap, remember seconds.
     // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry.
@@ -87,21 +94,21 @@ public class PostingScript {
     }
 
     /**
-     * Stores, logs and publishes the message, at most once per client message id (null: none);
-     * empty (and nothing written) when the sender has no token left.
+     * Stores, logs and publishes the message, at most once per post id (null: none), which is
+     * remembered for {@code rememberSeconds}; empty (and nothing written) when the sender has no token left.
      */
-    public Optional<Posted> post(Draft draft, String clientMessageId) {
+    public Optional<Posted> post(Draft draft, String postId, int rememberSeconds) {
         List<Object> keys = new ArrayList<>(List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE,
                 RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG));
-        if (clientMessageId != null) {
-            keys.add(RedisKeys.post(draft.from(), clientMessageId));
+        if (postId != null) {
+            keys.add(RedisKeys.post(draft.from(), postId));
         }
         Object result = script.eval(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.VALUE, keys,
                 String.valueOf(settings.messageBurst()), String.valueOf(settings.messagesPerSecond()),
                 draft.head(), MessageCodec.SEQUENCE_FORMAT, draft.tail(), String.valueOf(draft.date()),
                 RedisKeys.CHANNEL, relay.envelopeHead(ChatEvent.MESSAGE),
                 MessageCodec.envelopeTail(System.currentTimeMillis(), true),
-                String.valueOf(MessageLog.CAP), String.valueOf(REMEMBER_SECONDS));
+                String.valueOf(MessageLog.CAP), String.valueOf(rememberSeconds));
         if (!(result instanceof String answer) || answer.isEmpty()) {
             return Optional.empty();
         }

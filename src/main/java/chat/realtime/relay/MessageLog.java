@@ -91,6 +91,9 @@ public class MessageLog {
     @Inject
     Relay relay;
 
+    @Inject
+    RelayHealth health;
+
     private volatile boolean running;
     private volatile boolean following;
     private volatile String epoch;
@@ -100,6 +103,7 @@ public class MessageLog {
     private long lastSequence;
     private boolean inSequenceOrder;
     private boolean behind;
+    private int repaired = -1; // entries read since the log could be read again, until caught up; -1: not repairing
 
     /** Starts following the log from its current end (retried by the node until Redis answers). */
     public synchronized void start() {
@@ -173,13 +177,13 @@ public class MessageLog {
 
     /**
      * Tells every socket of this node to catch up over HTTP (events this node may have missed) or,
-     * with {@code reload}, to reload (positions of the old epoch mean nothing any more).
+     * with {@code reload}, to reload (positions of the old epoch mean nothing any more); logged and counted.
      */
-    public void resyncSockets(boolean reload) {
+    public void resyncSockets(boolean reload, String why) {
         String frame = ChatEvent.frame("resync", JSON.createObjectBuilder().add("epoch", epoch())
                 .add("reload", reload).build().toString());
         int sockets = connections.sendToAll(new OutboundEvent(frame));
-        LOG.info(() -> "Told " + sockets + " sockets to " + (reload ? "reload" : "catch up"));
+        health.resynchronised(why, reload, sockets);
     }
 
     private void follow() {
@@ -191,14 +195,22 @@ public class MessageLog {
                 }
                 Map<StreamMessageId, Map<String, String>> batch =
                         stream().read(StreamReadArgs.greaterThan(position).count(BATCH).timeout(BLOCK));
-                if (batch != null && !batch.isEmpty()) {
+                int read = batch == null ? 0 : batch.size();
+                if (read > 0) {
                     long now = System.currentTimeMillis();
                     batch.entrySet().stream().sorted(Map.Entry.comparingByKey(ORDER)).forEach(entry -> {
                         deliver(entry.getValue());
                         position = entry.getKey();
                         metrics.relayLag(now - entry.getKey().getId0());
                     });
-                    behind = batch.size() == BATCH; // more may be waiting, and the oldest may be trimmed soon
+                }
+                behind = read == BATCH; // more may be waiting, and the oldest may be trimmed soon
+                if (repaired >= 0) {
+                    repaired += read;
+                    if (!behind) {
+                        health.repairFinished(repaired);
+                        repaired = -1;
+                    }
                 }
                 backoffMillis = 100;
             } catch (RuntimeException e) {
@@ -207,6 +219,10 @@ public class MessageLog {
                 }
                 if (following) {
                     following = false;
+                    if (repaired >= 0) {
+                        health.repairFinished(repaired);
+                        repaired = -1;
+                    }
                     LOG.warning(() -> "The message log cannot be read; reading on from " + position
                             + " when Redis answers: " + e);
                 }
@@ -230,13 +246,14 @@ public class MessageLog {
             position = lastEntry(); // the clients reload; what the log holds may be another history
             restartAt(current, sequence);
         } else if (trimmedPast(position)) {
-            LOG.warning(() -> "The message log was trimmed past this node's position " + position);
-            resyncSockets(false);
+            resyncSockets(false, "the message log was trimmed past this node's position " + position);
         }
         behind = false;
         if (!following) {
             following = true;
-            LOG.info(() -> "The message log is read again from " + position);
+            repaired = 0;
+            health.repairStarted();
+            LOG.info(() -> "The message log is read again from " + position + ": delivering what was posted meanwhile");
         }
     }
 
@@ -287,8 +304,7 @@ public class MessageLog {
         String old = epoch;
         epoch = newEpoch;
         lastSequence = sequence;
-        LOG.warning(() -> "Message epoch changed from " + old + " to " + newEpoch + ": clients reload");
-        resyncSockets(true);
+        resyncSockets(true, "the message epoch changed from " + old + " to " + newEpoch);
     }
 
     /** Whether entries after {@code after} were trimmed: the log now starts later. */

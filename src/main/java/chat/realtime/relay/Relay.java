@@ -102,8 +102,7 @@ public class Relay {
                     // Subscribed again (Redisson reconnected, or the probe renewed it): presence and the seed's
                     // events published meanwhile are lost to pub/sub; the clients re-read them (messages
                     // of our nodes come from the log and are not lost).
-                    LOG.info("The relay is subscribed again: clients catch up");
-                    log.resyncSockets(false);
+                    log.resyncSockets(false, "the relay subscribed again");
                 }
             }
 

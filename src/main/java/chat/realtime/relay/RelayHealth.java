@@ -89,25 +89,25 @@ public class RelayHealth {
         }
     }
 
-    /** The relay starts fetching what it missed from Redis; the node is not ready until it ends. */
+    /** The node reads what it missed from the message log; it is not ready until it has. */
     public void repairStarted() {
         repairs.incrementAndGet();
     }
 
-    /** The repair ended: {@code messages} delivered that pub/sub had not brought (a gap when more than 0). */
-    public void repairFinished(int messages) {
+    /** The repair ended: {@code entries} of the log delivered since it could be read again (a gap when more than 0). */
+    public void repairFinished(int entries) {
         repairs.decrementAndGet();
-        if (messages > 0) {
+        if (entries > 0) {
             metrics.relayEvent("gap_repaired");
-            metrics.messagesRepaired(messages);
-            LOG.info(() -> "Relay repaired a gap: " + messages + " message(s) fetched from Redis and delivered");
+            metrics.messagesRepaired(entries);
+            LOG.info(() -> "Repaired a gap: " + entries + " event(s) of the message log delivered since Redis answered again");
         }
     }
 
-    /** The relay was too far behind to repair and told its sockets to resynchronise over HTTP. */
-    public void resynchronised(String why, int sockets) {
-        metrics.relayEvent("resync");
-        LOG.warning(() -> "Relay too far behind (" + why + "): " + sockets + " socket(s) told to resynchronise");
+    /** The node told its sockets to catch up over HTTP (or, with {@code reload}, to reload). */
+    public void resynchronised(String why, boolean reload, int sockets) {
+        metrics.relayEvent(reload ? "reload" : "resync");
+        LOG.warning(() -> "Told " + sockets + " socket(s) to " + (reload ? "reload" : "catch up over HTTP") + ": " + why);
     }
 
     /** Hearing every other node and not repairing. */

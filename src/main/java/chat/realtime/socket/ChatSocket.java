@@ -132,10 +132,6 @@ public class ChatSocket {
             close(session, CloseReason.CloseCodes.TOO_BIG, "Frames are limited to 64 KiB");
             return;
         }
-        if (isTooBig(frame)) {
-            close(session, CloseReason.CloseCodes.TOO_BIG, "Frames are limited to 64 KiB");
-            return;
-        }
         connection.heard();
         String clientMessageId = null; // named in the answer to a post that carried one
         try {

@@ -15,7 +15,6 @@ import chat.testing.Users;
 import chat.testing.WorkDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -41,9 +40,6 @@ class DeliveryUnderFaultsIT {
     private static final int SENDERS_PER_NODE = 2;
     private static final double MESSAGES_PER_SECOND_PER_SENDER = 8;
     private static final String ROOM = "0";
-    /** What these tests measure today is in docs/RELIABILITY.md ("before"); they pass once nodes repair gaps. */
-    private static final String BEFORE_REPAIR = "needs the gap repair, idempotent posts and ordered delivery of issue 13 "
-            + "parts 1-3 (branch core); measured before it in docs/RELIABILITY.md";
 
     static RedisServerProcess redis;
     static RedisProbe probe;
@@ -100,7 +96,6 @@ class DeliveryUnderFaultsIT {
     }
 
     @Test
-    @Disabled(BEFORE_REPAIR)
     void pubSubConnectionsKilledFiveTimes() {
         DeliveryReport report = underTraffic("CLIENT KILL TYPE pubsub x5", () -> {
             for (int i = 0; i < 5; i++) {
@@ -112,7 +107,6 @@ class DeliveryUnderFaultsIT {
     }
 
     @Test
-    @Disabled(BEFORE_REPAIR)
     void redisStoppedForTenSeconds() {
         DeliveryReport report = underTraffic("Redis SIGSTOP 10 s", () -> {
             signal("STOP");
@@ -128,7 +122,6 @@ class DeliveryUnderFaultsIT {
     }
 
     @Test
-    @Disabled(BEFORE_REPAIR)
     void redisRestartedWithItsAppendOnlyFile() {
         double restoredBefore = relayEvents(a, "subscription_restored");
         DeliveryReport report = underTraffic("Redis restart (AOF), down 5 s", () -> {
@@ -141,7 +134,6 @@ class DeliveryUnderFaultsIT {
     }
 
     @Test
-    @Disabled(BEFORE_REPAIR)
     void redisPausesWritesForFiveSeconds() {
         DeliveryReport report = underTraffic("CLIENT PAUSE 5000 WRITE", () -> {
             RedisCommand.send(redis.port(), "CLIENT", "PAUSE", "5000", "WRITE");
@@ -151,7 +143,6 @@ class DeliveryUnderFaultsIT {
     }
 
     @Test
-    @Disabled(BEFORE_REPAIR)
     void sequenceGoesBackwards() {
         DeliveryReport report = underTraffic("sequence reset (-10)", () ->
                 RedisCommand.send(redis.port(), "DECRBY", "chat:message-seq", "10"));
