@@ -134,8 +134,8 @@ public class Metrics {
                 "status", framesRejected);
         labelledCounter(out, "chat_login_failures_total", "Failed logins, by reason", "reason", loginFailures);
         labelledCounter(out, "chat_relay_events_total", "Losses and renewals of the relay's subscription, gaps repaired "
-                + "and resynchronisations, by event", "event", relayEvents);
-        counter(out, "chat_relay_messages_repaired_total", "Messages fetched from Redis because pub/sub had not brought them",
+                + "and resynchronisations (resync, reload), by event", "event", relayEvents);
+        counter(out, "chat_relay_messages_repaired_total", "Events of the message log delivered after the node could read it again",
                 messagesRepaired.sum());
         labelledCounter(out, "chat_sockets_dropped_total", "Sockets this node dropped (TCP connection aborted), by reason",
                 "reason", socketsDropped);

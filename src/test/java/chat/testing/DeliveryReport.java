@@ -6,13 +6,13 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -130,18 +130,22 @@ public final class DeliveryReport {
      * post that waited for Redis is earlier than the second it was stored).
      */
     private static List<String> storedTexts(Traffic traffic, RedisProbe redis) {
-        Map<Long, String> bySequence = new TreeMap<>();
+        record Stored(long sequence, String text) {
+        }
+        List<Stored> stored = new ArrayList<>();
         for (String json : redis.zrange("room:" + traffic.roomId())) {
             try (var reader = Json.createReader(new StringReader(json))) {
                 JsonObject message = reader.readObject();
                 String text = message.getString("message", "");
                 if (text.startsWith(traffic.prefix() + "-")) {
                     String id = message.getString("id");
-                    bySequence.put(Long.parseLong(id.substring(id.indexOf('-') + 1)), text);
+                    stored.add(new Stored(Long.parseLong(id.substring(id.indexOf('-') + 1)), text));
                 }
             }
         }
-        return new ArrayList<>(bySequence.values());
+        // Stable: a sequence number reused after a reset keeps Redis's order among its holders.
+        stored.sort(Comparator.comparingLong(Stored::sequence));
+        return stored.stream().map(Stored::text).toList();
     }
 
     private static List<String> texts(ChatSocketClient socket, String prefix) {

@@ -187,7 +187,7 @@ class DeliveryUnderFaultsIT {
             }
             DeliveryReport report = DeliveryReport.of(fault, traffic, receivers, probe, Duration.ofSeconds(20));
             System.out.println("[fault table] " + report.row());
-            assertTrue(report.stored() > 40, "traffic was stored: " + report);
+            assertTrue(report.stored() >= 40, "traffic was stored: " + report);
             return report;
         } finally {
             receivers.values().forEach(ChatSocketClient::close);
