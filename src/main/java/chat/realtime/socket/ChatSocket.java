@@ -11,7 +11,7 @@ import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
-import chat.realtime.tyrus.TyrusIdleTimer;
+import chat.realtime.tyrus.TyrusAdapter;
 import chat.realtime.relay.MessageLog;
 import chat.rooms.control.Rooms;
 import chat.sessions.Sessions;
@@ -81,7 +81,7 @@ public class ChatSocket {
     Metrics metrics;
 
     @Inject
-    TyrusIdleTimer idleTimer;
+    TyrusAdapter tyrus;
 
     @Inject
     MessageLog log;
@@ -92,13 +92,13 @@ public class ChatSocket {
             close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Not logged in");
             return;
         }
-        idleTimer.adopt(session);
+        tyrus.opened(session);
         session.setMaxTextMessageBufferSize(64 * 1024);
         // No runtime idle timeout (unanswered pings close a socket): on Tyrus, a timeout set here
         // raced with the timer task its handshake had already scheduled, which then closed the new
         // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
-                principal.address(), settings.outboundQueueLimit(), flusher, metrics::socketDropped);
+                principal.address(), settings.outboundQueueLimit(), flusher, tyrus, metrics::socketDropped);
         Set<String> namedRooms;
         String epoch;
         try {

@@ -2,8 +2,8 @@ package chat.realtime.socket;
 
 import chat.realtime.hub.LocalSocket;
 import chat.realtime.hub.OutboundEvent;
+import chat.realtime.tyrus.TyrusAdapter;
 import chat.realtime.tyrus.TyrusRawFrames;
-import chat.realtime.tyrus.TyrusTcpAbort;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -51,26 +51,29 @@ public final class Connection implements LocalSocket {
     private final Queue<Connection> lane; // the flusher's list of sockets to write in its next pass; null: write at once
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final OutboundFlusher flusher; // watches raw writes that did not finish at once; null: none (tests)
-    private final TyrusRawFrames raw;
+    private final TyrusAdapter tyrus;
+    private final TyrusRawFrames raw; // null: written with the standard API
     private volatile Future<?> rawWrite; // the raw frame in flight; written only by the holder of the write
     private final Consumer<String> dropped;
 
     public Connection(Session session, String userId, String sessionKey, String address, int limit) {
-        this(session, userId, sessionKey, address, limit, null, cause -> { });
+        this(session, userId, sessionKey, address, limit, null, null, cause -> { });
     }
 
     /**
-     * @param flusher writes this socket in its passes when it makes them, or finishes its unfinished raw writes
+     * @param flusher writes this socket in its passes when it makes them, or finishes its unfinished raw writes;
+     *                null: none, the socket is written with the standard API as soon as it can be
      * @param dropped told the cause ({@code slow}, {@code silent}, {@code write_failed}) when the node drops this socket
      */
     public Connection(Session session, String userId, String sessionKey, String address, int limit, OutboundFlusher flusher,
-                      Consumer<String> dropped) {
+                      TyrusAdapter tyrus, Consumer<String> dropped) {
         this.dropped = dropped;
         boolean passing = flusher != null && flusher.isPassing();
         // the lane itself, not the flusher: a call through the flusher's CDI proxy per event cost a few % of the node's CPU
         this.lane = passing ? flusher.lane() : null;
         this.flusher = passing ? null : flusher;
-        this.raw = flusher != null && flusher.rawFrames() ? TyrusRawFrames.of(session) : null;
+        this.tyrus = tyrus;
+        this.raw = flusher != null ? tyrus.rawFrames(session) : null;
         this.session = session;
         this.userId = userId;
         this.sessionKey = sessionKey;
@@ -345,19 +348,11 @@ public final class Connection implements LocalSocket {
         pending.clear();
         dropped.accept(cause);
         CompletableFuture.runAsync(() -> {
-            TyrusTcpAbort tcp = session.isOpen() ? TyrusTcpAbort.of(session) : null; // before the close: a closed session has no remote
-            try {
-                session.close(new CloseReason(code, reason));
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, () -> "Closing socket " + session.getId() + ": " + e);
-            }
-            if (tcp != null) {
-                tcp.abort();
-            }
+            boolean aborted = tyrus.closeAborting(session, new CloseReason(code, reason));
             // A peer that went away fails writes all the time; slow and silent ones are worth an operator's look.
             Level level = "write_failed".equals(cause) ? Level.FINE : Level.INFO;
             LOG.log(level, () -> "Dropped socket " + session.getId() + " of user " + userId + " from " + address + ": " + reason
-                    + " (" + unsent + " event(s) unsent); TCP connection " + (tcp != null ? "aborted" : "left to the runtime"));
+                    + " (" + unsent + " event(s) unsent); TCP connection " + (aborted ? "aborted" : "left to the runtime"));
         });
     }
 

@@ -1,6 +1,7 @@
 package chat.realtime.socket;
 
 import chat.config.Settings;
+import chat.realtime.tyrus.TyrusAdapter;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,22 +33,23 @@ public class OutboundFlusher {
     @Inject
     Settings settings;
 
+    @Inject
+    TyrusAdapter tyrus;
+
     private final AtomicInteger lanes = new AtomicInteger();
     private ConcurrentLinkedQueue<Connection>[] dirty;
     private Thread[] threads;
     private volatile boolean running;
     private long intervalNanos;
-    private boolean rawFrames;
     private final ConcurrentLinkedQueue<Connection> unfinished = new ConcurrentLinkedQueue<>();
     private Thread finisher;
 
     @PostConstruct
     void start() {
         intervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.socketFlushIntervalMillis());
-        rawFrames = settings.rawSocketFrames();
         if (intervalNanos <= 0) {
-            running = rawFrames;
-            if (rawFrames) {
+            running = tyrus.rawFramesOn();
+            if (running) {
                 finisher = new Thread(this::finishWrites, "chat-socket-writes-" + settings.serverId());
                 finisher.setDaemon(true);
                 finisher.start();
@@ -88,11 +90,6 @@ public class OutboundFlusher {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** Whether connections on Tyrus write frames they built themselves ({@link TyrusRawFrames}). */
-    boolean rawFrames() {
-        return rawFrames;
     }
 
     /** Whether writes wait for the next pass (false: each connection writes at once). */

@@ -1,10 +1,5 @@
 package chat.realtime.tyrus;
 
-import chat.config.Settings;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.websocket.Session;
 
 import java.lang.reflect.Field;
@@ -30,28 +25,18 @@ import java.util.logging.Logger;
  * handshake queued still pays the capture once. An earlier version replaced the container's
  * {@code final} field instead, which later JDKs refuse (JEP 500).
  *
- * <p>Switched by {@code CHAT_TYRUS_PLAIN_IDLE_TIMER} (default on); the log says at start-up whether
- * it is active. On another runtime, or if Tyrus's field is not found, it does nothing and says so.
+ * <p>Made by {@link TyrusAdapter} when {@code CHAT_TYRUS_PLAIN_IDLE_TIMER} is on (the default). On
+ * another runtime, or if Tyrus's field is not found, it does nothing and says so once.
  */
-@ApplicationScoped
-public class TyrusIdleTimer {
+final class TyrusIdleTimer {
 
     private static final Logger LOG = Logger.getLogger(TyrusIdleTimer.class.getName());
     private static final String TYRUS_FIELD = "service";
 
-    @Inject
-    Settings settings;
-
-    private ScheduledThreadPoolExecutor timer;
+    private final ScheduledThreadPoolExecutor timer;
     private volatile Access access; // found once per session class
 
-    @PostConstruct
-    void start() {
-        if (!settings.plainIdleTimer()) {
-            LOG.info("Tyrus idle timers: workaround INACTIVE (CHAT_TYRUS_PLAIN_IDLE_TIMER=false): on Payara every incoming "
-                    + "WebSocket message pays for a container context capture");
-            return;
-        }
+    TyrusIdleTimer() {
         timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "chat-ws-idle-timer");
             thread.setDaemon(true);
@@ -61,18 +46,12 @@ public class TyrusIdleTimer {
         timer.setRemoveOnCancelPolicy(true); // restarted on every frame: cancelled timers must not pile up
     }
 
-    @PreDestroy
     void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
+        timer.shutdownNow();
     }
 
-    /** Points a new session's idle timer at the plain scheduler (when active and on Tyrus). */
-    public void adopt(Session session) {
-        if (timer == null) {
-            return;
-        }
+    /** Points a new session's idle timer at the plain scheduler (on Tyrus). */
+    void adopt(Session session) {
         Access a = access;
         if (a == null || a.type != session.getClass()) {
             a = Access.of(session.getClass());

@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * ({@link OutboundEvent}), a socket's frame is its events' bytes copied behind a frame header,
  * and Tyrus's public {@code TyrusWebSocket.sendRawFrame} writes it, reached through the
  * session's remote endpoint (a package-private field). Where that is not there (another runtime,
- * another Tyrus) {@link #of} answers null and the standard API is used.
+ * another Tyrus) {@link #of} answers null and the standard API is used. Obtained from
+ * {@link TyrusAdapter#rawFrames}, which also says whether they are in use.
  */
 public final class TyrusRawFrames {
 
@@ -39,7 +40,7 @@ public final class TyrusRawFrames {
     }
 
     /** @return a writer for the session's socket, or null when not running on Tyrus */
-    public static TyrusRawFrames of(Session session) {
+    static TyrusRawFrames of(Session session) {
         Object remote = session.getAsyncRemote();
         Access a = access;
         if (a == null || a.remoteType != remote.getClass()) {
@@ -121,6 +122,7 @@ public final class TyrusRawFrames {
                             Method send = f.getType().getMethod("sendRawFrame", ByteBuffer.class);
                             f.setAccessible(true);
                             send.setAccessible(true);
+                            LOG.info("Tyrus raw frames: workaround ACTIVE: frames are encoded once per node and sent with sendRawFrame");
                             return new Access(remoteType, f, send);
                         } catch (ReflectiveOperationException | RuntimeException e) {
                             LOG.log(Level.FINE, "No sendRawFrame", e);
@@ -128,9 +130,8 @@ public final class TyrusRawFrames {
                     }
                 }
             }
-            if (tyrus) {
-                LOG.info("This Tyrus offers no sendRawFrame: sockets are written with sendText");
-            }
+            LOG.info("Tyrus raw frames: workaround INACTIVE: " + (tyrus ? "this Tyrus offers no sendRawFrame"
+                    : remoteType.getName() + " is not Tyrus's") + ": sockets are written with sendText");
             return new Access(remoteType, null, null);
         }
     }

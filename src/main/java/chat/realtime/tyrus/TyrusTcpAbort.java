@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * (a closed session has no remote endpoint). Elsewhere (another runtime, another Tyrus) {@link #of}
  * answers null and the runtime closes the connection its own way.
  */
-public final class TyrusTcpAbort {
+final class TyrusTcpAbort {
 
     private static final Logger LOG = Logger.getLogger(TyrusTcpAbort.class.getName());
     private static final String[] PATH = {"webSocket", "protocolHandler", "writer", "tyrusHttpUpgradeHandler"};
@@ -36,7 +36,7 @@ public final class TyrusTcpAbort {
     }
 
     /** @return the abort of the session's TCP connection, or null where the path above does not lead to one */
-    public static TyrusTcpAbort of(Session session) {
+    static TyrusTcpAbort of(Session session) {
         String step = "the remote endpoint";
         try {
             Object at = session.getAsyncRemote();
@@ -70,7 +70,7 @@ public final class TyrusTcpAbort {
     }
 
     /** Closes the TCP connection now, dropping whatever is still queued for it. */
-    public void abort() {
+    void abort() {
         try {
             call(grizzlyConnection, "terminateSilently");
         } catch (ReflectiveOperationException | RuntimeException e) {
