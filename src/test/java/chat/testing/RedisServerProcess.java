@@ -53,10 +53,6 @@ public final class RedisServerProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
     /** Starts it again on the same port with the same data directory. */
     public void startProcess() {
         List<String> command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",

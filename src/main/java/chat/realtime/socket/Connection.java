@@ -56,10 +56,6 @@ public final class Connection implements LocalSocket {
     private volatile Future<?> rawWrite; // the raw frame in flight; written only by the holder of the write
     private final Consumer<String> dropped;
 
-    public Connection(Session session, String userId, String sessionKey, String address, int limit) {
-        this(session, userId, sessionKey, address, limit, null, null, cause -> { });
-    }
-
     /**
      * @param flusher writes this socket in its passes when it makes them, or finishes its unfinished raw writes;
      *                null: none, the socket is written with the standard API as soon as it can be
@@ -127,10 +123,6 @@ public final class Connection implements LocalSocket {
     @Override
     public String sessionKey() {
         return sessionKey;
-    }
-
-    public String id() {
-        return session.getId();
     }
 
     public void send(String frame) {
