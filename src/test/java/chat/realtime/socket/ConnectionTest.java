@@ -1,0 +1,144 @@
+package chat.realtime.socket;
+
+import chat.config.Settings;
+import chat.realtime.tyrus.TyrusAdapter;
+import chat.testing.Await;
+import jakarta.websocket.CloseReason;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * How one socket's outbound events become frames (docs/PROTOCOL.md, "WebSocket"): written at once
+ * when the socket is idle, coalesced into one frame of JSON lines while a write is in flight, and
+ * a socket that lets its queue overflow is dropped. Without a server: the session holds each
+ * write until the test finishes it, as a slowly reading client would.
+ */
+class ConnectionTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+
+    private final HeldWritesSession session = new HeldWritesSession();
+    private final List<String> drops = new CopyOnWriteArrayList<>();
+    private final TyrusAdapter tyrus = new TyrusAdapter(Settings.of(Map.of()));
+    private OutboundFlusher flusher;
+
+    @AfterEach
+    void stopFlusher() {
+        if (flusher != null) {
+            flusher.stop();
+        }
+    }
+
+    private Connection connection(int limit) {
+        return new Connection(session, "1", "session-1", "127.0.0.1", limit, flusher, tyrus, drops::add);
+    }
+
+    @Test
+    void anEventForAnIdleSocketIsWrittenAtOnce() {
+        Connection socket = connection(10);
+
+        socket.send("{\"n\":1}");
+
+        assertEquals(List.of("{\"n\":1}"), session.frames);
+    }
+
+    @Test
+    void eventsArrivingWhileAWriteIsInFlightGoOutTogetherAsTheNextFrame() {
+        Connection socket = connection(10);
+        socket.send("a");
+
+        socket.send("b");
+        socket.send("c");
+        socket.send("d");
+        assertEquals(List.of("a"), session.frames, "nothing more is written while the first write is in flight");
+
+        session.finishWrite(true);
+        assertEquals(List.of("a", "b\nc\nd"), session.frames, "one frame of JSON lines, in the order sent");
+
+        session.finishWrite(true);
+        socket.send("e");
+        assertEquals(List.of("a", "b\nc\nd", "e"), session.frames, "idle again: written at once");
+    }
+
+    @Test
+    void aFrameHoldsAboutSixtyThousandCharactersTheRestGoesInTheNext() {
+        Connection socket = connection(100);
+        socket.send("first");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String event = String.valueOf((char) ('a' + i)).repeat(25_000);
+            sent.add(event);
+            socket.send(event);
+        }
+
+        while (session.writesInFlight() > 0) {
+            session.finishWrite(true);
+        }
+
+        List<String> frames = session.frames.subList(1, session.frames.size());
+        assertEquals(2, frames.size(), "three events of 25,000 characters pass 60,000; the other two follow");
+        assertEquals(sent, frames.stream().flatMap(frame -> Arrays.stream(frame.split("\n"))).toList());
+    }
+
+    @Test
+    void aSocketThatLetsMoreThanItsLimitPileUpIsDroppedAndWritesNothingMore() {
+        Connection socket = connection(3);
+        socket.send("a"); // in flight: no longer queued
+        socket.send("b");
+        socket.send("c");
+        socket.send("d");
+        assertTrue(drops.isEmpty(), "three waiting events are within the limit");
+
+        socket.send("e");
+
+        assertEquals(List.of("slow"), drops);
+        CloseReason closed = Await.value("the session closed", DEADLINE, () -> session.closed);
+        assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER, closed.getCloseCode());
+        session.finishWrite(true);
+        socket.send("f");
+        assertEquals(List.of("a"), session.frames, "what was queued is dropped with the socket");
+        assertEquals(List.of("slow"), drops, "dropped once");
+    }
+
+    @Test
+    void aFailedWriteDropsTheSocket() {
+        Connection socket = connection(10);
+        socket.send("a");
+        socket.send("b");
+
+        session.finishWrite(false);
+
+        assertEquals(List.of("write_failed"), drops);
+        CloseReason closed = Await.value("the session closed", DEADLINE, () -> session.closed);
+        assertEquals(CloseReason.CloseCodes.UNEXPECTED_CONDITION, closed.getCloseCode());
+        assertEquals(List.of("a"), session.frames);
+    }
+
+    @Test
+    void withWritePassesWhatArrivesDuringAWriteGoesOutInALaterPassAsOneFrame() {
+        flusher = new OutboundFlusher();
+        flusher.settings = Settings.of(Map.of("CHAT_WS_FLUSH_INTERVAL_MS", "5", "CHAT_WS_FLUSH_THREADS", "1"));
+        flusher.tyrus = tyrus;
+        flusher.start();
+        Connection socket = connection(100);
+
+        socket.send("a");
+        Await.until("the first pass writes the first event", DEADLINE, () -> session.writesInFlight() == 1);
+        IntStream.rangeClosed(1, 5).forEach(i -> socket.send("b" + i));
+        session.finishWrite(true);
+
+        Await.until("a later pass writes the rest", DEADLINE, () -> session.frames.size() == 2);
+        assertEquals(List.of("a", "b1\nb2\nb3\nb4\nb5"), session.frames);
+    }
+}
