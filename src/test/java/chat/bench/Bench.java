@@ -2,6 +2,7 @@ package chat.bench;
 
 import chat.testing.PayaraNode;
 import chat.testing.RedisServerProcess;
+import chat.testing.SeedServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import org.HdrHistogram.Histogram;

@@ -1,67 +1,79 @@
 package chat.messages;
 
-import chat.messages.control.MessageHistory;
-import chat.messages.entity.StoredMessage;
-import chat.messages.entity.MessageId;
-import chat.messages.entity.ChatMessage;
-import jakarta.inject.Inject;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import chat.testing.ChatCluster;
+import chat.testing.ChatSocketClient;
+import chat.testing.SharedChat;
+import chat.testing.Users;
+import chat.testing.Users.Person;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-import java.io.File;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** In-container (Arquillian, Payara Micro): the history store against the real Redis, through CDI. */
-@ExtendWith(ArquillianExtension.class)
+/** The history store against the real Redis, through a node: what a post leaves in Redis, and what catch-up and pages read back. */
+@ExtendWith(SharedChat.class)
 class MessageHistoryIT {
 
-    @Deployment
-    static WebArchive deployment() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("chat.test.war", "target/redis-chat.war")))
-                .addClass(MessageHistoryIT.class);
+    private final ChatCluster chat;
+
+    MessageHistoryIT(ChatCluster chat) {
+        this.chat = chat;
     }
 
-    @Inject
-    MessageHistory history;
+    /** Posts and returns the id the node gave the message. */
+    private static String post(ChatSocketClient socket, String roomId, String text) {
+        String clientId = Users.unique("c");
+        socket.post(roomId, text, clientId);
+        return socket.await("message.ack", d -> clientId.equals(d.getString("clientMessageId"))).getJsonObject("data").getString("id");
+    }
 
-    @Inject
-    RedissonClient redis;
+    private static List<String> ids(Person reader, String path) {
+        return reader.http().get(path).array().stream().map(JsonValue::asJsonObject).map(m -> m.getString("id")).toList();
+    }
 
     @Test
     void storedMessagesAreSeedFormatMembersScoredByTheirSecond() {
-        String room = "1:" + (1000 + Math.abs(UUID.randomUUID().hashCode() % 100000));
-        StoredMessage stored = history.store("1", room, "hello");
-        var zset = redis.<String>getScoredSortedSet("room:" + room, StringCodec.INSTANCE);
-        assertEquals(stored.json(), zset.first());
-        assertEquals(stored.message().date().doubleValue(), zset.firstScore());
-        assertTrue(stored.json().contains("\"from\":\"1\"") && stored.json().contains("\"roomId\":\"" + room + "\""));
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String room = Users.privateRoom(ann, bob);
+        try (ChatSocketClient socket = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            String id = post(socket, room, "hello");
+
+            var stored = chat.probe().client().<String>getScoredSortedSet("room:" + room, StringCodec.INSTANCE);
+            assertEquals(1, stored.size());
+            JsonObject message = Json.createReader(new StringReader(stored.first())).readObject();
+            assertEquals(ann.id(), message.getString("from"));
+            assertEquals(room, message.getString("roomId"));
+            assertEquals("hello", message.getString("message"));
+            assertEquals(id, message.getString("id"));
+            assertEquals(message.getJsonNumber("date").doubleValue(), stored.firstScore());
+        }
     }
 
     @Test
-    void equalTextsInOneSecondAreDistinctAndCatchUpIsExact() {
-        String room = "2:" + (1000 + Math.abs(UUID.randomUUID().hashCode() % 100000));
+    void equalTextsAreDistinctMessagesAndCatchUpIsExact() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String room = Users.privateRoom(ann, bob);
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            ids.add(history.store("2", room, "same").message().id());
+        try (ChatSocketClient socket = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            for (int i = 0; i < 5; i++) {
+                ids.add(post(socket, room, "same"));
+            }
         }
         assertEquals(5, ids.stream().distinct().count());
-        List<ChatMessage> after = history.after(room, MessageId.parse(ids.get(1)).orElseThrow(), 500);
-        assertEquals(ids.subList(2, 5), after.stream().map(ChatMessage::id).toList());
-        assertEquals(List.of(), history.after(room, MessageId.parse(ids.get(4)).orElseThrow(), 500));
-        List<ChatMessage> page = history.page(room, 0, 2);
-        assertEquals(List.of(ids.get(4), ids.get(3)), page.stream().map(ChatMessage::id).toList());
-        assertNotEquals(page.get(0).id(), page.get(1).id());
+
+        String messages = "/api/room/" + room + "/messages";
+        assertEquals(ids.subList(2, 5), ids(bob, messages + "?after=" + ids.get(1)), "oldest first, from just after the one given");
+        assertEquals(List.of(), ids(bob, messages + "?after=" + ids.get(4)));
+        assertEquals(List.of(ids.get(4), ids.get(3)), ids(bob, messages + "?offset=0&size=2"), "a page: newest first");
     }
 }

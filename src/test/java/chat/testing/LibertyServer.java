@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -16,17 +13,12 @@ import java.util.Map;
  * its own in a fresh user directory ({@code WLP_USER_DIR}) with the {@code server.xml} of
  * docs/OPERATIONS.md, started in the foreground with {@code server run}.
  */
-public final class LibertyServer implements ChatNode {
+public final class LibertyServer extends ServerNode {
 
-    private final String serverId;
-    private final int port;
-    private final Path log;
     private final Process process;
 
     private LibertyServer(String serverId, int port, Path log, Process process) {
-        this.serverId = serverId;
-        this.port = port;
-        this.log = log;
+        super("Open Liberty", serverId, port, log);
         this.process = process;
     }
 
@@ -57,48 +49,21 @@ public final class LibertyServer implements ChatNode {
             Path server = Files.createDirectories(userDir.resolve("servers/chat"));
             Files.writeString(server.resolve("server.xml"), serverXml(port, PayaraNode.war()));
             Files.write(server.resolve("jvm.options"), PayaraNode.TEST_JVM);
-            Path log = userDir.resolve("console.log");
+            Path log = userDir.resolve("console.log"); // Liberty's own logs are under servers/chat/logs next to it
             ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/server").toString(), "run", "chat")
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             ServerProcesses.replaceChatEnvironment(builder, ServerProcesses.chatEnvironment(serverId, redisUrl, Map.of()));
             builder.environment().put("WLP_USER_DIR", userDir.toAbsolutePath().toString());
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
             Process process = builder.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> jvms(process).forEach(ProcessHandle::destroyForcibly)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> ServerProcesses.tree(process).forEach(ProcessHandle::destroyForcibly)));
             LibertyServer liberty = new LibertyServer(serverId, port, log, process);
             // CWWKZ0002E: the application failed to start; Liberty keeps running without it
-            try {
-                ServerProcesses.awaitReady(liberty, ServerProcesses.START_TIMEOUT,
-                        () -> process.isAlive() && !ServerProcesses.logContains(log, "CWWKZ0002E"));
-            } catch (RuntimeException | AssertionError failed) {
-                liberty.close(); // it runs on without the application otherwise
-                throw failed;
-            }
+            liberty.awaitReadyOrStop(() -> process.isAlive() && !ServerProcesses.logContains(log, "CWWKZ0002E"));
             return liberty;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public String serverId() {
-        return serverId;
-    }
-
-    @Override
-    public String runtime() {
-        return "Open Liberty";
-    }
-
-    @Override
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    /** The console; Liberty's own logs are under {@code servers/chat/logs} next to it. */
-    @Override
-    public Path log() {
-        return log;
     }
 
     @Override
@@ -107,20 +72,7 @@ public final class LibertyServer implements ChatNode {
     }
 
     @Override
-    public void kill() {
-        jvms(process).forEach(ServerProcesses::kill);
-    }
-
-    @Override
-    public void close() {
-        jvms(process).forEach(ServerProcesses::stop);
-    }
-
-    /** The launch script and the JVM it starts (deepest first, so the JVM gets the signal itself). */
-    private static List<ProcessHandle> jvms(Process process) {
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        Collections.reverse(all);
-        all.add(process.toHandle());
-        return all.stream().filter(ProcessHandle::isAlive).toList();
+    List<ProcessHandle> processes() {
+        return ServerProcesses.tree(process);
     }
 }

@@ -16,10 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The seed demo's own Node.js server (unmodified, from {@code ../shared/peers/seed-nodejs}, or
- * {@code -Dchat.seed.dir}) running against a test's Redis, for mixed-fleet tests. It is copied to
- * {@code target/seed-nodejs} and installed there with npm once. Where node or npm is missing or the
- * install fails, the test is skipped with the reason (never silently).
+ * The seed demo's own Node.js server (unmodified, from {@code ../shared/peers/seed-nodejs}) as a
+ * process of its own on a free port, against a Redis given by the caller: for mixed-fleet tests,
+ * which install it under {@code target/seed-nodejs} themselves ({@link #start(int)}; skipped with
+ * the reason where node or npm is missing or the install fails, never silently), and for the
+ * benchmark, which runs the same workload against it and redis-chat from a copy installed by hand
+ * ({@link #start(Path, String, Path)}).
  */
 public final class SeedServer implements AutoCloseable {
 
@@ -36,13 +38,33 @@ public final class SeedServer implements AutoCloseable {
         this.log = log;
     }
 
+    /** The seed installed under target/ (or the test is skipped), against the Redis on this port of this machine. */
     public static SeedServer start(int redisPort) {
         Path dir = installed();
+        return run(dir, "127.0.0.1:" + redisPort, dir, Duration.ofSeconds(60));
+    }
+
+    /** Starts an installed copy of the seed ({@code npm install} ran in {@code home}); its log goes to {@code workDir}. */
+    public static SeedServer start(Path home, String redisHostPort, Path workDir) {
+        if (!Files.isRegularFile(home.resolve("server/index.js")) || !Files.isDirectory(home.resolve("node_modules"))) {
+            throw new IllegalArgumentException(home + " is not an installed copy of the seed (server/index.js and "
+                    + "node_modules expected; see ../shared/peers/seed-nodejs/README-HERE.md)");
+        }
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return run(home, redisHostPort, workDir, Duration.ofMinutes(5));
+    }
+
+    /** Runs {@code node server/index.js} in {@code dir} and waits until it answers. */
+    private static SeedServer run(Path dir, String redisHostPort, Path logDir, Duration timeout) {
         int port = Ports.free();
-        Path log = dir.resolve("seed-" + port + ".log");
+        Path log = logDir.resolve("seed-" + port + ".log");
         ProcessBuilder builder = new ProcessBuilder("node", "server/index.js").directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("REDIS_ENDPOINT_URL", "127.0.0.1:" + redisPort);
+        builder.environment().put("REDIS_ENDPOINT_URL", redisHostPort);
         builder.environment().put("PORT", String.valueOf(port));
         builder.environment().remove("REDIS_PASSWORD");
         Process process;
@@ -51,10 +73,10 @@ public final class SeedServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly)); // never outlive the run
         SeedServer seed = new SeedServer(process, port, log);
         try {
-            Await.until("the seed's server to listen on " + port, Duration.ofSeconds(60),
-                    () -> seed.isAlive() && seed.status("/randomname") == 200);
+            Await.until("the seed's server to listen on " + port, timeout, () -> seed.isAlive() && seed.status("/randomname") == 200);
         } catch (AssertionError notStarted) {
             String output = seed.output();
             seed.close();
@@ -120,6 +142,10 @@ public final class SeedServer implements AutoCloseable {
 
     public String wsUrl() {
         return "ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket";
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

@@ -11,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -81,7 +85,7 @@ final class ServerProcesses {
     }
 
     /** Whether every one of these ports can be bound on this machine right now. */
-    static boolean allFree(int... ports) {
+    private static boolean allFree(int... ports) {
         for (int port : ports) {
             try (ServerSocket socket = new ServerSocket(port)) {
                 socket.setReuseAddress(true);
@@ -133,6 +137,28 @@ final class ServerProcesses {
         } catch (Exception e) {
             throw new IllegalStateException("process " + jvm.pid() + " survived SIGKILL", e);
         }
+    }
+
+    /** A launch script and what it started, deepest first (so the JVM gets a signal itself); only those still alive. */
+    static List<ProcessHandle> tree(Process script) {
+        List<ProcessHandle> all = new ArrayList<>(script.descendants().toList());
+        Collections.reverse(all);
+        all.add(script.toHandle());
+        return all.stream().filter(ProcessHandle::isAlive).toList();
+    }
+
+    /**
+     * An offset that moves every one of a server's default ports to a free one, below the
+     * ephemeral range (32768 up) where {@link Ports#free()} and outgoing connections take theirs.
+     */
+    static int freeOffset(int[] defaultPorts, String server) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int offset = ThreadLocalRandom.current().nextInt(1000, 20000);
+            if (allFree(Arrays.stream(defaultPorts).map(p -> p + offset).toArray())) {
+                return offset;
+            }
+        }
+        throw new IllegalStateException("no free port offset for " + server);
     }
 
     /** The java process a launch script started (the script itself when it exec'd java). */
