@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waiting for a condition with a deadline: the only way tests synchronise. */
+/**
+ * Waiting for a condition with a deadline: the only way tests synchronise. A condition that
+ * throws a {@link RuntimeException} is asked again (the thing may not answer yet); one that throws
+ * an {@link AssertionError} ends the wait at once (the thing will never answer: its process exited).
+ */
 public final class Await {
 
     public static void until(String what, Duration timeout, BooleanSupplier condition) {

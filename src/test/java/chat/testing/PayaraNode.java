@@ -136,11 +136,11 @@ public final class PayaraNode implements ChatNode {
         Await.until("Payara Micro node " + serverId + " on port " + port + " (log: " + log + ")",
                 timeout, () -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("node " + serverId + " exited; see " + log);
+                        throw new AssertionError("node " + serverId + " exited; see " + log); // an Error: Await gives up at once
                     }
                     if (logLines("Exception while deploying the app") > 0) {
                         // Payara Micro keeps running without the application; it will never answer
-                        throw new IllegalStateException("node " + serverId + " failed to deploy the WAR; see " + log);
+                        throw new AssertionError("node " + serverId + " failed to deploy the WAR; see " + log);
                     }
                     return status("/api/randomname") == 200;
                 });

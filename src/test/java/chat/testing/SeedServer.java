@@ -76,7 +76,12 @@ public final class SeedServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly)); // never outlive the run
         SeedServer seed = new SeedServer(process, port, log);
         try {
-            Await.until("the seed's server to listen on " + port, timeout, () -> seed.isAlive() && seed.status("/randomname") == 200);
+            Await.until("the seed's server to listen on " + port, timeout, () -> {
+                if (!seed.isAlive()) {
+                    throw new AssertionError("the seed's server exited"); // an Error: Await gives up at once
+                }
+                return seed.status("/randomname") == 200;
+            });
         } catch (AssertionError notStarted) {
             String output = seed.output();
             seed.close();

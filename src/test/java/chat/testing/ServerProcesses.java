@@ -58,7 +58,7 @@ final class ServerProcesses {
         Await.until(node.runtime() + " node " + node.serverId() + " ready at " + node.baseUrl() + " (log: " + node.log() + ")",
                 timeout, () -> {
                     if (!alive.getAsBoolean()) {
-                        throw new IllegalStateException(node.runtime() + " exited or failed to start; see " + node.log());
+                        throw new AssertionError(node.runtime() + " exited or failed to start; see " + node.log()); // an Error: Await gives up at once
                     }
                     return status(node.baseUrl() + "/health/ready") == 200;
                 });

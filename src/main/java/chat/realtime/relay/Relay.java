@@ -182,11 +182,6 @@ public class Relay {
         }
     }
 
-    /** Whether the relay has heard its own probe on both channels at least once. */
-    public boolean isVerified() {
-        return verified;
-    }
-
     /** Heard its probe once and hears other nodes now (not deaf, not repairing). */
     public boolean isListening() {
         return verified && health.isListening();
