@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * No client can hold a request thread with its body: an API request body is read without a
- * thread (non-blocking servlet I/O) into memory, at most {@code CHAT_MAX_REQUEST_BYTES} (413
- * beyond, unread when declared) and within {@code CHAT_REQUEST_BODY_TIMEOUT} (408 after), and
- * only then handed to the API. Works the same on every servlet container (docs/SECURITY.md).
+ * No client can hold a request thread with its body: an API request body is read into memory, at
+ * most {@code CHAT_MAX_REQUEST_BYTES} (413 beyond, unread when declared), and only then handed to
+ * the API. A body that came whole with the headers is read at once; one still on its way is read
+ * without a thread (non-blocking servlet I/O) within {@code CHAT_REQUEST_BODY_TIMEOUT} (408 after)
+ * and the API runs in an async dispatch. Works the same on every servlet container (docs/SECURITY.md).
  */
 public class BoundedBody extends HttpFilter {
 
@@ -60,9 +61,16 @@ public class BoundedBody extends HttpFilter {
             }
             return;
         }
-        long declared = request.getContentLengthLong();
-        if (request.getDispatcherType() != DispatcherType.REQUEST || (declared <= 0 && request.getHeader("Transfer-Encoding") == null)) {
+        if (request.getDispatcherType() != DispatcherType.REQUEST) {
             chain.doFilter(request, response);
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        if (declared <= 0 && request.getHeader("Transfer-Encoding") == null) {
+            // No body: the API gets an empty one and never reads the connection. A request that offers a
+            // protocol upgrade (Upgrade: h2c, or anything) leaves the rest of the connection to Grizzly as
+            // the new protocol's, so reading its body waits for an end that never comes, holding the thread.
+            chain.doFilter(new WithBody(request, new byte[0]), response);
             return;
         }
         int max = settings.maxRequestBytes();
@@ -70,16 +78,30 @@ public class BoundedBody extends HttpFilter {
             tooLarge(response, max);
             return;
         }
+        ServletInputStream in = request.getInputStream();
+        if (declared > 0 && in.available() >= declared) {
+            // The whole body came with the headers, as nearly every API call's does: reading it cannot
+            // block, so it is read here and the request stays on this thread. Going async would cost more
+            // than a thread hop: Payara fires the request's end on the thread that completes it, not the
+            // one that began it, and Weld, which binds the CDI request context to a thread, warns three
+            // times a request (WELD-000714, -000225, -000335) and leaks that context into the next one.
+            chain.doFilter(new WithBody(request, in.readNBytes((int) declared)), response);
+            return;
+        }
         AsyncContext async = request.startAsync();
         async.setTimeout(settings.requestBodyTimeout().toMillis());
-        Reading reading = new Reading(async, request.getInputStream(), max, declared);
+        Reading reading = new Reading(async, in, max, declared);
         async.addListener(reading);
-        request.getInputStream().setReadListener(reading);
+        in.setReadListener(reading);
     }
 
     private static void tooLarge(HttpServletResponse response, int max) throws IOException {
         response.setHeader("Connection", "close");
-        JsonErrors.write(response, 413, "The request body may have at most " + max + " bytes");
+        JsonErrors.write(response, 413, tooLargeMessage(max));
+    }
+
+    private static String tooLargeMessage(int max) {
+        return "The request body may have at most " + max + " bytes";
     }
 
     /** Collects the body as it arrives; the first of all-read, too-large, timeout or error decides. */
@@ -110,8 +132,7 @@ public class BoundedBody extends HttpFilter {
                 synchronized (body) {
                     body.write(buffer, 0, n);
                     if (body.size() > max && decided.compareAndSet(false, true)) {
-                        tooLarge((HttpServletResponse) async.getResponse(), max);
-                        async.complete();
+                        answer(413, tooLargeMessage(max));
                         return;
                     }
                 }
@@ -137,18 +158,31 @@ public class BoundedBody extends HttpFilter {
         @Override
         public void onError(Throwable error) {
             if (decided.compareAndSet(false, true)) {
-                // The client went away (or the connection broke) mid-body: nothing to answer, nothing to alarm anyone.
+                // Mostly a client that went away mid-body: nothing to alarm anyone. Should it still be
+                // there (a body the container could not decode), it gets an answer rather than an empty 200.
                 LOG.fine(() -> "Request body not received: " + error);
-                async.complete();
+                answer(400, "The request body could not be read");
             }
         }
 
         @Override
-        public void onTimeout(AsyncEvent event) throws IOException {
+        public void onTimeout(AsyncEvent event) {
             if (decided.compareAndSet(false, true)) {
+                answer(408, "The request body took too long to arrive");
+            }
+        }
+
+        /** Answers and ends the request whatever happens: an async request left open is never answered. */
+        private void answer(int status, String message) {
+            try {
                 HttpServletResponse response = (HttpServletResponse) async.getResponse();
-                response.setHeader("Connection", "close");
-                JsonErrors.write(response, 408, "The request body took too long to arrive");
+                if (!response.isCommitted()) {
+                    response.setHeader("Connection", "close");
+                    JsonErrors.write(response, status, message);
+                }
+            } catch (IOException | IllegalStateException clientGone) {
+                LOG.fine(() -> "Could not answer " + status + ": " + clientGone);
+            } finally {
                 async.complete();
             }
         }

@@ -69,7 +69,7 @@ class MixedFleetIT {
         assertEquals(204, ann.http().delete("/api/channels/" + channel + "/members/" + bob.id()).status());
 
         // The seed's HTTP API, as its React client calls it.
-        ChatHttp annOnSeed = ChatHttp.http11(seed.baseUrl());
+        ChatHttp annOnSeed = new ChatHttp(seed.baseUrl());
         assertEquals(200, annOnSeed.post("/login", "{\"username\":\"" + ann.username() + "\",\"password\":\"pw-ann\"}").status());
         Reply rooms = annOnSeed.get("/rooms/" + ann.id());
         assertEquals(200, rooms.status(), "the seed lists rooms holding a channel: " + rooms.body() + "\n" + seed.output());
@@ -91,7 +91,7 @@ class MixedFleetIT {
         assertTrue(annOnSeed.get("/room/" + privateRoom + "/messages?offset=0&size=10").body().contains("private hello"));
 
         // Live both ways, General and a private room, between a seed socket and our nodes.
-        ChatHttp carolOnSeed = ChatHttp.http11(seed.baseUrl());
+        ChatHttp carolOnSeed = new ChatHttp(seed.baseUrl());
         String carolName = Users.unique("carol");
         JsonObject carol = carolOnSeed.post("/login", "{\"username\":\"" + carolName + "\",\"password\":\"pw-carol\"}").object();
         String carolId = String.valueOf(carol.get("id")).replace("\"", "");

@@ -28,21 +28,16 @@ public final class ChatHttp {
     private final CookieManager cookies = new CookieManager();
     private final HttpClient http;
 
-    public ChatHttp(String baseUrl) {
-        this(baseUrl, HttpClient.Version.HTTP_2);
-    }
-
-    private ChatHttp(String baseUrl, HttpClient.Version version) {
-        this.baseUrl = baseUrl;
-        this.http = HttpClient.newBuilder().version(version).cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
     /**
-     * A client that never offers the h2c upgrade: the seed's Node.js server hands every upgrade
-     * request to socket.io, which drops those that are not its own (the request gets no answer).
+     * HTTP/1.1, as browsers speak it in clear text: the JDK's default (HTTP/2) offers an h2c upgrade on
+     * every connection, which the nodes decline (payara/listener-closed.asadmin), closing each connection
+     * after one answer (FuzzIT checks that such clients are still answered); and the seed's Node.js
+     * server hands every upgrade request to socket.io, which drops those that are not its own.
      */
-    public static ChatHttp http11(String baseUrl) {
-        return new ChatHttp(baseUrl, HttpClient.Version.HTTP_1_1);
+    public ChatHttp(String baseUrl) {
+        this.baseUrl = baseUrl;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies)
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public ChatHttp(ChatNode node) {

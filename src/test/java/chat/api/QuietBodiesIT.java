@@ -1,0 +1,75 @@
+package chat.api;
+
+import chat.testing.ChatHttp;
+import chat.testing.PayaraNode;
+import chat.testing.RedisServerProcess;
+import chat.testing.Users;
+import jakarta.json.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * API calls whose body arrives with its headers (as a browser's small request, or anything nginx
+ * forwards: it buffers request bodies) stay on their request thread. Through the async dispatch
+ * every POST left Weld warnings (WELD-000714, -000225, -000335, -000715): Payara ends an async
+ * request on the thread that completes it, and Weld keeps the CDI request context per thread. A
+ * node of its own: a context leaked by another test's async request shows when its thread serves
+ * the next one.
+ */
+class QuietBodiesIT {
+
+    static RedisServerProcess redisServer;
+    static PayaraNode node;
+
+    @BeforeAll
+    static void start() {
+        redisServer = RedisServerProcess.start();
+        node = PayaraNode.start("quiet", redisServer.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+        redisServer.close();
+    }
+
+    @Test
+    void apiCallsWhoseBodyCameWithTheHeadersLeaveNoWeldWarnings() throws IOException {
+        long before = node.logLines("WELD-");
+        for (int i = 0; i < 5; i++) {
+            String body = Json.createObjectBuilder().add("username", Users.unique("quiet")).add("password", "correct horse").build().toString();
+            assertTrue(postInOneWrite("/api/login", body).startsWith("HTTP/1.1 201"));
+            assertTrue(postInOneWrite("/api/login", "{\"username\":").startsWith("HTTP/1.1 400"));
+        }
+        ChatHttp anyone = new ChatHttp(node);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, anyone.get("/api/randomname").status());
+        }
+        assertEquals(before, node.logLines("WELD-"), "Weld warnings in " + node.log());
+    }
+
+    /** Headers and body in one write, as a proxy sends them; answers the status line. */
+    private static String postInOneWrite(String path, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int b; !line.toString().endsWith("\r\n") && (b = in.read()) != -1; ) {
+                line.append((char) b);
+            }
+            return line.toString();
+        }
+    }
+}
