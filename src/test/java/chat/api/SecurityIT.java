@@ -244,7 +244,8 @@ class SecurityIT {
         String base = "Pablo" + Users.unique("x").substring(1);
         registered(base);
         for (String lookAlike : List.of(base.toLowerCase(), base.toUpperCase(), base.replace('a', '\u0430'),
-                base.replace("P", "Ｐ"), "\uD835\uDC0F" + base.substring(1), base.replace("o", "0"))) {
+                base.replace("P", "Ｐ"), "\uD835\uDC0F" + base.substring(1), base.replace("o", "0"),
+                base.replaceFirst("l", "I") /* capital i */, base.replaceFirst("l", "1"))) {
             Reply reply = login(new ChatHttp(node), lookAlike, PASSWORD, newAddress());
             assertEquals(409, reply.status(), lookAlike + " → " + reply.body());
         }
@@ -435,6 +436,38 @@ class SecurityIT {
         Reply put = anyone.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/index.html"))
                 .PUT(HttpRequest.BodyPublishers.ofString("x")));
         assertTrue(put.status() >= 400 && put.headers("Content-Type").get(0).startsWith("application/json"), put.body());
+    }
+
+    /**
+     * What the launch's pre-boot commands (payara/listener-closed.asadmin) set is in force: no
+     * {@code Server} header, also on the container's own answers, and no HTTP/2 in clear text (an
+     * h2c upgrade is not taken up).
+     */
+    @Test
+    void thePreBootCommandsAreInForce() throws IOException {
+        String upgrade = rawExchange("GET /api/randomname HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
+        assertTrue(upgrade.startsWith("HTTP/1.1 200"), upgrade);
+        String undecodable = rawExchange("GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertTrue(undecodable.startsWith("HTTP/1.1 "), undecodable);
+        for (String answer : List.of(upgrade, undecodable)) {
+            assertFalse(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nserver:"), answer);
+            assertFalse(answer.toLowerCase(java.util.Locale.ROOT).contains("x-powered-by"), answer);
+        }
+    }
+
+    /** Sends a raw request (the JDK's client cannot send a path such as /%zz) and returns the answer's head. */
+    private static String rawExchange(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            for (int b; !head.toString().endsWith("\r\n\r\n") && (b = in.read()) != -1; ) {
+                head.append((char) b);
+            }
+            return head.toString();
+        }
     }
 
     // ---- 6. account hygiene
