@@ -1,5 +1,5 @@
 // Names, mentions and links in message text, shared by the views and the store. The same rules
-// as the server's (chat.directory.control.FoldedNames, chat.reads.control.Mentions).
+// as the server's (chat.text.NameFolding.forSearch, chat.reads.control.Mentions).
 
 /** Accents removed and lower case, as the directory compares names. */
 export const fold = (name) => String(name).normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();

@@ -3,6 +3,7 @@ package chat.directory.control;
 import chat.directory.entity.DirectoryEntry;
 import chat.directory.entity.DirectoryPage;
 import chat.redis.RedisKeys;
+import chat.text.NameFolding;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.redisson.api.RBatch;
@@ -51,7 +52,7 @@ public class Directory {
      * at most; {@code after} is the previous page's cursor.
      */
     public DirectoryPage search(String prefix, String after, int limit) {
-        String folded = FoldedNames.fold(prefix);
+        String folded = NameFolding.forSearch(prefix);
         String from = after == null ? folded : decode(after);
         boolean fromInclusive = after == null;
         Collection<String> members = index().range(from, fromInclusive, folded + AFTER_ALL, true, 0, limit + 1);
@@ -66,7 +67,7 @@ public class Directory {
 
     /** The users whose name folds to the same as {@code username} ("pablo" and "Pablo"). */
     public List<DirectoryEntry> sameFoldedName(String username) {
-        String folded = FoldedNames.fold(username) + SEPARATOR;
+        String folded = NameFolding.forSearch(username) + SEPARATOR;
         return index().range(folded, true, folded + AFTER_ALL, true, 0, 10).stream()
                 .map(Directory::entry).flatMap(Optional::stream).toList();
     }
@@ -90,7 +91,7 @@ public class Directory {
     }
 
     private static String member(String id, String username) {
-        return FoldedNames.fold(username) + SEPARATOR + username + SEPARATOR + id;
+        return NameFolding.forSearch(username) + SEPARATOR + username + SEPARATOR + id;
     }
 
     private static Optional<DirectoryEntry> entry(String member) {

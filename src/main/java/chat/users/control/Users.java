@@ -3,6 +3,7 @@ package chat.users.control;
 import chat.directory.control.Directory;
 import chat.api.ChatError;
 import chat.redis.RedisKeys;
+import chat.text.NameFolding;
 import chat.users.entity.User;
 import chat.users.entity.UserStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,26 +58,31 @@ public class Users {
 
     /**
      * Registers a new name. When another request registers the same name at the same moment,
-     * the loser gets empty and should treat the name as existing; a name confusable with another
-     * user's (same {@link Usernames#skeleton}) is refused with 409.
+     * the loser gets empty and should treat the name as existing; a name that looks like another
+     * user's (shares one of its {@link NameFolding#lookAlikeKeys}) is refused with 409.
      */
     public Optional<User> register(String username, String passwordHash) {
-        indexSkeletons();
-        String skeleton = Usernames.skeleton(username);
-        refuseLookAlike(username, skeleton);
+        indexLookAlikeKeys();
+        Set<String> keys = NameFolding.lookAlikeKeys(username);
+        keys.forEach(key -> refuseLookAlike(username, key));
         String id = String.valueOf(redis.getAtomicLong(RedisKeys.TOTAL_USERS).incrementAndGet());
         // The hash first, then the names: whoever finds a name also finds the user.
         hash(id).putAll(Map.of("username", username, "password", passwordHash));
-        RBucket<String> skeletonClaim = redis.getBucket(RedisKeys.usernameSkeleton(skeleton), StringCodec.INSTANCE);
-        if (!skeletonClaim.setIfAbsent(id)) {
-            hash(id).delete();
-            refuseLookAlike(username, skeleton);
-            return Optional.empty(); // the same name, registered a moment ago
+        List<RBucket<String>> claims = new ArrayList<>();
+        for (String key : keys) {
+            RBucket<String> claim = redis.getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE);
+            if (!claim.setIfAbsent(id)) {
+                claims.forEach(mine -> mine.compareAndSet(id, null));
+                hash(id).delete();
+                refuseLookAlike(username, key);
+                return Optional.empty(); // the same name, registered a moment ago
+            }
+            claims.add(claim);
         }
         boolean claimed = redis.getBucket(RedisKeys.usernameToUser(username), StringCodec.INSTANCE)
                 .setIfAbsent(RedisKeys.user(id));
         if (!claimed) { // written by a seed server meanwhile
-            skeletonClaim.compareAndSet(id, null);
+            claims.forEach(mine -> mine.compareAndSet(id, null));
             hash(id).delete();
             return Optional.empty();
         }
@@ -89,20 +95,20 @@ public class Users {
         hash(id).fastPut("password", passwordHash);
     }
 
-    /** 409 when another user's name has this skeleton. */
-    private void refuseLookAlike(String username, String skeleton) {
-        String holder = redis.<String>getBucket(RedisKeys.usernameSkeleton(skeleton), StringCodec.INSTANCE).get();
+    /** 409 when another user's name has this look-alike key. */
+    private void refuseLookAlike(String username, String key) {
+        String holder = redis.<String>getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE).get();
         if (holder != null && !username.equals(hash(holder).get("username"))) {
             throw new ChatError(409, "This name is taken or looks like an existing user's name; choose another");
         }
     }
 
     /**
-     * Claims the skeletons of users registered since the last look, by this server or by the
-     * seed's (which knows no skeletons): user ids count up from 1, so the new ones are known.
-     * The first user to hold a skeleton keeps it; all existing users keep their exact names.
+     * Claims the look-alike keys of users registered since the last look, by this server or by the
+     * seed's (which knows no keys): user ids count up from 1, so the new ones are known. The first
+     * user to hold a key keeps it; all existing users keep their exact names.
      */
-    private void indexSkeletons() {
+    private void indexLookAlikeKeys() {
         RBucket<String> indexed = redis.getBucket(RedisKeys.SKELETONS_INDEXED_UP_TO, StringCodec.INSTANCE);
         long from = Optional.ofNullable(indexed.get()).map(Long::parseLong).orElse(0L) + 1;
         long to = redis.getAtomicLong(RedisKeys.TOTAL_USERS).get();
@@ -118,8 +124,9 @@ public class Users {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i).toCompletableFuture().join();
                 if (name != null) {
-                    claim.getBucket(RedisKeys.usernameSkeleton(Usernames.skeleton(name)), StringCodec.INSTANCE)
-                            .setIfAbsentAsync(String.valueOf(start + i));
+                    for (String key : NameFolding.lookAlikeKeys(name)) {
+                        claim.getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE).setIfAbsentAsync(String.valueOf(start + i));
+                    }
                 }
             }
             claim.execute();

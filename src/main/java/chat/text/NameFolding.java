@@ -1,0 +1,51 @@
+package chat.text;
+
+import com.ibm.icu.text.Normalizer2;
+import com.ibm.icu.text.SpoofChecker;
+
+import java.text.Normalizer;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How user names are folded before they are compared, in one place: for finding (the directory,
+ * {@code chat:directory}) and for telling look-alikes apart (the claims {@code chat:username-skeleton:*}
+ * that a new name must not share with another user). The two answer different questions, so they
+ * differ: search folds away only case and accents, in step with the browser (views/directory.js);
+ * look-alikes fold everything UTS #39 calls confusable (docs/SECURITY.md, "Names").
+ */
+public final class NameFolding {
+
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    /** Immutable once built, and safe to share between threads. */
+    private static final SpoofChecker SPOOF = new SpoofChecker.Builder().build();
+    private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
+    private static final Normalizer2 NFKC_CASEFOLD = Normalizer2.getNFKCCasefoldInstance();
+
+    /** Accents removed (decomposed, combining marks dropped) and lower case: "jose" finds "José", "pablo" finds "Pablo". */
+    public static String forSearch(String name) {
+        return MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFD)).replaceAll("").toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The keys a name is compared by; two names are look-alikes when they share one. First Unicode
+     * case folding with NFKC ({@code PABLO}, fullwidth and mathematical bold letters meet
+     * {@code pablo}), then the UTS #39 confusable skeleton ({@code Pаblo} with a Cyrillic а,
+     * {@code Pab1o}, {@code Pabl0}), folded again since skeletons keep capitals. Case folding first
+     * turns a capital I into an i, which looks like no l; so a second key takes the skeleton of the
+     * name as written (ICU's skeleton maps I, like 1 and |, to l: {@code PabIo} meets {@code Pablo})
+     * and then folds case. One key cannot do both: {@code Ian} looks like {@code ian} and {@code lan},
+     * which do not look alike.
+     */
+    public static Set<String> lookAlikeKeys(String name) {
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(NFKC_CASEFOLD.normalize(name))));
+        keys.add(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(NFKC.normalize(name))));
+        return keys;
+    }
+
+    private NameFolding() {
+    }
+}

@@ -1,0 +1,48 @@
+package chat.text;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NameFoldingTest {
+
+    @Test
+    void searchIgnoresCaseAndAccents() {
+        assertEquals("jose", NameFolding.forSearch("José"));
+        assertEquals("pablo", NameFolding.forSearch("PABLO"));
+        assertEquals("zoe.o-1", NameFolding.forSearch("Zoë.Ö-1"));
+        assertEquals("ǆ", NameFolding.forSearch("ǅ"), "title-case digraphs lower too");
+    }
+
+    @Test
+    void lookAlikesShareAKey() {
+        for (String lookAlike : List.of("pablo", "PABLO", "P\u0430blo" /* Cyrillic a */, "Ｐａｂｌｏ" /* fullwidth */,
+                "\uD835\uDC0F\uD835\uDC1A\uD835\uDC1B\uD835\uDC25\uD835\uDC28" /* mathematical bold */, "Pab1o", "Pabl0", "Pabl\u043E",
+                "PabIo" /* capital i */, "PABIO", "Pab|o")) {
+            assertTrue(shareAKey("Pablo", lookAlike), lookAlike);
+        }
+        assertFalse(shareAKey("Pablo", "Pedro"));
+        assertFalse(shareAKey("Joe", "Jo"));
+        assertFalse(shareAKey("Pablo", "pabio"), "a small i is no l");
+    }
+
+    /** Ian looks like ian and like lan, which do not look alike: one key per name could not say so. */
+    @Test
+    void aCapitalIMeetsBothItsLowerCaseAndAnL() {
+        assertTrue(shareAKey("Ian", "ian"));
+        assertTrue(shareAKey("Ian", "lan"));
+        assertTrue(shareAKey("IAN", "lan"));
+        assertFalse(shareAKey("ian", "lan"));
+    }
+
+    private static boolean shareAKey(String a, String b) {
+        Set<String> keys = new java.util.HashSet<>(NameFolding.lookAlikeKeys(a));
+        keys.retainAll(NameFolding.lookAlikeKeys(b));
+        return !keys.isEmpty();
+    }
+}
