@@ -21,11 +21,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.Socket;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -90,13 +88,13 @@ class FuzzIT {
     @Test
     void postsFromAClientOfferingHttp2AreAnswered() throws IOException {
         HttpClient offersHttp2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        Reply empty = sendWithin20s(offersHttp2, post("/api/login", new byte[0]));
+        Reply empty = ChatHttp.send(offersHttp2, post("/api/login", new byte[0]));
         assertEquals(400, empty.status(), empty.body());
         assertEquals(HttpClient.Version.HTTP_1_1, empty.response().version());
-        Reply huge = sendWithin20s(offersHttp2, post("/api/login", new byte[114_739]));
+        Reply huge = ChatHttp.send(offersHttp2, post("/api/login", new byte[114_739]));
         assertEquals(413, huge.status(), huge.body());
         assertTrue(huge.object().getString("message").contains("65536"), huge.body());
-        assertEquals(400, sendWithin20s(offersHttp2, post("/api/login", "{".getBytes(StandardCharsets.UTF_8))).status());
+        assertEquals(400, ChatHttp.send(offersHttp2, post("/api/login", "{".getBytes(StandardCharsets.UTF_8))).status());
 
         try (Socket raw = new Socket("127.0.0.1", chat.nodeA().port())) { // any upgrade, not only h2c
             raw.setSoTimeout(20_000);
@@ -104,18 +102,6 @@ class FuzzIT {
                     + "Content-Type: application/json\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String answer = new String(raw.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             assertEquals("HTTP/1.1 400", answer);
-        }
-    }
-
-    private static Reply sendWithin20s(HttpClient client, HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body(), response);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

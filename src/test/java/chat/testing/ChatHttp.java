@@ -88,6 +88,11 @@ public final class ChatHttp {
     }
 
     public Reply send(HttpRequest.Builder request) {
+        return send(http, request);
+    }
+
+    /** Sends with another client (another protocol version, no cookies), waiting 20 s at most for the answer. */
+    public static Reply send(HttpClient http, HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -71,7 +71,7 @@ public class Users {
         List<RBucket<String>> claims = new ArrayList<>();
         for (String key : keys) {
             RBucket<String> claim = redis.getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE);
-            if (!claim.setIfAbsent(id)) {
+            if (!claim.setIfAbsent(id) && !claimedFor(claim, id)) {
                 claims.forEach(mine -> mine.compareAndSet(id, null));
                 hash(id).delete();
                 refuseLookAlike(username, key);
@@ -95,10 +95,21 @@ public class Users {
         hash(id).fastPut("password", passwordHash);
     }
 
+    /**
+     * Whether a key that was not free is this registration's after all: another request's
+     * {@link #indexLookAlikeKeys} may have claimed it for the new user already (its hash is written
+     * first), or it is held by a registration that gave up (its user is gone), which it takes over.
+     */
+    private boolean claimedFor(RBucket<String> claim, String id) {
+        String holder = claim.get();
+        return id.equals(holder) || (holder != null && hash(holder).get("username") == null && claim.compareAndSet(holder, id));
+    }
+
     /** 409 when another user's name has this look-alike key. */
     private void refuseLookAlike(String username, String key) {
         String holder = redis.<String>getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE).get();
-        if (holder != null && !username.equals(hash(holder).get("username"))) {
+        String holderName = holder == null ? null : hash(holder).get("username");
+        if (holderName != null && !username.equals(holderName)) {
             throw new ChatError(409, "This name is taken or looks like an existing user's name; choose another");
         }
     }
