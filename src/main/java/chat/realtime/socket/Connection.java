@@ -51,6 +51,7 @@ public final class Connection implements LocalSocket {
     private final Queue<Connection> lane; // the flusher's list of sockets to write in its next pass; null: write at once
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final OutboundFlusher flusher; // watches raw writes that did not finish at once; null: none (tests)
+    private final WriteLanes writers; // write an idle socket at once; null: the thread that sends the event does (tests)
     private final TyrusAdapter tyrus;
     private final TyrusRawFrames raw; // null: written with the standard API
     private volatile Future<?> rawWrite; // the raw frame in flight; written only by the holder of the write
@@ -68,6 +69,7 @@ public final class Connection implements LocalSocket {
         // the lane itself, not the flusher: a call through the flusher's CDI proxy per event cost a few % of the node's CPU
         this.lane = passing ? flusher.lane() : null;
         this.flusher = passing ? null : flusher;
+        this.writers = passing || flusher == null ? null : flusher.writers();
         this.tyrus = tyrus;
         this.raw = flusher != null ? tyrus.rawFrames(session) : null;
         this.session = session;
@@ -140,11 +142,20 @@ public final class Connection implements LocalSocket {
             return;
         }
         pending.add(frame);
-        if (lane == null) {
-            writePending();
-        } else {
+        if (lane != null) {
             scheduleFlush();
+        } else if (writers == null) {
+            writePending();
+        } else if (!writing.get() && scheduled.compareAndSet(false, true)) {
+            // One task per idle socket, not per event: what arrives before it runs goes out with it.
+            writers.write(this);
         }
+    }
+
+    /** A writer's turn: writes what is pending unless a write is in flight (whose end writes the rest). */
+    void writeHandedOff() {
+        scheduled.set(false); // first: an event queued from now on, while no write is in flight, hands off again
+        writePending();
     }
 
     /**

@@ -16,10 +16,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Writes sockets' frames where their {@link Connection}s do not write at once.
  *
- * <p>By default ({@code CHAT_WS_FLUSH_INTERVAL_MS=0}) a connection writes an idle socket at once
- * and coalesces what arrives while that write is in flight; here only one thread finishes raw
- * writes that Grizzly could not complete at once (a socket whose kernel buffer is full), polling
- * them until they are done and then writing what piled up meanwhile.
+ * <p>By default ({@code CHAT_WS_FLUSH_INTERVAL_MS=0}) a connection writes an idle socket at once,
+ * on one of the {@link WriteLanes}, and coalesces what arrives while that write is in flight.
+ * Here too one thread finishes raw writes that Grizzly could not complete at once (a socket whose
+ * kernel buffer is full), polling them until they are done and then writing what piled up meanwhile.
  *
  * <p>With an interval (an option for CPU-bound fleets) the sockets that have events waiting are
  * written in passes at most every {@code CHAT_WS_FLUSH_INTERVAL_MS}, from a few threads
@@ -43,11 +43,14 @@ public class OutboundFlusher {
     private long intervalNanos;
     private final ConcurrentLinkedQueue<Connection> unfinished = new ConcurrentLinkedQueue<>();
     private Thread finisher;
+    private WriteLanes writers;
 
     @PostConstruct
     void start() {
         intervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.socketFlushIntervalMillis());
         if (intervalNanos <= 0) {
+            writers = new WriteLanes(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                    "chat-socket-writer-" + settings.serverId());
             running = tyrus.rawFramesOn();
             if (running) {
                 finisher = new Thread(this::finishWrites, "chat-socket-writes-" + settings.serverId());
@@ -75,6 +78,9 @@ public class OutboundFlusher {
     @PreDestroy
     void stop() {
         running = false;
+        if (writers != null) {
+            writers.stop();
+        }
         java.util.List<Thread> all = new java.util.ArrayList<>();
         if (threads != null) {
             all.addAll(java.util.List.of(threads));
@@ -95,6 +101,11 @@ public class OutboundFlusher {
     /** Whether writes wait for the next pass (false: each connection writes at once). */
     public boolean isPassing() {
         return threads != null && running;
+    }
+
+    /** Where connections write at once: null while writes wait for passes. */
+    WriteLanes writers() {
+        return writers;
     }
 
     /** A connection's raw write did not finish at once: finish it (and write what piles up meanwhile) from here. */

@@ -141,4 +141,27 @@ class ConnectionTest {
         Await.until("a later pass writes the rest", DEADLINE, () -> session.frames.size() == 2);
         assertEquals(List.of("a", "b1\nb2\nb3\nb4\nb5"), session.frames);
     }
+
+    /**
+     * On a node every message reaches the sockets from one thread (the message log's follower):
+     * the writes are the node's writers' work, so that one thread does not cap the node at what
+     * one core writes. Order and coalescing stay the socket's own.
+     */
+    @Test
+    void onANodeTheWritersWriteAndTheSenderOnlyQueues() {
+        flusher = new OutboundFlusher();
+        flusher.settings = Settings.of(Map.of());
+        flusher.tyrus = tyrus;
+        flusher.start();
+        Connection socket = connection(100);
+
+        socket.send("a");
+        Await.until("a writer writes the first event", DEADLINE, () -> session.writesInFlight() == 1);
+        IntStream.rangeClosed(1, 3).forEach(i -> socket.send("b" + i));
+        session.finishWrite(true);
+
+        Await.until("the rest follows as one frame", DEADLINE, () -> session.frames.size() == 2);
+        assertEquals(List.of("a", "b1\nb2\nb3"), session.frames);
+        assertTrue(session.writers.get(0).startsWith("chat-socket-writer-"), session.writers.toString());
+    }
 }

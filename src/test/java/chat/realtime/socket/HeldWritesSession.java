@@ -31,6 +31,8 @@ import java.util.concurrent.Future;
 final class HeldWritesSession implements Session {
 
     final List<String> frames = new CopyOnWriteArrayList<>();
+    /** The thread that wrote each frame, by position. */
+    final List<String> writers = new CopyOnWriteArrayList<>();
     private final Queue<SendHandler> inFlight = new ArrayDeque<>();
     volatile CloseReason closed;
 
@@ -72,6 +74,7 @@ final class HeldWritesSession implements Session {
         @Override
         public void sendText(String text, SendHandler handler) {
             frames.add(text);
+            writers.add(Thread.currentThread().getName());
             synchronized (HeldWritesSession.this) {
                 inFlight.add(handler);
             }
