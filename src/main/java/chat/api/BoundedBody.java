@@ -19,6 +19,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -33,6 +38,24 @@ public class BoundedBody extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(BoundedBody.class.getName());
     private static final String BODY = BoundedBody.class.getName() + ".body";
+    /** How long the API may take once a body read without a thread is in. */
+    private static final Duration API_CALL_ALLOWANCE = Duration.ofSeconds(60);
+
+    private ScheduledExecutorService bodyDeadlines;
+
+    @Override
+    public void init() {
+        bodyDeadlines = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "chat-request-body-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void destroy() {
+        bodyDeadlines.shutdownNow();
+    }
 
     @Inject
     Settings settings;
@@ -89,9 +112,14 @@ public class BoundedBody extends HttpFilter {
             return;
         }
         AsyncContext async = request.startAsync();
-        async.setTimeout(settings.requestBodyTimeout().toMillis());
+        // The container's timeout runs on through the dispatch and cannot be changed once the body is
+        // in, so it must leave room for the API call too (a login queued for bcrypt on a busy node took
+        // longer than the body's 10 s and got the container's 500); the body's own deadline is ours.
+        long bodyMillis = settings.requestBodyTimeout().toMillis();
+        async.setTimeout(bodyMillis + API_CALL_ALLOWANCE.toMillis());
         Reading reading = new Reading(async, in, max, declared);
         async.addListener(reading);
+        reading.deadline = bodyDeadlines.schedule(reading::tooSlow, bodyMillis, TimeUnit.MILLISECONDS);
         in.setReadListener(reading);
     }
 
@@ -113,6 +141,7 @@ public class BoundedBody extends HttpFilter {
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private final byte[] buffer = new byte[8192];
         private final AtomicBoolean decided = new AtomicBoolean();
+        private volatile ScheduledFuture<?> deadline; // when the body must be in
 
         Reading(AsyncContext async, ServletInputStream in, int max, long declared) {
             this.async = async;
@@ -145,9 +174,20 @@ public class BoundedBody extends HttpFilter {
             }
         }
 
+        /** The body's deadline passed. */
+        void tooSlow() {
+            if (decided.compareAndSet(false, true)) {
+                answer(408, "The request body took too long to arrive");
+            }
+        }
+
         @Override
         public void onAllDataRead() {
             if (decided.compareAndSet(false, true)) {
+                ScheduledFuture<?> due = deadline;
+                if (due != null) {
+                    due.cancel(false);
+                }
                 synchronized (body) {
                     async.getRequest().setAttribute(BODY, body.toByteArray());
                 }
@@ -165,11 +205,10 @@ public class BoundedBody extends HttpFilter {
             }
         }
 
+        /** The container's timeout: the body's deadline has long passed (or the API call outlived its allowance). */
         @Override
         public void onTimeout(AsyncEvent event) {
-            if (decided.compareAndSet(false, true)) {
-                answer(408, "The request body took too long to arrive");
-            }
+            tooSlow();
         }
 
         /** Answers and ends the request whatever happens: an async request left open is never answered. */
