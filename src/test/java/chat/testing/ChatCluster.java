@@ -1,5 +1,7 @@
 package chat.testing;
 
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.util.List;
 import java.util.Map;
 
@@ -8,7 +10,7 @@ import java.util.Map;
  * every integration test that needs a running chat (tests use fresh user names to stay apart).
  * Tests that need an empty Redis or kill a node start their own.
  */
-public final class ChatCluster implements AutoCloseable {
+public final class ChatCluster implements ExtensionContext.Store.CloseableResource {
 
     private static ChatCluster shared;
 
@@ -22,13 +24,8 @@ public final class ChatCluster implements AutoCloseable {
         this.probe = new RedisProbe(redis.url());
     }
 
-    /**
-     * The shared cluster, started on first use and stopped when the test JVM exits. Not with
-     * JUnit's root store: with two test JVMs, failsafe runs each class as a launch of its own,
-     * whose end closed the store and so the cluster, which the next class then started again
-     * (17 starts in a run instead of one per JVM).
-     */
-    public static synchronized ChatCluster shared() {
+    /** The shared cluster, started on first use and stopped when the test JVM's run ends. */
+    public static synchronized ChatCluster shared(ExtensionContext context) {
         if (shared == null) {
             RedisServerProcess redis = RedisServerProcess.start();
             PayaraNode a = PayaraNode.launch("node-a", redis.url(), Map.of());
@@ -42,9 +39,8 @@ public final class ChatCluster implements AutoCloseable {
                 redis.close();
                 throw failedToStart;
             }
-            ChatCluster cluster = new ChatCluster(redis, List.of(a, b));
-            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "chat-cluster-stop"));
-            shared = cluster;
+            shared = new ChatCluster(redis, List.of(a, b));
+            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(ChatCluster.class, shared);
         }
         return shared;
     }
