@@ -56,8 +56,9 @@ public final class RedisProbe implements AutoCloseable {
 
     /** The chat's data only: no sessions, presence or rate accounting. */
     public Map<String, String> dumpData() {
+        // Skipped: what lapses or moves on its own (sessions, presence, limits, posts' ids remembered for a while).
         return dump(key -> key.startsWith("chat:session:") || key.startsWith("chat:{presence}") || key.startsWith("chat:rate:")
-                || key.startsWith("chat:throttle:") || key.equals("online_users"));
+                || key.startsWith("chat:throttle:") || key.startsWith("chat:post:") || key.equals("online_users"));
     }
 
     private Map<String, String> dump(java.util.function.Predicate<String> skip) {
