@@ -21,6 +21,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.spi.JsonProvider;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisConnectionException;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 
@@ -174,7 +175,7 @@ public class Posting {
                     // The original of a retry of ours is this post, not a client's earlier one.
                     return waiting || clientMessageId == null ? posted.map(p -> new Posted(p.stored(), false)) : posted;
                 } catch (RuntimeException e) {
-                    if (UnexpectedErrorMapper.isOutOfMemory(e) || !UnexpectedErrorMapper.isRedisOutage(e)
+                    if (UnexpectedErrorMapper.isOutOfMemory(e) || !UnexpectedErrorMapper.isRedisOutage(e) || neverSent(e)
                             || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) > deadline
                             || (!waiting && !waitingPosts.tryAcquire())) {
                         throw e;
@@ -188,6 +189,19 @@ public class Posting {
                 waitingPosts.release();
             }
         }
+    }
+
+    /**
+     * No connection to Redis could be had: the script was never sent, so nothing was stored and
+     * there is nothing to find out by waiting (a Redis that is down refuses every post at once).
+     */
+    private static boolean neverSent(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RedisConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ChatError tooFast() {
