@@ -57,8 +57,18 @@ final class ProcessProbe {
         return Double.NaN;
     }
 
-    /** Heap in use now (MB), or after a full collection when {@code collectFirst}: the live heap. */
+    /**
+     * Heap in use now (MB), or after a full collection when {@code collectFirst}: the live heap. NaN
+     * for a process that is not a JVM: jcmd attaches by sending SIGQUIT, which ends a Node.js
+     * process on the spot (the seed's server died at the end of the first step this way, and every
+     * socket of its run closed with 1006).
+     */
     static double heapMb(long pid, boolean collectFirst) {
+        boolean jvm = ProcessHandle.of(pid).flatMap(h -> h.info().command())
+                .map(command -> Path.of(command).getFileName().toString().startsWith("java")).orElse(false);
+        if (!jvm) {
+            return Double.NaN;
+        }
         if (collectFirst) {
             jcmd(pid, "GC.run");
         }
