@@ -1,6 +1,9 @@
 package chat.config;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -52,6 +55,7 @@ public final class Settings {
     private final double apiCallsPerSecond;
     private final int socketsPerUser;
     private final int socketsPerAddress;
+    private final int maxSockets;
     private final List<String> trustedProxies;
     private final Duration pingInterval;
     private final Duration socketIdleTimeout;
@@ -102,6 +106,7 @@ public final class Settings {
         apiCallsPerSecond = in.rate(CHAT_API_CALLS_PER_SECOND);
         socketsPerUser = in.integer(CHAT_SOCKETS_PER_USER, 1, Integer.MAX_VALUE);
         socketsPerAddress = in.integer(CHAT_SOCKETS_PER_ADDRESS, 1, Integer.MAX_VALUE);
+        maxSockets = in.integer(CHAT_MAX_SOCKETS, socketsTheOpenFileLimitAllows(), 1, Integer.MAX_VALUE);
         trustedProxies = in.list(CHAT_TRUSTED_PROXIES);
         pingInterval = in.duration(CHAT_PING_INTERVAL, Duration.ofMillis(100));
         socketIdleTimeout = in.duration(CHAT_SOCKET_IDLE_TIMEOUT, Duration.ofMillis(100));
@@ -263,6 +268,26 @@ public final class Settings {
 
     public int socketsPerAddress() {
         return socketsPerAddress;
+    }
+
+    public int maxSockets() {
+        return maxSockets;
+    }
+
+    /**
+     * Every socket costs the node's process a file descriptor. At the process's open-file limit the
+     * runtime can accept no connection at all (Grizzly logs SEVERE and every client fails, even
+     * those it would only have told to come back), so a node holds sockets up to the limit less a
+     * tenth, and at least 1,000 less: room for its Redis connections, its own files and the
+     * requests it answers meanwhile, including the 503s of a reconnect storm.
+     */
+    static int socketsTheOpenFileLimitAllows() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long limit = unix.getMaxFileDescriptorCount();
+            long sockets = limit - Math.max(1000, limit / 10);
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(limit / 2, sockets));
+        }
+        return Integer.MAX_VALUE; // not known here: the runtime's own limits apply
     }
 
     /** Proxies whose X-Forwarded-For is believed. */

@@ -72,7 +72,7 @@ public class NodeLifecycle {
         scheduler.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
         long ping = settings.pingInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::checkSockets, ping, ping, TimeUnit.MILLISECONDS);
-        LOG.info(() -> "Chat node " + settings.serverId() + " starting");
+        LOG.info(() -> "Chat node " + settings.serverId() + " starting; it holds at most " + settings.maxSockets() + " sockets");
     }
 
     private void tick() {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sockets open on this node, indexed by user, by named room and by address, so that fan-out
@@ -23,22 +24,28 @@ public class LocalConnections {
     private final Map<String, Set<String>> roomsOfUser = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> usersOfRoom = new ConcurrentHashMap<>();
     private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger(); // checked at every handshake, so counted, not summed
 
     /**
-     * Registers a socket. {@code namedRooms} are its user's named rooms as just read from Redis;
-     * they are used only for the user's first socket here (later ones find the index kept current).
+     * Registers a socket unless this node already holds {@code limit} sockets. {@code namedRooms}
+     * are its user's named rooms as just read from Redis; they are used only for the user's first
+     * socket here (later ones find the index kept current).
      *
-     * @return the number of this user's sockets on this node, including the new one
+     * @return false when the node is full and the socket was not registered
      */
-    public synchronized int add(LocalSocket socket, Collection<String> namedRooms) {
+    public synchronized boolean add(LocalSocket socket, Collection<String> namedRooms, int limit) {
+        if (open.get() >= limit) {
+            return false;
+        }
         Set<LocalSocket> sockets = byUser.computeIfAbsent(socket.userId(), id -> ConcurrentHashMap.newKeySet());
         if (sockets.isEmpty()) {
             namedRooms.forEach(room -> joined(socket.userId(), room));
         }
         if (sockets.add(socket)) {
             byAddress.merge(socket.address(), 1, Integer::sum);
+            open.incrementAndGet();
         }
-        return sockets.size();
+        return true;
     }
 
     /** @return whether the socket was registered (false when it was already removed) */
@@ -48,6 +55,7 @@ public class LocalConnections {
             return false;
         }
         byAddress.computeIfPresent(socket.address(), (address, n) -> n > 1 ? n - 1 : null);
+        open.decrementAndGet();
         if (sockets.isEmpty()) {
             byUser.remove(socket.userId());
             Set<String> rooms = roomsOfUser.remove(socket.userId());
@@ -171,7 +179,7 @@ public class LocalConnections {
     }
 
     public int size() {
-        return byUser.values().stream().mapToInt(Set::size).sum();
+        return open.get();
     }
 
     public void closeAll(String reason) {

@@ -110,8 +110,12 @@ public class ChatSocket {
             close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "The chat store is unavailable, try again shortly");
             return;
         }
+        if (!connections.add(connection, namedRooms, settings.maxSockets())) {
+            // Handshakes that passed the filter's check in the same instant: the filter's count is a first line only.
+            close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "This node holds as many connections as it can, try again shortly");
+            return;
+        }
         session.getUserProperties().put(CONNECTION, connection);
-        connections.add(connection, namedRooms);
         // From here on every event reaches this socket; the client catches up when it reads this frame,
         // so nothing posted after the handshake falls between its catch-up and its first live event.
         connection.send(ChatEvent.frame(READY, JSON.createObjectBuilder().add("epoch", epoch).build().toString()));

@@ -21,14 +21,20 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.security.Principal;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Guards the WebSocket handshake before the upgrade: a live session is required (401) and a
  * browser's {@code Origin} must be the page's own or an allowed one (403), so another site
- * cannot open a socket with the user's cookie.
+ * cannot open a socket with the user's cookie. A node that holds {@code CHAT_MAX_SOCKETS} sockets
+ * (counting handshakes under way) refuses more with 503 and a {@code Retry-After}, so that a
+ * reconnect storm never takes it to its open-file limit, where it could answer nobody.
  */
 @WebFilter(urlPatterns = "/ws")
 public class HandshakeFilter extends HttpFilter {
+
+    /** Sockets close when their users leave; a full node is worth asking again soon, spread by the client's jitter. */
+    private static final int FULL_RETRY_AFTER_SECONDS = 10;
 
     @Inject
     Sessions sessions;
@@ -44,6 +50,9 @@ public class HandshakeFilter extends HttpFilter {
 
     @Inject
     HandshakeAdmission admission;
+
+    /** Handshakes past this filter whose socket is not open yet: they count against the node's socket limit. */
+    private final AtomicInteger upgrading = new AtomicInteger();
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -65,6 +74,11 @@ public class HandshakeFilter extends HttpFilter {
             // them up). A plain GET (no upgrade) is how the browser client asks whether to come back later: it cannot
             // read a refused handshake's status.
             boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+            if (connections.size() + upgrading.get() >= settings.maxSockets()) {
+                response.setHeader("Retry-After", String.valueOf(FULL_RETRY_AFTER_SECONDS));
+                refuse(response, 503, "This node holds as many connections as it can, try again shortly");
+                return;
+            }
             int retryAfter = upgrade ? admission.admit() : admission.peek();
             if (retryAfter > 0) {
                 response.setHeader("Retry-After", String.valueOf(retryAfter));
@@ -90,12 +104,17 @@ public class HandshakeFilter extends HttpFilter {
         }
         // The socket learns its session as the handshake's principal: per request, no shared state.
         SessionPrincipal principal = new SessionPrincipal(session, address);
-        chain.doFilter(new HttpServletRequestWrapper(request) {
-            @Override
-            public Principal getUserPrincipal() {
-                return principal;
-            }
-        }, response);
+        upgrading.incrementAndGet();
+        try {
+            chain.doFilter(new HttpServletRequestWrapper(request) {
+                @Override
+                public Principal getUserPrincipal() {
+                    return principal;
+                }
+            }, response);
+        } finally {
+            upgrading.decrementAndGet();
+        }
     }
 
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {

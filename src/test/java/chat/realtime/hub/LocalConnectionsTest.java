@@ -13,16 +13,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LocalConnectionsTest {
 
+    private static final int NO_LIMIT = Integer.MAX_VALUE;
+
     private final LocalConnections hub = new LocalConnections();
+
+    @Test
+    void aFullNodeRegistersNoMoreSocketsUntilOneLeaves() {
+        Recording ann = new Recording("1", "a");
+        Recording bob = new Recording("2", "b");
+        Recording cid = new Recording("3", "c");
+        assertTrue(hub.add(ann, Set.of(), 2));
+        assertTrue(hub.add(bob, Set.of(), 2));
+        assertFalse(hub.add(cid, Set.of("5"), 2));
+        assertEquals(2, hub.size());
+        assertEquals(0, hub.fromAddress("c"));
+        assertEquals(Set.of(), hub.membersOf("5"), "a refused socket indexes nothing");
+        hub.remove(bob);
+        assertTrue(hub.add(cid, Set.of(), 2));
+        assertEquals(2, hub.size());
+    }
 
     @Test
     void aNamedRoomReachesTheLocalMembersOnlyAndFollowsMembershipChanges() {
         Recording ann = new Recording("1", "a");
         Recording annTab = new Recording("1", "a");
         Recording bob = new Recording("2", "b");
-        hub.add(ann, Set.of("5"));
-        hub.add(annTab, Set.of()); // a later socket of the same user keeps the index as it is
-        hub.add(bob, Set.of("6"));
+        hub.add(ann, Set.of("5"), NO_LIMIT);
+        hub.add(annTab, Set.of(), NO_LIMIT); // a later socket of the same user keeps the index as it is
+        hub.add(bob, Set.of("6"), NO_LIMIT);
 
         assertEquals(2, hub.sendToRoom("5", new OutboundEvent("m1")));
         assertEquals(List.of("m1"), ann.received);
@@ -43,8 +61,8 @@ class LocalConnectionsTest {
     void theLastSocketOfAUserTakesItsRoomsAlong() {
         Recording ann = new Recording("1", "a");
         Recording annTab = new Recording("1", "a");
-        hub.add(ann, Set.of("5"));
-        hub.add(annTab, Set.of("5"));
+        hub.add(ann, Set.of("5"), NO_LIMIT);
+        hub.add(annTab, Set.of("5"), NO_LIMIT);
         assertEquals(2, hub.fromAddress("a"));
         assertTrue(hub.remove(ann));
         assertEquals(Set.of("1"), hub.membersOf("5"));
@@ -59,8 +77,8 @@ class LocalConnectionsTest {
     void usersAndEveryoneAreReachedAndSessionsClosed() {
         Recording ann = new Recording("1", "a");
         Recording bob = new Recording("2", "b");
-        hub.add(ann, Set.of());
-        hub.add(bob, Set.of());
+        hub.add(ann, Set.of(), NO_LIMIT);
+        hub.add(bob, Set.of(), NO_LIMIT);
         assertEquals(2, hub.sendToAll(new OutboundEvent("all")));
         assertEquals(1, hub.sendToUsers(List.of("2", "9"), new OutboundEvent("bob")));
         assertEquals(List.of("all", "bob"), bob.received);

@@ -1,0 +1,169 @@
+package chat.realtime.socket;
+
+import chat.testing.Await;
+import chat.testing.ChatHttp;
+import chat.testing.PayaraNode;
+import chat.testing.RedisServerProcess;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A reconnect storm larger than the node's open-file limit allows: the node holds sockets up to
+ * its limit less the reserve ({@code CHAT_MAX_SOCKETS}'s default), refuses every other handshake
+ * with 503 and {@code Retry-After} (or, for one that slipped past that check in the same instant,
+ * closes it with 1013), never fails one any other way, logs nothing SEVERE, and keeps serving
+ * the sockets it holds. Without the limit, the node reached its open-file limit and could accept
+ * no connection at all, not even to refuse it.
+ */
+class NodeCapacityIT {
+
+    /** The node process's open-file limit in this test: the default limit is then 3,000 less 1,000. */
+    private static final int OPEN_FILES = 3000;
+    private static final int CAPACITY = 2000;
+    private static final int STORM = 2400;
+
+    @Test
+    void aFullNodeRefusesHandshakesCleanlyAndServesTheSocketsItHolds() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+             PayaraNode node = PayaraNode.launch("capacity", redis.url(), Map.of("CHAT_WS_HANDSHAKES_PER_SECOND", "0"))) {
+            limitOpenFiles(node.pid(), OPEN_FILES); // long before the deployment reads it
+            node.awaitReady();
+            assertEquals(1, node.logLines("it holds at most " + CAPACITY + " sockets"), "the start-up line names the limit");
+            long severeBefore = node.logLines("SEVERE");
+            ChatHttp pablo = new ChatHttp(node);
+            pablo.loggedIn("Pablo", "password123");
+
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<Attempt> attempts = Stream.generate(() -> new Attempt(client, node, pablo.cookieHeader())).limit(STORM).toList();
+            Await.until("every handshake of the storm to be answered", Duration.ofMinutes(3),
+                    () -> attempts.stream().allMatch(Attempt::answered));
+
+            List<Attempt> others = attempts.stream().filter(a -> !a.open() && !a.refusedCleanly()).toList();
+            assertTrue(others.isEmpty(), others.size() + " handshake(s) failed other than with a 503 + Retry-After or 1013, e.g. "
+                    + others.stream().limit(3).map(Attempt::describe).toList());
+            List<Attempt> open = attempts.stream().filter(Attempt::open).toList();
+            assertEquals(CAPACITY, open.size(), "sockets the node holds");
+            assertEquals(severeBefore, node.logLines("SEVERE"), "SEVERE lines in the node's log");
+            assertEquals(0, node.logLines("Too many open files"), "the node never reached its open-file limit");
+
+            // Full, the node still serves what it holds: a message posted on one socket reaches another.
+            open.get(0).socket.sendText("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"still here\"}}", true);
+            Await.until("the message on another held socket", Duration.ofSeconds(30), () -> open.get(CAPACITY - 1).saw("still here"));
+            assertEquals(200, pablo.get("/health/live").status());
+
+            // Room again once sockets close.
+            open.subList(0, 10).forEach(a -> a.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
+            Await.until("a new socket to be held once some closed", Duration.ofSeconds(60), () -> {
+                Attempt late = new Attempt(client, node, pablo.cookieHeader());
+                Await.until("the late handshake's answer", Duration.ofSeconds(30), late::answered);
+                return late.open();
+            });
+            open.forEach(a -> a.socket.abort());
+        }
+    }
+
+    private static void limitOpenFiles(long pid, int limit) throws IOException, InterruptedException {
+        Process prlimit = new ProcessBuilder("prlimit", "--pid", String.valueOf(pid), "--nofile=" + limit + ":" + limit)
+                .redirectErrorStream(true).start();
+        String output = new String(prlimit.getInputStream().readAllBytes());
+        assertTrue(prlimit.waitFor(30, TimeUnit.SECONDS) && prlimit.exitValue() == 0, "prlimit: " + output);
+        String limits = Files.readString(Path.of("/proc", String.valueOf(pid), "limits"));
+        assertTrue(limits.lines().anyMatch(l -> l.startsWith("Max open files") && l.contains(" " + limit + " ")), limits);
+    }
+
+    /** One handshake of the storm and what became of it. */
+    private static final class Attempt implements WebSocket.Listener {
+
+        private final CompletableFuture<String> outcome = new CompletableFuture<>(); // "open", or how it ended
+        private final StringBuilder received = new StringBuilder();
+        private volatile WebSocket socket;
+        private volatile boolean refusedCleanly;
+
+        Attempt(HttpClient client, PayaraNode node, String cookie) {
+            client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(60)).header("Cookie", cookie)
+                    .header("Origin", node.origin()).buildAsync(URI.create(node.wsUrl()), this)
+                    .orTimeout(120, TimeUnit.SECONDS)
+                    .whenComplete((ws, error) -> {
+                        if (error != null) {
+                            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                            if (cause instanceof WebSocketHandshakeException refused) {
+                                int status = refused.getResponse().statusCode();
+                                refusedCleanly = status == 503 && refused.getResponse().headers().firstValue("Retry-After").isPresent();
+                                outcome.complete("refused " + status);
+                            } else {
+                                outcome.complete("failed: " + cause);
+                            }
+                        }
+                    });
+        }
+
+        boolean answered() {
+            return outcome.isDone();
+        }
+
+        boolean open() {
+            return "open".equals(outcome.getNow(null));
+        }
+
+        boolean refusedCleanly() {
+            return refusedCleanly;
+        }
+
+        synchronized boolean saw(String text) {
+            return received.indexOf(text) >= 0;
+        }
+
+        String describe() {
+            return outcome.getNow("unanswered");
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            socket = webSocket;
+            webSocket.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            synchronized (this) {
+                received.append(data);
+                if (received.indexOf("\"ready\"") >= 0) {
+                    outcome.complete("open"); // registered by the node: from here on it gets every event
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            refusedCleanly = statusCode == 1013 && !outcome.isDone();
+            outcome.complete("closed " + statusCode + " " + reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            outcome.complete("error: " + error);
+        }
+    }
+}
