@@ -43,14 +43,20 @@ public final class PayaraNode implements ChatNode {
     /** Payara settings every node of ours starts with (a handshake burst queues instead of being rejected). */
     public static final Path POST_BOOT = Path.of(System.getProperty("chat.test.postBoot", "payara/post-boot.asadmin"));
 
+    /** Payara's own boot race (its security service found no context class loader): the same start succeeds again. */
+    private static final String BOOT_RACE = "Error while installing policy provider";
+
     private final String serverId;
     private final int port;
-    private final Process process;
-    private final Path log;
+    private final ProcessBuilder builder; // its command's --rootdir is the last root used
+    private volatile Process process;
+    private volatile Path log;
+    private boolean relaunched;
 
-    private PayaraNode(String serverId, int port, Process process, Path log) {
+    private PayaraNode(String serverId, int port, ProcessBuilder builder, Process process, Path log) {
         this.serverId = serverId;
         this.port = port;
+        this.builder = builder;
         this.process = process;
         this.log = log;
     }
@@ -108,10 +114,7 @@ public final class PayaraNode implements ChatNode {
             // Tests share users, addresses and sessions freely; the limits get tests of their own (HardeningIT).
             environment.putAll(UNLIMITED);
             environment.putAll(env);
-            Process process = builder.start();
-            // Should the test JVM die or a test forget it, the node does not outlive the run.
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-            return new PayaraNode(serverId, port, process, log);
+            return new PayaraNode(serverId, port, builder, start(builder), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -127,6 +130,13 @@ public final class PayaraNode implements ChatNode {
                 "--postdeploycommandfile", dir.resolve("listener-open.asadmin").toString());
     }
 
+    private static Process start(ProcessBuilder builder) throws IOException {
+        Process process = builder.start();
+        // Should the test JVM die or a test forget it, the node does not outlive the run.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return process;
+    }
+
     public void awaitReady() {
         awaitReady(Duration.ofSeconds(240));
     }
@@ -139,11 +149,38 @@ public final class PayaraNode implements ChatNode {
                         throw new AssertionError("node " + serverId + " exited; see " + log); // an Error: Await gives up at once
                     }
                     if (logLines("Exception while deploying the app") > 0) {
+                        if (!relaunched && logLines(BOOT_RACE) > 0) {
+                            relaunch();
+                            return false;
+                        }
                         // Payara Micro keeps running without the application; it will never answer
                         throw new AssertionError("node " + serverId + " failed to deploy the WAR; see " + log);
                     }
                     return status("/api/randomname") == 200;
                 });
+    }
+
+    /**
+     * Starts the node once more, from a new root directory, when Payara failed to deploy because of a
+     * race in its own boot (about one start in 200 here: its security service's policy provider found
+     * no context class loader on the main thread), which is not the application's doing.
+     */
+    private void relaunch() {
+        relaunched = true;
+        process.destroyForcibly();
+        waitForExit();
+        try {
+            List<String> command = builder.command();
+            int root = command.indexOf("--rootdir") + 1;
+            Path previous = Path.of(command.get(root));
+            command.set(root, Files.createTempDirectory(previous.getParent(), previous.getFileName() + "-again-").toString());
+            Path again = log.resolveSibling(log.getFileName().toString().replace(".log", "-again.log"));
+            builder.redirectOutput(again.toFile());
+            process = start(builder);
+            log = again;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Waits until the node reports ready: Redis answers and it has joined the relay (so it hears other nodes). */
