@@ -1,7 +1,5 @@
 package chat.testing;
 
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +8,7 @@ import java.util.Map;
  * every integration test that needs a running chat (tests use fresh user names to stay apart).
  * Tests that need an empty Redis or kill a node start their own.
  */
-public final class ChatCluster implements ExtensionContext.Store.CloseableResource {
+public final class ChatCluster implements AutoCloseable {
 
     private static ChatCluster shared;
 
@@ -24,8 +22,13 @@ public final class ChatCluster implements ExtensionContext.Store.CloseableResour
         this.probe = new RedisProbe(redis.url());
     }
 
-    /** The shared cluster, started on first use and stopped when the test JVM's run ends. */
-    public static synchronized ChatCluster shared(ExtensionContext context) {
+    /**
+     * The shared cluster, started on first use and stopped when the test JVM exits. Not with
+     * JUnit's root store: with two test JVMs, failsafe runs each class as a launch of its own,
+     * whose end closed the store and so the cluster, which the next class then started again
+     * (17 starts in a run instead of one per JVM).
+     */
+    public static synchronized ChatCluster shared() {
         if (shared == null) {
             RedisServerProcess redis = RedisServerProcess.start();
             PayaraNode a = PayaraNode.launch("node-a", redis.url(), Map.of());
@@ -39,8 +42,9 @@ public final class ChatCluster implements ExtensionContext.Store.CloseableResour
                 redis.close();
                 throw failedToStart;
             }
-            shared = new ChatCluster(redis, List.of(a, b));
-            context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(ChatCluster.class, shared);
+            ChatCluster cluster = new ChatCluster(redis, List.of(a, b));
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "chat-cluster-stop"));
+            shared = cluster;
         }
         return shared;
     }

@@ -14,6 +14,6 @@ public class SharedChat implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return ChatCluster.shared(context);
+        return ChatCluster.shared();
     }
 }
