@@ -45,8 +45,24 @@ public final class ChatCluster implements AutoCloseable {
             ChatCluster cluster = new ChatCluster(redis, List.of(a, b));
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "chat-cluster-stop"));
             shared = cluster;
+        } else {
+            shared.awaitHealthy();
         }
         return shared;
+    }
+
+    /**
+     * Before the shared cluster serves another test: both nodes alive and ready. A class before may
+     * have killed Redis's pub/sub connections (a node is not ready until it hears its own probe
+     * again) or refused writes for a moment; one that killed a shared node broke the rule above.
+     */
+    private void awaitHealthy() {
+        for (PayaraNode node : nodes) {
+            if (!node.jvm().isAlive()) {
+                throw new AssertionError("shared node " + node.serverId() + " has exited (a test stopped it?); see " + node.log());
+            }
+            node.awaitHealthy();
+        }
     }
 
     /**
