@@ -175,7 +175,8 @@ public class Posting {
                     // The original of a retry of ours is this post, not a client's earlier one.
                     return waiting || clientMessageId == null ? posted.map(p -> new Posted(p.stored(), false)) : posted;
                 } catch (RuntimeException e) {
-                    if (UnexpectedErrorMapper.isOutOfMemory(e) || !UnexpectedErrorMapper.isRedisOutage(e) || neverSent(e)
+                    // A retry that could not be sent says nothing of an earlier try whose outcome is unknown: wait on.
+                    if (UnexpectedErrorMapper.isOutOfMemory(e) || !UnexpectedErrorMapper.isRedisOutage(e) || (!waiting && neverSent(e))
                             || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) > deadline
                             || (!waiting && !waitingPosts.tryAcquire())) {
                         throw e;
@@ -194,6 +195,9 @@ public class Posting {
     /**
      * No connection to Redis could be had: the script was never sent, so nothing was stored and
      * there is nothing to find out by waiting (a Redis that is down refuses every post at once).
+     * True of this try only: a post retried because an earlier try's outcome is unknown waits on
+     * (a Redis restarted from its append-only file had stored a first try whose sender was then
+     * told "unavailable" when the retry found Redis down).
      */
     private static boolean neverSent(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
