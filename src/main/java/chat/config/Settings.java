@@ -1,7 +1,7 @@
 package chat.config;
 
-import com.sun.management.UnixOperatingSystemMXBean;
-
+import javax.management.JMException;
+import javax.management.ObjectName;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -282,12 +282,16 @@ public final class Settings {
      * requests it answers meanwhile, including the 503s of a reconnect storm.
      */
     static int socketsTheOpenFileLimitAllows() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
-            long limit = unix.getMaxFileDescriptorCount();
-            long sockets = limit - Math.max(1000, limit / 10);
-            return (int) Math.min(Integer.MAX_VALUE, Math.max(limit / 2, sockets));
+        long limit;
+        try {
+            // Through JMX, not com.sun.management's interface: WildFly does not show that package to applications.
+            limit = ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(
+                    new ObjectName("java.lang:type=OperatingSystem"), "MaxFileDescriptorCount")).longValue();
+        } catch (JMException | RuntimeException notKnown) {
+            return Integer.MAX_VALUE; // not known here: the runtime's own limits apply
         }
-        return Integer.MAX_VALUE; // not known here: the runtime's own limits apply
+        long sockets = limit - Math.max(1000, limit / 10);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(limit / 2, sockets));
     }
 
     /** Proxies whose X-Forwarded-For is believed. */

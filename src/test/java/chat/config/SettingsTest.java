@@ -2,6 +2,9 @@ package chat.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +32,15 @@ class SettingsTest {
         assertTrue(defaults.seedDemoData() && defaults.rawSocketFrames());
         assertTrue(defaults.bcryptConcurrency() >= 1 && defaults.socketFlushThreads() >= 1);
         assertTrue(defaults.serverId().matches("\\S+-[0-9a-f]{8}"), defaults.serverId());
+    }
+
+    @Test
+    void aNodeHoldsSocketsUpToItsOpenFileLimitLessTheReserve() throws IOException {
+        long limit = Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
+                .map(l -> Long.parseLong(l.substring("Max open files".length()).trim().split("\\s+")[0])).findFirst().orElseThrow();
+        assertEquals(limit - Math.max(1000, limit / 10), Settings.of(Map.of()).maxSockets(), "open-file limit " + limit);
+        assertEquals(50, Settings.of(Map.of("CHAT_MAX_SOCKETS", "50")).maxSockets());
+        assertTrue(problemWith(Map.of("CHAT_MAX_SOCKETS", "0")).contains("CHAT_MAX_SOCKETS"));
     }
 
     @Test
