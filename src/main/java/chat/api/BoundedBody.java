@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -38,6 +39,9 @@ public class BoundedBody extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(BoundedBody.class.getName());
     private static final String BODY = BoundedBody.class.getName() + ".body";
+    private static final String READING = BoundedBody.class.getName() + ".reading";
+    /** How long an async dispatch may take to begin before its client is told to try again (see {@link Reading#dispatch}). */
+    private static final Duration DISPATCH_START = Duration.ofSeconds(10);
     /** How long the API may take once a body read without a thread is in. */
     private static final Duration API_CALL_ALLOWANCE = Duration.ofSeconds(60);
 
@@ -70,6 +74,9 @@ public class BoundedBody extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request.getDispatcherType() == DispatcherType.ASYNC && request.getAttribute(BODY) instanceof byte[] body) {
+            if (request.getAttribute(READING) instanceof Reading reading && !reading.dispatchStarted()) {
+                return; // too late: the client was told to try again
+            }
             // Payara starts no CDI request context for an async dispatch: the API's request-scoped beans need one.
             boolean activated = requestContext.activate();
             try {
@@ -117,10 +124,11 @@ public class BoundedBody extends HttpFilter {
         // longer than the body's 10 s and got the container's 500); the body's own deadline is ours.
         long bodyMillis = settings.requestBodyTimeout().toMillis();
         async.setTimeout(bodyMillis + API_CALL_ALLOWANCE.toMillis());
-        Reading reading = new Reading(async, in, max, declared);
+        Reading reading = new Reading(async, in, max, declared, bodyDeadlines);
         async.addListener(reading);
         reading.deadline = bodyDeadlines.schedule(reading::tooSlow, bodyMillis, TimeUnit.MILLISECONDS);
         in.setReadListener(reading);
+        reading.firstDispatchEnds();
     }
 
     private static void tooLarge(HttpServletResponse response, int max) throws IOException {
@@ -141,13 +149,57 @@ public class BoundedBody extends HttpFilter {
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private final byte[] buffer = new byte[8192];
         private final AtomicBoolean decided = new AtomicBoolean();
+        private final ScheduledExecutorService timers;
         private volatile ScheduledFuture<?> deadline; // when the body must be in
+        /** IN_FIRST_DISPATCH until the filter returns; BODY_IN if the body came before that; then LEFT. */
+        private final AtomicInteger firstDispatch = new AtomicInteger(IN_FIRST_DISPATCH);
+        /** DISPATCHED until the async dispatch begins (STARTED) or its client is told to try again (ABANDONED). */
+        private final AtomicInteger dispatch = new AtomicInteger(NOT_DISPATCHED);
 
-        Reading(AsyncContext async, ServletInputStream in, int max, long declared) {
+        private static final int IN_FIRST_DISPATCH = 0, BODY_IN = 1, LEFT = 2;
+        private static final int NOT_DISPATCHED = 0, DISPATCHED = 1, STARTED = 2, ABANDONED = 3;
+
+        Reading(AsyncContext async, ServletInputStream in, int max, long declared, ScheduledExecutorService timers) {
             this.async = async;
             this.in = in;
             this.max = max;
             this.declared = declared;
+            this.timers = timers;
+        }
+
+        /**
+         * The filter is done with the request's first dispatch. Payara loses an async dispatch asked
+         * for from another thread while the first dispatch is still under way (it keeps the "dispatch
+         * pending" mark per thread, and the first dispatch's thread finds none when it leaves): a body
+         * that arrived in that window on another thread is dispatched from here instead.
+         */
+        void firstDispatchEnds() {
+            if (!firstDispatch.compareAndSet(IN_FIRST_DISPATCH, LEFT)) {
+                dispatch();
+            }
+        }
+
+        /** The async dispatch begins, unless its client was told to try again meanwhile. */
+        boolean dispatchStarted() {
+            return dispatch.compareAndSet(DISPATCHED, STARTED);
+        }
+
+        /**
+         * Dispatches the request to the API. Should the container still lose the dispatch (asked for
+         * between the filter's return and the first dispatch's end), the client is told to try again
+         * after {@link #DISPATCH_START} rather than left waiting for the container's timeout.
+         */
+        private void dispatch() {
+            async.getRequest().setAttribute(READING, this);
+            dispatch.set(DISPATCHED);
+            async.dispatch();
+            timers.schedule(() -> {
+                if (dispatch.compareAndSet(DISPATCHED, ABANDONED)) {
+                    LOG.warning("An API request whose body arrived late was not dispatched by the container within "
+                            + DISPATCH_START.toSeconds() + " s; its client is told to try again");
+                    answer(503, "The server is busy, try again shortly");
+                }
+            }, DISPATCH_START.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -191,7 +243,9 @@ public class BoundedBody extends HttpFilter {
                 synchronized (body) {
                     async.getRequest().setAttribute(BODY, body.toByteArray());
                 }
-                async.dispatch();
+                if (!firstDispatch.compareAndSet(IN_FIRST_DISPATCH, BODY_IN)) {
+                    dispatch(); // the first dispatch is over: from this thread
+                }
             }
         }
 
