@@ -141,7 +141,7 @@ public class BoundedBody extends HttpFilter {
     }
 
     /** Collects the body as it arrives; the first of all-read, too-large, timeout or error decides. */
-    private static final class Reading implements ReadListener, AsyncListener {
+    static final class Reading implements ReadListener, AsyncListener {
         private final AsyncContext async;
         private final ServletInputStream in;
         private final int max;
