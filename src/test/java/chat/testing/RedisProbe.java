@@ -7,6 +7,7 @@ import org.redisson.config.Config;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** Looks straight into the test's Redis, as {@code redis-cli} would: raw keys, plain strings. */
 public final class RedisProbe implements AutoCloseable {
@@ -47,40 +48,43 @@ public final class RedisProbe implements AutoCloseable {
     }
 
     /**
-     * Every key with its type and content, except the ones that change by time alone or by any
-     * socket anywhere: sessions' idle clocks, message rate buckets (which expire once full again),
-     * presence (the shared cluster's Redis outlives a test class, so sockets of earlier classes
-     * close, and killed nodes are reaped, at any time) and locks left to expire. Compare a later
-     * dump with {@link #lessLapsed} of this one.
+     * Keys that change by time alone or by any socket anywhere: sessions' idle clocks, message rate
+     * buckets (which expire once full again), presence (the shared cluster's Redis outlives a test
+     * class, so sockets of earlier classes close, and killed nodes are reaped, at any time) and
+     * locks left to expire.
+     */
+    private static final Predicate<String> MOVES_ON_ITS_OWN = key -> key.startsWith("chat:session:")
+            || key.startsWith("chat:{presence}") || key.equals("online_users") || key.startsWith("chat:rate:")
+            || key.startsWith("chat:lock:");
+    /** Accounting that lapses on its own: login and registration counters, failed logins, posts' ids. */
+    private static final Predicate<String> LAPSES = key -> key.startsWith("chat:throttle:") || key.startsWith("chat:{login}:")
+            || key.startsWith("chat:post:");
+
+    /**
+     * Every key with its type and content, except those that {@link #MOVES_ON_ITS_OWN}. Compare a
+     * later dump with {@link #lessLapsed} of this one.
      */
     public Map<String, String> dump() {
-        return dump(key -> key.startsWith("chat:session:") || key.startsWith("chat:{presence}") || key.equals("online_users")
-                || key.startsWith("chat:rate:") || key.startsWith("chat:lock:"));
+        return dump(MOVES_ON_ITS_OWN);
     }
 
-    /** The chat's data only: no sessions, presence, rate or login accounting, posts' ids or locks. */
+    /** The chat's data only: neither what moves on its own nor accounting that {@link #LAPSES}. */
     public Map<String, String> dumpData() {
-        // Skipped: what lapses or moves on its own (sessions, presence, limits, failed logins, posts' ids remembered
-        // for a while, locks left to expire): the shared cluster's Redis outlives a class, so keys that earlier
-        // classes wrote lapse during a later one.
-        return dump(key -> key.startsWith("chat:session:") || key.startsWith("chat:{presence}") || key.startsWith("chat:rate:")
-                || key.startsWith("chat:throttle:") || key.startsWith("chat:{login}:") || key.startsWith("chat:post:")
-                || key.startsWith("chat:lock:") || key.equals("online_users"));
+        return dump(MOVES_ON_ITS_OWN.or(LAPSES));
     }
 
     /**
-     * {@code before} less the keys that are gone from {@code after} and lapse on their own (login
-     * and registration counters, posts' ids: they expire), for {@code assertEquals(lessLapsed(before,
-     * after), after)}: a write still shows, a key an earlier test class left to expire does not.
+     * {@code before} less the keys that are gone from {@code after} and lapse on their own, for
+     * {@code assertEquals(lessLapsed(before, after), after)}: a write still shows, a key an earlier
+     * test class left to expire does not.
      */
     public static Map<String, String> lessLapsed(Map<String, String> before, Map<String, String> after) {
         Map<String, String> kept = new TreeMap<>(before);
-        kept.keySet().removeIf(key -> !after.containsKey(key)
-                && (key.startsWith("chat:throttle:") || key.startsWith("chat:{login}:") || key.startsWith("chat:post:")));
+        kept.keySet().removeIf(key -> !after.containsKey(key) && LAPSES.test(key));
         return kept;
     }
 
-    private Map<String, String> dump(java.util.function.Predicate<String> skip) {
+    private Map<String, String> dump(Predicate<String> skip) {
         Map<String, String> dump = new TreeMap<>();
         for (String key : redis.getKeys().getKeys()) {
             if (skip.test(key)) {

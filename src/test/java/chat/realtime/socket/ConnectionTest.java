@@ -127,10 +127,7 @@ class ConnectionTest {
 
     @Test
     void withWritePassesWhatArrivesDuringAWriteGoesOutInALaterPassAsOneFrame() {
-        flusher = new OutboundFlusher();
-        flusher.settings = Settings.of(Map.of("CHAT_WS_FLUSH_INTERVAL_MS", "5", "CHAT_WS_FLUSH_THREADS", "1"));
-        flusher.tyrus = tyrus;
-        flusher.start();
+        startFlusher(Map.of("CHAT_WS_FLUSH_INTERVAL_MS", "5", "CHAT_WS_FLUSH_THREADS", "1"));
         Connection socket = connection(100);
 
         socket.send("a");
@@ -149,10 +146,7 @@ class ConnectionTest {
      */
     @Test
     void onANodeTheWritersWriteAndTheSenderOnlyQueues() {
-        flusher = new OutboundFlusher();
-        flusher.settings = Settings.of(Map.of());
-        flusher.tyrus = tyrus;
-        flusher.start();
+        startFlusher(Map.of());
         Connection socket = connection(100);
 
         socket.send("a");
@@ -163,5 +157,13 @@ class ConnectionTest {
         Await.until("the rest follows as one frame", DEADLINE, () -> session.frames.size() == 2);
         assertEquals(List.of("a", "b1\nb2\nb3"), session.frames);
         assertTrue(session.writers.get(0).startsWith("chat-socket-writer-"), session.writers.toString());
+    }
+
+    /** The node's flusher with these settings, writing to this test's session. */
+    private void startFlusher(Map<String, String> settings) {
+        flusher = new OutboundFlusher();
+        flusher.settings = Settings.of(settings);
+        flusher.tyrus = tyrus;
+        flusher.start();
     }
 }
