@@ -29,6 +29,7 @@ import java.io.StringReader;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -72,6 +73,8 @@ public class Relay {
     MessageLog log;
 
     private final AtomicInteger subscriptions = new AtomicInteger();
+    /** Set by every subscription, read by the next heartbeat: a probe sent before it says nothing about the new subscription. */
+    private final AtomicBoolean subscribedSinceVerify = new AtomicBoolean();
 
     private volatile boolean subscribed;
     private volatile String probeSent;
@@ -97,6 +100,7 @@ public class Relay {
         topic().addListener(new StatusListener() {
             @Override
             public void onSubscribe(String channel) {
+                subscribedSinceVerify.set(true);
                 health.subscribed();
                 if (subscriptions.incrementAndGet() > 1) {
                     // Subscribed again (Redisson reconnected, or the probe renewed it): presence and the seed's
@@ -119,16 +123,20 @@ public class Relay {
      * and must hear it itself. We have seen a node that had just joined stay deaf to the channel
      * although Redis listed it as a subscriber; a subscription that missed two probes in a row is
      * renewed (not one: a renewal itself leaves a gap of a few milliseconds). A probe that could
-     * not be published (Redis away) counts for nothing. Called on every heartbeat.
+     * not be published (Redis away) counts for nothing, and neither does one unheard when Redisson
+     * subscribed again since the last heartbeat: it may have gone out while the old subscription
+     * was dead (a connection closing sends one at once), and the loss was counted when Redisson
+     * noticed it. Called on every heartbeat.
      */
     public synchronized void verify() {
         if (!subscribed) {
             return;
         }
         String sent = probeSent;
+        boolean resubscribed = subscribedSinceVerify.getAndSet(false);
         if (sent != null) {
             boolean heard = sent.equals(probeHeard) && sent.equals(probeHeardOnControl);
-            missedProbes = heard ? 0 : missedProbes + 1;
+            missedProbes = heard || resubscribed ? 0 : missedProbes + 1;
             if (missedProbes >= 2) {
                 health.lost("two probes in a row unheard; subscribing again");
                 deaf = true;
