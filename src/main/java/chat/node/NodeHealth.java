@@ -56,7 +56,8 @@ public class NodeHealth {
         return new Check("relay", lifecycle.isReady(), lifecycle.readiness());
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The innermost cause, which names what went wrong (a CDI or Redisson wrapper does not). */
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -2,10 +2,14 @@ package chat.redis;
 
 import chat.config.Settings;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -25,8 +29,8 @@ import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
- * The one Redisson client of this application: created on first use, shut down when the
- * application stops so that redeploys leave no threads or connections behind.
+ * The one Redisson client of this application: created while the application starts, shut down
+ * when it stops so that redeploys leave no threads or connections behind.
  */
 @ApplicationScoped
 public class Redis {
@@ -40,6 +44,18 @@ public class Redis {
     Event<RedisDisconnected> disconnected;
 
     private volatile RedissonClient client;
+
+    /**
+     * Creates the client on the deploying thread, before the beans that start threads of their own
+     * (whose first use created it before). Once, a node's first creation on such a thread failed
+     * while Payara was still loading the application, with an error that made every later
+     * attempt fail too: the node stayed unready for good. Created here, a failure fails the
+     * deployment instead. It connects on first use ({@code lazyInitialization}), so a Redis that
+     * is away does not hold the start.
+     */
+    void createAtStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) @Initialized(ApplicationScoped.class) Object application) {
+        client();
+    }
 
     @Produces
     @ApplicationScoped

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -81,19 +82,29 @@ public final class LocalChat {
             }
         }));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        Await.until("the chat on port " + httpPort + " to be ready (see " + log + ")", Duration.ofMinutes(5), () -> {
-            if (!node.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited; see " + log);
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        AtomicReference<String> lastAnswer = new AtomicReference<>("no answer yet");
+        try {
+            Await.until("the chat on port " + httpPort + " to be ready", Duration.ofMinutes(5), () -> {
+                if (!node.isAlive()) {
+                    throw new IllegalStateException("Payara Micro exited; see " + log);
+                }
+                try {
+                    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/ready"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    lastAnswer.set(ready.statusCode() + " " + ready.body());
+                    return ready.statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } catch (AssertionError notReady) {
+            // Say why, in the node's own words: its readiness names what it waits for (Redis, the relay, ...).
+            System.err.println("redis-chat: the node did not get ready within 5 minutes; /health/ready last said: "
+                    + lastAnswer.get() + "; see " + log);
+            System.exit(1);
+        }
         OUT.println();
         OUT.println("  redis-chat is ready on http://localhost:" + httpPort);
         OUT.println("  Demo users: Pablo, Joe, Mary, Alex (password: password123)");
