@@ -1,0 +1,84 @@
+package chat.node;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.logging.Filter;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Records the container writes for what any client can cause at will, which would let anyone
+ * flood the log (docs/SECURITY.md). While the application runs they are dropped and one FINE line
+ * of ours is written instead; every other record passes as before.
+ * <ul>
+ * <li>Payara answers a request whose path cannot be decoded ({@code GET /%zz}) itself, before any
+ * filter or error page of ours, and logs each one at SEVERE with a stack trace of some forty lines.
+ * <li>A request whose body arrives after its headers is read asynchronously ({@code BoundedBody});
+ * Payara ends such a request on the thread that completes it while Weld keeps the CDI request
+ * context per thread, so each one leaves three or four Weld warnings about a "not fully compliant"
+ * container (WELD-000714, -000715, -000225, -000335). Weld cleans the leftover context up itself
+ * when the thread serves its next request; the sockets' threads use no request-scoped bean.
+ * </ul>
+ */
+@ApplicationScoped
+public class ContainerLogNoise {
+
+    private static final Logger LOG = Logger.getLogger(ContainerLogNoise.class.getName());
+    /** Payara's web container logs there ({@code AS-WEB-CORE-00037}). */
+    private static final String CONTAINER_LOGGER = "jakarta.enterprise.web.core";
+    private static final List<String> WELD_LOGGERS = List.of("org.jboss.weld.Servlet", "org.jboss.weld.Context", "org.jboss.weld.Conversation");
+    private static final Set<String> WELD_ASYNC_WARNINGS = Set.of("WELD-000714", "WELD-000715", "WELD-000225", "WELD-000335");
+
+    // held: a logger only weakly referenced may be collected with its filter
+    private final List<Logger> filtered = new ArrayList<>();
+    private final List<Filter> previous = new ArrayList<>();
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        drop(CONTAINER_LOGGER, ContainerLogNoise::isUndecodablePath, "Refused a request whose path cannot be decoded");
+        for (String weld : WELD_LOGGERS) {
+            drop(weld, ContainerLogNoise::isAsyncRequestWarning, "Weld's warning after an asynchronously read request");
+        }
+    }
+
+    /** Gives the container its loggers back: a filter of ours would keep this application's classes after undeployment. */
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
+        for (int i = 0; i < filtered.size(); i++) {
+            filtered.get(i).setFilter(previous.get(i));
+        }
+        filtered.clear();
+        previous.clear();
+    }
+
+    private void drop(String loggerName, Predicate<LogRecord> noise, String instead) {
+        Logger logger = Logger.getLogger(loggerName);
+        Filter before = logger.getFilter();
+        filtered.add(logger);
+        previous.add(before);
+        logger.setFilter(record -> {
+            if (noise.test(record)) {
+                LOG.fine(() -> instead + ": " + (record.getThrown() != null ? record.getThrown().getMessage() : record.getMessage()));
+                return false;
+            }
+            return before == null || before.isLoggable(record);
+        });
+    }
+
+    private static boolean isUndecodablePath(LogRecord record) {
+        Throwable thrown = record.getThrown();
+        return thrown instanceof IllegalArgumentException && Arrays.stream(thrown.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().endsWith(".HttpRequestURIDecoder"));
+    }
+
+    private static boolean isAsyncRequestWarning(LogRecord record) {
+        String message = record.getMessage();
+        return message != null && message.length() >= 11 && WELD_ASYNC_WARNINGS.contains(message.substring(0, 11));
+    }
+}
