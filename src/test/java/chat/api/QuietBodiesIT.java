@@ -97,7 +97,7 @@ class QuietBodiesIT {
             if (later) {
                 socket.getOutputStream().write(head.getBytes(StandardCharsets.UTF_8));
                 socket.getOutputStream().flush();
-                pause(Duration.ofMillis(300)); // the client's schedule: the node reads the headers alone first
+                Await.hold(Duration.ofMillis(300)); // the client's schedule: the node reads the headers alone first
                 socket.getOutputStream().write(bytes);
             } else {
                 socket.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
@@ -108,15 +108,6 @@ class QuietBodiesIT {
                 line.append((char) b);
             }
             return line.toString();
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

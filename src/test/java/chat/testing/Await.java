@@ -38,6 +38,19 @@ public final class Await {
         return t;
     }
 
+    /**
+     * Holds for a part of a schedule the test plays from outside (a fault that lasts ten seconds,
+     * a client that sends its body later): nothing is awaited, so this is no synchronisation.
+     */
+    public static void hold(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void pause() {
         try {
             Thread.sleep(50); // polling interval, not synchronisation

@@ -100,7 +100,7 @@ class DeliveryUnderFaultsIT {
         DeliveryReport report = underTraffic("CLIENT KILL TYPE pubsub x5", () -> {
             for (int i = 0; i < 5; i++) {
                 RedisCommand.send(redis.port(), "CLIENT", "KILL", "TYPE", "pubsub");
-                pause(Duration.ofSeconds(1)); // the fault's schedule: one kill a second
+                Await.hold(Duration.ofSeconds(1)); // the fault's schedule: one kill a second
             }
         });
         assertExact(report);
@@ -113,7 +113,7 @@ class DeliveryUnderFaultsIT {
             try {
                 Await.until("node A not ready while Redis is stopped", Duration.ofSeconds(9),
                         () -> new ChatHttp(a).get("/health/ready").status() == 503);
-                pause(Duration.ofSeconds(8)); // the rest of the ten seconds
+                Await.hold(Duration.ofSeconds(8)); // the rest of the ten seconds
             } finally {
                 signal("CONT");
             }
@@ -126,7 +126,7 @@ class DeliveryUnderFaultsIT {
         double restoredBefore = relayEvents(a, "subscription_restored");
         DeliveryReport report = underTraffic("Redis restart (AOF), down 5 s", () -> {
             redis.stop();
-            pause(Duration.ofSeconds(5)); // how long Redis stays away
+            Await.hold(Duration.ofSeconds(5)); // how long Redis stays away
             redis.startProcess();
         });
         assertExact(report);
@@ -137,7 +137,7 @@ class DeliveryUnderFaultsIT {
     void redisPausesWritesForFiveSeconds() {
         DeliveryReport report = underTraffic("CLIENT PAUSE 5000 WRITE", () -> {
             RedisCommand.send(redis.port(), "CLIENT", "PAUSE", "5000", "WRITE");
-            pause(Duration.ofSeconds(6)); // the pause and a second after it
+            Await.hold(Duration.ofSeconds(6)); // the pause and a second after it
         });
         assertExact(report);
     }
@@ -218,16 +218,6 @@ class DeliveryUnderFaultsIT {
             assertEquals(0, kill.waitFor(), "kill -" + signal);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Holds a fault for its duration (not synchronisation: nothing is awaited). */
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
