@@ -30,7 +30,8 @@ import java.util.logging.Logger;
 
 /**
  * No client can hold a request thread with its body: an API request body is read into memory, at
- * most {@code CHAT_MAX_REQUEST_BYTES} (413 beyond, unread when declared), and only then handed to
+ * most {@code CHAT_MAX_REQUEST_BYTES} (413 beyond, once the body is over; a body over
+ * {@link #DISCARDED_BYTES} is not read at all), and only then handed to
  * the API. A body that came whole with the headers is read at once; one still on its way is read
  * without a thread (non-blocking servlet I/O) within {@code CHAT_REQUEST_BODY_TIMEOUT} (408 after)
  * and the API runs in an async dispatch. Works the same on every servlet container (docs/SECURITY.md).
@@ -42,6 +43,13 @@ public class BoundedBody extends HttpFilter {
     private static final String READING = BoundedBody.class.getName() + ".reading";
     /** How long an async dispatch may take to begin before its client is told to try again (see {@link Reading#dispatch}). */
     private static final Duration DISPATCH_START = Duration.ofSeconds(10);
+    /**
+     * The largest refused body that is still read (and discarded) to its end before the 413: the
+     * container closes the connection after a 413, and closed with the body still arriving it is
+     * reset, which a client still writing (the JDK's HTTP client) may get instead of the answer.
+     * Beyond this the body is not worth reading and the connection is closed at once.
+     */
+    static final long DISCARDED_BYTES = 1024 * 1024;
     /** How long the API may take once a body read without a thread is in. */
     private static final Duration API_CALL_ALLOWANCE = Duration.ofSeconds(60);
 
@@ -104,11 +112,16 @@ public class BoundedBody extends HttpFilter {
             return;
         }
         int max = settings.maxRequestBytes();
-        if (declared > max) {
+        if (declared > DISCARDED_BYTES) {
             tooLarge(response, max);
             return;
         }
         ServletInputStream in = request.getInputStream();
+        if (declared > max && in.available() >= declared) {
+            in.skipNBytes(declared); // all there: read to its end, so that the connection closes cleanly
+            tooLarge(response, max);
+            return;
+        }
         if (declared > 0 && in.available() >= declared) {
             // The whole body came with the headers, as nearly every API call's does: reading it cannot
             // block, so it is read here and the request stays on this thread. Going async would cost more
@@ -147,6 +160,7 @@ public class BoundedBody extends HttpFilter {
         private final int max;
         private final long declared;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private long discarded; // bytes read past the limit, guarded by body; more than 0: the answer is 413
         private final byte[] buffer = new byte[8192];
         private final AtomicBoolean decided = new AtomicBoolean();
         private final ScheduledExecutorService timers;
@@ -210,16 +224,22 @@ public class BoundedBody extends HttpFilter {
                     onAllDataRead();
                     return;
                 }
+                long read;
                 synchronized (body) {
-                    body.write(buffer, 0, n);
-                    if (body.size() > max && decided.compareAndSet(false, true)) {
-                        answer(413, tooLargeMessage(max));
-                        return;
+                    if (discarded > 0 || body.size() + n > max) {
+                        discarded += n; // too large: read on to the end (see DISCARDED_BYTES), keep nothing more
+                    } else {
+                        body.write(buffer, 0, n);
                     }
+                    read = body.size() + discarded;
+                }
+                if (read > DISCARDED_BYTES && decided.compareAndSet(false, true)) {
+                    answer(413, tooLargeMessage(max));
+                    return;
                 }
                 // Payara's isFinished() says true before a declared body is read, and onAllDataRead may
                 // not follow the last bytes: a body as long as declared is complete.
-                if (declared > 0 && body.size() >= declared) {
+                if (declared > 0 && read >= declared) {
                     onAllDataRead();
                     return;
                 }
@@ -229,7 +249,17 @@ public class BoundedBody extends HttpFilter {
         /** The body's deadline passed. */
         void tooSlow() {
             if (decided.compareAndSet(false, true)) {
-                answer(408, "The request body took too long to arrive");
+                if (isTooLarge()) {
+                    answer(413, tooLargeMessage(max));
+                } else {
+                    answer(408, "The request body took too long to arrive");
+                }
+            }
+        }
+
+        private boolean isTooLarge() {
+            synchronized (body) {
+                return discarded > 0;
             }
         }
 
@@ -239,6 +269,10 @@ public class BoundedBody extends HttpFilter {
                 ScheduledFuture<?> due = deadline;
                 if (due != null) {
                     due.cancel(false);
+                }
+                if (isTooLarge()) {
+                    answer(413, tooLargeMessage(max));
+                    return;
                 }
                 synchronized (body) {
                     async.getRequest().setAttribute(BODY, body.toByteArray());
