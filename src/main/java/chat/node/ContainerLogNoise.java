@@ -5,9 +5,10 @@ import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.logging.Filter;
@@ -37,9 +38,8 @@ public class ContainerLogNoise {
     private static final List<String> WELD_LOGGERS = List.of("org.jboss.weld.Servlet", "org.jboss.weld.Context", "org.jboss.weld.Conversation");
     private static final Set<String> WELD_ASYNC_WARNINGS = Set.of("WELD-000714", "WELD-000715", "WELD-000225", "WELD-000335");
 
-    // held: a logger only weakly referenced may be collected with its filter
-    private final List<Logger> filtered = new ArrayList<>();
-    private final List<Filter> previous = new ArrayList<>();
+    /** Each filtered logger with the filter it had; held: a logger only weakly referenced may be collected with its filter. */
+    private final Map<Logger, Filter> previous = new LinkedHashMap<>();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         drop(CONTAINER_LOGGER, ContainerLogNoise::isUndecodablePath, "Refused a request whose path cannot be decoded");
@@ -50,18 +50,14 @@ public class ContainerLogNoise {
 
     /** Gives the container its loggers back: a filter of ours would keep this application's classes after undeployment. */
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
-        for (int i = 0; i < filtered.size(); i++) {
-            filtered.get(i).setFilter(previous.get(i));
-        }
-        filtered.clear();
+        previous.forEach(Logger::setFilter);
         previous.clear();
     }
 
     private void drop(String loggerName, Predicate<LogRecord> noise, String instead) {
         Logger logger = Logger.getLogger(loggerName);
         Filter before = logger.getFilter();
-        filtered.add(logger);
-        previous.add(before);
+        previous.put(logger, before);
         logger.setFilter(record -> {
             if (noise.test(record)) {
                 LOG.fine(() -> instead + ": " + (record.getThrown() != null ? record.getThrown().getMessage() : record.getMessage()));

@@ -56,8 +56,12 @@ public class NodeHealth {
         return new Check("relay", lifecycle.isReady(), lifecycle.readiness());
     }
 
-    /** The innermost cause, which names what went wrong (a CDI or Redisson wrapper does not). */
-    static String rootMessage(Throwable e) {
+    /** The error and, when it wraps one, its innermost cause: a CDI or Redisson wrapper does not name what went wrong. */
+    static String withRootCause(Throwable e) {
+        return e.getCause() == null ? e.toString() : e + " caused by " + rootMessage(e);
+    }
+
+    private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -92,7 +92,7 @@ public class NodeLifecycle {
             relay.verify();
             metrics.timeRedis("presence_heartbeat", () -> presence.heartbeat(connections::countsByUser));
         } catch (RuntimeException e) {
-            LOG.warning(() -> "Node upkeep failed (will retry): " + e + " caused by " + NodeHealth.rootMessage(e));
+            LOG.warning(() -> "Node upkeep failed (will retry): " + NodeHealth.withRootCause(e));
         }
     }
 
@@ -105,7 +105,7 @@ public class NodeLifecycle {
                 sessions.ended(sessionKeys).forEach(key -> connections.closeSession(key, "Session ended"));
             }
         } catch (RuntimeException e) {
-            LOG.warning(() -> "Socket upkeep failed (will retry): " + e + " caused by " + NodeHealth.rootMessage(e));
+            LOG.warning(() -> "Socket upkeep failed (will retry): " + NodeHealth.withRootCause(e));
         }
     }
 
