@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -68,11 +69,15 @@ public class NodeLifecycle {
             t.setDaemon(true);
             return t;
         });
+        LOG.info(() -> "Chat node " + settings.serverId() + " starting; it holds at most " + settings.maxSockets() + " sockets");
         long period = Math.max(1000, settings.presenceLease().toMillis() / 3);
-        scheduler.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
+        // The first tick runs here, on the deploying thread: twice, in about 25 starts, a node whose first
+        // tick ran on its own thread while Payara was still loading the application hit an Error there
+        // (once in creating the Redis client, once without a trace: the task ended) and never got ready.
+        tick();
+        scheduler.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
         long ping = settings.pingInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::checkSockets, ping, ping, TimeUnit.MILLISECONDS);
-        LOG.info(() -> "Chat node " + settings.serverId() + " starting; it holds at most " + settings.maxSockets() + " sockets");
     }
 
     private void tick() {
@@ -93,6 +98,9 @@ public class NodeLifecycle {
             metrics.timeRedis("presence_heartbeat", () -> presence.heartbeat(connections::countsByUser));
         } catch (RuntimeException e) {
             LOG.warning(() -> "Node upkeep failed (will retry): " + NodeHealth.withRootCause(e));
+        } catch (Error e) {
+            // Thrown on, it would end the schedule without a word and leave the node unready for good.
+            LOG.log(Level.SEVERE, "Node upkeep failed with an error (will retry)", e);
         }
     }
 
@@ -106,6 +114,8 @@ public class NodeLifecycle {
             }
         } catch (RuntimeException e) {
             LOG.warning(() -> "Socket upkeep failed (will retry): " + NodeHealth.withRootCause(e));
+        } catch (Error e) {
+            LOG.log(Level.SEVERE, "Socket upkeep failed with an error (will retry)", e);
         }
     }
 
