@@ -213,9 +213,12 @@ public class MessageLog {
                     }
                 }
                 backoffMillis = 100;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (!running) {
                     return;
+                }
+                if (e instanceof Error) { // thrown on, it would end the follower without a word while the node says it follows
+                    LOG.log(Level.SEVERE, "Reading the message log failed with an error; trying again", e);
                 }
                 if (following) {
                     following = false;

@@ -73,6 +73,9 @@ final class WriteLanes {
                     } catch (RuntimeException e) {
                         LOG.log(Level.FINE, "Writing a socket failed", e);
                         connection.failed(e);
+                    } catch (Error e) { // thrown on, it would end the lane and leave its sockets unwritten
+                        LOG.log(Level.SEVERE, "Writing a socket failed with an error", e);
+                        connection.failed(new IllegalStateException(e));
                     }
                 } else {
                     sleeping = true;
