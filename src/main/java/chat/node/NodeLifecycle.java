@@ -71,7 +71,7 @@ public class NodeLifecycle {
         });
         LOG.info(() -> "Chat node " + settings.serverId() + " starting; it holds at most " + settings.maxSockets() + " sockets");
         long period = Math.max(1000, settings.presenceLease().toMillis() / 3);
-        // The first tick runs here, on the deploying thread: twice, in about 25 starts, a node whose first
+        // The first tick runs here, on the deploying thread: twice in about 180 starts, a node whose first
         // tick ran on its own thread while Payara was still loading the application hit an Error there
         // (once in creating the Redis client, once without a trace: the task ended) and never got ready.
         tick();
