@@ -51,7 +51,9 @@ public final class PayaraNode implements ChatNode {
     private final ProcessBuilder builder; // its command's --rootdir is the last root used
     private volatile Process process;
     private volatile Path log;
-    private boolean relaunched;
+    /** Starts after Payara's boot race (see {@link #relaunch}); it once hit the same node twice in a row. */
+    private int relaunches;
+    private static final int MAX_RELAUNCHES = 3;
 
     private PayaraNode(String serverId, int port, ProcessBuilder builder, Process process, Path log) {
         this.serverId = serverId;
@@ -149,7 +151,7 @@ public final class PayaraNode implements ChatNode {
                         throw new AssertionError("node " + serverId + " exited; see " + log); // an Error: Await gives up at once
                     }
                     if (logLines("Exception while deploying the app") > 0) {
-                        if (!relaunched && logLines(BOOT_RACE) > 0) {
+                        if (relaunches < MAX_RELAUNCHES && logLines(BOOT_RACE) > 0) {
                             relaunch();
                             return false;
                         }
@@ -166,7 +168,7 @@ public final class PayaraNode implements ChatNode {
      * no context class loader on the main thread), which is not the application's doing.
      */
     private void relaunch() {
-        relaunched = true;
+        relaunches++;
         process.destroyForcibly();
         waitForExit();
         try {
@@ -174,7 +176,7 @@ public final class PayaraNode implements ChatNode {
             int root = command.indexOf("--rootdir") + 1;
             Path previous = Path.of(command.get(root));
             command.set(root, Files.createTempDirectory(previous.getParent(), previous.getFileName() + "-again-").toString());
-            Path again = log.resolveSibling(log.getFileName().toString().replace(".log", "-again.log"));
+            Path again = log.resolveSibling(log.getFileName().toString().replace(".log", "-again.log")); // -again-again.log for a third try
             builder.redirectOutput(again.toFile());
             process = start(builder);
             log = again;
