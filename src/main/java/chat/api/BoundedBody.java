@@ -1,5 +1,6 @@
 package chat.api;
 
+import chat.config.AppThreads;
 import chat.config.Settings;
 import jakarta.enterprise.context.control.RequestContextController;
 import jakarta.inject.Inject;
@@ -57,11 +58,7 @@ public class BoundedBody extends HttpFilter {
 
     @Override
     public void init() {
-        bodyDeadlines = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "chat-request-body-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
+        bodyDeadlines = Executors.newSingleThreadScheduledExecutor(task -> AppThreads.daemon("chat-request-body-deadlines", task));
     }
 
     @Override

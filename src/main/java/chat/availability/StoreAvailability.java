@@ -1,5 +1,6 @@
 package chat.availability;
 
+import chat.config.AppThreads;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.hub.OutboundEvent;
@@ -41,11 +42,7 @@ public class StoreAvailability {
     private volatile boolean available = true;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "chat-store-availability");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> AppThreads.daemon("chat-store-availability", r));
         scheduler.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 

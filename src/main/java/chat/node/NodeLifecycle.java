@@ -1,5 +1,6 @@
 package chat.node;
 
+import chat.config.AppThreads;
 import chat.config.Settings;
 
 import chat.operations.Metrics;
@@ -64,11 +65,7 @@ public class NodeLifecycle {
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         metrics.gauge("chat_sockets_connected", "WebSocket connections open on this node", connections::size);
         metrics.gauge("chat_users_connected", "Users with at least one WebSocket on this node", () -> connections.users().size());
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "chat-node-" + settings.serverId());
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> AppThreads.daemon("chat-node-" + settings.serverId(), r));
         LOG.info(() -> "Chat node " + settings.serverId() + " starting; it holds at most " + settings.maxSockets() + " sockets");
         long period = Math.max(1000, settings.presenceLease().toMillis() / 3);
         // The first tick runs here, on the deploying thread: twice in about 180 starts, a node whose first

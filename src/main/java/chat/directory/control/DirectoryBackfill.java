@@ -1,5 +1,6 @@
 package chat.directory.control;
 
+import chat.config.AppThreads;
 import chat.directory.entity.DirectoryEntry;
 import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,11 +45,7 @@ public class DirectoryBackfill {
     private ScheduledExecutorService scheduler;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "chat-directory-backfill");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> AppThreads.daemon("chat-directory-backfill", r));
         scheduler.schedule(this::attempt, 0, TimeUnit.SECONDS);
     }
 

@@ -1,5 +1,6 @@
 package chat.reads.control;
 
+import chat.config.AppThreads;
 import chat.config.Settings;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalFanOut;
@@ -48,11 +49,7 @@ public class ReadBroadcast {
     private ScheduledExecutorService retries;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
-        retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "chat-reads-subscribe");
-            t.setDaemon(true);
-            return t;
-        });
+        retries = Executors.newSingleThreadScheduledExecutor(r -> AppThreads.daemon("chat-reads-subscribe", r));
         retries.execute(this::subscribe);
     }
 

@@ -1,5 +1,6 @@
 package chat.realtime.relay;
 
+import chat.config.AppThreads;
 import chat.config.Settings;
 import chat.messages.entity.ChatMessage;
 import chat.messages.entity.MessageCodec;
@@ -116,8 +117,7 @@ public class MessageLog {
         lastSequence = sequence();
         following = true;
         running = true;
-        follower = new Thread(this::follow, "chat-message-log-" + settings.serverId());
-        follower.setDaemon(true);
+        follower = AppThreads.daemon("chat-message-log-" + settings.serverId(), this::follow);
         follower.start();
         LOG.info(() -> "Following the message log from " + position + " (epoch " + epoch + ")");
     }

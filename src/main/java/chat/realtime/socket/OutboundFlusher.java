@@ -1,5 +1,6 @@
 package chat.realtime.socket;
 
+import chat.config.AppThreads;
 import chat.config.Settings;
 import chat.realtime.tyrus.TyrusAdapter;
 import jakarta.annotation.PostConstruct;
@@ -53,8 +54,7 @@ public class OutboundFlusher {
                     "chat-socket-writer-" + settings.serverId());
             running = tyrus.rawFramesOn();
             if (running) {
-                finisher = new Thread(this::finishWrites, "chat-socket-writes-" + settings.serverId());
-                finisher.setDaemon(true);
+                finisher = AppThreads.daemon("chat-socket-writes-" + settings.serverId(), this::finishWrites);
                 finisher.start();
             }
             return;
@@ -68,8 +68,7 @@ public class OutboundFlusher {
         for (int i = 0; i < count; i++) {
             dirty[i] = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<Connection> queue = dirty[i];
-            Thread t = new Thread(() -> run(queue), "chat-socket-flusher-" + i + "-" + settings.serverId());
-            t.setDaemon(true);
+            Thread t = AppThreads.daemon("chat-socket-flusher-" + i + "-" + settings.serverId(), () -> run(queue));
             threads[i] = t;
             t.start();
         }

@@ -1,5 +1,7 @@
 package chat.realtime.socket;
 
+import chat.config.AppThreads;
+
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
@@ -46,8 +48,7 @@ final class WriteLanes {
         private volatile boolean running = true;
 
         Lane(String name) {
-            thread = new Thread(this, name);
-            thread.setDaemon(true);
+            thread = AppThreads.daemon(name, this);
             thread.start();
         }
 
