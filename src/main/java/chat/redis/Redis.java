@@ -47,11 +47,10 @@ public class Redis {
 
     /**
      * Creates the client on the deploying thread, before the beans that start threads of their own
-     * (whose first use created it before). Once, a node's first creation on such a thread failed
-     * while Payara was still loading the application, with an error that made every later
-     * attempt fail too: the node stayed unready for good. Created here, a failure fails the
-     * deployment instead. It connects on first use ({@code lazyInitialization}), so a Redis that
-     * is away does not hold the start.
+     * use it. Once, a node's first creation on such a thread (which then had no context class
+     * loader, see {@code AppThreads}) failed with an error that every later attempt repeated: the
+     * node stayed unready for good. Created here, a failure fails the deployment instead. It
+     * connects on first use ({@code lazyInitialization}), so a Redis that is away does not hold the start.
      */
     void createAtStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) @Initialized(ApplicationScoped.class) Object application) {
         client();

@@ -51,8 +51,8 @@ class QuietBodiesIT {
         long before = node.logLines("WELD-");
         for (int i = 0; i < 5; i++) {
             String body = Json.createObjectBuilder().add("username", Users.unique("quiet")).add("password", "correct horse").build().toString();
-            assertTrue(postInOneWrite("/api/login", body).startsWith("HTTP/1.1 201"));
-            assertTrue(postInOneWrite("/api/login", "{\"username\":").startsWith("HTTP/1.1 400"));
+            assertTrue(post("/api/login", body, false).startsWith("HTTP/1.1 201"));
+            assertTrue(post("/api/login", "{\"username\":", false).startsWith("HTTP/1.1 400"));
         }
         ChatHttp anyone = new ChatHttp(node);
         for (int i = 0; i < 20; i++) {
@@ -81,12 +81,10 @@ class QuietBodiesIT {
         assertEquals(before, node.logLines("WELD-"), "Weld warnings in " + node.log());
     }
 
-    /** Headers and body in one write, as a proxy sends them; answers the status line. */
-    private static String postInOneWrite(String path, String body) throws IOException {
-        return post(path, body, false);
-    }
-
-    /** With {@code later}, the body follows the headers a moment later, as a slow client's does. */
+    /**
+     * Posts and answers the status line: headers and body in one write, as a proxy sends them, or
+     * with {@code later}, the body a moment after the headers, as a slow client's comes.
+     */
     private static String post(String path, String body, boolean later) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", node.port())) {
