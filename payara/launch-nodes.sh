@@ -61,10 +61,9 @@ done
 mkdir -p "$RUN_DIR"
 stop_nodes # leftovers of an earlier --detach
 
-for i in $(seq 1 "$NODES"); do
-    port=$((BASE_PORT + i - 1))
-    id="${SERVER_ID_PREFIX}${i}"
-    root="$RUN_DIR/payara-$id"
+start_node() { # index
+    local port=$((BASE_PORT + $1 - 1)) id="${SERVER_ID_PREFIX}$1"
+    local root="$RUN_DIR/payara-$id"
     rm -rf "$root"
     # shellcheck disable=SC2086
     REDIS_URL="$REDIS_URL" CHAT_SERVER_ID="$id" nohup java $JAVA_OPTS -jar "$PAYARA_MICRO" \
@@ -74,7 +73,17 @@ for i in $(seq 1 "$NODES"); do
         >"$RUN_DIR/$id.log" 2>&1 &
     echo $! >"$RUN_DIR/node-$id.pid"
     echo "node $id: http://127.0.0.1:$port (pid $!, log $RUN_DIR/$id.log)"
+}
+
+for i in $(seq 1 "$NODES"); do
+    start_node "$i"
 done
+
+port_refused() { # port: nothing listens there (curl: "couldn't connect"), as opposed to slow or not ready
+    local code=0
+    curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$1/" || code=$?
+    [ "$code" -eq 7 ]
+}
 
 if ! $detach; then
     trap 'stop_nodes; exit 0' INT TERM
@@ -84,11 +93,30 @@ deadline=$((SECONDS + READY_TIMEOUT))
 for i in $(seq 1 "$NODES"); do
     port=$((BASE_PORT + i - 1))
     id="${SERVER_ID_PREFIX}${i}"
+    restarts=0
+    closed_since=""
     until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready")" = 200 ]; do
         if ! kill -0 "$(cat "$RUN_DIR/node-$id.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
             echo "node $id did not become ready; see $RUN_DIR/$id.log" >&2
             stop_nodes
             exit 1
+        fi
+        # Payara's own race: now and then its post-deployment "set ...enabled=true" reports success
+        # and yet no listener binds the port. The node would never answer; start it once more.
+        if grep -q 'http-listener.enabled=true' "$RUN_DIR/$id.log" && port_refused "$port"; then
+            closed_since="${closed_since:-$SECONDS}"
+            if [ $((SECONDS - closed_since)) -ge 30 ] && [ $restarts -lt 2 ]; then
+                echo "node $id: Payara enabled its listener but port $port stays closed; starting it again" >&2
+                pid="$(cat "$RUN_DIR/node-$id.pid")"
+                kill -9 "$pid" 2>/dev/null || true
+                wait "$pid" 2>/dev/null || true # quietly: bash would report the kill
+                restarts=$((restarts + 1))
+                mv "$RUN_DIR/$id.log" "$RUN_DIR/$id.log.$restarts"
+                start_node "$i"
+                closed_since=""
+            fi
+        else
+            closed_since=""
         fi
         sleep 1
     done
