@@ -93,7 +93,7 @@ public final class Bench {
         this.seedHome = seed.isEmpty() ? null : Path.of(seed);
         this.props = props;
         for (int i = 0; i < 8; i++) {
-            clients.add(HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2, daemon("ws-client-" + i))).build());
+            clients.add(HttpClient.newBuilder().executor(Runnable::run).build());
         }
     }
 
