@@ -1,10 +1,12 @@
 package chat.run;
 
 import chat.testing.Await;
+import chat.testing.ListenerRace;
 import chat.testing.PayaraNode;
 import chat.testing.RedisServerProcess;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -66,14 +68,14 @@ public final class LocalChat {
             OUT.println("redis-chat: using the Redis set in the environment");
         }
         OUT.println("redis-chat: starting the chat node (takes about 30 s; Payara's log: " + log + ")");
-        Process node = payara.start();
+        AtomicReference<Process> node = new AtomicReference<>(payara.start());
         RedisServerProcess startedRedis = redis;
         AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping.set(true);
-            node.destroy();
+            node.get().destroy();
             try {
-                node.waitFor();
+                node.get().waitFor();
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
@@ -84,9 +86,17 @@ public final class LocalChat {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         AtomicReference<String> lastAnswer = new AtomicReference<>("no answer yet");
         try {
+            ListenerRace[] listenerRace = {new ListenerRace(httpPort)};
             Await.until("the chat on port " + httpPort + " to be ready", Duration.ofMinutes(5), () -> {
-                if (!node.isAlive()) {
+                if (!node.get().isAlive()) {
                     throw new IllegalStateException("Payara Micro exited; see " + log);
+                }
+                if (listenerRace[0].hit(log)) {
+                    OUT.println("redis-chat: Payara enabled its HTTP listener but port " + httpPort
+                            + " stays closed (a race of its own); starting the node again");
+                    node.set(startAgain(node.get(), payara, root));
+                    listenerRace[0] = new ListenerRace(httpPort);
+                    return false;
                 }
                 try {
                     HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/health/ready"))
@@ -110,11 +120,24 @@ public final class LocalChat {
         OUT.println("  Demo users: Pablo, Joe, Mary, Alex (password: password123)");
         OUT.println("  Ctrl-C stops it" + (startedRedis == null ? "." : " and its Redis; the chat stays in " + data.resolve("redis") + "."));
         OUT.println();
-        int exit = node.waitFor();
+        int exit = node.get().waitFor();
         if (exit != 0 && !stopping.get()) {
             System.err.println("redis-chat: the node stopped (exit " + exit + "); see " + log);
         }
         System.exit(exit);
+    }
+
+    private static Process startAgain(Process node, ProcessBuilder payara, Path root) {
+        try {
+            node.destroyForcibly().waitFor();
+            deleteTree(root);
+            return payara.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -2,9 +2,6 @@ package chat.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,10 +45,6 @@ public final class PayaraNode implements ChatNode {
 
     /** Payara's own boot race (its security service found no context class loader): the same start succeeds again. */
     private static final String BOOT_RACE = "Error while installing policy provider";
-    /** What the post-deployment command file (listener-open.asadmin) logs once it has run. */
-    private static final String LISTENER_OPENED = "http-listener.enabled=true";
-    /** How long the port may stay closed after that before the node counts as hit by Payara's listener race. */
-    private static final Duration LISTENER_GRACE = Duration.ofSeconds(30);
 
     private final String serverId;
     private final int port;
@@ -61,7 +54,7 @@ public final class PayaraNode implements ChatNode {
     /** Starts after Payara's boot race (see {@link #relaunch}); it once hit the same node twice in a row. */
     private int relaunches;
     private static final int MAX_RELAUNCHES = 3;
-    private long listenerOpenedAt; // System.nanoTime() when the command was first seen with the port still closed; 0: not yet
+    private ListenerRace listenerRace; // watches the current start
 
     private PayaraNode(String serverId, int port, ProcessBuilder builder, Process process, Path log) {
         this.serverId = serverId;
@@ -69,6 +62,7 @@ public final class PayaraNode implements ChatNode {
         this.builder = builder;
         this.process = process;
         this.log = log;
+        this.listenerRace = new ListenerRace(port);
     }
 
     /** Starts a node and waits until it serves the API. */
@@ -167,7 +161,7 @@ public final class PayaraNode implements ChatNode {
                         throw new AssertionError("node " + serverId + " failed to deploy the WAR; see " + log);
                     }
                     int status = status("/api/randomname");
-                    if (status == -1 && relaunches < MAX_RELAUNCHES && listenerNeverOpened() && !portAccepts()) {
+                    if (status == -1 && relaunches < MAX_RELAUNCHES && listenerRace.hit(log)) {
                         relaunch();
                         return false;
                     }
@@ -176,41 +170,14 @@ public final class PayaraNode implements ChatNode {
     }
 
     /**
-     * Payara's other boot race: the post-deployment {@code set ...enabled=true} reports success and
-     * two of its config threads each create the listener, but now and then neither binds the port
-     * (seen once in a few hundred starts, in {@code LaunchScriptIT}). The node is up and never answers.
-     */
-    private boolean listenerNeverOpened() {
-        if (logLines(LISTENER_OPENED) == 0) {
-            return false;
-        }
-        if (listenerOpenedAt == 0) {
-            listenerOpenedAt = System.nanoTime();
-        }
-        return System.nanoTime() - listenerOpenedAt > LISTENER_GRACE.toNanos();
-    }
-
-    /** Whether the port takes a connection: refused means no listener (a slow node still accepts). */
-    private boolean portAccepts() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-            return true;
-        } catch (ConnectException e) {
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    /**
      * Starts the node once more, from a new root directory, after one of Payara's own boot races,
      * which are not the application's doing: the deployment failed because its security service's
      * policy provider found no context class loader on the main thread (about one start in 200 here),
-     * or the port never opened ({@link #listenerNeverOpened}).
+     * or the port never opened ({@link ListenerRace}).
      */
     private void relaunch() {
         relaunches++;
-        listenerOpenedAt = 0;
+        listenerRace = new ListenerRace(port);
         process.destroyForcibly();
         waitForExit();
         try {
