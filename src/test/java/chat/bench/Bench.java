@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,13 +61,13 @@ public final class Bench {
     private final String serverEnv;
     private final List<StepResult> results = new ArrayList<>();
     private final BenchUsers users = new BenchUsers();
-    private final List<HttpClient> clients = new ArrayList<>();
+    /** The generator's sockets: two reading threads, one per core. */
+    private final WireSockets wires = new WireSockets(2);
     private final long selfPid = ProcessHandle.current().pid();
     private RedisServerProcess redis;
     private PayaraNode nodeA;
     private PayaraNode nodeB;
     private int nextStep = 1;
-    private int clientTurn;
     private final boolean stopAtKnee;
     private final boolean warmup;
     private final Path seedHome;
@@ -92,9 +91,6 @@ public final class Bench {
         String seed = props.getOrDefault("bench.seed", "").trim();
         this.seedHome = seed.isEmpty() ? null : Path.of(seed);
         this.props = props;
-        for (int i = 0; i < 8; i++) {
-            clients.add(HttpClient.newBuilder().executor(Runnable::run).build());
-        }
     }
 
     private final Map<String, String> props;
@@ -261,7 +257,7 @@ public final class Bench {
             List<CompletableFuture<BenchSocket>> opening = new ArrayList<>();
             for (int i = 0; i < receivers; i++) {
                 BenchUsers.User user = seedUsers.get(i);
-                opening.add(BenchSocket.open(clients.get(i % clients.size()), seed.wsUrl(), user.cookie(), seed.baseUrl(), i,
+                opening.add(BenchSocket.open(wires, seed.wsUrl(), user.cookie(), seed.baseUrl(), i,
                         BenchSocket.Protocol.SOCKET_IO, user.id()));
             }
             List<BenchSocket> sockets = new ArrayList<>();
@@ -543,19 +539,17 @@ public final class Bench {
                                                      Map<String, java.util.concurrent.atomic.AtomicInteger> failures,
                                                      java.util.concurrent.ScheduledExecutorService retries, long deadline) {
         BenchUsers.User user = users.get(index % users.size());
-        HttpClient client = clients.get(index % clients.size());
         CompletableFuture<BenchSocket> result = new CompletableFuture<>();
-        BenchSocket.open(client, nodeA.wsUrl(), user.cookie(), nodeA.origin(), index, BenchSocket.Protocol.CHAT, user.id())
+        BenchSocket.open(wires, nodeA.wsUrl(), user.cookie(), nodeA.origin(), index, BenchSocket.Protocol.CHAT, user.id())
                 .whenComplete((socket, error) -> {
                     if (error == null) {
                         result.complete(socket);
                         return;
                     }
                     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (cause instanceof java.net.http.WebSocketHandshakeException refusal && refusal.getResponse().statusCode() == 503
-                            && System.nanoTime() < deadline) {
+                    if (cause instanceof WireSockets.Refused refusal && refusal.status == 503 && System.nanoTime() < deadline) {
                         refused.incrementAndGet();
-                        long seconds = refusal.getResponse().headers().firstValueAsLong("Retry-After").orElse(1);
+                        long seconds = refusal.retryAfterSeconds < 0 ? 1 : refusal.retryAfterSeconds;
                         long delayMs = (long) (seconds * 1000 * (1 + Math.random()));
                         retries.schedule(() -> stormOpen(index, refused, failures, retries, deadline)
                                 .whenComplete((s, e) -> {
@@ -567,8 +561,8 @@ public final class Bench {
                                 }), delayMs, TimeUnit.MILLISECONDS);
                         return;
                     }
-                    String kind = cause instanceof java.net.http.WebSocketHandshakeException refusal
-                            ? "HTTP " + refusal.getResponse().statusCode() : cause.getClass().getSimpleName();
+                    String kind = cause instanceof WireSockets.Refused refusal
+                            ? "HTTP " + refusal.status : cause.getClass().getSimpleName();
                     failures.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                     result.completeExceptionally(cause);
                 });
@@ -710,8 +704,7 @@ public final class Bench {
             int index = from + i;
             BenchUsers.User user = users.get(index % users.size());
             inFlight.acquire();
-            HttpClient client = clients.get(clientTurn++ % clients.size());
-            futures.add(BenchSocket.open(client, node.wsUrl(), user.cookie(), node.origin(), index, BenchSocket.Protocol.CHAT, user.id())
+            futures.add(BenchSocket.open(wires, node.wsUrl(), user.cookie(), node.origin(), index, BenchSocket.Protocol.CHAT, user.id())
                     .whenComplete((s, e) -> inFlight.release()));
         }
         List<BenchSocket> sockets = new ArrayList<>();

@@ -1,24 +1,17 @@
 package chat.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One load-generator socket (the JDK's WebSocket client), on redis-chat's {@code /ws} or on the
- * seed's socket.io endpoint. As a receiver it hands every complete server frame to the current
- * step's {@link Tally}; as a sender it keeps an outbox, because the JDK allows one outstanding
- * send per socket: a sender that cannot keep up queues here, and the due time in each text makes
- * that wait count as latency.
+ * One load-generator socket ({@link WireSockets}), on redis-chat's {@code /ws} or on the seed's
+ * socket.io endpoint. As a receiver it hands every complete server frame to the current step's
+ * {@link Tally}; as a sender it writes each frame whole before the next, so a server that does not
+ * read holds its sender back, and the due time in each text makes that wait count as latency.
  */
-final class BenchSocket implements WebSocket.Listener {
+final class BenchSocket {
 
     /** How events are framed on the wire. */
     enum Protocol {
@@ -41,10 +34,7 @@ final class BenchSocket implements WebSocket.Listener {
     /** Completes when the socket can carry events (at once for redis-chat; after {@code 40} for socket.io). */
     final CompletableFuture<Void> connected = new CompletableFuture<>();
     private volatile Tally tally;
-    private volatile WebSocket socket;
-    private StringBuilder partial;
-    private final ConcurrentLinkedQueue<String> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean sending = new AtomicBoolean();
+    private volatile WireSockets.Wire wire;
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     final AtomicInteger sendFailures = new AtomicInteger();
     final AtomicInteger errorFrames = new AtomicInteger();
@@ -60,15 +50,19 @@ final class BenchSocket implements WebSocket.Listener {
         }
     }
 
-    /** Opens a socket; the future fails when the handshake is refused. */
-    static CompletableFuture<BenchSocket> open(HttpClient client, String wsUrl, String cookie, String origin, int receiver,
+    /** Opens a socket; the future fails when the handshake is refused ({@link WireSockets.Refused}). */
+    static CompletableFuture<BenchSocket> open(WireSockets wires, String wsUrl, String cookie, String origin, int receiver,
                                                Protocol protocol, String userId) {
         BenchSocket s = new BenchSocket(receiver, protocol, userId);
         long start = System.nanoTime();
-        return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30)).header("Cookie", cookie)
-                .header("Origin", origin).buildAsync(URI.create(wsUrl), s).orTimeout(60, TimeUnit.SECONDS)
-                .thenApply(ws -> {
-                    s.socket = ws;
+        s.wire = wires.open(wsUrl, cookie, origin, s);
+        return s.wire.opened.orTimeout(60, TimeUnit.SECONDS)
+                .whenComplete((w, e) -> {
+                    if (e != null) {
+                        s.wire.abort(); // a handshake that timed out
+                    }
+                })
+                .thenApply(w -> {
                     s.openedAtNanos = System.nanoTime();
                     s.handshakeNanos = s.openedAtNanos - start;
                     return s;
@@ -97,47 +91,13 @@ final class BenchSocket implements WebSocket.Listener {
         send("42[\"room.join\",\"" + roomId + "\"]");
     }
 
-    /** Queues a client frame; frames of one socket leave in order, one at a time. */
+    /** Sends a client frame; frames of one socket leave in order, one at a time. */
     void send(String frame) {
-        outbox.add(frame);
-        pump();
-    }
-
-    private void pump() {
-        while (!outbox.isEmpty() && sending.compareAndSet(false, true)) {
-            String frame = outbox.poll();
-            if (frame == null) {
-                sending.set(false);
-                continue;
-            }
-            CompletableFuture<WebSocket> sent;
-            try {
-                sent = socket.sendText(frame, true);
-            } catch (RuntimeException e) {
-                sendFailures.incrementAndGet();
-                sending.set(false);
-                continue;
-            }
-            if (sent.isDone()) {
-                if (sent.isCompletedExceptionally()) {
-                    sendFailures.incrementAndGet();
-                }
-                sending.set(false);
-                continue;
-            }
-            sent.whenComplete((ws, error) -> {
-                if (error != null) {
-                    sendFailures.incrementAndGet();
-                }
-                sending.set(false);
-                pump();
-            });
-            return;
+        try {
+            wire.sendText(frame);
+        } catch (IOException e) {
+            sendFailures.incrementAndGet();
         }
-    }
-
-    int outboxSize() {
-        return outbox.size();
     }
 
     boolean isOpen() {
@@ -146,40 +106,16 @@ final class BenchSocket implements WebSocket.Listener {
 
     void close() {
         if (!closed.isDone()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS)
-                    .exceptionally(e -> {
-                        socket.abort();
-                        return null;
-                    });
+            wire.close();
         }
     }
 
     void abort() {
-        socket.abort();
+        wire.abort();
     }
 
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        socket = webSocket; // before the first frame: socket.io's handshake answers from onText
-        webSocket.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (!last) {
-            if (partial == null) {
-                partial = new StringBuilder(data.length() * 2);
-            }
-            partial.append(data);
-            return null;
-        }
-        String frame;
-        if (partial != null) {
-            frame = partial.append(data).toString();
-            partial = null;
-        } else {
-            frame = data.toString();
-        }
+    /** A complete server frame, on the socket's reading thread. */
+    void onText(String frame) {
         long now = System.nanoTime();
         if (protocol == Protocol.SOCKET_IO && !frame.startsWith("42")) {
             if (frame.startsWith("0")) {
@@ -189,7 +125,7 @@ final class BenchSocket implements WebSocket.Listener {
             } else if (frame.equals("2")) {
                 send("3");
             }
-            return null;
+            return;
         }
         FRAMES.increment();
         if (frame.startsWith("{\"type\":\"error\"")) {
@@ -199,19 +135,11 @@ final class BenchSocket implements WebSocket.Listener {
         if (t != null) {
             t.onFrame(receiver, frame, now);
         }
-        return null;
     }
 
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closed.complete(statusCode);
-        connected.completeExceptionally(new IllegalStateException("closed: " + statusCode + " " + reason));
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        closed.complete(-1);
-        connected.completeExceptionally(error);
+    /** The socket ended: its close code, 1006 when cut, -1 after an I/O error. */
+    void onClosed(int code) {
+        closed.complete(code);
+        connected.completeExceptionally(new IllegalStateException("closed: " + code));
     }
 }
