@@ -6,8 +6,8 @@ import chat.testing.PayaraNode;
 import chat.testing.RedisServerProcess;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,16 +86,15 @@ public final class LocalChat {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         AtomicReference<String> lastAnswer = new AtomicReference<>("no answer yet");
         try {
-            ListenerRace[] listenerRace = {new ListenerRace(httpPort)};
+            ListenerRace listenerRace = new ListenerRace(httpPort);
             Await.until("the chat on port " + httpPort + " to be ready", Duration.ofMinutes(5), () -> {
                 if (!node.get().isAlive()) {
                     throw new IllegalStateException("Payara Micro exited; see " + log);
                 }
-                if (listenerRace[0].hit(log)) {
+                if (listenerRace.hit(log)) {
                     OUT.println("redis-chat: Payara enabled its HTTP listener but port " + httpPort
                             + " stays closed (a race of its own); starting the node again");
-                    node.set(startAgain(node.get(), payara, root));
-                    listenerRace[0] = new ListenerRace(httpPort);
+                    node.set(startAgain(node.get(), payara, root)); // its log starts empty: the watcher starts over
                     return false;
                 }
                 try {

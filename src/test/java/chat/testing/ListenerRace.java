@@ -13,7 +13,8 @@ import java.time.Duration;
  * Payara's race in opening the HTTP listener after deployment ({@code listener-open.asadmin}): now
  * and then its {@code set ...http-listener.enabled=true} reports success, two of its config threads
  * each create the listener, and neither binds the port. The node is up and never answers; the
- * only cure is to start it again. One watcher per start of a node.
+ * only cure is to start it again. A watcher serves the node's later starts too: a new start's log
+ * does not say so yet, and that sets it back.
  */
 public final class ListenerRace {
 

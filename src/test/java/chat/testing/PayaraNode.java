@@ -54,7 +54,7 @@ public final class PayaraNode implements ChatNode {
     /** Starts after Payara's boot race (see {@link #relaunch}); it once hit the same node twice in a row. */
     private int relaunches;
     private static final int MAX_RELAUNCHES = 3;
-    private ListenerRace listenerRace; // watches the current start
+    private final ListenerRace listenerRace;
 
     private PayaraNode(String serverId, int port, ProcessBuilder builder, Process process, Path log) {
         this.serverId = serverId;
@@ -177,7 +177,6 @@ public final class PayaraNode implements ChatNode {
      */
     private void relaunch() {
         relaunches++;
-        listenerRace = new ListenerRace(port);
         process.destroyForcibly();
         waitForExit();
         try {
