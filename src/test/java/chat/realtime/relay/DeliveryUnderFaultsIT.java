@@ -159,6 +159,10 @@ class DeliveryUnderFaultsIT {
     private static DeliveryReport underTraffic(String fault, Runnable inject) {
         for (PayaraNode node : List.of(a, b)) {
             node.awaitHealthy();
+            // A pooled Redis connection closed while an earlier test had Redis stopped fails the next command or
+            // two with "try again shortly" (503) until Redisson has reconnected it: ready is not yet serving.
+            Await.until(node.serverId() + " serves logins", Duration.ofSeconds(30),
+                    () -> new ChatHttp(node).login(Users.unique("warm"), "pw-warm-up").status() / 100 == 2);
         }
         Map<String, ChatSocketClient> receivers = new LinkedHashMap<>();
         List<ChatSocketClient> senders = new ArrayList<>();
