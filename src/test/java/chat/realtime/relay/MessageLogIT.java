@@ -85,6 +85,37 @@ class MessageLogIT {
         }
     }
 
+    /**
+     * General's messages go to every socket of a node, a named channel's to the members it reads
+     * from Redis at delivery: one socket in both rooms still gets every message once and in log
+     * order, however the two interleave.
+     */
+    @Test
+    void messagesOfGeneralAndANamedChannelReachOneSocketInLogOrder() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        var created = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("Order ") + "\",\"kind\":\"public\"}");
+        assertEquals(201, created.status(), created.body());
+        String channel = created.object().getString("id");
+        assertEquals(200, bob.http().post("/api/channels/" + channel + "/join", "{}").status());
+        String tag = Users.unique("mix-");
+        try (ChatSocketClient fromA = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient atB = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            atB.awaitReady();
+            for (int i = 0; i < MESSAGES; i++) {
+                fromA.post(i % 3 == 0 ? channel : "0", tag + " " + i, tag + "-" + i);
+            }
+            Await.until("an answer to every post", Duration.ofSeconds(60), () -> answers(fromA, tag) == MESSAGES);
+            assertEquals(List.of(), errors(fromA, tag), "no sender was told of an error");
+            Await.until("every message at the socket", Duration.ofSeconds(60), () -> received(atB, tag).size() >= MESSAGES);
+            List<JsonObject> got = received(atB, tag);
+            assertEquals(MESSAGES, got.size(), "each once");
+            assertEquals(MESSAGES / 3, got.stream().filter(m -> channel.equals(m.getString("roomId"))).count(), "the channel's share");
+            List<Long> sequences = got.stream().map(m -> sequence(m.getString("id"))).toList();
+            assertEquals(sequences.stream().sorted().toList(), sequences, "in log order");
+        }
+    }
+
     @Test
     void aSequenceThatWentBackChangesTheEpochAndMakesClientsReload() {
         Person ann = Users.register(chat.nodeA(), "ann");
