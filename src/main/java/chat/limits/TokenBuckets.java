@@ -41,7 +41,7 @@ public class TokenBuckets {
 
     /** Takes a token from the bucket at {@code key}; false when it is empty. */
     public boolean take(String key, int burst, double perSecond) {
-        Long taken = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, TAKE, RScript.ReturnType.INTEGER,
+        Long taken = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, TAKE, RScript.ReturnType.LONG,
                 List.of(key), String.valueOf(burst), String.valueOf(perSecond));
         return taken != null && taken == 1;
     }

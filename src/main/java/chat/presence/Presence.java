@@ -107,7 +107,7 @@ public class Presence {
     Event<PresenceChange> changes;
 
     public void connected(String userId) {
-        long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.INTEGER,
+        long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.LONG,
                 keys(settings.serverId()), userId, settings.serverId(), leaseMillis());
         if (total == 1) {
             cameOnline(userId);
@@ -115,7 +115,7 @@ public class Presence {
     }
 
     public void disconnected(String userId) {
-        long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, DISCONNECT, RScript.ReturnType.INTEGER,
+        long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, DISCONNECT, RScript.ReturnType.LONG,
                 keys(settings.serverId()), userId, settings.serverId(), leaseMillis());
         if (total == 0) {
             wentOffline(userId);
@@ -134,7 +134,7 @@ public class Presence {
      */
     public void heartbeat(Supplier<Map<String, Integer>> localCounts) {
         String me = settings.serverId();
-        long alive = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.INTEGER,
+        long alive = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.LONG,
                 List.of(RedisKeys.presenceLease(me), RedisKeys.PRESENCE_NODES, RedisKeys.presenceNode(me)), me, leaseMillis());
         if (alive == 0) {
             Map<String, Integer> counts = localCounts.get();
@@ -146,7 +146,7 @@ public class Presence {
         for (String node : redis.<String>getSet(RedisKeys.PRESENCE_NODES, StringCodec.INSTANCE).readAll()) {
             if (!node.equals(me)) {
                 List<Object> gone = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, REAP,
-                        RScript.ReturnType.MULTI, keys(node), node);
+                        RScript.ReturnType.LIST, keys(node), node);
                 if (!gone.isEmpty()) {
                     LOG.info(() -> "Reaped node " + node + " (lease lapsed); offline now: " + gone);
                 }
@@ -164,7 +164,7 @@ public class Presence {
             args.add(String.valueOf(n));
         });
         List<Object> changed = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, REPLACE,
-                RScript.ReturnType.MULTI, keys(settings.serverId()), args.toArray());
+                RScript.ReturnType.LIST, keys(settings.serverId()), args.toArray());
         for (Object change : changed) {
             String c = change.toString();
             if (c.startsWith("+")) {

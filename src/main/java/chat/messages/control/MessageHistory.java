@@ -151,7 +151,7 @@ public class MessageHistory {
      */
     public boolean replace(Found current, ChatMessage changed, long changedAtSeconds) {
         String key = RedisKeys.room(changed.roomId());
-        Long replaced = redis.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, REPLACE, RScript.ReturnType.INTEGER,
+        Long replaced = redis.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, REPLACE, RScript.ReturnType.LONG,
                 List.of(key), current.json(), MessageCodec.toJson(changed), String.valueOf(current.score()));
         if (replaced == null || replaced == 0) {
             return false;

@@ -64,7 +64,7 @@ public class ReadMarks {
 
     /** Moves the user's marker in the room forward to {@code messageId}; false when it already was there or beyond. */
     public boolean advance(String userId, String roomId, MessageId messageId) {
-        Long moved = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ADVANCE, RScript.ReturnType.INTEGER,
+        Long moved = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ADVANCE, RScript.ReturnType.LONG,
                 List.of(RedisKeys.readMarks(userId)), roomId, messageId.toString());
         return moved != null && moved == 1;
     }

@@ -350,7 +350,7 @@ public class Channels {
 
     private int addUnlessFull(String setKey, String member, int limit, String countedPrefix) {
         Long result = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ADD_UNLESS_FULL,
-                RScript.ReturnType.INTEGER, List.of(setKey), member, String.valueOf(limit), countedPrefix);
+                RScript.ReturnType.LONG, List.of(setKey), member, String.valueOf(limit), countedPrefix);
         return result == null ? 0 : result.intValue();
     }
 

@@ -80,7 +80,7 @@ public class LoginThrottle {
         int allowed = device.isPresent() ? settings.deviceLoginFailuresAllowed() : settings.loginFailuresAllowed();
         int addressAllowed = device.isPresent() ? 0 : settings.addressLoginFailuresAllowed();
         Attempt attempt = new Attempt(key, UUID.randomUUID().toString(), address);
-        Long waitMillis = script().eval(key, RScript.Mode.READ_WRITE, BEGIN, RScript.ReturnType.INTEGER,
+        Long waitMillis = script().eval(key, RScript.Mode.READ_WRITE, BEGIN, RScript.ReturnType.LONG,
                 List.of(key, RedisKeys.loginFailuresOfAddress(address)), String.valueOf(allowed),
                 String.valueOf(settings.loginFailureWindow().toMillis()), attempt.id(), String.valueOf(addressAllowed));
         if (waitMillis != null && waitMillis > 0) {
@@ -94,7 +94,7 @@ public class LoginThrottle {
     /** The password was wrong: the attempt stays a failure, and counts against the address. */
     public void failed(Attempt attempt) {
         String key = RedisKeys.loginFailuresOfAddress(attempt.address());
-        script().eval(key, RScript.Mode.READ_WRITE, COUNT, RScript.ReturnType.INTEGER, List.of(key),
+        script().eval(key, RScript.Mode.READ_WRITE, COUNT, RScript.ReturnType.LONG, List.of(key),
                 String.valueOf(settings.loginFailureWindow().toMillis()));
     }
 
