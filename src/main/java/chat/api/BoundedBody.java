@@ -45,6 +45,11 @@ public class BoundedBody extends HttpFilter {
     /** How long an async dispatch may take to begin before its client is told to try again (see {@link Reading#dispatch}). */
     private static final Duration DISPATCH_START = Duration.ofSeconds(10);
     /**
+     * How long after the filter returns a body that arrived meanwhile waits before it is dispatched,
+     * so that the container has left the request's first dispatch (see {@link Reading#onAllDataRead}).
+     */
+    private static final Duration CONTAINER_EXIT = Duration.ofMillis(20);
+    /**
      * The largest refused body that is still read (and discarded) to its end before the 413: the
      * container closes the connection after a 413, and closed with the body still arriving it is
      * reset, which a client still writing (the JDK's HTTP client) may get instead of the answer.
@@ -164,6 +169,7 @@ public class BoundedBody extends HttpFilter {
         private volatile ScheduledFuture<?> deadline; // when the body must be in
         /** IN_FIRST_DISPATCH until the filter returns; BODY_IN if the body came before that; then LEFT. */
         private final AtomicInteger firstDispatch = new AtomicInteger(IN_FIRST_DISPATCH);
+        private volatile long leftAtNanos; // when the filter returned
         /** DISPATCHED until the async dispatch begins (STARTED) or its client is told to try again (ABANDONED). */
         private final AtomicInteger dispatch = new AtomicInteger(NOT_DISPATCHED);
 
@@ -179,12 +185,13 @@ public class BoundedBody extends HttpFilter {
         }
 
         /**
-         * The filter is done with the request's first dispatch. Payara loses an async dispatch asked
-         * for from another thread while the first dispatch is still under way (it keeps the "dispatch
-         * pending" mark per thread, and the first dispatch's thread finds none when it leaves): a body
-         * that arrived in that window on another thread is dispatched from here instead.
+         * The filter is done with the request's first dispatch. A body that arrived on another thread
+         * while the filter ran is dispatched from here, by the thread the container leaves on, so that
+         * no other thread asks for a dispatch while the container leaves (see
+         * {@link #dispatchOnceTheContainerLeft}).
          */
         void firstDispatchEnds() {
+            leftAtNanos = System.nanoTime();
             if (!firstDispatch.compareAndSet(IN_FIRST_DISPATCH, LEFT)) {
                 dispatch();
             }
@@ -275,8 +282,26 @@ public class BoundedBody extends HttpFilter {
                     async.getRequest().setAttribute(BODY, body.toByteArray());
                 }
                 if (!firstDispatch.compareAndSet(IN_FIRST_DISPATCH, BODY_IN)) {
-                    dispatch(); // the first dispatch is over: from this thread
+                    dispatchOnceTheContainerLeft();
                 }
+            }
+        }
+
+        /**
+         * The filter has returned, but the container may still be leaving the first dispatch. Payara
+         * 6.2025.10 loses a dispatch asked for from another thread right then: its
+         * {@code AsyncContextImpl.dispatch} reads "the first dispatch is under way" and only afterwards
+         * stores the dispatch for the end of it, while {@code onExitService} clears that mark and looks
+         * for a stored dispatch in between, without a lock. Leaving the container takes microseconds, so
+         * a body that came within {@link #CONTAINER_EXIT} of the filter's return is dispatched that long
+         * after it; a later one at once.
+         */
+        private void dispatchOnceTheContainerLeft() {
+            long wait = CONTAINER_EXIT.toNanos() - (System.nanoTime() - leftAtNanos);
+            if (wait > 0) {
+                timers.schedule(this::dispatch, wait, TimeUnit.NANOSECONDS);
+            } else {
+                dispatch();
             }
         }
 
