@@ -139,7 +139,7 @@ public class BoundedBody extends HttpFilter {
         // longer than the body's 10 s and got the container's 500); the body's own deadline is ours.
         long bodyMillis = settings.requestBodyTimeout().toMillis();
         async.setTimeout(bodyMillis + API_CALL_ALLOWANCE.toMillis());
-        Reading reading = new Reading(async, in, max, declared, bodyDeadlines);
+        Reading reading = new Reading(async, in, max, declared, bodyDeadlines, CONTAINER_EXIT);
         async.addListener(reading);
         reading.deadline = bodyDeadlines.schedule(reading::tooSlow, bodyMillis, TimeUnit.MILLISECONDS);
         in.setReadListener(reading);
@@ -166,6 +166,7 @@ public class BoundedBody extends HttpFilter {
         private final byte[] buffer = new byte[8192];
         private final AtomicBoolean decided = new AtomicBoolean();
         private final ScheduledExecutorService timers;
+        private final Duration containerExit;
         private volatile ScheduledFuture<?> deadline; // when the body must be in
         /** IN_FIRST_DISPATCH until the filter returns; BODY_IN if the body came before that; then LEFT. */
         private final AtomicInteger firstDispatch = new AtomicInteger(IN_FIRST_DISPATCH);
@@ -176,12 +177,14 @@ public class BoundedBody extends HttpFilter {
         private static final int IN_FIRST_DISPATCH = 0, BODY_IN = 1, LEFT = 2;
         private static final int NOT_DISPATCHED = 0, DISPATCHED = 1, STARTED = 2, ABANDONED = 3;
 
-        Reading(AsyncContext async, ServletInputStream in, int max, long declared, ScheduledExecutorService timers) {
+        Reading(AsyncContext async, ServletInputStream in, int max, long declared, ScheduledExecutorService timers,
+                Duration containerExit) {
             this.async = async;
             this.in = in;
             this.max = max;
             this.declared = declared;
             this.timers = timers;
+            this.containerExit = containerExit;
         }
 
         /**
@@ -297,7 +300,7 @@ public class BoundedBody extends HttpFilter {
          * after it; a later one at once.
          */
         private void dispatchOnceTheContainerLeft() {
-            long wait = CONTAINER_EXIT.toNanos() - (System.nanoTime() - leftAtNanos);
+            long wait = containerExit.toNanos() - (System.nanoTime() - leftAtNanos);
             if (wait > 0) {
                 timers.schedule(this::dispatch, wait, TimeUnit.NANOSECONDS);
             } else {
