@@ -5,6 +5,7 @@ import chat.testing.ChatHttp;
 import chat.testing.ChatHttp.Reply;
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
+import chat.testing.Ports;
 import chat.testing.RedisProbe;
 import chat.testing.RedisServerProcess;
 import chat.testing.Users;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -470,11 +472,13 @@ class SecurityIT {
 
     /**
      * What the launch's pre-boot commands (payara/listener-closed.asadmin) set is in force: no
-     * {@code Server} header, also on the container's own answers, and no HTTP/2 in clear text (an
-     * h2c upgrade is not taken up).
+     * {@code Server} header, also on the container's own answers, no HTTP/2 in clear text (an
+     * h2c upgrade is not taken up), and no port but HTTP's (Payara Micro's data grid listened on
+     * 6900 on every interface, even with {@code --nocluster}).
      */
     @Test
     void thePreBootCommandsAreInForce() throws IOException {
+        assertEquals(Set.of(node.port()), Ports.listenedOnBy(node.pid()), "the node's listening ports");
         String upgrade = rawExchange("GET /api/randomname HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
                 + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
         assertTrue(upgrade.startsWith("HTTP/1.1 200"), upgrade);

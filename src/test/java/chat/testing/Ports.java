@@ -3,8 +3,14 @@ package chat.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 public final class Ports {
 
@@ -23,6 +29,40 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no free port");
+    }
+
+    /**
+     * The TCP ports a process listens on (Linux): its socket descriptors ({@code /proc/PID/fd}) matched
+     * by inode against the listening sockets of {@code /proc/net/tcp} and {@code tcp6}.
+     */
+    public static Set<Integer> listenedOnBy(long pid) {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            Set<String> inodes = new HashSet<>();
+            descriptors.forEach(fd -> {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // a descriptor closed while listed is not a listening socket of interest
+                }
+            });
+            Set<Integer> ports = new TreeSet<>();
+            for (String table : new String[]{"/proc/net/tcp", "/proc/net/tcp6"}) {
+                List<String> lines = Files.readAllLines(Path.of(table));
+                for (String line : lines.subList(1, lines.size())) { // after the header
+                    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                    String[] f = line.trim().split("\\s+");
+                    if (f[3].equals("0A") && inodes.contains(f[9])) { // 0A: LISTEN
+                        ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
+                    }
+                }
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Ports() {
