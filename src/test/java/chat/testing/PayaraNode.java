@@ -39,6 +39,8 @@ public final class PayaraNode implements ChatNode {
     public static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** What a server runs with: full tiered JIT, G1, at most 1 GiB of heap. Benchmarks use these. */
     public static final List<String> BENCHMARK_JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
+    /** With the pre-boot file's interface, Payara's Hazelcast listens on loopback only (docs/SECURITY.md). */
+    public static final String DATA_GRID_ON_LOOPBACK = "-Dhazelcast.socket.bind.any=false";
 
     /** Payara settings every node of ours starts with (a handshake burst queues instead of being rejected). */
     public static final Path POST_BOOT = Path.of(System.getProperty("chat.test.postBoot", "payara/post-boot.asadmin"));
@@ -104,6 +106,7 @@ public final class PayaraNode implements ChatNode {
             List<String> command = new ArrayList<>();
             command.add(javaBinary());
             command.addAll(jvmOptions);
+            command.add(DATA_GRID_ON_LOOPBACK);
             command.addAll(List.of("-jar", micro.toString(), "--postbootcommandfile", POST_BOOT.toAbsolutePath().toString(),
                     "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(port),
                     "--nocluster", "--nohostaware", "--rootdir", root.toString()));

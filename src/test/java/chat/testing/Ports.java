@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -31,11 +30,15 @@ public final class Ports {
         throw new IllegalStateException("no free port");
     }
 
+    /** A listening TCP socket: its port, and whether it is bound to a loopback address only. */
+    public record Listening(int port, boolean loopback) {
+    }
+
     /**
-     * The TCP ports a process listens on (Linux): its socket descriptors ({@code /proc/PID/fd}) matched
-     * by inode against the listening sockets of {@code /proc/net/tcp} and {@code tcp6}.
+     * The TCP sockets a process listens on (Linux): its socket descriptors ({@code /proc/PID/fd})
+     * matched by inode against the listening sockets of {@code /proc/net/tcp} and {@code tcp6}.
      */
-    public static Set<Integer> listenedOnBy(long pid) {
+    public static Set<Listening> listenedOnBy(long pid) {
         try (Stream<Path> descriptors = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
             Set<String> inodes = new HashSet<>();
             descriptors.forEach(fd -> {
@@ -48,22 +51,28 @@ public final class Ports {
                     // a descriptor closed while listed is not a listening socket of interest
                 }
             });
-            Set<Integer> ports = new TreeSet<>();
+            Set<Listening> listening = new HashSet<>();
             for (String table : new String[]{"/proc/net/tcp", "/proc/net/tcp6"}) {
                 List<String> lines = Files.readAllLines(Path.of(table));
                 for (String line : lines.subList(1, lines.size())) { // after the header
                     // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
                     String[] f = line.trim().split("\\s+");
                     if (f[3].equals("0A") && inodes.contains(f[9])) { // 0A: LISTEN
-                        ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
+                        String address = f[1].substring(0, f[1].indexOf(':'));
+                        int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                        listening.add(new Listening(port, LOOPBACK.contains(address)));
                     }
                 }
             }
-            return ports;
+            return listening;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** 127.0.0.1, ::1 and ::ffff:127.0.0.1 as /proc/net/tcp{,6} write them (32-bit words in host order). */
+    private static final Set<String> LOOPBACK = Set.of("0100007F", "00000000000000000000000001000000",
+            "0000000000000000FFFF00000100007F");
 
     private Ports() {
     }
