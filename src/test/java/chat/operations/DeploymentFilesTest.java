@@ -1,6 +1,7 @@
 package chat.operations;
 
 import chat.config.Setting;
+import chat.testing.PayaraNode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -145,6 +146,7 @@ class DeploymentFilesTest {
         assertFalse(user.equals("root") || user.equals("0"));
         assertTrue(dockerfile.contains("HEALTHCHECK"));
         assertTrue(dockerfile.contains("--nocluster") && dockerfile.contains("--contextroot /"));
+        assertTrue(dockerfile.contains(PayaraNode.DATA_GRID_ON_LOOPBACK + " -jar"), "Hazelcast on loopback (docs/SECURITY.md)");
     }
 
     @Test
@@ -164,6 +166,7 @@ class DeploymentFilesTest {
             assertTrue(known.contains(name), "the launch script sets " + name + ", which the code does not read");
         }
         assertTrue(script.contains("CHAT_SERVER_ID=\"$id\""), "each node its own id");
+        assertTrue(script.contains(PayaraNode.DATA_GRID_ON_LOOPBACK + " -jar"), "Hazelcast on loopback (docs/SECURITY.md)");
         assertTrue(Files.isExecutable(LAUNCH));
     }
 
