@@ -46,7 +46,7 @@ public class BoundedBody extends HttpFilter {
     private static final Duration DISPATCH_START = Duration.ofSeconds(10);
     /**
      * How long after the filter returns a body that arrived meanwhile waits before it is dispatched,
-     * so that the container has left the request's first dispatch (see {@link Reading#onAllDataRead}).
+     * so that the container has left the request's first dispatch (see {@link Reading#dispatchOnceTheContainerLeft}).
      */
     private static final Duration CONTAINER_EXIT = Duration.ofMillis(20);
     /**

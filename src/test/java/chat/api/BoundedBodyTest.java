@@ -1,11 +1,10 @@
 package chat.api;
 
+import chat.testing.Await;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import chat.testing.Await;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;

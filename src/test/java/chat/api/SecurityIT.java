@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -481,7 +482,7 @@ class SecurityIT {
         Set<Ports.Listening> listening = Ports.listenedOnBy(node.pid());
         assertTrue(listening.contains(new Ports.Listening(node.port(), false)), "HTTP on every interface: " + listening);
         assertEquals(Set.of(node.port()), listening.stream().filter(l -> !l.loopback()).map(Ports.Listening::port)
-                .collect(java.util.stream.Collectors.toSet()), "no other port reachable from outside: " + listening);
+                .collect(Collectors.toSet()), "no other port reachable from outside: " + listening);
         String upgrade = rawExchange("GET /api/randomname HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
                 + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n");
         assertTrue(upgrade.startsWith("HTTP/1.1 200"), upgrade);

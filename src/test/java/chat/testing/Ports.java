@@ -16,6 +16,10 @@ public final class Ports {
     /** Handed out already: a port is free until its process binds it, so never hand it out twice. */
     private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
+    /** 127.0.0.1, ::1 and ::ffff:127.0.0.1 as /proc/net/tcp{,6} write them (32-bit words in host order). */
+    private static final Set<String> LOOPBACK = Set.of("0100007F", "00000000000000000000000001000000",
+            "0000000000000000FFFF00000100007F");
+
     public static int free() {
         for (int attempt = 0; attempt < 100; attempt++) {
             try (ServerSocket socket = new ServerSocket(0)) {
@@ -69,10 +73,6 @@ public final class Ports {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** 127.0.0.1, ::1 and ::ffff:127.0.0.1 as /proc/net/tcp{,6} write them (32-bit words in host order). */
-    private static final Set<String> LOOPBACK = Set.of("0100007F", "00000000000000000000000001000000",
-            "0000000000000000FFFF00000100007F");
 
     private Ports() {
     }
