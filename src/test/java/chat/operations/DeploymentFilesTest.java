@@ -170,6 +170,30 @@ class DeploymentFilesTest {
         assertTrue(Files.isExecutable(LAUNCH));
     }
 
+    /**
+     * A newcomer copies the docs' commands: each Payara Micro launch in them starts a node as the
+     * project's own launches do (port closed until deployed, Hazelcast on loopback, post-boot settings).
+     */
+    @Test
+    void documentedPayaraMicroLaunchesStartNodesAsTheProjectDoes() throws IOException {
+        List<String> launches = new ArrayList<>();
+        for (Path doc : List.of(Path.of("README.md"), Path.of("docs/OPERATIONS.md"), Path.of("payara/README.md"))) {
+            for (String block : all(Files.readString(doc), "(?s)```sh\\n(.*?)```")) {
+                if (block.matches("(?s).*-jar \\S*payara-micro.*")) {
+                    launches.add(doc + ":\n" + block);
+                }
+            }
+        }
+        assertTrue(launches.size() >= 3, "the README's and OPERATIONS' launches found: " + launches);
+        for (String launch : launches) {
+            for (String part : List.of(PayaraNode.DATA_GRID_ON_LOOPBACK, "--prebootcommandfile payara/listener-closed.asadmin",
+                    "--postdeploycommandfile payara/listener-open.asadmin", "--postbootcommandfile payara/post-boot.asadmin",
+                    "--nocluster", "--contextroot /")) {
+                assertTrue(launch.contains(part), "missing " + part + " in " + launch);
+            }
+        }
+    }
+
     @Test
     void bothNginxConfigsProxyWebSocketsWithoutStickiness() throws IOException {
         for (Path file : List.of(PAYARA_NGINX, DOCKER_NGINX)) {
