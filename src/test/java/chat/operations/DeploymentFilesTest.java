@@ -37,6 +37,7 @@ class DeploymentFilesTest {
     static final Path COMPOSE = Path.of("docker/compose.yaml");
     static final Path DOCKERFILE = Path.of("docker/Dockerfile");
     static final Path DOCKER_NGINX = Path.of("docker/nginx.conf");
+    static final Path ENTRYPOINT = Path.of("docker/start-node.sh");
     static final Path LAUNCH = Path.of("payara/launch-nodes.sh");
     static final Path PAYARA_NGINX = Path.of("payara/nginx.conf");
 
@@ -121,7 +122,9 @@ class DeploymentFilesTest {
     void dockerNginxBalancesEveryComposeNodeOnThePortTheImageServes() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
         String port = match(dockerfile, "EXPOSE (\\d+)");
-        assertTrue(dockerfile.contains("--port " + port), "Payara Micro listens on the exposed port");
+        String entrypoint = Files.readString(ENTRYPOINT);
+        assertEquals(port, match(entrypoint, "port=\"\\$\\{PORT:-(\\d+)}\""), "Payara Micro listens on the exposed port");
+        assertTrue(entrypoint.contains("--port \"$port\""));
         assertTrue(dockerfile.contains("localhost:" + port + "/health/") || dockerfile.contains("127.0.0.1:" + port + "/health/"),
                 "HEALTHCHECK probes the node's own health endpoint");
 
@@ -145,8 +148,14 @@ class DeploymentFilesTest {
         String user = match(dockerfile, "(?m)^USER (\\S+)$");
         assertFalse(user.equals("root") || user.equals("0"));
         assertTrue(dockerfile.contains("HEALTHCHECK"));
-        assertTrue(dockerfile.contains("--nocluster") && dockerfile.contains("--contextroot /"));
-        assertTrue(dockerfile.contains(PayaraNode.DATA_GRID_ON_LOOPBACK + " -jar"), "Hazelcast on loopback (docs/SECURITY.md)");
+        assertTrue(Pattern.compile("(?m)^COPY .* docker/start-node\\.sh /opt/chat/$").matcher(dockerfile).find(), "the entrypoint script in the image");
+        assertTrue(dockerfile.contains("ENTRYPOINT [\"sh\", \"/opt/chat/start-node.sh\"]"));
+        String entrypoint = Files.readString(ENTRYPOINT);
+        for (String part : List.of("--nocluster", "--contextroot /", "--rootdir", PayaraNode.DATA_GRID_ON_LOOPBACK + " -jar",
+                "--prebootcommandfile \"$home/listener-closed.asadmin\"", "--postdeploycommandfile \"$home/listener-open.asadmin\"",
+                "--postbootcommandfile \"$home/post-boot.asadmin\"")) {
+            assertTrue(entrypoint.contains(part), "the image's node starts with " + part + " (docs/SECURITY.md, payara/README.md)");
+        }
     }
 
     @Test
