@@ -5,6 +5,7 @@ import chat.testing.ChatHttp;
 import chat.testing.PayaraNode;
 import chat.testing.Ports;
 import chat.testing.RedisServerProcess;
+import chat.testing.ServerProcesses;
 import chat.testing.WorkDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,8 +87,7 @@ class DockerEntrypointIT {
     /** The script with a home laid out as in the image, and only these settings (plus the tests' usual ones). */
     private Process entrypoint(int port, Map<String, String> settings) throws IOException {
         Path home = WorkDirs.fresh("docker-");
-        Files.createSymbolicLink(home.resolve("payara-micro.jar"),
-                Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar")).toAbsolutePath());
+        Files.createSymbolicLink(home.resolve("payara-micro.jar"), PayaraNode.microJar().toAbsolutePath());
         Files.createSymbolicLink(home.resolve("redis-chat.war"), PayaraNode.war().toAbsolutePath());
         for (String file : List.of("post-boot.asadmin", "listener-closed.asadmin", "listener-open.asadmin")) {
             Files.createSymbolicLink(home.resolve(file), Path.of("payara", file).toAbsolutePath());
@@ -94,13 +95,12 @@ class DockerEntrypointIT {
         output = home.resolve("console.log");
         ProcessBuilder builder = new ProcessBuilder("sh", "docker/start-node.sh").redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("REDIS") || k.startsWith("CHAT_"));
-        env.putAll(PayaraNode.UNLIMITED);
+        Map<String, String> env = new HashMap<>(PayaraNode.UNLIMITED);
         env.put("CHAT_HOME", home.toAbsolutePath().toString());
         env.put("PORT", String.valueOf(port));
         env.put("JAVA_OPTS", String.join(" ", PayaraNode.TEST_JVM));
         env.putAll(settings);
+        ServerProcesses.replaceChatEnvironment(builder, env);
         return builder.start();
     }
 }

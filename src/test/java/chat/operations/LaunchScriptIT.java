@@ -119,8 +119,8 @@ class LaunchScriptIT {
         env.put("BASE_PORT", String.valueOf(basePort));
         env.put("REDIS_URL", redis.url());
         env.put("RUN_DIR", runDir.toAbsolutePath().toString());
-        env.put("WAR", Path.of(System.getProperty("chat.test.war", "target/redis-chat.war")).toAbsolutePath().toString());
-        env.put("PAYARA_MICRO", Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar")).toAbsolutePath().toString());
+        env.put("WAR", PayaraNode.war().toAbsolutePath().toString());
+        env.put("PAYARA_MICRO", PayaraNode.microJar().toAbsolutePath().toString());
         env.put("JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         env.putAll(PayaraNode.UNLIMITED); // the script passes every CHAT_* setting on
         return builder;

@@ -107,7 +107,7 @@ class LocalChatIT {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dchat.run.war=" + PayaraNode.war().toAbsolutePath(),
-                "-Dchat.run.payaraMicro=" + Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar")).toAbsolutePath(),
+                "-Dchat.run.payaraMicro=" + PayaraNode.microJar().toAbsolutePath(),
                 "-Dchat.run.dataDir=" + data,
                 LocalChat.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

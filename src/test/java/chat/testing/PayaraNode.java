@@ -88,6 +88,11 @@ public final class PayaraNode implements ChatNode {
         return Path.of(System.getProperty("chat.test.war", "target/redis-chat.war"));
     }
 
+    /** The Payara Micro jar the build copies next to it. */
+    public static Path microJar() {
+        return Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar"));
+    }
+
     /** Starts a node deploying {@code war} (a WAR file or an exploded WAR directory). */
     public static PayaraNode launch(String serverId, String redisUrl, Map<String, String> env, Path war) {
         return launch(serverId, redisUrl, env, war, TEST_JVM);
@@ -98,7 +103,6 @@ public final class PayaraNode implements ChatNode {
                                     List<String> jvmOptions) {
         int port = Ports.free();
         Path work = Path.of(System.getProperty("chat.test.workDir", "target/it"));
-        Path micro = Path.of(System.getProperty("chat.test.payaraMicro", "target/payara-micro.jar"));
         try {
             Files.createDirectories(work);
             Path root = Files.createTempDirectory(work, "payara-" + serverId + "-");
@@ -107,20 +111,13 @@ public final class PayaraNode implements ChatNode {
             command.add(javaBinary());
             command.addAll(jvmOptions);
             command.add(DATA_GRID_ON_LOOPBACK);
-            command.addAll(List.of("-jar", micro.toString(), "--postbootcommandfile", POST_BOOT.toAbsolutePath().toString(),
+            command.addAll(List.of("-jar", microJar().toString(), "--postbootcommandfile", POST_BOOT.toAbsolutePath().toString(),
                     "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(port),
                     "--nocluster", "--nohostaware", "--rootdir", root.toString()));
             command.addAll(listenerAfterDeployment());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(k -> k.startsWith("REDIS") || k.startsWith("CHAT_"));
-            environment.put("REDIS_URL", redisUrl);
-            environment.put("CHAT_SERVER_ID", serverId);
-            environment.put("CHAT_PRESENCE_LEASE", "PT6S");
-            environment.put("CHAT_OUTBOUND_QUEUE_LIMIT", "256");
             // Tests share users, addresses and sessions freely; the limits get tests of their own (HardeningIT).
-            environment.putAll(UNLIMITED);
-            environment.putAll(env);
+            ServerProcesses.replaceChatEnvironment(builder, ServerProcesses.chatEnvironment(serverId, redisUrl, env));
             return new PayaraNode(serverId, port, builder, start(builder), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
-/** What the launchers of full application servers (Payara Server, WildFly, Open Liberty) share. */
-final class ServerProcesses {
+/** What the launchers of chat nodes share (Payara Micro, Payara Server, WildFly, Open Liberty, the image's entrypoint). */
+public final class ServerProcesses {
 
     // HTTP/1.1: see PayaraNode (an h2c upgrade during start-up can leave a connection that never answers)
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -48,7 +48,7 @@ final class ServerProcesses {
     }
 
     /** A process environment without the caller's own Redis or chat settings, plus these. */
-    static void replaceChatEnvironment(ProcessBuilder builder, Map<String, String> env) {
+    public static void replaceChatEnvironment(ProcessBuilder builder, Map<String, String> env) {
         builder.environment().keySet().removeIf(k -> k.startsWith("REDIS") || k.startsWith("CHAT_"));
         builder.environment().putAll(env);
     }
