@@ -21,6 +21,11 @@ public class ChatError extends RuntimeException {
         return new ChatError(429, message, Math.max(1, retryAfterSeconds));
     }
 
+    /** 503: the chat cannot do this now but will shortly; try again after the given seconds. */
+    public static ChatError unavailable(String message, long retryAfterSeconds) {
+        return new ChatError(503, message, Math.max(1, retryAfterSeconds));
+    }
+
     public long retryAfterSeconds() {
         return retryAfterSeconds;
     }

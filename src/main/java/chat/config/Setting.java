@@ -18,7 +18,7 @@ public enum Setting {
     CHAT_PRESENCE_LEASE("PT15S", "a node silent this long is presumed dead; its users go offline"),
     CHAT_MAX_MESSAGE_LENGTH("5000", "characters per message, after trimming"),
     CHAT_OUTBOUND_QUEUE_LIMIT("4096", "frames that may wait for one slow socket before it is closed"),
-    CHAT_DEMO_DATA("true", "seed the demo users, rooms and messages into an empty Redis"),
+    CHAT_DEMO_DATA("true", "seed the demo users, rooms and messages into an empty Redis, and again if it comes back empty"),
     CHAT_LOGIN_FAILURES("5", "failed logins per user from browsers without that user's device cookie before such browsers get 429"
             + " (the user's own browsers still log in; docs/SECURITY.md)"),
     CHAT_LOGIN_FAILURE_WINDOW("PT15M", "how long a failed login counts (a sliding window)"),

@@ -93,6 +93,11 @@ public class NodeLifecycle {
             }
             relay.verify();
             metrics.timeRedis("presence_heartbeat", () -> presence.heartbeat(connections::countsByUser));
+            if (seeded && demoData.missing()) {
+                // Until it is back, registrations are refused (LoginResource), so no one takes a demo name meanwhile.
+                LOG.warning("Redis holds no users any more (restarted without its data, or flushed): writing the demo data again");
+                seeded = demoData.seedIfEmpty();
+            }
         } catch (RuntimeException e) {
             LOG.warning(() -> "Node upkeep failed (will retry): " + NodeHealth.withRootCause(e));
         } catch (Error e) {

@@ -61,7 +61,7 @@ public class DemoData {
             return false; // another node is seeding: look again at the next tick
         }
         try {
-            if (!databaseInUse()) {
+            if (!users.anyRegistered()) {
                 write();
             }
             return true;
@@ -70,8 +70,12 @@ public class DemoData {
         }
     }
 
-    private boolean databaseInUse() {
-        return redis.getBucket(RedisKeys.TOTAL_USERS, StringCodec.INSTANCE).isExists();
+    /**
+     * Wanted but gone: Redis holds no users any more, as after a restart without persistence or a
+     * flush. Asked on every tick of a seeded node, so that the demo users come back.
+     */
+    public boolean missing() {
+        return settings.seedDemoData() && !users.anyRegistered();
     }
 
     private void write() {

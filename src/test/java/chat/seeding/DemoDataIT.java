@@ -13,15 +13,20 @@ import org.mindrot.jbcrypt.BCrypt;
 
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Two nodes started at the same moment against an empty Redis write the demo data exactly once. */
+/**
+ * Two nodes started at the same moment against an empty Redis write the demo data exactly once,
+ * and write it again when Redis comes back without its data.
+ */
 class DemoDataIT {
 
     static RedisServerProcess redisServer;
@@ -94,5 +99,33 @@ class DemoDataIT {
         ChatHttp onTwo = new ChatHttp(two);
         assertEquals(200, onTwo.login("Alex", "password123").status());
         assertEquals(4, onTwo.get("/api/rooms/4").array().size(), "General and three private rooms");
+    }
+
+    /**
+     * This Redis keeps nothing on disk, so a restart empties it: the nodes notice and write the
+     * demo data again, and meanwhile no one can register a demo user's name with a password of
+     * their own (before, the first login as Mary after the restart registered a new Mary).
+     */
+    @Test
+    void aRedisThatComesBackEmptyGetsTheDemoDataBackAndNoOneTakesADemoNameMeanwhile() {
+        redisServer.stop();
+        redisServer.startProcess();
+        ChatHttp intruder = new ChatHttp(one);
+        List<Integer> answers = new ArrayList<>();
+        chat.testing.Await.until("demo data written again", Duration.ofSeconds(60), () -> {
+            answers.add(intruder.login("Mary", "not-marys-password").status());
+            return "4".equals(redis.get("total_users")) && redis.zrange("room:0").size() >= 4;
+        });
+        assertFalse(answers.isEmpty());
+        assertTrue(answers.stream().allMatch(status -> status == 401 || status == 429 || status == 503),
+                "Mary's name was never registered anew: " + answers);
+        assertEquals("user:3", redis.get("username:Mary"));
+        assertTrue(BCrypt.checkpw("password123", redis.hash("user:3").get("password")));
+        assertEquals("General", redis.get("room:0:name"));
+        one.awaitReady();
+        two.awaitReady();
+        ChatHttp joe = new ChatHttp(two);
+        assertEquals(200, joe.login("Joe", "password123").status());
+        assertEquals("2", joe.get("/api/me").object().getString("id"));
     }
 }

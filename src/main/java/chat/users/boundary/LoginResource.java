@@ -135,6 +135,11 @@ public class LoginResource {
             if (passwordProblem != null) {
                 throw ChatError.badRequest(passwordProblem);
             }
+            if (settings.seedDemoData() && !users.demoUsersInPlace()) {
+                // Redis lost its data (a restart without persistence): a node writes the demo users
+                // again within seconds, and a name registered before they are all there could be one of theirs.
+                throw ChatError.unavailable("The chat is restoring its demo data; try again in a moment", 2);
+            }
             throttle.checkRegistration(address());
             Optional<User> registered = users.register(username, throttle.hashing(() -> Passwords.hash(password)));
             if (registered.isPresent()) {

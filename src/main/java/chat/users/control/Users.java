@@ -34,6 +34,19 @@ public class Users {
     @Inject
     Directory directory;
 
+    /** Whether anyone was ever registered in this Redis (the seed's user counter exists). */
+    public boolean anyRegistered() {
+        return redis.getBucket(RedisKeys.TOTAL_USERS, StringCodec.INSTANCE).isExists();
+    }
+
+    /**
+     * Whether the demo users are in place: someone was registered and no node is writing the demo
+     * data right now (it registers the demo users one by one, so a name taken in between could be one of theirs).
+     */
+    public boolean demoUsersInPlace() {
+        return anyRegistered() && !redis.getBucket(RedisKeys.SEEDING_LOCK, StringCodec.INSTANCE).isExists();
+    }
+
     public Optional<String> idOf(String username) {
         String ref = redis.<String>getBucket(RedisKeys.usernameToUser(username), StringCodec.INSTANCE).get();
         if (ref == null) {
