@@ -503,6 +503,31 @@ class SecurityIT {
         }
     }
 
+    /**
+     * A request head beyond 8 KiB (Grizzly's header buffer) is refused by the container before the
+     * application with 400 and the connection closed, whatever its size: it is never buffered
+     * whole, and the node answers others meanwhile.
+     */
+    @Test
+    void anOversizedRequestHeadIsRefusedAndTheConnectionClosed() throws IOException {
+        for (int size : List.of(9 * 1024, 1024 * 1024)) {
+            try (Socket socket = new Socket("127.0.0.1", node.port())) {
+                socket.setSoTimeout(20_000);
+                var out = socket.getOutputStream();
+                try {
+                    out.write(("GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + "a".repeat(size) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException closedWhileSending) {
+                    // the node may answer and close before a megabyte is written: the answer is still there to read
+                }
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 400"), size + " bytes: " + answer);
+                assertTrue(answer.contains("Connection: close"), answer);
+            }
+        }
+        assertEquals(200, registered(Users.unique("after")).get("/api/me").status());
+    }
+
     /** Sends a raw request (the JDK's client cannot send a path such as /%zz) and returns the answer's head. */
     private static String rawExchange(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", node.port())) {
