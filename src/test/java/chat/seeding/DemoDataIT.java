@@ -11,9 +11,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,7 +112,10 @@ class DemoDataIT {
      * their own (before, the first login as Mary after the restart registered a new Mary).
      */
     @Test
-    void aRedisThatComesBackEmptyGetsTheDemoDataBackAndNoOneTakesADemoNameMeanwhile() {
+    void aRedisThatComesBackEmptyGetsTheDemoDataBackAndNoOneTakesADemoNameMeanwhile() throws Exception {
+        ChatHttp joesBrowser = new ChatHttp(one);
+        assertEquals(200, joesBrowser.login("Joe", "password123").status());
+        String deviceCookie = joesBrowser.cookie("chat_device_2").orElseThrow().getValue();
         redisServer.stop();
         redisServer.startProcess();
         ChatHttp intruder = new ChatHttp(one);
@@ -124,8 +132,23 @@ class DemoDataIT {
         assertEquals("General", redis.get("room:0:name"));
         one.awaitReady();
         two.awaitReady();
-        ChatHttp joe = new ChatHttp(two);
+        // The node that signed Joe's device cookie puts its key back, and signs with what Redis holds, as every node does.
+        assertEquals(200, joesBrowser.login("Joe", "password123").status());
+        String key = redis.get("chat:device-cookie-key");
+        assertTrue(key != null, "the shared device-cookie key is in Redis again");
+        assertTrue(signedWith(key, "2", deviceCookie), "Joe's device cookie verifies with the shared key");
+        ChatHttp joe = new ChatHttp(two); // a browser new to Joe, on the other node
         assertEquals(200, joe.login("Joe", "password123").status());
         assertEquals("2", joe.get("/api/me").object().getString("id"));
+        assertTrue(signedWith(key, "2", joe.cookie("chat_device_2").orElseThrow().getValue()), "the other node signs with it too");
+    }
+
+    /** Whether a device cookie's value ({@code nonce.signature}) is signed for the user with this key (docs/SECURITY.md). */
+    private static boolean signedWith(String key, String userId, String cookieValue) throws GeneralSecurityException {
+        String[] parts = cookieValue.split("\\.");
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return parts.length == 2 && parts[1].equals(Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac.doFinal((userId + "." + parts[0]).getBytes(StandardCharsets.UTF_8))));
     }
 }

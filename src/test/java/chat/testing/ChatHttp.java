@@ -111,6 +111,10 @@ public final class ChatHttp {
                 .reduce((a, b) -> a + "; " + b).orElse("");
     }
 
+    public Optional<HttpCookie> cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name)).findFirst();
+    }
+
     public Optional<HttpCookie> sessionCookie() {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().endsWith("chat_session")).findFirst();
     }

@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -81,20 +82,37 @@ public class DeviceCookies {
         }
     }
 
+    /**
+     * The configured secret, else the one all nodes share in Redis, read at every use: a Redis that
+     * came back without it (a restart without persistence) gets back the key this node last used,
+     * unless another node stored one first, so no two nodes ever sign with different keys.
+     */
     private SecretKeySpec key() {
-        if (key == null) {
-            String secret = settings.deviceCookieSecret().orElseGet(this::sharedSecret);
-            key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        Optional<String> configured = settings.deviceCookieSecret();
+        String secret = configured.isPresent() ? configured.get() : sharedSecret();
+        SecretKeySpec last = key;
+        if (last == null || !MessageDigest.isEqual(last.getEncoded(), secret.getBytes(StandardCharsets.UTF_8))) {
+            last = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+            key = last;
         }
-        return key;
+        return last;
     }
 
-    /** Every node signs with the same random key: the first to need it stores it. */
     private String sharedSecret() {
         RBucket<String> stored = redis.getBucket(RedisKeys.DEVICE_COOKIE_KEY, StringCodec.INSTANCE);
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        stored.setIfAbsent(BASE64.encodeToString(bytes));
-        return stored.get();
+        String secret = stored.get();
+        if (secret != null) {
+            return secret;
+        }
+        SecretKeySpec last = key;
+        String candidate;
+        if (last != null) {
+            candidate = new String(last.getEncoded(), StandardCharsets.UTF_8);
+        } else {
+            byte[] bytes = new byte[32];
+            RANDOM.nextBytes(bytes);
+            candidate = BASE64.encodeToString(bytes);
+        }
+        return stored.setIfAbsent(candidate) ? candidate : Objects.requireNonNullElse(stored.get(), candidate);
     }
 }
