@@ -119,11 +119,50 @@ public final class LocalChat {
         OUT.println("  Demo users: Pablo, Joe, Mary, Alex (password: password123)");
         OUT.println("  Ctrl-C stops it" + (startedRedis == null ? "." : " and its Redis; the chat stays in " + data.resolve("redis") + "."));
         OUT.println();
+        if (startedRedis != null) {
+            Thread watch = new Thread(() -> keepRunning(startedRedis, stopping), "redis-watch");
+            watch.setDaemon(true);
+            watch.start();
+        }
         int exit = node.get().waitFor();
         if (exit != 0 && !stopping.get()) {
             System.err.println("redis-chat: the node stopped (exit " + exit + "); see " + log);
         }
         System.exit(exit);
+    }
+
+    /**
+     * Starts the chat's own Redis again whenever it exits (crashed, killed, shut down from
+     * {@code redis-cli}) while the chat runs: the node reconnects by itself, and the append-only
+     * file keeps the chat.
+     */
+    private static void keepRunning(RedisServerProcess redis, AtomicBoolean stopping) {
+        try {
+            while (true) {
+                int exit = redis.waitForExit();
+                if (stopping.get() || shuttingDown()) { // Ctrl-C: the shutdown hooks stop Redis, in any order
+                    return;
+                }
+                OUT.println("redis-chat: Redis exited (" + exit + "); starting it again on " + redis.url());
+                redis.startProcess();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | AssertionError e) {
+            System.err.println("redis-chat: Redis could not be started again: " + e.getMessage());
+        }
+    }
+
+    /** Whether this JVM is running its shutdown hooks (it refuses new ones then). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException hooksRunning) {
+            return true;
+        }
     }
 
     private static Process startAgain(Process node, ProcessBuilder payara, Path root) {

@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The run command as a newcomer meets it ({@link LocalChat}, what {@code mvn -Prun package} runs),
  * started twice on the same data directory: a few readable lines, the address only once the
  * node is ready, logins as the demo user Pablo refused (503) or correct from the moment the
- * port opens, Payara's log in {@code .run/payara.log} without SEVERE, and a restart that deploys
- * once and keeps the chat.
+ * port opens, Payara's log in {@code .run/payara.log} without SEVERE, a restart that deploys
+ * once and keeps the chat, and a Redis killed under it started again.
  */
 class LocalChatIT {
 
@@ -38,13 +38,13 @@ class LocalChatIT {
     void quietHonestAndCleanAcrossARestart() throws Exception {
         Path data = WorkDirs.fresh("run-");
         int port = Ports.free();
-        String pabloFirst = runUntilReady(data, port, "first run");
-        String pabloAgain = runUntilReady(data, port, "restart");
+        String pabloFirst = runUntilReady(data, port, "first run", false);
+        String pabloAgain = runUntilReady(data, port, "restart", true);
         assertEquals(pabloFirst, pabloAgain, "the restart keeps the chat (the same demo Pablo)");
     }
 
     /** Starts the run command, checks its console and log, stops it; returns the demo Pablo's id. */
-    private static String runUntilReady(Path data, int port, String run) throws Exception {
+    private static String runUntilReady(Path data, int port, String run, boolean killRedis) throws Exception {
         Process process = launch(data, port);
         List<String> console = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> readLines(process, console), "run-command-console");
@@ -88,6 +88,16 @@ class LocalChatIT {
             String log = Files.readString(data.resolve("payara.log"));
             assertFalse(log.contains("SEVERE"), run + ": no SEVERE in " + data.resolve("payara.log"));
             assertEquals(1, occurrences(log, "was successfully deployed"), run + ": the WAR is deployed once");
+            if (killRedis) {
+                // Its Redis killed under it, the run command starts it again and the chat goes on with its data.
+                ProcessHandle redis = process.descendants().filter(p -> p.info().command().orElse("").contains("redis-server"))
+                        .findFirst().orElseThrow();
+                redis.destroyForcibly();
+                Await.until(run + ": says it starts Redis again", Duration.ofSeconds(30),
+                        () -> console.stream().anyMatch(l -> l.contains("Redis exited") && l.contains("starting it again")));
+                Await.until(run + ": Pablo logs in again", Duration.ofSeconds(60), () -> http.login("Pablo", "password123").status() == 200);
+                assertEquals(pablo, http.login("Pablo", "password123").object().getString("id"), run + ": the same Pablo");
+            }
         } finally {
             process.destroy(); // SIGTERM, as Ctrl-C: the run command stops Payara and its Redis
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), run + ": the run command stops");

@@ -69,6 +69,12 @@ public final class RedisServerProcess implements AutoCloseable {
         Await.until("Redis on port " + port, Duration.ofSeconds(20), this::answers);
     }
 
+    /** Waits until the server exits, by itself or killed from outside; its exit code (-1: it was not running). */
+    public int waitForExit() throws InterruptedException {
+        Process p = process;
+        return p == null ? -1 : p.waitFor();
+    }
+
     /** Stops the server (SIGTERM: with append-only on, the data stays). */
     public void stop() {
         if (process != null) {
