@@ -327,7 +327,8 @@ class TeamReadingIT {
     @Test
     void linksAreClickableAndNothingElseBecomesMarkup(ChatCluster chat) {
         String alice = name("Alice");
-        String bob = name("Bob");
+        // Twelve digits: the autocomplete below types all but the last, which no other user of the shared cluster shares.
+        String bob = name(name("Bob"));
         ChatHttp bobHttp = new ChatHttp(chat.nodeB());
         bobHttp.loggedIn(bob, PASSWORD);
         ChatPage a = browser(chat.nodeA().baseUrl()).login(alice, PASSWORD);
