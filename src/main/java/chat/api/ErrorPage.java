@@ -14,9 +14,16 @@ import java.io.IOException;
  */
 public class ErrorPage extends HttpServlet {
 
+    /** Where the requests whose path Payara would refuse itself are pointed (see {@code chat.node.UndecodablePaths}). */
+    public static final String INVALID_PATH = "/errors/invalid-path";
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null && INVALID_PATH.equals(request.getServletPath())) {
+            JsonErrors.write(response, 400, "The request's path is not valid");
+            return;
+        }
         int status = code instanceof Integer number ? number : 404;
         response.resetBuffer();
         JsonErrors.write(response, status, switch (status) {

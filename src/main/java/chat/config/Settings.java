@@ -64,6 +64,7 @@ public final class Settings {
     private final boolean rawSocketFrames;
     private final int handshakesPerSecond;
     private final boolean plainIdleTimer;
+    private final boolean undecodablePathWorkaround;
     private final int channelsPerUser;
     private final int membersPerChannel;
     private final int invitationsPerMinute;
@@ -119,6 +120,7 @@ public final class Settings {
         rawSocketFrames = in.bool(CHAT_WS_RAW_FRAMES);
         handshakesPerSecond = in.integer(CHAT_WS_HANDSHAKES_PER_SECOND, 0, 1_000_000);
         plainIdleTimer = in.bool(CHAT_TYRUS_PLAIN_IDLE_TIMER);
+        undecodablePathWorkaround = in.bool(CHAT_PAYARA_UNDECODABLE_PATHS);
         channelsPerUser = in.integer(CHAT_CHANNELS_PER_USER, 1, 100_000);
         membersPerChannel = in.integer(CHAT_MEMBERS_PER_CHANNEL, 2, 1_000_000);
         invitationsPerMinute = in.integer(CHAT_INVITATIONS_PER_MINUTE, 1, 100_000);
@@ -331,6 +333,10 @@ public final class Settings {
     /** Whether Tyrus sessions get a plain idle-timer scheduler (see {@code TyrusIdleTimer}). */
     public boolean plainIdleTimer() {
         return plainIdleTimer;
+    }
+
+    public boolean undecodablePathWorkaround() {
+        return undecodablePathWorkaround;
     }
 
     /** Channels one user may belong to (created or joined, archived ones included). */

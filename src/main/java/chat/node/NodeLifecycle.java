@@ -58,6 +58,7 @@ public class NodeLifecycle {
     Metrics metrics;
 
     private ScheduledExecutorService scheduler;
+    private UndecodablePaths undecodablePaths; // null: CHAT_PAYARA_UNDECODABLE_PATHS=false
     private volatile boolean seeded;
     private volatile boolean joined;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -67,6 +68,11 @@ public class NodeLifecycle {
         metrics.gauge("chat_users_connected", "Users with at least one WebSocket on this node", () -> connections.users().size());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> AppThreads.daemon("chat-node-" + settings.serverId(), r));
         LOG.info(() -> "Chat node " + settings.serverId() + " starting; it holds at most " + settings.maxSockets() + " sockets");
+        if (settings.undecodablePathWorkaround()) {
+            undecodablePaths = new UndecodablePaths(NodeLifecycle.class.getClassLoader());
+        } else {
+            LOG.info("Payara's undecodable paths: workaround INACTIVE (CHAT_PAYARA_UNDECODABLE_PATHS=false): Payara answers them 200, empty");
+        }
         long period = Math.max(1000, settings.presenceLease().toMillis() / 3);
         // The first tick runs here, on the deploying thread: twice in about 180 starts, a node whose first
         // tick ran on its own thread while Payara was still loading the application hit an Error there
@@ -78,6 +84,9 @@ public class NodeLifecycle {
     }
 
     private void tick() {
+        if (undecodablePaths != null) {
+            undecodablePaths.watchListeners(); // also the listeners Payara made anew since
+        }
         try {
             if (!seeded) {
                 seeded = demoData.seedIfEmpty();
@@ -155,10 +164,24 @@ public class NodeLifecycle {
         return started.get();
     }
 
+    /**
+     * Called for every request until Payara's HTTP listener is watched: Payara opens it after the
+     * deployment, and the first requests come before the next tick.
+     */
+    void watchListenersOnce() {
+        UndecodablePaths paths = undecodablePaths;
+        if (paths != null && !paths.settled()) {
+            paths.watchListeners();
+        }
+    }
+
     /** Before any application bean (the Redis client among them) is destroyed. */
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (undecodablePaths != null) {
+            undecodablePaths.stop();
         }
         connections.closeAll("Server shutting down");
         log.stop();

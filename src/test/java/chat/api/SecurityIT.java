@@ -528,6 +528,30 @@ class SecurityIT {
         assertEquals(200, registered(Users.unique("after")).get("/api/me").status());
     }
 
+    /**
+     * Paths Payara answers itself, before the application (an undecodable escape: its empty 200;
+     * a NUL, a backslash, bytes that are not UTF-8, ".." above the root: its empty "400 Invalid
+     * URI"), get the chat's JSON 400 with the security headers ({@code chat.node.UndecodablePaths}).
+     */
+    @Test
+    void pathsPayaraWouldAnswerItselfGetTheChatsJson400() throws IOException {
+        for (String path : List.of("/%zz", "/api/%zz", "/%", "/%C0%AF", "/a%00b", "/%5c", "/../etc/passwd", "/a/b/../../../x")) {
+            String answer;
+            try (Socket socket = new Socket("127.0.0.1", node.port())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 400"), path + ": " + answer);
+            assertTrue(answer.contains("{\"message\":\"The request's path is not valid\"}"), path + ": " + answer);
+            assertTrue(answer.contains("\r\nContent-Security-Policy: "), path + ": " + answer);
+            assertTrue(answer.contains("\r\nX-Content-Type-Options: nosniff"), path + ": " + answer);
+        }
+        assertTrue(node.logLines("Payara's undecodable paths: workaround ACTIVE") > 0);
+        assertEquals(404, registered(Users.unique("paths")).get("/a/%2e%2e/b").status(), "a path Payara takes is the application's");
+    }
+
     /** Sends a raw request (the JDK's client cannot send a path such as /%zz) and returns the answer's head. */
     private static String rawExchange(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", node.port())) {
