@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -59,6 +60,7 @@ public class NodeLifecycle {
 
     private ScheduledExecutorService scheduler;
     private UndecodablePaths undecodablePaths; // null: CHAT_PAYARA_UNDECODABLE_PATHS=false
+    private volatile ScheduledFuture<?> listenerWatch;
     private volatile boolean seeded;
     private volatile boolean joined;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -79,6 +81,10 @@ public class NodeLifecycle {
         // (once in creating the Redis client, once without a trace: the task ended) and never got ready.
         tick();
         scheduler.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        if (undecodablePaths != null) {
+            // Payara opens its listener after the deployment: watched within a tenth of a second, not at the next tick.
+            listenerWatch = scheduler.scheduleWithFixedDelay(this::watchUntilSettled, 0, 100, TimeUnit.MILLISECONDS);
+        }
         long ping = settings.pingInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::checkSockets, ping, ping, TimeUnit.MILLISECONDS);
     }
@@ -164,14 +170,19 @@ public class NodeLifecycle {
         return started.get();
     }
 
-    /**
-     * Called for every request until Payara's HTTP listener is watched: Payara opens it after the
-     * deployment, and the first requests come before the next tick.
-     */
+    /** Called for every request, and every tenth of a second, until Payara's HTTP listener is watched (or this is not Payara). */
     void watchListenersOnce() {
         UndecodablePaths paths = undecodablePaths;
         if (paths != null && !paths.settled()) {
             paths.watchListeners();
+        }
+    }
+
+    private void watchUntilSettled() {
+        watchListenersOnce();
+        ScheduledFuture<?> watch = listenerWatch;
+        if (watch != null && undecodablePaths.settled()) {
+            watch.cancel(false);
         }
     }
 

@@ -32,8 +32,8 @@ import java.util.logging.Logger;
  * {@code CHAT_PAYARA_UNDECODABLE_PATHS=false} turns it off.
  *
  * <p>Payara opens its HTTP listener only after the deployment (payara/listener-open.asadmin), so
- * the node looks at the first requests until it watches one, and at every tick for listeners
- * Payara made anew.
+ * the node looks every tenth of a second and at every request it serves until it watches one,
+ * and at every tick for listeners Payara made anew.
  */
 final class UndecodablePaths {
 
