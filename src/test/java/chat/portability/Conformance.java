@@ -12,6 +12,10 @@ import jakarta.json.JsonValue;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.Executable;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -52,6 +56,7 @@ final class Conformance {
                 check("framesOver64KiBCloseTheSocketWith1009", this::framesOver64KiBCloseTheSocketWith1009),
                 check("healthReadinessAndMetrics", this::healthReadinessAndMetrics),
                 check("securityHeadersOnPageAndApi", this::securityHeadersOnPageAndApi),
+                check("pathsTheServerCannotTakeAreRefused", this::pathsTheServerCannotTakeAreRefused),
                 check("handshakeNeedsASessionAndTheOwnOrigin", this::handshakeNeedsASessionAndTheOwnOrigin));
     }
 
@@ -227,6 +232,31 @@ final class Conformance {
             assertEquals(List.of("no-referrer"), reply.headers("Referrer-Policy"), path);
         }
         assertEquals(List.of("no-store"), http.get("/api/randomname").headers("Cache-Control"));
+    }
+
+    /**
+     * Paths a server cannot take (an undecodable escape, a NUL, a ".." above the root) are refused.
+     * On Payara the chat answers them 400 with its JSON and headers ({@code chat.node.UndecodablePaths});
+     * WildFly and Open Liberty refuse what they cannot take themselves (WildFly with an empty 400,
+     * Open Liberty with a short HTML page of its own) and pass the rest to the chat (docs/SECURITY.md).
+     */
+    void pathsTheServerCannotTakeAreRefused() throws IOException {
+        for (String path : List.of("/%zz", "/a%00b", "/../etc/passwd")) {
+            String answer;
+            URI base = URI.create(node.baseUrl());
+            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getAuthority()
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 4"), path + ": " + answer);
+            if (node.runtime().startsWith("Payara")) {
+                assertTrue(answer.startsWith("HTTP/1.1 400"), path + ": " + answer);
+                assertTrue(answer.contains("{\"message\":\"The request's path is not valid\"}"), path + ": " + answer);
+                assertTrue(answer.contains("\r\nContent-Security-Policy: "), path + ": " + answer);
+            }
+        }
     }
 
     void handshakeNeedsASessionAndTheOwnOrigin() {
