@@ -9,16 +9,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Sockets written through the standard {@code sendText}, each event at once: what runtimes other
  * than Payara always do (no raw Tyrus frames, {@code CHAT_WS_RAW_FRAMES=false}) and what
- * {@code CHAT_WS_FLUSH_INTERVAL_MS=0} chooses. The other tests cover raw frames in passes.
+ * {@code CHAT_WS_FLUSH_INTERVAL_MS=0} chooses. The other tests cover raw frames in passes. The
+ * node also has the workaround for Payara's undecodable paths off, which must switch it off.
  */
 class StandardWritePathIT {
 
@@ -30,7 +36,7 @@ class StandardWritePathIT {
         redisServer = RedisServerProcess.start();
         // Not waiting for /health/ready: sockets that open before the node's first tick must count too.
         node = PayaraNode.start("standard-writes", redisServer.url(),
-                Map.of("CHAT_WS_RAW_FRAMES", "false", "CHAT_WS_FLUSH_INTERVAL_MS", "0"));
+                Map.of("CHAT_WS_RAW_FRAMES", "false", "CHAT_WS_FLUSH_INTERVAL_MS", "0", "CHAT_PAYARA_UNDECODABLE_PATHS", "false"));
     }
 
     @AfterAll
@@ -56,5 +62,18 @@ class StandardWritePathIT {
             assertEquals(sent, b.messages().stream().map(m -> m.getString("message")).toList());
             assertEquals(sent, a.messages().stream().map(m -> m.getString("message")).toList());
         }
+    }
+
+    @Test
+    void withItsWorkaroundOffPayaraAnswersAnUndecodablePathItself() throws IOException {
+        String answer;
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertFalse(answer.contains("path is not valid"), answer);
+        assertTrue(node.logLines("workaround INACTIVE (CHAT_PAYARA_UNDECODABLE_PATHS=false)") > 0, "the log says so: " + node.log());
     }
 }
