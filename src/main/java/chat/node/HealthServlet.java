@@ -23,12 +23,8 @@ public class HealthServlet extends HttpServlet {
     @Inject
     NodeHealth health;
 
-    @Inject
-    NodeLifecycle lifecycle;
-
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        lifecycle.watchListenersOnce(); // a load balancer's probe is often the first request
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         List<NodeHealth.Check> checks = new ArrayList<>();
         switch (path) {

@@ -170,16 +170,9 @@ public class NodeLifecycle {
         return started.get();
     }
 
-    /** Called for every request, and every tenth of a second, until Payara's HTTP listener is watched (or this is not Payara). */
-    void watchListenersOnce() {
-        UndecodablePaths paths = undecodablePaths;
-        if (paths != null && !paths.settled()) {
-            paths.watchListeners();
-        }
-    }
-
+    /** Every tenth of a second until Payara's HTTP listener is watched (or this is not Payara); the tick takes over then. */
     private void watchUntilSettled() {
-        watchListenersOnce();
+        undecodablePaths.watchListeners();
         ScheduledFuture<?> watch = listenerWatch;
         if (watch != null && undecodablePaths.settled()) {
             watch.cancel(false);

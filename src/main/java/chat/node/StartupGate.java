@@ -28,7 +28,6 @@ public class StartupGate extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        lifecycle.watchListenersOnce();
         if (lifecycle.hasStarted()) {
             chain.doFilter(request, response);
             return;

@@ -32,8 +32,8 @@ import java.util.logging.Logger;
  * {@code CHAT_PAYARA_UNDECODABLE_PATHS=false} turns it off.
  *
  * <p>Payara opens its HTTP listener only after the deployment (payara/listener-open.asadmin), so
- * the node looks every tenth of a second and at every request it serves until it watches one,
- * and at every tick for listeners Payara made anew.
+ * the node looks every tenth of a second until it watches one, and at every tick for listeners
+ * Payara made anew.
  */
 final class UndecodablePaths {
 
@@ -80,7 +80,7 @@ final class UndecodablePaths {
         }
     }
 
-    /** Whether it has nothing more to do for a request: a listener is watched, or this is not Payara. */
+    /** Whether the search for a first listener is over: one is watched, or this is not Payara. */
     boolean settled() {
         return watching || gaveUp;
     }
