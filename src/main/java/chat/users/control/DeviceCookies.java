@@ -42,7 +42,7 @@ public class DeviceCookies {
     @Inject
     Settings settings;
 
-    private volatile SecretKeySpec key;
+    private volatile Key key;
 
     /** The device id of this browser for the user, when it holds a genuine device cookie of theirs. */
     public Optional<String> deviceOf(HttpServletRequest request, String userId) {
@@ -88,14 +88,13 @@ public class DeviceCookies {
      * unless another node stored one first, so no two nodes ever sign with different keys.
      */
     private SecretKeySpec key() {
-        Optional<String> configured = settings.deviceCookieSecret();
-        String secret = configured.isPresent() ? configured.get() : sharedSecret();
-        SecretKeySpec last = key;
-        if (last == null || !MessageDigest.isEqual(last.getEncoded(), secret.getBytes(StandardCharsets.UTF_8))) {
-            last = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        String secret = settings.deviceCookieSecret().orElseGet(this::sharedSecret);
+        Key last = key;
+        if (last == null || !last.secret().equals(secret)) {
+            last = new Key(secret, new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             key = last;
         }
-        return last;
+        return last.spec();
     }
 
     private String sharedSecret() {
@@ -104,15 +103,18 @@ public class DeviceCookies {
         if (secret != null) {
             return secret;
         }
-        SecretKeySpec last = key;
-        String candidate;
-        if (last != null) {
-            candidate = new String(last.getEncoded(), StandardCharsets.UTF_8);
-        } else {
-            byte[] bytes = new byte[32];
-            RANDOM.nextBytes(bytes);
-            candidate = BASE64.encodeToString(bytes);
-        }
+        Key last = key;
+        String candidate = last != null ? last.secret() : newSecret();
         return stored.setIfAbsent(candidate) ? candidate : Objects.requireNonNullElse(stored.get(), candidate);
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return BASE64.encodeToString(bytes);
+    }
+
+    /** The secret last used, with its key built once. */
+    private record Key(String secret, SecretKeySpec spec) {
     }
 }
