@@ -6,6 +6,7 @@ import chat.testing.ChatHttp.Reply;
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
 import chat.testing.Ports;
+import chat.testing.RawHttp;
 import chat.testing.RedisProbe;
 import chat.testing.RedisServerProcess;
 import chat.testing.Users;
@@ -536,13 +537,7 @@ class SecurityIT {
     @Test
     void pathsPayaraWouldAnswerItselfGetTheChatsJson400() throws IOException {
         for (String path : List.of("/%zz", "/api/%zz", "/%", "/%C0%AF", "/a%00b", "/%5c", "/../etc/passwd", "/a/b/../../../x")) {
-            String answer;
-            try (Socket socket = new Socket("127.0.0.1", node.port())) {
-                socket.setSoTimeout(20_000);
-                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            }
+            String answer = RawHttp.get(node, path);
             assertTrue(answer.startsWith("HTTP/1.1 400"), path + ": " + answer);
             assertTrue(answer.contains("{\"message\":\"The request's path is not valid\"}"), path + ": " + answer);
             assertTrue(answer.contains("\r\nContent-Security-Policy: "), path + ": " + answer);

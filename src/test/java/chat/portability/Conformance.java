@@ -5,6 +5,7 @@ import chat.testing.ChatHttp;
 import chat.testing.ChatHttp.Reply;
 import chat.testing.ChatNode;
 import chat.testing.ChatSocketClient;
+import chat.testing.RawHttp;
 import chat.testing.Users;
 import chat.testing.Users.Person;
 import jakarta.json.JsonObject;
@@ -13,9 +14,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -242,14 +240,7 @@ final class Conformance {
      */
     void pathsTheServerCannotTakeAreRefused() throws IOException {
         for (String path : List.of("/%zz", "/a%00b", "/../etc/passwd")) {
-            String answer;
-            URI base = URI.create(node.baseUrl());
-            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-                socket.setSoTimeout(20_000);
-                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getAuthority()
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            }
+            String answer = RawHttp.get(node, path);
             assertTrue(answer.startsWith("HTTP/1.1 4"), path + ": " + answer);
             if (node.runtime().startsWith("Payara")) {
                 assertTrue(answer.startsWith("HTTP/1.1 400"), path + ": " + answer);

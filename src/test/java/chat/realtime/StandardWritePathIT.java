@@ -2,6 +2,7 @@ package chat.realtime;
 
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
+import chat.testing.RawHttp;
 import chat.testing.RedisServerProcess;
 import chat.testing.Users;
 import chat.testing.Users.Person;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,13 +65,7 @@ class StandardWritePathIT {
 
     @Test
     void withItsWorkaroundOffPayaraAnswersAnUndecodablePathItself() throws IOException {
-        String answer;
-        try (Socket socket = new Socket("127.0.0.1", node.port())) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write("GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String answer = RawHttp.get(node, "/%zz");
         assertFalse(answer.contains("path is not valid"), answer);
         assertTrue(node.logLines("workaround INACTIVE (CHAT_PAYARA_UNDECODABLE_PATHS=false)") > 0, "the log says so: " + node.log());
     }
