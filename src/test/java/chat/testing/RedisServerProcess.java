@@ -123,7 +123,7 @@ public final class RedisServerProcess implements AutoCloseable {
             if (resource != null) {
                 try (var in = RedisServerProcess.class.getResourceAsStream("/" + resource)) {
                     if (in != null) {
-                        Path dir = Path.of(System.getProperty("chat.test.workDir", "target/it"), "redis-bin").toAbsolutePath();
+                        Path dir = WorkDirs.root().resolve("redis-bin").toAbsolutePath();
                         Files.createDirectories(dir);
                         Path file = dir.resolve(resource);
                         if (!Files.exists(file)) {
@@ -143,12 +143,6 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private static Path tempDir() {
-        try {
-            Path base = Path.of(System.getProperty("chat.test.workDir", "target/it"));
-            Files.createDirectories(base);
-            return Files.createTempDirectory(base, "redis-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return WorkDirs.fresh("redis-");
     }
 }
