@@ -65,8 +65,7 @@ final class UndecodablePaths {
             Class<?> filterType = Class.forName(FILTER, false, container);
             for (Object filter : httpServerFilters(filterType)) {
                 if (watched.add(filter)) {
-                    Object monitoring = filterType.getMethod("getMonitoringConfig").invoke(filter);
-                    monitoringConfig().getMethod("addProbes", Object[].class).invoke(monitoring, probes());
+                    changeProbes(filter, "addProbes");
                     watching = true;
                     if (!reported) {
                         reported = true;
@@ -89,8 +88,7 @@ final class UndecodablePaths {
     synchronized void stop() {
         for (Object filter : watched) {
             try {
-                Object monitoring = Class.forName(FILTER, false, container).getMethod("getMonitoringConfig").invoke(filter);
-                monitoringConfig().getMethod("removeProbes", Object[].class).invoke(monitoring, probes());
+                changeProbes(filter, "removeProbes");
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.log(Level.FINE, "A probe could not be removed", e);
             }
@@ -99,8 +97,11 @@ final class UndecodablePaths {
         watching = false;
     }
 
-    private Class<?> monitoringConfig() throws ClassNotFoundException {
-        return Class.forName("org.glassfish.grizzly.monitoring.MonitoringConfig", false, container);
+    /** Adds our probe to, or removes it from, the filter's {@code MonitoringConfig} ({@code addProbes}, {@code removeProbes}). */
+    private void changeProbes(Object filter, String change) throws ReflectiveOperationException {
+        Object monitoring = Class.forName(FILTER, false, container).getMethod("getMonitoringConfig").invoke(filter);
+        Class.forName("org.glassfish.grizzly.monitoring.MonitoringConfig", false, container)
+                .getMethod(change, Object[].class).invoke(monitoring, probes());
     }
 
     /** Our probe in an array of the probe type, as {@code MonitoringConfig.addProbes(E...)} takes it. */

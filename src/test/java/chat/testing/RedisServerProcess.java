@@ -29,7 +29,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** A throw-away Redis that keeps nothing on disk. */
     public static RedisServerProcess start() {
-        return start(Ports.free(), tempDir(), false);
+        return start(Ports.free(), WorkDirs.fresh("redis-"), false);
     }
 
     /** A Redis that keeps its data in {@code dir} (append-only file), so a restart keeps the data. */
@@ -140,9 +140,5 @@ public final class RedisServerProcess implements AutoCloseable {
             }
         }
         return binary;
-    }
-
-    private static Path tempDir() {
-        return WorkDirs.fresh("redis-");
     }
 }
