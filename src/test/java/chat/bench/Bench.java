@@ -73,6 +73,8 @@ public final class Bench {
     private final Path seedHome;
     private Long measuredPid; // while the seed's or an A/B workload runs: the one server measured
     private final String serverEnvB;
+    /** The WAR node B of {@code ab-broadcast-100} runs (empty: the same as node A): a change against the build before it. */
+    private final String warB;
 
     Bench(Map<String, String> props) {
         this.smoke = "smoke".equals(props.getOrDefault("bench.scale", "full"));
@@ -86,6 +88,7 @@ public final class Bench {
         this.capacity = Integer.parseInt(props.getOrDefault("bench.capacity", smoke ? "40" : "10000"));
         this.serverEnv = props.getOrDefault("bench.serverEnv", "");
         this.serverEnvB = props.getOrDefault("bench.serverEnvB", "");
+        this.warB = props.getOrDefault("bench.warB", "");
         this.stopAtKnee = Boolean.parseBoolean(props.getOrDefault("bench.stopAtKnee", "true"));
         this.warmup = Boolean.parseBoolean(props.getOrDefault("bench.warmup", "true"));
         String seed = props.getOrDefault("bench.seed", "").trim();
@@ -140,7 +143,8 @@ public final class Bench {
         log("Redis on port %d; starting %d Payara Micro node(s) with %s", redis.port(), twoNodes ? 2 : 1, jvm);
         nodeA = PayaraNode.launch("bench-a", redis.url(), env, PayaraNode.war(), jvm);
         if (twoNodes) {
-            nodeB = PayaraNode.launch("bench-b", redis.url(), workloads.contains(AB_WORKLOAD) ? envB : env, PayaraNode.war(), jvm);
+            boolean ab = workloads.contains(AB_WORKLOAD);
+            nodeB = PayaraNode.launch("bench-b", redis.url(), ab ? envB : env, ab && !warB.isEmpty() ? Path.of(warB) : PayaraNode.war(), jvm);
         }
         java.time.Duration startTimeout = java.time.Duration.ofMinutes(15);
         nodeA.awaitReady(startTimeout);
@@ -212,6 +216,7 @@ public final class Bench {
                 .add("server_jvm", String.join(" ", jvm))
                 .add("server_env", serverEnv.isEmpty() ? "defaults" : serverEnv)
                 .add("server_env_b", serverEnvB.isEmpty() ? "defaults" : serverEnvB)
+                .add("war_b", warB.isEmpty() ? "node A's" : warB)
                 .add("seed", seedHome == null ? "not run (no -Dbench.seed=PATH)" : seedHome.toString())
                 .add("step_seconds", stepSeconds)
                 .add("machine_busy_pct_of_one_core", StepResult.round(100 * (machineAfter[0] - machineBefore[0]) / wall))

@@ -10,6 +10,7 @@ import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.hub.LocalFanOut;
 import chat.realtime.hub.OutboundEvent;
+import chat.redis.Redis;
 import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +23,6 @@ import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamMessageId;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.api.stream.StreamAddArgs;
-import org.redisson.api.stream.StreamReadArgs;
 import org.redisson.client.codec.StringCodec;
 
 import java.io.StringReader;
@@ -60,7 +60,8 @@ public class MessageLog {
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(MessageLog.class.getName());
     private static final int BATCH = 512;
-    private static final Duration BLOCK = Duration.ofSeconds(2);
+    /** Well under Redisson's ping timeout: its ping waits behind the read ({@link Redis#readStream}). */
+    private static final Duration BLOCK = Duration.ofSeconds(1);
     private static final StreamMessageId ORIGIN = new StreamMessageId(0, 0);
     private static final Comparator<StreamMessageId> ORDER =
             Comparator.comparingLong(StreamMessageId::getId0).thenComparingLong(StreamMessageId::getId1);
@@ -76,6 +77,9 @@ public class MessageLog {
 
     @Inject
     RedissonClient redis;
+
+    @Inject
+    Redis client;
 
     @Inject
     Settings settings;
@@ -194,7 +198,7 @@ public class MessageLog {
                     checkContinuity();
                 }
                 Map<StreamMessageId, Map<String, String>> batch =
-                        stream().read(StreamReadArgs.greaterThan(position).count(BATCH).timeout(BLOCK));
+                        client.readStream(RedisKeys.MESSAGE_LOG, position, BATCH, BLOCK);
                 int read = batch == null ? 0 : batch.size();
                 if (read > 0) {
                     long now = System.currentTimeMillis();
