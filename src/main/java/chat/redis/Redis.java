@@ -17,9 +17,9 @@ import org.redisson.api.RedissonClient;
 import org.redisson.api.options.ObjectParams;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.api.stream.StreamMessageId;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.client.protocol.RedisCommands;
 import org.redisson.command.CommandAsyncExecutor;
-import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 import org.redisson.config.SingleServerConfig;
@@ -51,7 +51,10 @@ public class Redis {
     @Inject
     Event<RedisDisconnected> disconnected;
 
-    /** How long a blocking read may take beyond its block before it counts as failed (Redisson gives its own blocking commands 2 s more). */
+    /**
+     * How long a blocking read may take beyond its block before it counts as failed: what Redisson
+     * gives its own blocking commands with our settings (the response timeout and a second more).
+     */
     private static final Duration READ_SLACK = Duration.ofSeconds(2);
 
     private volatile RedissonClient client;
@@ -99,10 +102,9 @@ public class Redis {
      * <p>Sent as Redisson's plain {@code XREAD}, not its blocking one ({@code RStream.read} with a
      * timeout). Redisson 4.7.0 ends every blocking command that succeeds by calling
      * {@code ServiceManager.isShuttingDown(null)}, which throws a {@code NullPointerException}
-     * (wrapped in a {@code CompletionException}) on the Netty thread that read the reply, before the
-     * reader is woken: about 2.5 % of a loaded node's CPU at 300 messages a second, where every read
-     * returns one entry, and the time of two stack traces in every message's delivery
-     * (docs/PERFORMANCE.md). As a plain command it takes a pooled connection until Redis answers,
+     * (wrapped in a {@code CompletionException}) on the Netty thread that read the reply: about
+     * 2.5 % of a loaded node's CPU at 300 messages a second, where every read returns one entry,
+     * and more of an idle node's (docs/PERFORMANCE.md). As a plain command it takes a pooled connection until Redis answers,
      * as the blocking one does; its response timeout covers the block. Redisson's connection ping
      * then queues behind the read on that connection and must not time out: keep {@code block}
      * well under the ping's timeout (at least 2.5 s with our settings), as a second at most does.

@@ -16,7 +16,6 @@ import org.redisson.config.Config;
 import org.redisson.connection.ConnectionListener;
 
 import java.net.InetSocketAddress;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
