@@ -2,6 +2,7 @@ package chat.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 public final class Ports {
@@ -32,6 +34,35 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no free port");
+    }
+
+    /**
+     * A free port whose neighbour {@code offset} above is free too (a Redis Cluster node listens
+     * on its port and on port + 10000 for its bus, and Redis 6.2 cannot be told otherwise). Both
+     * lie below the ephemeral range (32768 and up on Linux), so no outgoing connection of another
+     * test can take the bus port between this check and the server's bind, and the bus port
+     * never runs past 65535.
+     */
+    public static int freeWithNeighbour(int offset) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20000 + ThreadLocalRandom.current().nextInt(32768 - offset - 20000);
+            if (!GIVEN.contains(port) && !GIVEN.contains(port + offset) && bindable(port) && bindable(port + offset)
+                    && GIVEN.add(port)) {
+                GIVEN.add(port + offset);
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free pair of ports " + offset + " apart");
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 
     /** A listening TCP socket: its port, and whether it is bound to a loopback address only. */

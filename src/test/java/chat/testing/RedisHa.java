@@ -1,7 +1,6 @@
 package chat.testing;
 
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 public final class RedisHa implements AutoCloseable {
 
     public static final String MASTER_NAME = "mymaster";
+
+    /** Where a cluster node's bus listens, above its port (fixed in Redis 6.2). */
+    private static final int CLUSTER_BUS_OFFSET = 10000;
 
     private final Path dir;
     private final List<Server> servers = new ArrayList<>();
@@ -79,7 +81,7 @@ public final class RedisHa implements AutoCloseable {
         try {
             List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                int port = Ports.free();
+                int port = Ports.freeWithNeighbour(CLUSTER_BUS_OFFSET);
                 ha.start("cluster", port, List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "",
                         "--appendonly", "no", "--dir", ha.dir.toAbsolutePath().toString(), "--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "3000"));
@@ -206,14 +208,28 @@ public final class RedisHa implements AutoCloseable {
         command.add(binary());
         command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve(role + "-" + port + ".log").toFile()).start();
+            Path log = dir.resolve(role + "-" + port + ".log");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Server server = new Server(role, port, process);
             servers.add(server);
-            Await.until(role + " on port " + port, Duration.ofSeconds(20), () -> RedisCommand.answers(port));
+            Await.until(role + " on port " + port, Duration.ofSeconds(20), () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError(role + " on port " + port + " exited: " + tail(log));
+                }
+                return RedisCommand.answers(port);
+            });
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
         }
     }
 
