@@ -656,6 +656,11 @@ public final class Bench {
         int errors = receivers.stream().mapToInt(s -> s.errorFrames.getAndSet(0)).sum();
         long closed = receivers.stream().filter(s -> !s.isOpen()).count();
         List<String> notes = new ArrayList<>();
+        Histogram first = tally.firstArrivals();
+        if (first.getTotalCount() > 0 && receivers.size() > 1) {
+            // how long the server took to start a message's fan-out, as the quickest receiver saw it
+            notes.add(String.format(Locale.ROOT, "first arrival p50 %.2f ms", first.getValueAtPercentile(50) / 1000.0));
+        }
         if (perNode != null) {
             double[] perNodeAfter = nodeCpuSeconds();
             double wall = seconds(System.nanoTime() - start);

@@ -5,6 +5,7 @@ import org.HdrHistogram.Recorder;
 
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -31,6 +32,8 @@ final class Tally {
     final LongAdder unexpected = new LongAdder();
     final LongAdder foreign = new LongAdder();
     final AtomicLong lastDeliveryNanos = new AtomicLong();
+    /** Per message, its earliest arrival at any receiver (µs after due): the server's way in, before its fan-out. */
+    private final AtomicLongArray firstArrival;
 
     private final Audience audience;
 
@@ -51,6 +54,10 @@ final class Tally {
         this.audience = audience;
         this.seen = new BitSet[expected.length];
         this.lastBySender = new int[expected.length][];
+        this.firstArrival = new AtomicLongArray(messages);
+        for (int i = 0; i < messages; i++) {
+            firstArrival.set(i, Long.MAX_VALUE);
+        }
         for (int r = 0; r < expected.length; r++) {
             seen[r] = new BitSet(expected[r] == messages ? messages : 0);
             lastBySender[r] = new int[senders];
@@ -114,7 +121,9 @@ final class Tally {
             }
         }
         deliveries.increment();
-        latency.recordValue(Math.max(0, (now - Bench.BASE_NANOS - due) / 1000));
+        long micros = Math.max(0, (now - Bench.BASE_NANOS - due) / 1000);
+        latency.recordValue(micros);
+        firstArrival.accumulateAndGet(index, micros, Math::min);
         lastDeliveryNanos.accumulateAndGet(now, Math::max);
     }
 
@@ -162,6 +171,18 @@ final class Tally {
         }
         return missing.cardinality() + " distinct messages missing at " + sockets + " sockets (first message: #"
                 + missing.nextSetBit(0) + ", first socket: #" + firstSocket + ")";
+    }
+
+    /** The latency of each message's earliest arrival at any receiver. */
+    Histogram firstArrivals() {
+        Histogram h = new Histogram(3);
+        for (int i = 0; i < messages; i++) {
+            long micros = firstArrival.get(i);
+            if (micros != Long.MAX_VALUE) {
+                h.recordValue(micros);
+            }
+        }
+        return h;
     }
 
     Histogram histogram() {

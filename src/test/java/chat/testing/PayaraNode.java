@@ -43,6 +43,7 @@ public final class PayaraNode implements ChatNode {
     public static final String DATA_GRID_ON_LOOPBACK = "-Dhazelcast.socket.bind.any=false";
 
     /** Payara settings every node of ours starts with (a handshake burst queues instead of being rejected). */
+    /** Payara settings for every node; {@code -Dchat.test.postBoot.<serverId>=FILE} gives one node others (a benchmark's A/B). */
     public static final Path POST_BOOT = Path.of(System.getProperty("chat.test.postBoot", "payara/post-boot.asadmin"));
 
     /** Payara's own boot race (its security service found no context class loader): the same start succeeds again. */
@@ -111,7 +112,8 @@ public final class PayaraNode implements ChatNode {
             command.add(javaBinary());
             command.addAll(jvmOptions);
             command.add(DATA_GRID_ON_LOOPBACK);
-            command.addAll(List.of("-jar", microJar().toString(), "--postbootcommandfile", POST_BOOT.toAbsolutePath().toString(),
+            command.addAll(List.of("-jar", microJar().toString(), "--postbootcommandfile",
+                    Path.of(System.getProperty("chat.test.postBoot." + serverId, POST_BOOT.toString())).toAbsolutePath().toString(),
                     "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(port),
                     "--nocluster", "--nohostaware", "--rootdir", root.toString()));
             command.addAll(listenerAfterDeployment());
