@@ -42,8 +42,11 @@ public final class PayaraNode implements ChatNode {
     /** With the pre-boot file's interface, Payara's Hazelcast listens on loopback only (docs/SECURITY.md). */
     public static final String DATA_GRID_ON_LOOPBACK = "-Dhazelcast.socket.bind.any=false";
 
-    /** Payara settings every node of ours starts with (a handshake burst queues instead of being rejected). */
-    /** Payara settings for every node; {@code -Dchat.test.postBoot.<serverId>=FILE} gives one node others (a benchmark's A/B). */
+    /**
+     * Payara settings every node of ours starts with (a handshake burst queues instead of being
+     * rejected; leader-follower I/O); {@code -Dchat.test.postBoot.<serverId>=FILE} gives one node
+     * others (a benchmark's A/B).
+     */
     public static final Path POST_BOOT = Path.of(System.getProperty("chat.test.postBoot", "payara/post-boot.asadmin"));
 
     /** Payara's own boot race (its security service found no context class loader): the same start succeeds again. */
