@@ -214,22 +214,13 @@ public final class RedisHa implements AutoCloseable {
             servers.add(server);
             Await.until(role + " on port " + port, Duration.ofSeconds(20), () -> {
                 if (!process.isAlive()) {
-                    throw new AssertionError(role + " on port " + port + " exited: " + tail(log));
+                    throw new AssertionError(role + " on port " + port + " exited: " + ServerProcesses.tail(log));
                 }
                 return RedisCommand.answers(port);
             });
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
         }
     }
 

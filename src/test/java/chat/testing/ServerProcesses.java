@@ -191,7 +191,8 @@ public final class ServerProcesses {
         return Path.of(home);
     }
 
-    private static String tail(Path log) {
+    /** The last lines of a server's log, for a failure's message. */
+    static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
