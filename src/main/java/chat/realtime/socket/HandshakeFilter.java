@@ -85,6 +85,13 @@ public class HandshakeFilter extends HttpFilter {
                 refuse(response, 503, "Too many connections opening at once, try again shortly");
                 return;
             }
+            if (!upgrade) {
+                // "No need to wait": an answer, not an error (Tyrus's 404 for a request without an
+                // upgrade showed in the browser's console after every failed reconnect).
+                response.setHeader("Cache-Control", "no-store");
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                return;
+            }
             sockets = presence.socketsOf(session.userId());
         } catch (RuntimeException e) {
             if (UnexpectedErrorMapper.isRedisOutage(e)) {

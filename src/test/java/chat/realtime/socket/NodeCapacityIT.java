@@ -65,6 +65,9 @@ class NodeCapacityIT {
             assertEquals(CAPACITY, open.size(), "sockets the node holds");
             assertEquals(severeBefore, node.logLines("SEVERE"), "SEVERE lines in the node's log");
             assertEquals(0, node.logLines("Too many open files"), "the node never reached its open-file limit");
+            ChatHttp.Reply full = pablo.get("/ws"); // how the browser client asks whether to wait
+            assertEquals(503, full.status(), "a plain GET of /ws while full");
+            assertTrue(full.response().headers().firstValue("Retry-After").isPresent(), "Retry-After while full");
 
             // Full, the node still serves what it holds: a message posted on one socket reaches another.
             open.get(0).socket.sendText("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"still here\"}}", true);
@@ -78,6 +81,7 @@ class NodeCapacityIT {
                 Await.until("the late handshake's answer", Duration.ofSeconds(30), late::answered);
                 return late.open();
             });
+            assertEquals(204, pablo.get("/ws").status(), "a plain GET of /ws once the node takes handshakes again");
             open.forEach(a -> a.socket.abort());
         }
     }
