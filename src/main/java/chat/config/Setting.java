@@ -48,8 +48,8 @@ public enum Setting {
     CHAT_SOCKET_IDLE_TIMEOUT("PT60S", "a socket that answers nothing this long is closed"),
     CHAT_WS_FLUSH_INTERVAL_MS("0", "0: an event for an idle socket is written at once, what arrives during that write goes out"
             + " as its next frame; above 0: sockets are written in passes this often (ms), fewer writes for more latency"),
-    CHAT_WS_FLUSH_THREADS(null, "threads that write sockets in passes, when CHAT_WS_FLUSH_INTERVAL_MS is above 0"
-            + " (default: one per two cores, at least 1); without passes a writer lane per core, at least 2, writes them"),
+    CHAT_WS_FLUSH_THREADS(null, "threads that write sockets (default: one per core, at least 2; in passes, when"
+            + " CHAT_WS_FLUSH_INTERVAL_MS is above 0, one per two cores, at least 1)"),
     CHAT_WS_RAW_FRAMES("true", "on Payara (Tyrus), write frames encoded once per node; false uses the standard sendText"),
     CHAT_WS_HANDSHAKES_PER_SECOND("1000", "WebSocket handshakes a node takes per second (and at once); beyond: 503 with"
             + " Retry-After; 0: no limit"),

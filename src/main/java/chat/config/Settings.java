@@ -71,7 +71,8 @@ public final class Settings {
     private final Duration editTimeLimit;
 
     private Settings(Values in) {
-        int halfTheCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int halfTheCores = Math.max(1, cores / 2);
         serverId = in.serverId();
         Optional<String> url = in.text(REDIS_URL);
         redisUrl = in.redisUrl(url.isPresent() ? REDIS_URL : REDIS_ENDPOINT_URL,
@@ -116,7 +117,10 @@ public final class Settings {
                     + "), or every socket is closed before its first ping is answered");
         }
         socketFlushIntervalMillis = in.integer(CHAT_WS_FLUSH_INTERVAL_MS, 0, 10_000);
-        socketFlushThreads = in.integer(CHAT_WS_FLUSH_THREADS, halfTheCores, 1, 256);
+        // Passes coalesce, so a few threads write many sockets; lanes write each event at once and
+        // need a core each (at least two: a lane that is writing is not free for the next message).
+        socketFlushThreads = in.integer(CHAT_WS_FLUSH_THREADS,
+                socketFlushIntervalMillis > 0 ? halfTheCores : Math.max(2, cores), 1, 256);
         rawSocketFrames = in.bool(CHAT_WS_RAW_FRAMES);
         handshakesPerSecond = in.integer(CHAT_WS_HANDSHAKES_PER_SECOND, 0, 1_000_000);
         plainIdleTimer = in.bool(CHAT_TYRUS_PLAIN_IDLE_TIMER);

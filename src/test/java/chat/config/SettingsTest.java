@@ -35,6 +35,14 @@ class SettingsTest {
     }
 
     @Test
+    void socketWritersAreALanePerCoreOrFewerThreadsForPasses() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.max(2, cores), Settings.of(Map.of()).socketFlushThreads());
+        assertEquals(Math.max(1, cores / 2), Settings.of(Map.of("CHAT_WS_FLUSH_INTERVAL_MS", "10")).socketFlushThreads());
+        assertEquals(1, Settings.of(Map.of("CHAT_WS_FLUSH_THREADS", "1")).socketFlushThreads());
+    }
+
+    @Test
     void aNodeHoldsSocketsUpToItsOpenFileLimitLessTheReserve() throws IOException {
         long limit = Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
                 .map(l -> Long.parseLong(l.substring("Max open files".length()).trim().split("\\s+")[0])).findFirst().orElseThrow();

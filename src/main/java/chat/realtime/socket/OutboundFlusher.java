@@ -50,8 +50,7 @@ public class OutboundFlusher {
     void start() {
         intervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.socketFlushIntervalMillis());
         if (intervalNanos <= 0) {
-            writers = new WriteLanes(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                    "chat-socket-writer-" + settings.serverId());
+            writers = new WriteLanes(settings.socketFlushThreads(), "chat-socket-writer-" + settings.serverId());
             running = tyrus.rawFramesOn();
             if (running) {
                 finisher = AppThreads.daemon("chat-socket-writes-" + settings.serverId(), this::finishWrites);
