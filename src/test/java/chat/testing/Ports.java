@@ -2,7 +2,6 @@ package chat.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +45,7 @@ public final class Ports {
     public static int freeWithNeighbour(int offset) {
         for (int attempt = 0; attempt < 1000; attempt++) {
             int port = 20000 + ThreadLocalRandom.current().nextInt(32768 - offset - 20000);
-            if (!GIVEN.contains(port) && !GIVEN.contains(port + offset) && bindable(port) && bindable(port + offset)
-                    && GIVEN.add(port)) {
+            if (!GIVEN.contains(port) && !GIVEN.contains(port + offset) && allFree(port, port + offset) && GIVEN.add(port)) {
                 GIVEN.add(port + offset);
                 return port;
             }
@@ -55,14 +53,16 @@ public final class Ports {
         throw new IllegalStateException("no free pair of ports " + offset + " apart");
     }
 
-    private static boolean bindable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException taken) {
-            return false;
+    /** Whether nothing listens on any of these ports now (each bound once on every address). */
+    static boolean allFree(int... ports) {
+        for (int port : ports) {
+            try (ServerSocket socket = new ServerSocket(port)) {
+                socket.setReuseAddress(true);
+            } catch (IOException taken) {
+                return false;
+            }
         }
+        return true;
     }
 
     /** A listening TCP socket: its port, and whether it is bound to a loopback address only. */

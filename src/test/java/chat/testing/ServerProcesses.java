@@ -2,7 +2,6 @@ package chat.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,17 +84,6 @@ public final class ServerProcesses {
     }
 
     /** Whether every one of these ports can be bound on this machine right now. */
-    private static boolean allFree(int... ports) {
-        for (int port : ports) {
-            try (ServerSocket socket = new ServerSocket(port)) {
-                socket.setReuseAddress(true);
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Runs a short command (a server's admin tool) and fails with its output unless it exits with 0. */
     static void run(List<String> command, Map<String, String> env, Path log, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -154,7 +142,7 @@ public final class ServerProcesses {
     static int freeOffset(int[] defaultPorts, String server) {
         for (int attempt = 0; attempt < 100; attempt++) {
             int offset = ThreadLocalRandom.current().nextInt(1000, 20000);
-            if (allFree(Arrays.stream(defaultPorts).map(p -> p + offset).toArray())) {
+            if (Ports.allFree(Arrays.stream(defaultPorts).map(p -> p + offset).toArray())) {
                 return offset;
             }
         }

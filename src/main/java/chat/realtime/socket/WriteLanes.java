@@ -9,13 +9,13 @@ import java.util.logging.Logger;
 
 /**
  * The threads that write idle sockets at once ({@link OutboundFlusher}'s default mode), one per
- * core and at least two ({@code CHAT_WS_FLUSH_THREADS}). Every message reaches this node's sockets from one thread, the message
- * log's follower, and each socket write is a system call: written on that thread, a node
- * delivered at most what one core writes (about 45,000 deliveries a second). A lane is a thread
- * with a queue of sockets to write; it sleeps when the queue is empty and only then needs waking,
- * so a message for a hundred sockets costs a wake-up per lane, not per socket (a thread pool
- * signalled a thread for every socket: 1.3 cores at 30,000 deliveries a second). Each socket
- * keeps to one lane.
+ * core and at least two ({@code CHAT_WS_FLUSH_THREADS}). Every message reaches this node's
+ * sockets from one thread, the message log's follower, and each socket write is a system call:
+ * written on that thread, a node delivered at most what one core writes (about 45,000 deliveries
+ * a second). A lane is a thread with a queue of sockets to write; it sleeps when the queue is
+ * empty and only then needs waking, so a message for a hundred sockets costs a wake-up per lane,
+ * not per socket (a thread pool signalled a thread for every socket: 1.3 cores at 30,000
+ * deliveries a second). Each socket keeps to one lane.
  */
 final class WriteLanes {
 
