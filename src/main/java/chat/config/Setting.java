@@ -55,6 +55,8 @@ public enum Setting {
             + " Retry-After; 0: no limit"),
     CHAT_TYRUS_PLAIN_IDLE_TIMER("true", "on Payara (Tyrus), give each session's idle timer a plain scheduler instead of"
             + " the container's managed one (whose context capture costs ~0.3 ms of CPU per incoming message)"),
+    CHAT_REDIS_EPOLL("true", "on Linux, talk to Redis through Netty's native epoll transport (fewer thread wake-ups"
+            + " per command than Java's selector); false, or where it cannot load, the plain Java one"),
     CHAT_PAYARA_UNDECODABLE_PATHS("true", "on Payara, answer a request whose path cannot be decoded (/%zz) with the chat's"
             + " JSON 400 instead of Payara's empty 200 (docs/SECURITY.md)"),
     CHAT_CHANNELS_PER_USER("100", "channels one user may belong to (created or joined, archived ones included)"),

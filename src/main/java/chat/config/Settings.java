@@ -64,6 +64,7 @@ public final class Settings {
     private final boolean rawSocketFrames;
     private final int handshakesPerSecond;
     private final boolean plainIdleTimer;
+    private final boolean redisEpoll;
     private final boolean undecodablePathWorkaround;
     private final int channelsPerUser;
     private final int membersPerChannel;
@@ -124,6 +125,7 @@ public final class Settings {
         rawSocketFrames = in.bool(CHAT_WS_RAW_FRAMES);
         handshakesPerSecond = in.integer(CHAT_WS_HANDSHAKES_PER_SECOND, 0, 1_000_000);
         plainIdleTimer = in.bool(CHAT_TYRUS_PLAIN_IDLE_TIMER);
+        redisEpoll = in.bool(CHAT_REDIS_EPOLL);
         undecodablePathWorkaround = in.bool(CHAT_PAYARA_UNDECODABLE_PATHS);
         channelsPerUser = in.integer(CHAT_CHANNELS_PER_USER, 1, 100_000);
         membersPerChannel = in.integer(CHAT_MEMBERS_PER_CHANNEL, 2, 1_000_000);
@@ -337,6 +339,11 @@ public final class Settings {
     /** Whether Tyrus sessions get a plain idle-timer scheduler (see {@code TyrusIdleTimer}). */
     public boolean plainIdleTimer() {
         return plainIdleTimer;
+    }
+
+    /** Whether Redis is reached through Netty's native epoll transport where it loads. */
+    public boolean redisEpoll() {
+        return redisEpoll;
     }
 
     public boolean undecodablePathWorkaround() {

@@ -1,6 +1,7 @@
 package chat.redis;
 
 import chat.config.Settings;
+import io.netty.channel.epoll.Epoll;
 import io.netty.util.ResourceLeakDetector;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -23,6 +24,7 @@ import org.redisson.command.CommandAsyncExecutor;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 import org.redisson.config.SingleServerConfig;
+import org.redisson.config.TransportMode;
 import org.redisson.connection.ConnectionListener;
 
 import java.io.File;
@@ -172,9 +174,24 @@ public class Redis {
         // Everything shared with the seed demo is plain UTF-8 strings; never Kryo.
         config.setCodec(StringCodec.INSTANCE);
         config.setLazyInitialization(true);
+        useEpoll(config, settings.redisEpoll());
         config.setKeepPubSubOrder(true); // messages of one sender reach every node in the order sent
-        LOG.info(() -> "Redis: " + describe(config));
+        LOG.info(() -> "Redis: " + describe(config) + " over Netty's " + config.getTransportMode() + " transport");
         return config;
+    }
+
+    /**
+     * Netty's epoll transport instead of Java's selector: a command written from a request thread
+     * wakes the Netty thread through an eventfd and the reply comes back with fewer system calls,
+     * which is most of a Redis round trip on an idle node (docs/PERFORMANCE.md). Where the native
+     * library cannot load (another OS or CPU), the Java transport stays, and the log says which one runs.
+     */
+    static void useEpoll(Config config, boolean wanted) {
+        if (wanted && Epoll.isAvailable()) {
+            config.setTransportMode(TransportMode.EPOLL);
+        } else if (wanted) {
+            LOG.info(() -> "Redis: Netty's epoll transport is not available here (" + Epoll.unavailabilityCause() + ")");
+        }
     }
 
     static void applyUrl(SingleServerConfig server, String url) {
