@@ -72,6 +72,7 @@ public final class Bench {
     private final boolean warmup;
     private final Path seedHome;
     private Long measuredPid; // while the seed's or an A/B workload runs: the one server measured
+    private Long measuredRedisPid; // while the seed's workload runs: its own Redis
     private final String serverEnvB;
     /** The WAR node B of {@code ab-broadcast-100} runs (empty: the same as node A): a change against the build before it. */
     private final String warB;
@@ -275,10 +276,12 @@ public final class Bench {
             Thread.sleep(1000); // the seed registers its handlers only after an await in its connection handler
             sockets.forEach(s -> s.join("0"));
             measuredPid = seed.pid();
+            measuredRedisPid = seedRedis.pid();
             try {
                 broadcast(SEED_WORKLOAD, 1, sockets, sockets.subList(0, senders), rates, warmupRate);
             } finally {
                 measuredPid = null;
+                measuredRedisPid = null;
             }
         }
     }
@@ -805,7 +808,8 @@ public final class Bench {
         double server = measuredPid != null ? ProcessProbe.cpuSeconds(measuredPid)
                 : ProcessProbe.cpuSeconds(nodeA.pid()) + (nodeB != null ? ProcessProbe.cpuSeconds(nodeB.pid()) : 0);
         double[] machine = ProcessProbe.machineCpuSeconds();
-        return new double[]{server, ProcessProbe.cpuSeconds(redis.pid()), ProcessProbe.cpuSeconds(selfPid), machine[0]};
+        long redisPid = measuredRedisPid != null ? measuredRedisPid : redis.pid();
+        return new double[]{server, ProcessProbe.cpuSeconds(redisPid), ProcessProbe.cpuSeconds(selfPid), machine[0]};
     }
 
     /** Percent of one core: server, redis, generator, everything else on the machine (other engineers' builds). */
