@@ -138,14 +138,19 @@ public final class Bench {
                 envB.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         }
-        List<String> jvm = "test".equals(props.get("bench.serverJvm")) ? PayaraNode.TEST_JVM : PayaraNode.BENCHMARK_JVM;
+        List<String> jvm = new ArrayList<>("test".equals(props.get("bench.serverJvm")) ? PayaraNode.TEST_JVM : PayaraNode.BENCHMARK_JVM);
+        jvm.addAll(jvmOptions("bench.serverJvmExtra"));
         redis = RedisServerProcess.start();
         boolean twoNodes = workloads.contains("cross-node") || workloads.contains("two-nodes") || workloads.contains(AB_WORKLOAD);
         log("Redis on port %d; starting %d Payara Micro node(s) with %s", redis.port(), twoNodes ? 2 : 1, jvm);
         nodeA = PayaraNode.launch("bench-a", redis.url(), env, PayaraNode.war(), jvm);
         if (twoNodes) {
             boolean ab = workloads.contains(AB_WORKLOAD);
-            nodeB = PayaraNode.launch("bench-b", redis.url(), ab ? envB : env, ab && !warB.isEmpty() ? Path.of(warB) : PayaraNode.war(), jvm);
+            List<String> jvmB = new ArrayList<>(jvm);
+            if (ab) {
+                jvmB.addAll(jvmOptions("bench.serverJvmB"));
+            }
+            nodeB = PayaraNode.launch("bench-b", redis.url(), ab ? envB : env, ab && !warB.isEmpty() ? Path.of(warB) : PayaraNode.war(), jvmB);
         }
         java.time.Duration startTimeout = java.time.Duration.ofMinutes(15);
         nodeA.awaitReady(startTimeout);
@@ -193,7 +198,7 @@ public final class Bench {
             case "capacity" -> capacity(smoke ? new int[]{20, capacity} : steps(capacity));
             case SEED_WORKLOAD -> seedBroadcast(smoke ? 10 : 100, smoke ? 2 : 10,
                     rates(SEED_WORKLOAD, smoke ? "50" : "300,500,700,1000,1500,2000"), smoke ? 0 : 300);
-            case AB_WORKLOAD -> abBroadcast(smoke ? 10 : 100, smoke ? 2 : 10, rates(AB_WORKLOAD, smoke ? "50" : "300,1000,2000,3000"),
+            case AB_WORKLOAD -> abBroadcast(smoke ? 10 : Integer.parseInt(props.getOrDefault("bench.abReceivers", "100")), smoke ? 2 : 10, rates(AB_WORKLOAD, smoke ? "50" : "300,1000,2000,3000"),
                     Integer.parseInt(props.getOrDefault("bench.abRounds", "2")));
             case "storm" -> {
                 for (String size : props.getOrDefault("bench.storm", smoke ? "20" : "10000").split(",")) {
@@ -203,6 +208,11 @@ public final class Bench {
             case "smoke" -> smokeBroadcast();
             default -> throw new IllegalArgumentException("unknown workload " + workload + "; known: " + ALL_WORKLOADS);
         }
+    }
+
+    /** Comma-separated JVM options in a property (none when unset). */
+    private List<String> jvmOptions(String property) {
+        return Arrays.stream(props.getOrDefault(property, "").split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
     }
 
     private JsonObjectBuilder runInfo(Instant started, double[] machineBefore, long t0, List<String> jvm) throws IOException {
@@ -218,6 +228,7 @@ public final class Bench {
                 .add("server_env", serverEnv.isEmpty() ? "defaults" : serverEnv)
                 .add("server_env_b", serverEnvB.isEmpty() ? "defaults" : serverEnvB)
                 .add("war_b", warB.isEmpty() ? "node A's" : warB)
+                .add("server_jvm_b_extra", props.getOrDefault("bench.serverJvmB", ""))
                 .add("seed", seedHome == null ? "not run (no -Dbench.seed=PATH)" : seedHome.toString())
                 .add("step_seconds", stepSeconds)
                 .add("machine_busy_pct_of_one_core", StepResult.round(100 * (machineAfter[0] - machineBefore[0]) / wall))
