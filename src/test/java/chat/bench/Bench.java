@@ -510,6 +510,8 @@ public final class Bench {
     private void storm(int count) throws Exception {
         settle();
         double heap0 = ProcessProbe.heapMb(nodeA.pid(), true);
+        int files0 = ProcessProbe.openFiles(nodeA.pid());
+        int threads0 = ProcessProbe.threads(nodeA.pid());
         long severeBefore = nodeA.logLines("SEVERE");
         long rejectedBefore = nodeA.logLines("RejectedExecutionException");
         java.util.concurrent.ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(daemon("storm-retries"));
@@ -533,7 +535,12 @@ public final class Bench {
         double seconds = seconds(System.nanoTime() - t);
         double[] pct = cpuPercent(cpu, cpuSnapshot(), seconds);
         retries.shutdownNow();
-        Thread.sleep(smoke ? 200 : 2000);
+        // Each user's first socket tells every open one "user.connected": up to users x sockets events, queued
+        // while the lanes catch up. The heap is measured once they have drained (it used to be 2 s after the
+        // last socket opened, when a slower machine may still hold them): idle sockets, as the figure says.
+        long drainStart = System.nanoTime();
+        settle();
+        double drained = seconds(System.nanoTime() - drainStart);
         long closed = sockets.stream().filter(s -> !s.isOpen()).count();
         double heap = ProcessProbe.heapMb(nodeA.pid(), true);
         double rss = ProcessProbe.rssMb(nodeA.pid());
@@ -541,16 +548,40 @@ public final class Bench {
         long rejected = nodeA.logLines("RejectedExecutionException") - rejectedBefore;
         String note = String.format(Locale.ROOT, "%,d handshakes at once: %,d open after %.1f s (last one), %,d refused with 503 "
                         + "and tried again after Retry-After, other failures %s; %d SEVERE log lines (%d RejectedExecutionException); "
-                        + "live heap %.0f MB after a full GC, %.1f KiB per socket over the %.0f MB before the storm%s",
+                        + "once the presence events had reached every socket (%.1f s later), live heap %.0f MB after a full GC, "
+                        + "%.1f KiB per socket over the %.0f MB before the storm%s",
                 count, sockets.size(), opened.getMaxValue() / 1e6, refused.get(), failures.isEmpty() ? "none" : failures.toString(),
-                severe, rejected, heap, (heap - heap0) * 1024 / Math.max(1, sockets.size()), heap0,
+                severe, rejected, drained, heap, (heap - heap0) * 1024 / Math.max(1, sockets.size()), heap0,
                 closed > 0 ? "; " + closed + " closed meanwhile" : "");
+        // What stays once every socket is gone tells buffers and pools the storm grew apart from what each socket holds.
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("storm-" + count + "-histogram.txt"), ProcessProbe.histogram(nodeA.pid(), 40));
+        int filesOpen = ProcessProbe.openFiles(nodeA.pid());
+        int threadsOpen = ProcessProbe.threads(nodeA.pid());
+        close(sockets);
+        long closedAt = System.nanoTime();
+        int files = ProcessProbe.openFiles(nodeA.pid());
+        while (files > files0 + Math.max(20, count / 100) && System.nanoTime() - closedAt < 60_000_000_000L) {
+            Thread.sleep(500);
+            files = ProcessProbe.openFiles(nodeA.pid());
+        }
+        double released = seconds(System.nanoTime() - closedAt);
+        double after = ProcessProbe.heapMb(nodeA.pid(), true);
+        Files.writeString(out.resolve("storm-" + count + "-closed-histogram.txt"), ProcessProbe.histogram(nodeA.pid(), 40));
+        note += String.format(Locale.ROOT, "; the node's open files %,d before, %,d with the sockets open, %,d %.1f s after the client closed them all; "
+                        + "its threads %d, %d, %d; then %.0f MB live (%.0f MB over the heap before the storm)",
+                files0, filesOpen, files, released, threads0, threadsOpen, ProcessProbe.threads(nodeA.pid()), after, after - heap0);
+        int linger = Integer.parseInt(props.getOrDefault("bench.stormLinger", "0"));
+        if (linger > 0) { // do the worker threads the storm started, and what they cache, go away?
+            Thread.sleep(linger * 1000L);
+            double later = ProcessProbe.heapMb(nodeA.pid(), true);
+            note += String.format(Locale.ROOT, "; %d s later %d threads, %.0f MB live", linger, ProcessProbe.threads(nodeA.pid()), later);
+        }
         results.add(new StepResult("storm@" + count, "storm", 1, sockets.size(), 0, 0, 0,
                 opened.getValueAtPercentile(50) / 1000.0, opened.getValueAtPercentile(99) / 1000.0,
                 opened.getValueAtPercentile(99.9) / 1000.0, opened.getMaxValue() / 1000.0, 0, 0, 0, 0, heap, rss,
                 pct[0], pct[1], pct[2], pct[3], 0, note));
         log("storm: %s", note);
-        close(sockets);
     }
 
     /** One storm handshake, tried again after each 503 (Retry-After to twice that) until it opens, fails otherwise, or the deadline. */

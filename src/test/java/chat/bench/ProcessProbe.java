@@ -44,11 +44,30 @@ final class ProcessProbe {
         }
     }
 
+    /** How many file descriptors the process holds open (sockets among them); -1 when it cannot be read. */
+    static int openFiles(long pid) {
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            return (int) fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static double rssMb(long pid) {
+        return status(pid, "VmRSS:") / 1024.0;
+    }
+
+    /** How many threads the process runs now. */
+    static int threads(long pid) {
+        return (int) status(pid, "Threads:");
+    }
+
+    /** A number of /proc/PID/status (NaN when it cannot be read). */
+    private static double status(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -81,6 +100,11 @@ final class ProcessProbe {
             }
         }
         return Long.parseLong(m.group(1)) / 1024.0;
+    }
+
+    /** The live heap's classes by size, as {@code jcmd GC.class_histogram} prints them (it collects first): its first {@code lines} lines. */
+    static String histogram(long pid, int lines) {
+        return String.join("\n", jcmd(pid, "GC.class_histogram").lines().limit(lines).toList()) + "\n";
     }
 
     private static String jcmd(long pid, String command) {
