@@ -56,6 +56,22 @@ class PostingIT {
     }
 
     @Test
+    void aPostWhoseIdIsUnderWayElsewhereIsAnsweredAsUnknownAndStoresNothing() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            String clientId = Users.unique("c");
+            // What the separate calls' path (a private room's first message) leaves while it stores a post with this id
+            RedisCommand.send(chat.redis().port(), "SET", "chat:post:" + ann.id() + ":" + clientId, "", "EX", "60");
+            String text = Users.unique("busy-");
+            a.post("0", text, clientId);
+            JsonObject answer = a.await("error", d -> clientId.equals(d.getString("clientMessageId", null))).getJsonObject("data");
+            assertEquals(JsonValue.NULL, answer.get("stored"), "unknown yet: the client asks again with the same id");
+            assertTrue(answer.getString("message").contains("still being stored"), answer.toString());
+            assertTrue(chat.probe().zrange("room:0").stream().noneMatch(m -> m.contains(text)), "not stored");
+        }
+    }
+
+    @Test
     void refusalsNameTheClientMessageIdAndSayNothingWasStored() {
         Person ann = Users.register(chat.nodeA(), "ann");
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {

@@ -138,6 +138,7 @@ class RealtimeIT {
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"" + "x".repeat(5001) + "\"}}",
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"" + foreignRoom + "\",\"message\":\"let me in\"}}",
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"31337\",\"message\":\"nowhere\"}}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":\"" + ann.id() + ":987654321\",\"message\":\"to no one\"}}",
                 "{\"type\":\"room.join\",\"data\":\"" + foreignRoom + "\"}");
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
             a.sendMessage("0", "warm-up " + ann.id());

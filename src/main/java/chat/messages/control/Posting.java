@@ -27,7 +27,6 @@ import org.redisson.client.codec.StringCodec;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -101,15 +100,35 @@ public class Posting {
         if (text.codePointCount(0, text.length()) > settings.maxMessageLength()) {
             throw ChatError.badRequest("A message may have at most " + settings.maxMessageLength() + " characters");
         }
-        rooms.requireWritable(from, roomId);
-        boolean firstInPrivateRoom = RoomId.privateMembers(roomId).isPresent() && !history.hasMessages(roomId);
+        List<String> privateMembers = RoomId.privateMembers(roomId).orElse(null);
         Draft draft = history.draft(from, roomId, text);
-        if (!firstInPrivateRoom && script.usable()) {
-            Posted posted = metrics.timeRedis("store_message", () -> postOnce(draft, clientMessageId)).orElseThrow(Posting::tooFast);
-            if (!posted.duplicate()) {
-                metrics.messageSent();
+        boolean firstInPrivateRoom;
+        if (script.usable()) {
+            if (privateMembers != null) {
+                Rooms.requireOneOf(from, privateMembers); // whether both exist, the script checks as it stores
+            } else {
+                rooms.requireWritable(from, roomId);
             }
-            return posted;
+            PostingScript.Answer answer = metrics.timeRedis("store_message", () -> postOnce(draft, clientMessageId, privateMembers));
+            if (answer instanceof PostingScript.Answer.Stored stored) {
+                if (!stored.posted().duplicate()) {
+                    metrics.messageSent();
+                }
+                return stored.posted();
+            }
+            if (answer instanceof PostingScript.Answer.NoToken) {
+                throw tooFast();
+            }
+            if (answer instanceof PostingScript.Answer.UnderWay) {
+                throw new PostInProgress();
+            }
+            if (answer instanceof PostingScript.Answer.NoSuchRoom) {
+                throw ChatError.notFound("No such room");
+            }
+            firstInPrivateRoom = true; // nothing written; the users exist
+        } else {
+            rooms.requireWritable(from, roomId);
+            firstInPrivateRoom = privateMembers != null && !history.hasMessages(roomId);
         }
         // The first message of a private room announces the room before itself; a Redis Cluster cannot run the script.
         RBucket<String> record = clientMessageId == null ? null
@@ -160,7 +179,7 @@ public class Posting {
      * known yet; and at most {@link #WAITING_POSTS} posts wait at once, so that a Redis outage does
      * not hold every worker of the node.
      */
-    private Optional<Posted> postOnce(Draft draft, String clientMessageId) {
+    private PostingScript.Answer postOnce(Draft draft, String clientMessageId, List<String> privateMembers) {
         String postId = clientMessageId != null ? clientMessageId : SERVER_POST_ID + UUID.randomUUID();
         int remember = clientMessageId != null ? PostingScript.REMEMBER_SECONDS : PostingScript.REMEMBER_SERVER_IDS_SECONDS;
         long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -168,12 +187,13 @@ public class Posting {
         try {
             for (long pauseMillis = 100; ; pauseMillis = Math.min(1000, pauseMillis * 2)) {
                 try {
-                    Optional<Posted> posted = script.post(draft, postId, remember);
+                    PostingScript.Answer answer = script.post(draft, postId, remember, privateMembers);
                     if (waiting) {
                         LOG.fine(() -> "A post whose outcome was unknown got its answer from Redis");
                     }
                     // The original of a retry of ours is this post, not a client's earlier one.
-                    return waiting || clientMessageId == null ? posted.map(p -> new Posted(p.stored(), false)) : posted;
+                    return (waiting || clientMessageId == null) && answer instanceof PostingScript.Answer.Stored stored
+                            ? new PostingScript.Answer.Stored(new Posted(stored.posted().stored(), false)) : answer;
                 } catch (RuntimeException e) {
                     // A retry that could not be sent says nothing of an earlier try whose outcome is unknown: wait on.
                     if (UnexpectedErrorMapper.isOutOfMemory(e) || !UnexpectedErrorMapper.isRedisOutage(e) || (!waiting && neverSent(e))

@@ -20,18 +20,19 @@ import org.redisson.client.codec.StringCodec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A message posted in one Redis round trip instead of six: the client message id's record
  * (a retry answers the original), the sender's token (the bucket of {@link TokenBuckets}), the
  * next sequence number, the room's sorted set, the message log and the seed's channel, in one
- * Lua script. Per message the node then pays one command's write, read and wake-up, which was
- * most of what Redis cost it; and as Redis runs the script atomically, the log holds messages in
- * sequence order and a message is stored exactly when it is logged. A Redis Cluster keeps these
- * keys on different shards, where one script may not touch them together: there
- * {@link #usable()} is false and {@link Posting} takes the separate calls. The script writes the
- * texts {@link MessageCodec} hands it, never a JSON of its own.
+ * Lua script; for a private room also whether its two users exist and whether it has messages
+ * yet (three round trips more, each of which a direct message waited for before). Per message the
+ * node then pays one command's write, read and wake-up, which was most of what Redis cost it; and
+ * as Redis runs the script atomically, the log holds messages in sequence order and a message is
+ * stored exactly when it is logged. A Redis Cluster keeps these keys on different shards, where
+ * one script may not touch them together: there {@link #usable()} is false and {@link Posting}
+ * takes the separate calls. The script writes the texts {@link MessageCodec} hands it, never a
+ * JSON of its own.
  */
 @ApplicationScoped
 public class PostingScript {
@@ -50,23 +51,52 @@ public class PostingScript {
      */
     static final int REMEMBER_SERVER_IDS_SECONDS = 60;
 
-    // KEYS: rate bucket, sequence, room, log[, client message id's record]. ARGV: burst, per second, draft head,
-    // sequence format, draft tail, date, channel, envelope head, envelope tail, log cap, remember seconds.
-    // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry.
+    // KEYS: rate bucket, sequence, room, log, the post id's record[, a private room's two users]. ARGV: burst, per second,
+    // draft head, sequence format, draft tail, date, channel, envelope head, envelope tail, log cap, remember seconds.
+    // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry,
+    // 'U' while a post with the same id is under way elsewhere ('' in its record, see Posting), 'N' when a user of the
+    // private room does not exist, 'F' for the private room's first message; nothing is written unless it returns 'S'.
     private static final String POST = """
-            if #KEYS == 5 then
-              local original = redis.call('GET', KEYS[5])
-              if original then return 'D' .. original end
+            if #KEYS == 7 then
+              if redis.call('EXISTS', KEYS[6]) == 0 or redis.call('EXISTS', KEYS[7]) == 0 then return 'N' end
+              if redis.call('EXISTS', KEYS[3]) == 0 then return 'F' end
             end
+            local original = redis.call('GET', KEYS[5])
+            if original == '' then return 'U' end
+            if original then return 'D' .. original end
             """ + TokenBuckets.TAKE_OR_RETURN_0 + """
             local sequence = redis.call('INCR', KEYS[2])
             local json = ARGV[3] .. string.format(ARGV[4], sequence) .. ARGV[5]
             redis.call('ZADD', KEYS[3], ARGV[6], json)
             redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json)
             redis.call('PUBLISH', ARGV[7], ARGV[8] .. json .. ARGV[9])
-            if #KEYS == 5 then redis.call('SET', KEYS[5], json, 'EX', ARGV[11]) end
+            redis.call('SET', KEYS[5], json, 'EX', ARGV[11])
             return 'S' .. json
             """;
+
+    /** What the script did with a post. */
+    public sealed interface Answer {
+
+        /** Stored now, or found stored by an earlier try with the same post id ({@link Posted#duplicate()}). */
+        record Stored(Posted posted) implements Answer {
+        }
+
+        /** Nothing written: the sender has no token left. */
+        record NoToken() implements Answer {
+        }
+
+        /** Nothing written: a post with the same id is under way on the separate calls' path. */
+        record UnderWay() implements Answer {
+        }
+
+        /** Nothing written: one of the private room's two users does not exist. */
+        record NoSuchRoom() implements Answer {
+        }
+
+        /** Nothing written: the private room has no message yet, and its first one announces the room before itself. */
+        record FirstInPrivateRoom() implements Answer {
+        }
+    }
 
     @Inject
     RedissonClient redis;
@@ -94,14 +124,15 @@ public class PostingScript {
     }
 
     /**
-     * Stores, logs and publishes the message, at most once per post id (null: none), which is
-     * remembered for {@code rememberSeconds}; empty (and nothing written) when the sender has no token left.
+     * Stores, logs and publishes the message, at most once per post id, which is remembered for
+     * {@code rememberSeconds}. For a private room ({@code privateMembers} not null) the script first
+     * checks that both users exist and that the room has messages.
      */
-    public Optional<Posted> post(Draft draft, String postId, int rememberSeconds) {
+    public Answer post(Draft draft, String postId, int rememberSeconds, List<String> privateMembers) {
         List<Object> keys = new ArrayList<>(List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE,
-                RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG));
-        if (postId != null) {
-            keys.add(RedisKeys.post(draft.from(), postId));
+                RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG, RedisKeys.post(draft.from(), postId)));
+        if (privateMembers != null) {
+            privateMembers.forEach(member -> keys.add(RedisKeys.user(member)));
         }
         Object result = script.eval(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.VALUE, keys,
                 String.valueOf(settings.messageBurst()), String.valueOf(settings.messagesPerSecond()),
@@ -110,10 +141,18 @@ public class PostingScript {
                 MessageCodec.envelopeTail(System.currentTimeMillis(), true),
                 String.valueOf(MessageLog.CAP), String.valueOf(rememberSeconds));
         if (!(result instanceof String answer) || answer.isEmpty()) {
-            return Optional.empty();
+            return new Answer.NoToken();
         }
-        String json = answer.substring(1);
-        var message = MessageCodec.parse(json).orElseThrow(() -> new IllegalStateException("The posting script stored " + json));
-        return Optional.of(new Posted(new StoredMessage(message, json), answer.charAt(0) == 'D'));
+        return switch (answer.charAt(0)) {
+            case 'S', 'D' -> {
+                String json = answer.substring(1);
+                var message = MessageCodec.parse(json).orElseThrow(() -> new IllegalStateException("The posting script stored " + json));
+                yield new Answer.Stored(new Posted(new StoredMessage(message, json), answer.charAt(0) == 'D'));
+            }
+            case 'U' -> new Answer.UnderWay();
+            case 'N' -> new Answer.NoSuchRoom();
+            case 'F' -> new Answer.FirstInPrivateRoom();
+            default -> throw new IllegalStateException("The posting script answered " + answer);
+        };
     }
 }

@@ -52,11 +52,9 @@ public class Rooms {
         Optional<List<String>> privateMembers = RoomId.privateMembers(roomId);
         if (privateMembers.isPresent()) {
             List<String> members = privateMembers.get();
+            requireOneOf(userId, members);
             if (!users.exists(members.get(0)) || !users.exists(members.get(1))) {
                 throw ChatError.notFound("No such room");
-            }
-            if (!members.contains(userId)) {
-                throw ChatError.forbidden("Not a member of this room");
             }
             return;
         }
@@ -64,6 +62,16 @@ public class Rooms {
             throw ChatError.notFound("No such room");
         }
         if (!roomsSet(userId).contains(roomId)) {
+            throw ChatError.forbidden("Not a member of this room");
+        }
+    }
+
+    /**
+     * 403 unless the user is one of a private room's two users. Checked before whether they exist,
+     * so that a stranger learns nothing of who exists from the answer.
+     */
+    public static void requireOneOf(String userId, List<String> privateMembers) {
+        if (!privateMembers.contains(userId)) {
             throw ChatError.forbidden("Not a member of this room");
         }
     }
