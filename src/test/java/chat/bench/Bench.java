@@ -50,7 +50,7 @@ public final class Bench {
     static final String SEED_WORKLOAD = "seed-broadcast-100";
     /** Node A (bench.serverEnv) and node B (bench.serverEnvB) in turns, step by step: a comparison fair to a busy machine. */
     static final String AB_WORKLOAD = "ab-broadcast-100";
-    static final List<String> ALL_WORKLOADS = List.of("broadcast-100", "broadcast-1000", "private", "cross-node",
+    static final List<String> ALL_WORKLOADS = List.of("broadcast-100", "broadcast-1000", "private", "channels", "cross-node",
             "two-nodes", "slow-consumer", "capacity", "storm");
 
     private final boolean smoke;
@@ -189,6 +189,8 @@ public final class Bench {
             case "broadcast-1000" -> broadcast("broadcast-1000", nodeA, nodeA, smoke ? 20 : 1000, smoke ? 2 : 10,
                     rates("broadcast-1000", smoke ? "50" : "20,50,100,150,200,300,400,500"), smoke ? 0 : 20);
             case "private" -> privateChatter(smoke ? 20 : 1000, rates("private", smoke ? "100" : "200,500,1000,1500,2000,3000,4000"));
+            case "channels" -> channelChatter(smoke ? 20 : 1000, 10,
+                    rates("channels", smoke ? "100" : "200,500,1000,1500,2000,3000,4000"));
             case "cross-node" -> broadcast("cross-node", nodeB, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
                     rates("cross-node", smoke ? "100" : "300,1000,2000,2500,3000,4000,5000"), smoke ? 0 : 300);
             case "two-nodes" -> splitBroadcast(smoke ? 10 : 100, smoke ? 2 : 10,
@@ -371,6 +373,39 @@ public final class Bench {
             if (kneeAt("private", rate, name -> runStep("private", name, 1, sockets, rate, stepSeconds, userCount,
                     i -> sockets.get(i % userCount), i -> roomOf[i % userCount], i -> i % userCount,
                     (rr, i) -> (i % userCount) / 2 == rr / 2, "", true))) {
+                break;
+            }
+        }
+        close(sockets);
+    }
+
+    /**
+     * Teams chatting in their channels: the users in public channels of {@code size} members
+     * each, every user writing to its own channel in turn; all its members' sockets get it (the
+     * sender's echo included).
+     */
+    private void channelChatter(int userCount, int size, double[] rates) throws Exception {
+        List<BenchSocket> sockets = open(nodeA, 0, userCount);
+        String[] channelOf = new String[userCount];
+        for (int u = 0; u < userCount; u++) {
+            if (u % size == 0) {
+                channelOf[u] = users.channel(nodeA.baseUrl(), users.get(u), "bench team " + u / size);
+            } else {
+                channelOf[u] = channelOf[u - u % size];
+                users.join(nodeA.baseUrl(), users.get(u), channelOf[u]);
+            }
+        }
+        log("channels: %d channels of %d members", (userCount + size - 1) / size, size);
+        settle();
+        if (warmup) {
+            runStep("channels", "warmup", 1, sockets, 300, smoke ? 1 : Math.max(20, 2 * stepSeconds), userCount,
+                    i -> sockets.get(i % userCount), i -> channelOf[i % userCount], i -> i % userCount,
+                    (r, i) -> r / size == (i % userCount) / size, "", false);
+        }
+        for (double rate : rates) {
+            if (kneeAt("channels", rate, name -> runStep("channels", name, 1, sockets, rate, stepSeconds, userCount,
+                    i -> sockets.get(i % userCount), i -> channelOf[i % userCount], i -> i % userCount,
+                    (rr, i) -> rr / size == (i % userCount) / size, "", true))) {
                 break;
             }
         }
@@ -866,7 +901,7 @@ public final class Bench {
     /** Users a workload needs (each login costs a bcrypt on the server, so register no more than that). */
     private static int usersNeeded(String workload) {
         return switch (workload) {
-            case "broadcast-1000", "private", "capacity" -> 1000;
+            case "broadcast-1000", "private", "channels", "capacity" -> 1000;
             case "storm" -> Integer.getInteger("bench.stormUsers", 1000);
             default -> 120;
         };

@@ -102,6 +102,24 @@ final class BenchUsers {
         return parse(response.body()).getString("id");
     }
 
+    /** Creates a public channel with the user as its first member; returns its id. */
+    String channel(String baseUrl, User creator, String name) {
+        String body = Json.createObjectBuilder().add("name", name).build().toString();
+        HttpResponse<String> response = post(baseUrl + "/api/channels", body, creator.cookie());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("POST /api/channels answered " + response.statusCode() + " " + response.body());
+        }
+        return parse(response.body()).getString("id");
+    }
+
+    /** The user joins a public channel. */
+    void join(String baseUrl, User user, String channelId) {
+        HttpResponse<String> response = post(baseUrl + "/api/channels/" + channelId + "/join", "{}", user.cookie());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST /api/channels/" + channelId + "/join answered " + response.statusCode() + " " + response.body());
+        }
+    }
+
     /** Whether the server shows the user online (any socket on any node). */
     boolean online(String baseUrl, User asker, User user) {
         HttpResponse<String> response = get(baseUrl + "/api/users?ids=" + user.id(), asker.cookie());

@@ -185,6 +185,11 @@ class ChannelsIT {
 
             annSocket.sendMessage(id, "after removal");
             carolSocket.awaitMessage("after removal");
+            // The posting script logged the message with the members it found: those the nodes deliver it to.
+            var logged = redis.client().<String, String>getStream("chat:message-log", org.redisson.client.codec.StringCodec.INSTANCE)
+                    .rangeReversed(50, org.redisson.api.stream.StreamMessageId.MAX, org.redisson.api.stream.StreamMessageId.MIN)
+                    .values().stream().filter(e -> e.get("data").contains("\"after removal\"")).findFirst().orElseThrow();
+            assertEquals(java.util.Set.of(ann.id(), carol.id()), java.util.Set.of(logged.get("to").split(",")), logged.toString());
             // Each socket gets its events in order: once this later one is there, the other would be too.
             annSocket.sendMessage("0", "later in General");
             bobOnA.awaitMessage("later in General");
@@ -193,8 +198,13 @@ class ChannelsIT {
                 assertTrue(socket.messages().stream().noneMatch(m -> "after removal".equals(m.getString("message"))));
             }
             assertEquals(403, bob.http().get("/api/room/" + id + "/messages").status());
+            var before = redis.dump();
             bobOnB.sendMessage(id, "still here?");
             bobOnB.await("error", d -> d != null && d.getString("message").contains("Not a member"));
+            bobOnB.sendMessage("c-987654321987", "anyone?");
+            bobOnB.await("error", d -> d != null && d.getString("message").contains("No such room"));
+            var after = redis.dump();
+            assertEquals(RedisProbe.lessLapsed(before, after), after, "refused posts change nothing in Redis");
 
             // Leaving works the same way.
             assertEquals(204, carol.http().post("/api/channels/" + id + "/leave", "{}").status());

@@ -12,6 +12,7 @@ import chat.operations.Metrics;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.relay.MessageLog;
 import chat.redis.RedisKeys;
+import chat.rooms.control.Channels;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
 import chat.text.VisibleText;
@@ -104,12 +105,13 @@ public class Posting {
         Draft draft = history.draft(from, roomId, text);
         boolean firstInPrivateRoom;
         if (script.usable()) {
+            // What needs Redis to check in a private room or a channel, the script checks as it stores.
             if (privateMembers != null) {
-                Rooms.requireOneOf(from, privateMembers); // whether both exist, the script checks as it stores
-            } else {
+                Rooms.requireOneOf(from, privateMembers);
+            } else if (!RoomId.isChannel(roomId)) {
                 rooms.requireWritable(from, roomId);
             }
-            PostingScript.Answer answer = metrics.timeRedis("store_message", () -> postOnce(draft, clientMessageId, privateMembers));
+            PostingScript.Answer answer = metrics.timeRedis("store_message", () -> postOnce(draft, clientMessageId));
             if (answer instanceof PostingScript.Answer.Stored stored) {
                 if (!stored.posted().duplicate()) {
                     metrics.messageSent();
@@ -124,6 +126,12 @@ public class Posting {
             }
             if (answer instanceof PostingScript.Answer.NoSuchRoom) {
                 throw ChatError.notFound("No such room");
+            }
+            if (answer instanceof PostingScript.Answer.NotAMember) {
+                throw Channels.notAMember();
+            }
+            if (answer instanceof PostingScript.Answer.Archived) {
+                throw Channels.archived();
             }
             firstInPrivateRoom = true; // nothing written; the users exist
         } else {
@@ -179,7 +187,7 @@ public class Posting {
      * known yet; and at most {@link #WAITING_POSTS} posts wait at once, so that a Redis outage does
      * not hold every worker of the node.
      */
-    private PostingScript.Answer postOnce(Draft draft, String clientMessageId, List<String> privateMembers) {
+    private PostingScript.Answer postOnce(Draft draft, String clientMessageId) {
         String postId = clientMessageId != null ? clientMessageId : SERVER_POST_ID + UUID.randomUUID();
         int remember = clientMessageId != null ? PostingScript.REMEMBER_SECONDS : PostingScript.REMEMBER_SERVER_IDS_SECONDS;
         long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -187,7 +195,7 @@ public class Posting {
         try {
             for (long pauseMillis = 100; ; pauseMillis = Math.min(1000, pauseMillis * 2)) {
                 try {
-                    PostingScript.Answer answer = script.post(draft, postId, remember, privateMembers);
+                    PostingScript.Answer answer = script.post(draft, postId, remember);
                     if (waiting) {
                         LOG.fine(() -> "A post whose outcome was unknown got its answer from Redis");
                     }

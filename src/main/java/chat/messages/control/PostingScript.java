@@ -10,6 +10,7 @@ import chat.realtime.hub.ChatEvent;
 import chat.realtime.relay.MessageLog;
 import chat.realtime.relay.Relay;
 import chat.redis.RedisKeys;
+import chat.rooms.control.RoomId;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,13 +21,16 @@ import org.redisson.client.codec.StringCodec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A message posted in one Redis round trip instead of six: the client message id's record
  * (a retry answers the original), the sender's token (the bucket of {@link TokenBuckets}), the
  * next sequence number, the room's sorted set, the message log and the seed's channel, in one
  * Lua script; for a private room also whether its two users exist and whether it has messages
- * yet (three round trips more, each of which a direct message waited for before). Per message the
+ * yet, for a channel whether the sender may post there and who its members are (before, a direct
+ * message waited for three round trips more and a channel's message for two: one to check the
+ * sender, one on every node to find whom to deliver to). Per message the
  * node then pays one command's write, read and wake-up, which was most of what Redis cost it; and
  * as Redis runs the script atomically, the log holds messages in sequence order and a message is
  * stored exactly when it is logged. A Redis Cluster keeps these keys on different shards, where
@@ -51,15 +55,22 @@ public class PostingScript {
      */
     static final int REMEMBER_SERVER_IDS_SECONDS = 60;
 
-    // KEYS: rate bucket, sequence, room, log, the post id's record[, a private room's two users]. ARGV: burst, per second,
-    // draft head, sequence format, draft tail, date, channel, envelope head, envelope tail, log cap, remember seconds.
+    // KEYS: rate bucket, sequence, room, log, the post id's record[, a private room's two users | a channel and its members].
+    // ARGV: burst, per second, draft head, sequence format, draft tail, date, channel, envelope head, envelope tail,
+    // log cap, remember seconds, the room's checks ('p' private room, 'c' channel, '' none), the sender.
     // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry,
-    // 'U' while a post with the same id is under way elsewhere ('' in its record, see Posting), 'N' when a user of the
-    // private room does not exist, 'F' for the private room's first message; nothing is written unless it returns 'S'.
+    // 'U' while a post with the same id is under way elsewhere ('' in its record, see Posting), 'N' when the room does
+    // not exist, 'F' for a private room's first message, 'M' when the sender is not in the channel, 'A' when it is
+    // archived; nothing is written unless it returns 'S'. A channel's message is logged with its members ('to').
     private static final String POST = """
-            if #KEYS == 7 then
+            if ARGV[12] == 'p' then
               if redis.call('EXISTS', KEYS[6]) == 0 or redis.call('EXISTS', KEYS[7]) == 0 then return 'N' end
               if redis.call('EXISTS', KEYS[3]) == 0 then return 'F' end
+            elseif ARGV[12] == 'c' then
+              local channel = redis.call('HMGET', KEYS[6], 'kind', 'archived')
+              if not channel[1] then return 'N' end
+              if redis.call('SISMEMBER', KEYS[7], ARGV[13]) == 0 then return 'M' end
+              if channel[2] then return 'A' end
             end
             local original = redis.call('GET', KEYS[5])
             if original == '' then return 'U' end
@@ -68,7 +79,12 @@ public class PostingScript {
             local sequence = redis.call('INCR', KEYS[2])
             local json = ARGV[3] .. string.format(ARGV[4], sequence) .. ARGV[5]
             redis.call('ZADD', KEYS[3], ARGV[6], json)
-            redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json)
+            if ARGV[12] == 'c' then
+              redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json,
+                'to', table.concat(redis.call('SMEMBERS', KEYS[7]), ','))
+            else
+              redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json)
+            end
             redis.call('PUBLISH', ARGV[7], ARGV[8] .. json .. ARGV[9])
             redis.call('SET', KEYS[5], json, 'EX', ARGV[11])
             return 'S' .. json
@@ -89,8 +105,16 @@ public class PostingScript {
         record UnderWay() implements Answer {
         }
 
-        /** Nothing written: one of the private room's two users does not exist. */
+        /** Nothing written: one of the private room's two users, or the channel, does not exist. */
         record NoSuchRoom() implements Answer {
+        }
+
+        /** Nothing written: the sender is not a member of the channel. */
+        record NotAMember() implements Answer {
+        }
+
+        /** Nothing written: the channel is archived (read-only). */
+        record Archived() implements Answer {
         }
 
         /** Nothing written: the private room has no message yet, and its first one announces the room before itself. */
@@ -125,21 +149,29 @@ public class PostingScript {
 
     /**
      * Stores, logs and publishes the message, at most once per post id, which is remembered for
-     * {@code rememberSeconds}. For a private room ({@code privateMembers} not null) the script first
-     * checks that both users exist and that the room has messages.
+     * {@code rememberSeconds}. In a private room the script first checks that both users exist
+     * and that the room has messages; in a channel, that it exists, that the sender is a member and
+     * that it is not archived ({@link chat.rooms.control.Channels#requireMember}, in the same order).
      */
-    public Answer post(Draft draft, String postId, int rememberSeconds, List<String> privateMembers) {
+    public Answer post(Draft draft, String postId, int rememberSeconds) {
         List<Object> keys = new ArrayList<>(List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE,
                 RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG, RedisKeys.post(draft.from(), postId)));
-        if (privateMembers != null) {
-            privateMembers.forEach(member -> keys.add(RedisKeys.user(member)));
+        String checks = "";
+        Optional<List<String>> privateMembers = RoomId.privateMembers(draft.roomId());
+        if (privateMembers.isPresent()) {
+            checks = "p";
+            privateMembers.get().forEach(member -> keys.add(RedisKeys.user(member)));
+        } else if (RoomId.isChannel(draft.roomId())) {
+            checks = "c";
+            keys.add(RedisKeys.channel(draft.roomId()));
+            keys.add(RedisKeys.channelMembers(draft.roomId()));
         }
         Object result = script.eval(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.VALUE, keys,
                 String.valueOf(settings.messageBurst()), String.valueOf(settings.messagesPerSecond()),
                 draft.head(), MessageCodec.SEQUENCE_FORMAT, draft.tail(), String.valueOf(draft.date()),
                 RedisKeys.CHANNEL, relay.envelopeHead(ChatEvent.MESSAGE),
                 MessageCodec.envelopeTail(System.currentTimeMillis(), true),
-                String.valueOf(MessageLog.CAP), String.valueOf(rememberSeconds));
+                String.valueOf(MessageLog.CAP), String.valueOf(rememberSeconds), checks, draft.from());
         if (!(result instanceof String answer) || answer.isEmpty()) {
             return new Answer.NoToken();
         }
@@ -152,6 +184,8 @@ public class PostingScript {
             case 'U' -> new Answer.UnderWay();
             case 'N' -> new Answer.NoSuchRoom();
             case 'F' -> new Answer.FirstInPrivateRoom();
+            case 'M' -> new Answer.NotAMember();
+            case 'A' -> new Answer.Archived();
             default -> throw new IllegalStateException("The posting script answered " + answer);
         };
     }

@@ -106,10 +106,12 @@ public final class MessageCodec {
         return String.format(SEQUENCE_FORMAT, sequence);
     }
 
-    // ---- the message log (a stream entry per event: its type and its data's JSON) ----
+    // ---- the message log (a stream entry per event: its type and its data's JSON; a channel's message also its members) ----
 
     public static final String LOG_TYPE = "type";
     public static final String LOG_DATA = "data";
+    /** The user ids a channel's message goes to, comma-separated, as they were when it was stored. */
+    public static final String LOG_RECIPIENTS = "to";
 
     // ---- the MESSAGES envelope ----
 

@@ -32,8 +32,9 @@ public class LocalFanOut {
         } else if (event.roomId() == null || RedisKeys.GENERAL_ROOM_ID.equals(event.roomId())) {
             sockets = connections.sendToAll(frame);
         } else if (RoomId.isChannel(event.roomId())) {
-            // One Redis call per event on this node, never one per socket. It reads membership as
-            // it is now, so a member who left or was removed gets nothing more from here on.
+            // A channel's messages come with their members from the log; its other events (edits,
+            // deletions; messages on a Redis Cluster) cost one Redis call per event on this node, never
+            // one per socket. Either way a member who left or was removed gets nothing more from then on.
             sockets = connections.sendToUsers(channels.members(event.roomId()), frame);
         } else if (RoomId.privateMembers(event.roomId()).isPresent()) {
             sockets = connections.sendToUsers(RoomId.privateMembers(event.roomId()).get(), frame);

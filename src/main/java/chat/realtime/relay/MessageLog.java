@@ -272,7 +272,8 @@ public class MessageLog {
         }
         try {
             if (ChatEvent.MESSAGE.equals(type)) {
-                MessageCodec.parse(data).ifPresent(message -> deliverMessage(message, data));
+                String to = entry.get(MessageCodec.LOG_RECIPIENTS);
+                MessageCodec.parse(data).ifPresent(message -> deliverMessage(message, data, to));
             } else if (ChatEvent.MESSAGE_EDITED.equals(type) || ChatEvent.MESSAGE_DELETED.equals(type)) {
                 MessageCodec.parse(data).ifPresent(m -> fanOut.deliver(new ChatEvent(type, data,
                         RoomId.privateMembers(m.roomId()).map(List::copyOf).orElse(null), m.roomId())));
@@ -287,8 +288,11 @@ public class MessageLog {
         }
     }
 
-    /** @param json the message as stored, which is what every client receives */
-    private void deliverMessage(ChatMessage message, String json) {
+    /**
+     * @param json the message as stored, which is what every client receives
+     * @param to a channel's members when it was stored (null: found by the hub)
+     */
+    private void deliverMessage(ChatMessage message, String json, String to) {
         long sequence = MessageId.parse(message.id()).map(MessageId::sequence).orElse(Long.MAX_VALUE);
         if (sequence == Long.MAX_VALUE) {
             sequence = lastSequence; // not one of our ids (the log holds only ours): nothing to learn from it
@@ -302,8 +306,9 @@ public class MessageLog {
             }
         }
         lastSequence = Math.max(lastSequence, sequence);
-        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, json,
-                RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null), message.roomId()));
+        List<String> recipients = to != null ? List.of(to.split(","))
+                : RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null);
+        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, json, recipients, message.roomId()));
     }
 
     /** A new epoch: positions start over and the clients reload. */

@@ -155,11 +155,21 @@ public class Channels {
             throw ChatError.notFound("No such room");
         }
         if (!member.toCompletableFuture().join()) {
-            throw ChatError.forbidden("Not a member of this channel");
+            throw notAMember();
         }
         if (toPost && found.containsKey("archived")) {
-            throw ChatError.forbidden("This channel is archived: it is read-only");
+            throw archived();
         }
+    }
+
+    /** What a user who is not in a channel is told (the posting script checks membership itself). */
+    public static ChatError notAMember() {
+        return ChatError.forbidden("Not a member of this channel");
+    }
+
+    /** What a post to an archived channel is told. */
+    public static ChatError archived() {
+        return ChatError.forbidden("This channel is archived: it is read-only");
     }
 
     public boolean isMember(String userId, String id) {
