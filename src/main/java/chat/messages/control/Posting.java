@@ -229,7 +229,9 @@ public class Posting {
      */
     private static boolean neverSent(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof RedisConnectionException) {
+            // Redisson's own failure to connect, or the transport's refused connect wrapped in a
+            // RedisException (Netty's epoll transport: "finishConnect(..) failed: Connection refused").
+            if (t instanceof RedisConnectionException || t instanceof java.net.ConnectException) {
                 return true;
             }
         }
