@@ -12,7 +12,6 @@ import chat.operations.Metrics;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.relay.MessageLog;
 import chat.redis.RedisKeys;
-import chat.rooms.control.Channels;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
 import chat.text.VisibleText;
@@ -120,18 +119,6 @@ public class Posting {
             }
             if (answer instanceof PostingScript.Answer.NoToken) {
                 throw tooFast();
-            }
-            if (answer instanceof PostingScript.Answer.UnderWay) {
-                throw new PostInProgress();
-            }
-            if (answer instanceof PostingScript.Answer.NoSuchRoom) {
-                throw ChatError.notFound("No such room");
-            }
-            if (answer instanceof PostingScript.Answer.NotAMember) {
-                throw Channels.notAMember();
-            }
-            if (answer instanceof PostingScript.Answer.Archived) {
-                throw Channels.archived();
             }
             firstInPrivateRoom = true; // nothing written; the users exist
         } else {

@@ -1,5 +1,6 @@
 package chat.messages.control;
 
+import chat.api.ChatError;
 import chat.config.Settings;
 import chat.limits.TokenBuckets;
 import chat.messages.entity.Draft;
@@ -10,7 +11,9 @@ import chat.realtime.hub.ChatEvent;
 import chat.realtime.relay.MessageLog;
 import chat.realtime.relay.Relay;
 import chat.redis.RedisKeys;
+import chat.rooms.control.Channels;
 import chat.rooms.control.RoomId;
+import chat.rooms.control.Rooms;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -90,7 +93,7 @@ public class PostingScript {
             return 'S' .. json
             """;
 
-    /** What the script did with a post. */
+    /** What the script did with a post that it did not refuse. */
     public sealed interface Answer {
 
         /** Stored now, or found stored by an earlier try with the same post id ({@link Posted#duplicate()}). */
@@ -99,22 +102,6 @@ public class PostingScript {
 
         /** Nothing written: the sender has no token left. */
         record NoToken() implements Answer {
-        }
-
-        /** Nothing written: a post with the same id is under way on the separate calls' path. */
-        record UnderWay() implements Answer {
-        }
-
-        /** Nothing written: one of the private room's two users, or the channel, does not exist. */
-        record NoSuchRoom() implements Answer {
-        }
-
-        /** Nothing written: the sender is not a member of the channel. */
-        record NotAMember() implements Answer {
-        }
-
-        /** Nothing written: the channel is archived (read-only). */
-        record Archived() implements Answer {
         }
 
         /** Nothing written: the private room has no message yet, and its first one announces the room before itself. */
@@ -151,7 +138,9 @@ public class PostingScript {
      * Stores, logs and publishes the message, at most once per post id, which is remembered for
      * {@code rememberSeconds}. In a private room the script first checks that both users exist
      * and that the room has messages; in a channel, that it exists, that the sender is a member and
-     * that it is not archived ({@link chat.rooms.control.Channels#requireMember}, in the same order).
+     * that it is not archived ({@link Channels#requireMember}, in the same order), and refuses the
+     * post with the same errors as those checks ({@link ChatError}), or with {@link PostInProgress}
+     * while a post with the same id is under way on the separate calls' path.
      */
     public Answer post(Draft draft, String postId, int rememberSeconds) {
         List<Object> keys = new ArrayList<>(List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE,
@@ -181,11 +170,11 @@ public class PostingScript {
                 var message = MessageCodec.parse(json).orElseThrow(() -> new IllegalStateException("The posting script stored " + json));
                 yield new Answer.Stored(new Posted(new StoredMessage(message, json), answer.charAt(0) == 'D'));
             }
-            case 'U' -> new Answer.UnderWay();
-            case 'N' -> new Answer.NoSuchRoom();
             case 'F' -> new Answer.FirstInPrivateRoom();
-            case 'M' -> new Answer.NotAMember();
-            case 'A' -> new Answer.Archived();
+            case 'U' -> throw new PostInProgress();
+            case 'N' -> throw Rooms.noSuchRoom();
+            case 'M' -> throw Channels.notAMember();
+            case 'A' -> throw Channels.archived();
             default -> throw new IllegalStateException("The posting script answered " + answer);
         };
     }

@@ -152,7 +152,7 @@ public class Channels {
         batch.execute();
         Map<String, String> found = fields.toCompletableFuture().join();
         if (!found.containsKey("kind")) {
-            throw ChatError.notFound("No such room");
+            throw Rooms.noSuchRoom();
         }
         if (!member.toCompletableFuture().join()) {
             throw notAMember();

@@ -54,16 +54,21 @@ public class Rooms {
             List<String> members = privateMembers.get();
             requireOneOf(userId, members);
             if (!users.exists(members.get(0)) || !users.exists(members.get(1))) {
-                throw ChatError.notFound("No such room");
+                throw noSuchRoom();
             }
             return;
         }
         if (!RoomId.isNamed(roomId) || name(roomId).isEmpty()) {
-            throw ChatError.notFound("No such room");
+            throw noSuchRoom();
         }
         if (!roomsSet(userId).contains(roomId)) {
             throw ChatError.forbidden("Not a member of this room");
         }
+    }
+
+    /** What a request for a room that does not exist (or is not to be shown) is told. */
+    public static ChatError noSuchRoom() {
+        return ChatError.notFound("No such room");
     }
 
     /**
