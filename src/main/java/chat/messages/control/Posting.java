@@ -25,6 +25,7 @@ import org.redisson.client.RedisConnectionException;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -218,7 +219,7 @@ public class Posting {
         for (Throwable t = error; t != null; t = t.getCause()) {
             // Redisson's own failure to connect, or the transport's refused connect wrapped in a
             // RedisException (Netty's epoll transport: "finishConnect(..) failed: Connection refused").
-            if (t instanceof RedisConnectionException || t instanceof java.net.ConnectException) {
+            if (t instanceof RedisConnectionException || t instanceof ConnectException) {
                 return true;
             }
         }
