@@ -62,6 +62,7 @@ public final class Settings {
     private final int socketFlushIntervalMillis;
     private final int socketFlushThreads;
     private final boolean rawSocketFrames;
+    private final boolean smallOutputBuffer;
     private final int handshakesPerSecond;
     private final boolean plainIdleTimer;
     private final boolean redisEpoll;
@@ -123,6 +124,7 @@ public final class Settings {
         socketFlushThreads = in.integer(CHAT_WS_FLUSH_THREADS,
                 socketFlushIntervalMillis > 0 ? halfTheCores : Math.max(2, cores), 1, 256);
         rawSocketFrames = in.bool(CHAT_WS_RAW_FRAMES);
+        smallOutputBuffer = in.bool(CHAT_WS_SMALL_OUTPUT_BUFFER);
         handshakesPerSecond = in.integer(CHAT_WS_HANDSHAKES_PER_SECOND, 0, 1_000_000);
         plainIdleTimer = in.bool(CHAT_TYRUS_PLAIN_IDLE_TIMER);
         redisEpoll = in.bool(CHAT_REDIS_EPOLL);
@@ -329,6 +331,11 @@ public final class Settings {
     /** Whether sockets on Tyrus (Payara) are written with frames encoded once per node. */
     public boolean rawSocketFrames() {
         return rawSocketFrames;
+    }
+
+    /** Whether a socket's response on Payara gets Grizzly's smallest output buffer (see {@code TyrusOutputBuffer}). */
+    public boolean smallOutputBuffer() {
+        return smallOutputBuffer;
     }
 
     /** WebSocket handshakes this node takes per second (and at once) before answering 503 with Retry-After; 0: no limit. */

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Sockets written through the standard {@code sendText}, each event at once: what runtimes other
  * than Payara always do (no raw Tyrus frames, {@code CHAT_WS_RAW_FRAMES=false}) and what
  * {@code CHAT_WS_FLUSH_INTERVAL_MS=0} chooses. The other tests cover raw frames in passes. The
- * node also has the workaround for Payara's undecodable paths off, which must switch it off.
+ * node also has the workarounds for Payara's undecodable paths and its sockets' output buffer off,
+ * which must switch them off.
  */
 class StandardWritePathIT {
 
@@ -35,7 +36,8 @@ class StandardWritePathIT {
         redisServer = RedisServerProcess.start();
         // Not waiting for /health/ready: sockets that open before the node's first tick must count too.
         node = PayaraNode.start("standard-writes", redisServer.url(),
-                Map.of("CHAT_WS_RAW_FRAMES", "false", "CHAT_WS_FLUSH_INTERVAL_MS", "0", "CHAT_PAYARA_UNDECODABLE_PATHS", "false"));
+                Map.of("CHAT_WS_RAW_FRAMES", "false", "CHAT_WS_FLUSH_INTERVAL_MS", "0", "CHAT_PAYARA_UNDECODABLE_PATHS", "false",
+                        "CHAT_WS_SMALL_OUTPUT_BUFFER", "false"));
     }
 
     @AfterAll
@@ -61,6 +63,7 @@ class StandardWritePathIT {
             assertEquals(sent, b.messages().stream().map(m -> m.getString("message")).toList());
             assertEquals(sent, a.messages().stream().map(m -> m.getString("message")).toList());
         }
+        assertTrue(node.logLines("output buffer: workaround INACTIVE (CHAT_WS_SMALL_OUTPUT_BUFFER=false)") > 0, "the log says so: " + node.log());
     }
 
     @Test

@@ -7,6 +7,7 @@ import chat.api.UnexpectedErrorMapper;
 import chat.limits.ClientAddress;
 import chat.presence.Presence;
 import chat.realtime.hub.LocalConnections;
+import chat.realtime.tyrus.TyrusAdapter;
 import chat.sessions.LoginSession;
 import chat.sessions.SessionCookie;
 import chat.sessions.Sessions;
@@ -50,6 +51,9 @@ public class HandshakeFilter extends HttpFilter {
 
     @Inject
     HandshakeAdmission admission;
+
+    @Inject
+    TyrusAdapter tyrus;
 
     /** Handshakes past this filter whose socket is not open yet: they count against the node's socket limit. */
     private final AtomicInteger upgrading = new AtomicInteger();
@@ -112,6 +116,7 @@ public class HandshakeFilter extends HttpFilter {
         // The socket learns its session as the handshake's principal: per request, no shared state.
         SessionPrincipal principal = new SessionPrincipal(session, address);
         upgrading.incrementAndGet();
+        tyrus.upgrading(response);
         try {
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override

@@ -4,6 +4,7 @@ import chat.config.Settings;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletResponse;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
@@ -14,12 +15,13 @@ import java.util.logging.Logger;
 /**
  * What the socket layer asks of the runtime beyond Jakarta WebSocket: the workarounds for Tyrus
  * (Payara, GlassFish), each reached by reflection in its own class of this package, each doing
- * nothing on another runtime. Two are switches, read here once and reported in the log: whether
+ * nothing on another runtime. Three are switches, read here once and reported in the log: whether
  * sockets are written with frames encoded once per node ({@code CHAT_WS_RAW_FRAMES},
- * {@link TyrusRawFrames}) and whether idle timers run on a plain scheduler
- * ({@code CHAT_TYRUS_PLAIN_IDLE_TIMER}, {@link TyrusIdleTimer}); at the first socket each says
- * whether it is active on this runtime. Dropping a socket aborts its TCP connection
- * ({@link TyrusTcpAbort}), always.
+ * {@link TyrusRawFrames}), whether idle timers run on a plain scheduler
+ * ({@code CHAT_TYRUS_PLAIN_IDLE_TIMER}, {@link TyrusIdleTimer}) and whether a socket's response
+ * gets a small output buffer ({@code CHAT_WS_SMALL_OUTPUT_BUFFER}, {@link TyrusOutputBuffer}); at
+ * the first socket each says whether it is active on this runtime. Dropping a socket aborts its
+ * TCP connection ({@link TyrusTcpAbort}), always.
  */
 @ApplicationScoped
 public class TyrusAdapter {
@@ -27,6 +29,7 @@ public class TyrusAdapter {
     private static final Logger LOG = Logger.getLogger(TyrusAdapter.class.getName());
 
     private boolean rawFrames;
+    private boolean smallOutputBuffer;
     private TyrusIdleTimer idleTimer; // null: switched off
 
     /** For CDI's client proxy, which delegates every call. */
@@ -40,6 +43,11 @@ public class TyrusAdapter {
             LOG.info("Tyrus raw frames: workaround INACTIVE (CHAT_WS_RAW_FRAMES=false): every socket's text is encoded "
                     + "to UTF-8 by the runtime for each receiver");
         }
+        smallOutputBuffer = settings.smallOutputBuffer();
+        if (!smallOutputBuffer) {
+            LOG.info("Payara's WebSocket output buffer: workaround INACTIVE (CHAT_WS_SMALL_OUTPUT_BUFFER=false): every frame "
+                    + "written is copied into a fresh 8 KiB buffer");
+        }
         if (settings.plainIdleTimer()) {
             idleTimer = new TyrusIdleTimer();
         } else {
@@ -52,6 +60,13 @@ public class TyrusAdapter {
     void stop() {
         if (idleTimer != null) {
             idleTimer.stop();
+        }
+    }
+
+    /** A socket's handshake, before the upgrade: on Payara its response's output buffer shrinks (when switched on). */
+    public void upgrading(ServletResponse response) {
+        if (smallOutputBuffer) {
+            TyrusOutputBuffer.shrink(response);
         }
     }
 

@@ -65,12 +65,16 @@ public final class TyrusRawFrames {
      * @return completes when the frame is written (or failed)
      */
     public Future<?> send(List<OutboundEvent> events) throws Exception {
-        byte[] frame = textFrame(events);
+        byte[] frame = events.size() == 1 ? events.get(0).frame(TyrusRawFrames::soleFrame) : textFrame(events);
         try {
             return (Future<?>) sendRawFrame.invoke(webSocket, ByteBuffer.wrap(frame));
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+    }
+
+    private static byte[] soleFrame(OutboundEvent event) {
+        return textFrame(List.of(event));
     }
 
     /** One unmasked, unfragmented text frame (RFC 6455 §5.2) holding the events as JSON lines. */
