@@ -115,8 +115,8 @@ public class HandshakeFilter extends HttpFilter {
         }
         // The socket learns its session as the handshake's principal: per request, no shared state.
         SessionPrincipal principal = new SessionPrincipal(session, address);
-        upgrading.incrementAndGet();
         tyrus.upgrading(response);
+        upgrading.incrementAndGet();
         try {
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
