@@ -7,6 +7,9 @@ import chat.rooms.control.RoomId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Delivers an event to the right sockets of this node, whether it came from this node's clients
  * or from another node, without a Redis call: General goes to everyone, a private room to the two
@@ -36,10 +39,10 @@ public class LocalFanOut {
             // deletions; messages on a Redis Cluster) cost one Redis call per event on this node, never
             // one per socket. Either way a member who left or was removed gets nothing more from then on.
             sockets = connections.sendToUsers(channels.members(event.roomId()), frame);
-        } else if (RoomId.privateMembers(event.roomId()).isPresent()) {
-            sockets = connections.sendToUsers(RoomId.privateMembers(event.roomId()).get(), frame);
         } else {
-            sockets = connections.sendToRoom(event.roomId(), frame);
+            Optional<List<String>> privateMembers = RoomId.privateMembers(event.roomId());
+            sockets = privateMembers.isPresent() ? connections.sendToUsers(privateMembers.get(), frame)
+                    : connections.sendToRoom(event.roomId(), frame);
         }
         if (ChatEvent.MESSAGE.equals(event.type())) {
             metrics.messageDelivered(sockets);

@@ -365,14 +365,14 @@ public class Channels {
     }
 
     private Channel existing(String id) {
-        return find(id).orElseThrow(() -> ChatError.notFound("No such channel"));
+        return find(id).orElseThrow(Channels::noSuchChannel);
     }
 
     /** The channel, unless it is private and the user is not in it: then it does not exist for them. */
     private Channel visible(String userId, String id) {
         Channel channel = existing(id);
         if (!channel.isPublic() && !isMember(userId, id)) {
-            throw ChatError.notFound("No such channel");
+            throw noSuchChannel();
         }
         return channel;
     }
@@ -459,6 +459,11 @@ public class Channels {
 
     private long now() {
         return clock.millis() / 1000;
+    }
+
+    /** What a channel that does not exist, or that the user may not see, is told: the same, so nothing leaks. */
+    private static ChatError noSuchChannel() {
+        return ChatError.notFound("No such channel");
     }
 
     private static ChatError conflict(String message) {
