@@ -107,8 +107,13 @@ public class Metrics {
         try {
             return call.get();
         } finally {
-            redisLatency.computeIfAbsent(operation, o -> new LatencyHistogram()).record(System.nanoTime() - start);
+            redisTime(operation, System.nanoTime() - start);
         }
+    }
+
+    /** Records how long a call to Redis took that did not run on the caller's thread. */
+    public void redisTime(String operation, long nanos) {
+        redisLatency.computeIfAbsent(operation, o -> new LatencyHistogram()).record(nanos);
     }
 
     public void timeRedis(String operation, Runnable call) {

@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>System properties: {@code bench.scale} ({@code full} or {@code smoke}), {@code bench.workloads}
  * (comma list of broadcast-100, broadcast-1000, private, cross-node, slow-consumer, capacity),
  * {@code bench.out}, {@code bench.stepSeconds}, {@code bench.capacity}, {@code bench.rates.NAME}
- * (comma list of messages/s), {@code bench.stopAtKnee} (default true), {@code bench.warmup} (default true; false measures a cold node), {@code bench.serverEnv} ({@code NAME=value,...} for the nodes, e.g.
+ * (comma list of messages/s), {@code bench.senders} (broadcast-100's senders, default 10), {@code bench.stopAtKnee} (default true), {@code bench.warmup} (default true; false measures a cold node), {@code bench.serverEnv} ({@code NAME=value,...} for the nodes, e.g.
  * {@code CHAT_WS_FLUSH_INTERVAL_MS=0}).
  */
 public final class Bench {
@@ -184,7 +184,7 @@ public final class Bench {
 
     private void runWorkload(String workload) throws Exception {
         switch (workload) {
-            case "broadcast-100" -> broadcast("broadcast-100", nodeA, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
+            case "broadcast-100" -> broadcast("broadcast-100", nodeA, nodeA, smoke ? 10 : 100, smoke ? 2 : Integer.parseInt(props.getOrDefault("bench.senders", "10")),
                     rates("broadcast-100", smoke ? "100,200" : "300,500,1000,1500,2000,2500,3000,4000,5000,6000"), smoke ? 50 : 300);
             case "broadcast-1000" -> broadcast("broadcast-1000", nodeA, nodeA, smoke ? 20 : 1000, smoke ? 2 : 10,
                     rates("broadcast-1000", smoke ? "50" : "20,50,100,150,200,300,400,500"), smoke ? 0 : 20);

@@ -1,5 +1,8 @@
 package chat.messages;
 
+import chat.messages.entity.ChatMessage;
+import chat.messages.entity.MessageCodec;
+import chat.messages.entity.MessageId;
 import chat.testing.ChatCluster;
 import chat.testing.ChatSocketClient;
 import chat.testing.RedisCommand;
@@ -12,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -103,6 +110,98 @@ class PostingIT {
             a.post("0", text, full);
             assertTrue(a.await("message.ack", d -> full.equals(d.getString("clientMessageId"))).getJsonObject("data").getBoolean("stored"),
                     "refused, so the same id may be stored later");
+        }
+    }
+
+    @Test
+    void postsSentBackToBackAreStoredAndDeliveredInTheOrderSent() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            String run = Users.unique("burst-");
+            List<String> texts = IntStream.range(0, 200).mapToObj(i -> run + "-" + i).toList();
+            // Without waiting for answers, so that posts queue behind those in flight and go to Redis together
+            for (int i = 0; i < texts.size(); i++) {
+                if (i % 3 == 0) {
+                    a.sendMessage("0", texts.get(i));
+                } else {
+                    a.post("0", texts.get(i), run + "c" + i);
+                }
+            }
+            b.awaitMessage(texts.get(texts.size() - 1));
+            List<JsonObject> delivered = b.messages().stream().filter(m -> m.getString("message").startsWith(run + "-")).toList();
+            assertEquals(texts, delivered.stream().map(m -> m.getString("message")).toList(), "delivered once each, in the order sent");
+            List<MessageId> ids = delivered.stream().map(m -> MessageId.parse(m.getString("id")).orElseThrow()).toList();
+            assertEquals(ids.stream().sorted().toList(), ids, "stored in the order sent: " + ids);
+            for (int i = 1; i < texts.size(); i += 3) {
+                String clientId = run + "c" + i;
+                JsonObject ack = a.await("message.ack", d -> clientId.equals(d.getString("clientMessageId"))).getJsonObject("data");
+                assertEquals(delivered.get(i).getString("id"), ack.getString("id"), "answered with its own message");
+                assertFalse(ack.getBoolean("duplicate"));
+            }
+            assertEquals(0, a.events("error").size(), a.events("error").toString());
+        }
+    }
+
+    @Test
+    void aSenderFarAheadOfAStalledStoreIsHeldBackAndLosesNothing() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            String run = Users.unique("ahead-");
+            int count = 150; // more than a socket's posts that may wait behind those Redis holds: the node stops reading it
+            RedisCommand.send(chat.redis().port(), "CLIENT", "PAUSE", "2000", "WRITE");
+            for (int i = 0; i < count; i++) {
+                a.post("0", run + "-" + i, run + "c" + i);
+            }
+            List<String> answeredIds = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String clientId = run + "c" + i;
+                JsonObject ack = a.await("message.ack", d -> clientId.equals(d.getString("clientMessageId")), Duration.ofSeconds(30))
+                        .getJsonObject("data");
+                assertTrue(ack.getBoolean("stored"));
+                answeredIds.add(ack.getString("id"));
+            }
+            assertEquals(0, a.events("error").size(), a.events("error").toString());
+            List<String> inRoom = chat.probe().zrange("room:0").stream().filter(m -> m.contains(run + "-"))
+                    .map(m -> MessageCodec.parse(m).orElseThrow()).sorted(Comparator.comparing(m -> MessageId.parse(m.id()).orElseThrow()))
+                    .map(ChatMessage::message).toList();
+            assertEquals(IntStream.range(0, count).mapToObj(i -> run + "-" + i).toList(), inRoom, "each stored once, in the order sent");
+            assertEquals(answeredIds.stream().sorted(Comparator.comparing(id -> MessageId.parse(id).orElseThrow())).toList(), answeredIds,
+                    "answered in the order sent");
+        }
+    }
+
+    @Test
+    void aPrivateRoomsFirstMessagesSentBackToBackAnnounceTheRoomOnceAndArriveInOrder() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String roomId = Users.privateRoom(ann, bob);
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            String run = Users.unique("first-");
+            List<String> texts = IntStream.range(0, 12).mapToObj(i -> run + "-" + i).toList();
+            // Redis holds a first post while the rest queue behind it and then go together: the room's first
+            // message among them needs the separate calls, and what follows it must not overtake it.
+            RedisCommand.send(chat.redis().port(), "CLIENT", "PAUSE", "1000", "WRITE");
+            a.post("0", run + "-before", run + "b");
+            for (int i = 0; i < texts.size(); i++) {
+                a.post(roomId, texts.get(i), run + "c" + i);
+                a.post("0", texts.get(i) + "-general", run + "g" + i);
+            }
+            b.awaitMessage(texts.get(texts.size() - 1));
+            b.awaitMessage(texts.get(texts.size() - 1) + "-general");
+            List<String> inOrder = new ArrayList<>(List.of(run + "-before"));
+            texts.forEach(t -> {
+                inOrder.add(t);
+                inOrder.add(t + "-general");
+            });
+            assertEquals(inOrder, b.messages().stream().map(m -> m.getString("message")).filter(t -> t.startsWith(run + "-")).toList(),
+                    "delivered once each, in the order sent");
+            assertEquals(1, b.events("show.room").stream().filter(e -> roomId.equals(e.getJsonObject("data").getString("id"))).count(),
+                    "the room is announced once");
+            assertEquals(texts.size(), chat.probe().zrange("room:" + roomId).size(), "each stored once");
+            assertEquals(0, a.events("error").size(), a.events("error").toString());
         }
     }
 }

@@ -1,7 +1,7 @@
 package chat.messages.control;
 
 import chat.api.ChatError;
-import chat.api.UnexpectedErrorMapper;
+import chat.config.AppThreads;
 import chat.config.Settings;
 import chat.limits.TokenBuckets;
 import chat.messages.entity.Draft;
@@ -15,23 +15,24 @@ import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
 import chat.text.VisibleText;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.spi.JsonProvider;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.RedisConnectionException;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -53,12 +54,12 @@ public class Posting {
     private static final String UNDER_WAY = "";
     /** Starts the ids the server gives posts without a client message id: no client id can (see {@link #checkClientMessageId}). */
     private static final String SERVER_POST_ID = "~";
-    /** How long a sender waits for a post whose outcome Redis has not told yet; longer than most Redis restarts and failovers. */
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
     /** How many posts may wait for Redis at once; beyond that a sender is told at once that the outcome is unknown. */
     private static final int WAITING_POSTS = 64;
 
     private final Semaphore waitingPosts = new Semaphore(WAITING_POSTS);
+    /** Sends again what Redis left unanswered, and makes the calls that wait for Redis, off Redisson's threads. */
+    private ScheduledExecutorService slowPath;
 
     @Inject
     Rooms rooms;
@@ -84,6 +85,16 @@ public class Posting {
     @Inject
     Metrics metrics;
 
+    @PostConstruct
+    void start() {
+        slowPath = Executors.newScheduledThreadPool(2, task -> AppThreads.daemon("chat-posting", task));
+    }
+
+    @PreDestroy
+    void stop() {
+        slowPath.shutdownNow();
+    }
+
     /** 400 unless null or 1 to 64 letters, digits, '-' or '_'. */
     public static void checkClientMessageId(String clientMessageId) {
         if (clientMessageId != null && !CLIENT_MESSAGE_ID.matcher(clientMessageId).matches()) {
@@ -91,8 +102,20 @@ public class Posting {
         }
     }
 
-    /** @param clientMessageId the client's id for this post (null: none); a retry with it answers the original */
-    public Posted post(String from, String roomId, String sent, String clientMessageId) {
+    /** A socket's outbox: its posts go to Redis in the order sent, without waiting for each other's answers. */
+    public Outbox outbox() {
+        return new Outbox(script, slowPath, waitingPosts);
+    }
+
+    /**
+     * Posts the message behind the socket's earlier posts. Bad input, and what the node can
+     * refuse without Redis, is refused at once (thrown); the rest is in the returned future.
+     *
+     * @param clientMessageId the client's id for this post (null: none); a retry with it answers the original
+     * @return the stored message; or, failed, the refusal ({@link ChatError}, {@link PostInProgress}) or the
+     * store's error, which leaves the message unstored or its outcome unknown (see {@link Outbox})
+     */
+    public CompletableFuture<Posted> post(Outbox outbox, String from, String roomId, String sent, String clientMessageId) {
         checkClientMessageId(clientMessageId);
         String text = VisibleText.trim(sent); // stored as checked: trimmed of blanks, no-break spaces and fillers
         if (!VisibleText.showsAnything(text)) {
@@ -103,30 +126,41 @@ public class Posting {
         }
         List<String> privateMembers = RoomId.privateMembers(roomId).orElse(null);
         Draft draft = history.draft(from, roomId, text);
-        boolean firstInPrivateRoom;
-        if (script.usable()) {
-            // What needs Redis to check in a private room or a channel, the script checks as it stores.
-            if (privateMembers != null) {
-                Rooms.requireOneOf(from, privateMembers);
-            } else if (!RoomId.isChannel(roomId)) {
-                rooms.requireWritable(from, roomId);
-            }
-            PostingScript.Answer answer = metrics.timeRedis("store_message", () -> postOnce(draft, clientMessageId));
+        if (!script.usable()) { // a Redis Cluster cannot run the script: the separate calls, here and now
+            rooms.requireWritable(from, roomId);
+            return CompletableFuture.completedFuture(postWithSeparateCalls(draft, clientMessageId,
+                    privateMembers != null && !history.hasMessages(roomId)));
+        }
+        // What needs Redis to check in a private room or a channel, the script checks as it stores.
+        if (privateMembers != null) {
+            Rooms.requireOneOf(from, privateMembers);
+        } else if (!RoomId.isChannel(roomId)) {
+            rooms.requireWritable(from, roomId);
+        }
+        long start = System.nanoTime();
+        boolean serverId = clientMessageId == null;
+        String postId = serverId ? SERVER_POST_ID + UUID.randomUUID() : clientMessageId;
+        int remember = serverId ? PostingScript.REMEMBER_SERVER_IDS_SECONDS : PostingScript.REMEMBER_SECONDS;
+        return outbox.post(new PostingScript.Post(draft, postId, remember), serverId, answer -> {
+            metrics.redisTime("store_message", System.nanoTime() - start);
             if (answer instanceof PostingScript.Answer.Stored stored) {
                 if (!stored.posted().duplicate()) {
                     metrics.messageSent();
                 }
-                return stored.posted();
+                return CompletableFuture.completedFuture(stored.posted());
             }
             if (answer instanceof PostingScript.Answer.NoToken) {
-                throw tooFast();
+                return CompletableFuture.failedFuture(tooFast());
             }
-            firstInPrivateRoom = true; // nothing written; the users exist
-        } else {
-            rooms.requireWritable(from, roomId);
-            firstInPrivateRoom = privateMembers != null && !history.hasMessages(roomId);
-        }
-        // The first message of a private room announces the room before itself; a Redis Cluster cannot run the script.
+            // Nothing written, the users exist: the room's first message announces it, with calls that wait for Redis.
+            return CompletableFuture.supplyAsync(() -> postWithSeparateCalls(draft, clientMessageId, true), slowPath);
+        });
+    }
+
+    /** The first message of a private room announces the room before itself; a Redis Cluster cannot run the script. */
+    private Posted postWithSeparateCalls(Draft draft, String clientMessageId, boolean firstInPrivateRoom) {
+        String from = draft.from();
+        String roomId = draft.roomId();
         RBucket<String> record = clientMessageId == null ? null
                 : redis.getBucket(PlainOptions.name(RedisKeys.post(from, clientMessageId)).codec(StringCodec.INSTANCE));
         if (record != null && !record.setIfAbsent(UNDER_WAY, Duration.ofSeconds(PostingScript.REMEMBER_SECONDS))) {
@@ -163,67 +197,6 @@ public class Posting {
             LOG.warning(() -> "Message " + stored.message().id() + " is stored but was not fully announced: " + e);
         }
         return new Posted(stored, false);
-    }
-
-    /**
-     * Runs the posting script until Redis gives an answer. A timeout or a lost connection leaves
-     * the outcome unknown: Redis may have run the script already, or run it once it answers again
-     * (a frozen or paused Redis queues it). The script stores at most once per post id, so it is
-     * retried with the same id and answers the original outcome. Posts without a client message
-     * id get an id of the server's (one a client cannot send), remembered briefly. So a sender is
-     * told of a failure only when nothing was stored, or after {@link #PATIENCE} when it cannot be
-     * known yet; and at most {@link #WAITING_POSTS} posts wait at once, so that a Redis outage does
-     * not hold every worker of the node.
-     */
-    private PostingScript.Answer postOnce(Draft draft, String clientMessageId) {
-        String postId = clientMessageId != null ? clientMessageId : SERVER_POST_ID + UUID.randomUUID();
-        int remember = clientMessageId != null ? PostingScript.REMEMBER_SECONDS : PostingScript.REMEMBER_SERVER_IDS_SECONDS;
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        boolean waiting = false;
-        try {
-            for (long pauseMillis = 100; ; pauseMillis = Math.min(1000, pauseMillis * 2)) {
-                try {
-                    PostingScript.Answer answer = script.post(draft, postId, remember);
-                    if (waiting) {
-                        LOG.fine(() -> "A post whose outcome was unknown got its answer from Redis");
-                    }
-                    // The original of a retry of ours is this post, not a client's earlier one.
-                    return (waiting || clientMessageId == null) && answer instanceof PostingScript.Answer.Stored stored
-                            ? new PostingScript.Answer.Stored(new Posted(stored.posted().stored(), false)) : answer;
-                } catch (RuntimeException e) {
-                    // A retry that could not be sent says nothing of an earlier try whose outcome is unknown: wait on.
-                    if (UnexpectedErrorMapper.isOutOfMemory(e) || !UnexpectedErrorMapper.isRedisOutage(e) || (!waiting && neverSent(e))
-                            || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) > deadline
-                            || (!waiting && !waitingPosts.tryAcquire())) {
-                        throw e;
-                    }
-                    waiting = true;
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis)); // Redis is away: retry, don't spin
-                }
-            }
-        } finally {
-            if (waiting) {
-                waitingPosts.release();
-            }
-        }
-    }
-
-    /**
-     * No connection to Redis could be had: the script was never sent, so nothing was stored and
-     * there is nothing to find out by waiting (a Redis that is down refuses every post at once).
-     * True of this try only: a post retried because an earlier try's outcome is unknown waits on
-     * (a Redis restarted from its append-only file had stored a first try whose sender was then
-     * told "unavailable" when the retry found Redis down).
-     */
-    private static boolean neverSent(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            // Redisson's own failure to connect, or the transport's refused connect wrapped in a
-            // RedisException (Netty's epoll transport: "finishConnect(..) failed: Connection refused").
-            if (t instanceof RedisConnectionException || t instanceof ConnectException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static ChatError tooFast() {

@@ -17,7 +17,11 @@ import chat.rooms.control.Rooms;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
@@ -25,6 +29,7 @@ import org.redisson.client.codec.StringCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A message posted in one Redis round trip instead of six: the client message id's record
@@ -134,17 +139,40 @@ public class PostingScript {
         return usable;
     }
 
+    /** A post for {@link #send}: its draft, the id it is stored under at most once, and how long that id is remembered. */
+    record Post(Draft draft, String postId, int rememberSeconds) {
+    }
+
     /**
-     * Stores, logs and publishes the message, at most once per post id, which is remembered for
-     * {@code rememberSeconds}. In a private room the script first checks that both users exist
+     * Stores, logs and publishes each post, at most once per post id, in the order given and in
+     * one round trip (a batch of script calls when there are several: Redis runs them in order,
+     * each atomically). In a private room the script first checks that both users exist
      * and that the room has messages; in a channel, that it exists, that the sender is a member and
      * that it is not archived ({@link Channels#requireMember}, in the same order), and refuses the
      * post with the same errors as those checks ({@link ChatError}), or with {@link PostInProgress}
      * while a post with the same id is under way on the separate calls' path.
+     *
+     * @return per post, in the same order, its answer, or the error its call ended with
      */
-    public Answer post(Draft draft, String postId, int rememberSeconds) {
+    List<CompletableFuture<Answer>> send(List<Post> posts) {
+        if (posts.size() == 1) {
+            return List.of(call(script, posts.get(0)).thenApply(PostingScript::answer));
+        }
+        RBatch batch = redis.createBatch(BatchOptions.defaults().retryAttempts(0));
+        RScriptAsync batched = batch.getScript(StringCodec.INSTANCE);
+        List<CompletableFuture<Object>> calls = posts.stream().map(post -> call(batched, post)).toList();
+        batch.executeAsync().whenComplete((done, failed) -> {
+            if (failed != null) { // each call's own outcome where it has one, the batch's where not
+                calls.forEach(call -> call.completeExceptionally(failed));
+            }
+        });
+        return calls.stream().map(call -> call.thenApply(PostingScript::answer)).toList();
+    }
+
+    private CompletableFuture<Object> call(RScriptAsync on, Post post) {
+        Draft draft = post.draft();
         List<Object> keys = new ArrayList<>(List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE,
-                RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG, RedisKeys.post(draft.from(), postId)));
+                RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG, RedisKeys.post(draft.from(), post.postId())));
         String checks = "";
         Optional<List<String>> privateMembers = RoomId.privateMembers(draft.roomId());
         if (privateMembers.isPresent()) {
@@ -155,12 +183,16 @@ public class PostingScript {
             keys.add(RedisKeys.channel(draft.roomId()));
             keys.add(RedisKeys.channelMembers(draft.roomId()));
         }
-        Object result = script.eval(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.VALUE, keys,
+        RFuture<Object> result = on.evalAsync(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.VALUE, keys,
                 String.valueOf(settings.messageBurst()), String.valueOf(settings.messagesPerSecond()),
                 draft.head(), MessageCodec.SEQUENCE_FORMAT, draft.tail(), String.valueOf(draft.date()),
                 RedisKeys.CHANNEL, relay.envelopeHead(ChatEvent.MESSAGE),
                 MessageCodec.envelopeTail(System.currentTimeMillis(), true),
-                String.valueOf(MessageLog.CAP), String.valueOf(rememberSeconds), checks, draft.from());
+                String.valueOf(MessageLog.CAP), String.valueOf(post.rememberSeconds()), checks, draft.from());
+        return result.toCompletableFuture();
+    }
+
+    private static Answer answer(Object result) {
         if (!(result instanceof String answer) || answer.isEmpty()) {
             return new Answer.NoToken();
         }

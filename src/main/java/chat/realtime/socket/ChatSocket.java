@@ -4,8 +4,8 @@ import chat.config.Settings;
 import chat.api.ChatError;
 import chat.api.UnexpectedErrorMapper;
 import chat.messages.control.PostInProgress;
+import chat.messages.control.Outbox;
 import chat.messages.control.Posting;
-import chat.messages.entity.Posted;
 import chat.messages.entity.MessageCodec;
 import chat.operations.Metrics;
 import chat.presence.Presence;
@@ -33,6 +33,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,6 +53,7 @@ public class ChatSocket {
 
     private static final Logger LOG = Logger.getLogger(ChatSocket.class.getName());
     private static final String CONNECTION = "chat.connection";
+    private static final String OUTBOX = "chat.outbox";
     private static final int MAX_FRAME_BYTES = 64 * 1024;
     private static final String READY = "ready";
     private static final String ACK = "message.ack";
@@ -115,6 +117,7 @@ public class ChatSocket {
             close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "This node holds as many connections as it can, try again shortly");
             return;
         }
+        session.getUserProperties().put(OUTBOX, posting.outbox());
         session.getUserProperties().put(CONNECTION, connection);
         // From here on every event reaches this socket; the client catches up when it reads this frame,
         // so nothing posted after the handshake falls between its catch-up and its first live event.
@@ -151,7 +154,7 @@ public class ChatSocket {
                     String id = data.get("clientMessageId") instanceof JsonString s ? s.getString() : null;
                     Posting.checkClientMessageId(id);
                     clientMessageId = id;
-                    post(connection, data, clientMessageId);
+                    post(connection, (Outbox) session.getUserProperties().get(OUTBOX), data, clientMessageId);
                 }
                 case "room.join" -> {
                     JsonValue data = json.get("data");
@@ -163,25 +166,30 @@ public class ChatSocket {
                 }
                 default -> throw ChatError.badRequest("Unknown event type");
             }
-        } catch (ChatError refused) {
+        } catch (RuntimeException e) {
+            refuse(connection, e, clientMessageId);
+        }
+    }
+
+    /** Tells the sender why its frame was refused, or what became of its post when Redis failed it. */
+    private void refuse(Connection connection, RuntimeException error, String clientMessageId) {
+        if (error instanceof ChatError refused) {
             metrics.frameRejected(refused.status());
             connection.send(errorFrame(refused.getMessage(), clientMessageId, false));
-        } catch (PostInProgress underWay) {
+        } else if (error instanceof PostInProgress underWay) {
             metrics.frameRejected(409);
             connection.send(errorFrame(underWay.getMessage(), clientMessageId, null));
-        } catch (RuntimeException e) {
-            if (UnexpectedErrorMapper.isOutOfMemory(e)) {
-                // Redis refuses writes before the first one: nothing of the post was written.
-                metrics.frameRejected(507);
-                connection.send(errorFrame("The chat store is full; the message was not stored", clientMessageId, false));
-            } else if (UnexpectedErrorMapper.isRedisOutage(e)) {
-                // A timeout may come after Redis did the work: the client retries with the same id to find out.
-                metrics.frameRejected(503);
-                connection.send(errorFrame("The chat store is unavailable, try again shortly", clientMessageId, null));
-            } else {
-                LOG.log(Level.SEVERE, "Unexpected error handling a frame", e);
-                connection.send(errorFrame("Internal error", clientMessageId, null));
-            }
+        } else if (UnexpectedErrorMapper.isOutOfMemory(error)) {
+            // Redis refuses writes before the first one: nothing of the post was written.
+            metrics.frameRejected(507);
+            connection.send(errorFrame("The chat store is full; the message was not stored", clientMessageId, false));
+        } else if (UnexpectedErrorMapper.isRedisOutage(error)) {
+            // A timeout may come after Redis did the work: the client retries with the same id to find out.
+            metrics.frameRejected(503);
+            connection.send(errorFrame("The chat store is unavailable, try again shortly", clientMessageId, null));
+        } else {
+            LOG.log(Level.SEVERE, "Unexpected error handling a frame", error);
+            connection.send(errorFrame("Internal error", clientMessageId, null));
         }
     }
 
@@ -195,7 +203,7 @@ public class ChatSocket {
                 && (frame.length() > MAX_FRAME_BYTES || frame.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME_BYTES);
     }
 
-    private void post(Connection connection, JsonObject data, String clientMessageId) {
+    private void post(Connection connection, Outbox outbox, JsonObject data, String clientMessageId) {
         String roomId = MessageCodec.idText(data.get("roomId"));
         if (roomId == null) {
             throw ChatError.badRequest("'roomId' must be a room id");
@@ -203,15 +211,25 @@ public class ChatSocket {
         if (!(data.get("message") instanceof JsonString text)) {
             throw ChatError.badRequest("'message' must be a string");
         }
-        Posted posted = posting.post(connection.userId(), roomId, text.getString(), clientMessageId); // any client-sent 'from' is ignored
-        if (clientMessageId != null) {
-            connection.send(ChatEvent.frame(ACK, JSON.createObjectBuilder().add("clientMessageId", clientMessageId)
-                    .add("id", posted.stored().message().id()).add("roomId", roomId).add("stored", true)
-                    .add("duplicate", posted.duplicate()).build().toString()));
-        }
+        // Answered when stored, on whichever thread learns it; meanwhile this socket's next frames are read.
+        posting.post(outbox, connection.userId(), roomId, text.getString(), clientMessageId) // any client-sent 'from' is ignored
+                .whenComplete((posted, failed) -> {
+                    if (failed != null) {
+                        refuse(connection, unwrap(failed), clientMessageId);
+                    } else if (clientMessageId != null) {
+                        connection.send(ChatEvent.frame(ACK, JSON.createObjectBuilder().add("clientMessageId", clientMessageId)
+                                .add("id", posted.stored().message().id()).add("roomId", roomId).add("stored", true)
+                                .add("duplicate", posted.duplicate()).build().toString()));
+                    }
+                });
         if (connection.dueForSessionTouch()) {
             sessions.touch(connection.sessionKey());
         }
+    }
+
+    private static RuntimeException unwrap(Throwable failed) {
+        Throwable cause = failed instanceof CompletionException && failed.getCause() != null ? failed.getCause() : failed;
+        return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
     }
 
     private static JsonObject parse(String frame) {
