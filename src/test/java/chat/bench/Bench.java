@@ -185,16 +185,16 @@ public final class Bench {
     private void runWorkload(String workload) throws Exception {
         switch (workload) {
             case "broadcast-100" -> broadcast("broadcast-100", nodeA, nodeA, smoke ? 10 : 100, smoke ? 2 : Integer.parseInt(props.getOrDefault("bench.senders", "10")),
-                    rates("broadcast-100", smoke ? "100,200" : "300,500,1000,1500,2000,2500,3000,4000,5000,6000"), smoke ? 50 : 300);
+                    rates("broadcast-100", smoke ? "100,200" : "300,500,1000,1500,2000,2500,3000,4000,5000,6000,7000,8000"), smoke ? 50 : 300);
             case "broadcast-1000" -> broadcast("broadcast-1000", nodeA, nodeA, smoke ? 20 : 1000, smoke ? 2 : 10,
                     rates("broadcast-1000", smoke ? "50" : "20,50,100,150,200,300,400,500"), smoke ? 0 : 20);
             case "private" -> privateChatter(smoke ? 20 : 1000, rates("private", smoke ? "100" : "200,500,1000,1500,2000,3000,4000"));
             case "channels" -> channelChatter(smoke ? 20 : 1000, 10,
                     rates("channels", smoke ? "100" : "200,500,1000,1500,2000,3000,4000"));
             case "cross-node" -> broadcast("cross-node", nodeB, nodeA, smoke ? 10 : 100, smoke ? 2 : 10,
-                    rates("cross-node", smoke ? "100" : "300,1000,2000,2500,3000,4000,5000"), smoke ? 0 : 300);
+                    rates("cross-node", smoke ? "100" : "300,1000,2000,2500,3000,4000,5000,6000,7000"), smoke ? 0 : 300);
             case "two-nodes" -> splitBroadcast(smoke ? 10 : 100, smoke ? 2 : 10,
-                    rates("two-nodes", smoke ? "100" : "1000,2000,3000,4000,5000"), smoke ? 0 : 300);
+                    rates("two-nodes", smoke ? "100" : "1000,2000,3000,4000,5000,6000,7000"), smoke ? 0 : 300);
             case "slow-consumer" -> slowConsumer(smoke ? 10 : 100, smoke ? 2 : 10,
                     rates("slow-consumer", smoke ? "100" : "300")[0]);
             case "capacity" -> capacity(smoke ? new int[]{20, capacity} : steps(capacity));

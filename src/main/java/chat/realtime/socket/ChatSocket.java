@@ -223,7 +223,11 @@ public class ChatSocket {
                     }
                 });
         if (connection.dueForSessionTouch()) {
-            sessions.touch(connection.sessionKey());
+            try {
+                sessions.touch(connection.sessionKey());
+            } catch (RuntimeException e) { // the post has its own answer; the next touch is due in a minute
+                LOG.fine(() -> "Session of user " + connection.userId() + " not touched: " + e);
+            }
         }
     }
 
