@@ -1,15 +1,18 @@
 package chat.redis;
 
+import chat.messages.entity.MessageId;
 import chat.testing.Await;
 import chat.testing.ChatHttp;
 import chat.testing.ChatHttp.Reply;
 import chat.testing.PayaraNode;
 import chat.testing.Ports;
+import chat.testing.RedisCommand;
 import chat.testing.RedisServerProcess;
 import chat.testing.ChatSocketClient;
 import chat.testing.Users;
 import chat.testing.WorkDirs;
 import chat.testing.Users.Person;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +120,55 @@ class RedisOutageIT {
             assertEquals(acceptedTexts.stream().sorted().toList(), bobSees.values().stream().sorted().toList(),
                     "every accepted message exactly once");
         }
+    }
+
+    @Test
+    void postsSentBackToBackAcrossARedisRestartAreEachStoredOnceAndKeepTheirOrder() {
+        Person ann = Users.register(node, "ann");
+        try (ChatSocketClient a = ChatSocketClient.connect(node, ann.http())) {
+            String run = Users.unique("restart-");
+            int count = 300;
+            // Without waiting for answers: posts are with Redis or queued behind them when it stops
+            for (int i = 0; i < count; i++) {
+                if (i == 100) {
+                    redis.stop();
+                }
+                a.post("0", run + "-" + i, run + "c" + i);
+            }
+            redis.startProcess();
+            Map<Integer, JsonObject> firstAnswers = new java.util.TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                firstAnswers.put(i, answer(a, run + "c" + i, 0));
+            }
+            // A client sends again, with the same id, what it was not told was stored (as the browser's outbox does)
+            Map<Integer, String> storedIds = new java.util.TreeMap<>();
+            firstAnswers.forEach((i, first) -> {
+                JsonObject answer = first;
+                for (int attempt = 1; !"message.ack".equals(answer.getString("type")); attempt++) {
+                    assertTrue(attempt < 20, "post " + i + " stored within 20 tries: " + answer);
+                    a.post("0", run + "-" + i, run + "c" + i);
+                    answer = answer(a, run + "c" + i, attempt);
+                }
+                storedIds.put(i, answer.getJsonObject("data").getString("id"));
+            });
+            List<?> stored = ((List<?>) RedisCommand.send(redis.port(), "ZRANGE", "room:0", "0", "-1")).stream()
+                    .filter(m -> m.toString().contains(run + "-")).toList();
+            assertEquals(count, stored.size(), "each post stored once");
+            assertEquals(count, new java.util.HashSet<>(storedIds.values()).size(), "each answered with its own message");
+            List<Long> acceptedAtOnce = firstAnswers.entrySet().stream().filter(e -> "message.ack".equals(e.getValue().getString("type")))
+                    .map(e -> MessageId.parse(storedIds.get(e.getKey())).orElseThrow().sequence()).toList();
+            assertTrue(acceptedAtOnce.size() >= 100, "the posts before the stop were stored: " + acceptedAtOnce.size());
+            assertEquals(acceptedAtOnce.stream().sorted().toList(), acceptedAtOnce, "what was stored at the first try, in the order sent");
+        }
+    }
+
+    /** The {@code n}-th answer (0: the first) naming this client message id: an ack or an error frame. */
+    private static JsonObject answer(ChatSocketClient socket, String clientMessageId, int n) {
+        return Await.value("answer " + n + " to " + clientMessageId, Duration.ofSeconds(40), () -> {
+            List<JsonObject> answers = socket.events().stream().filter(e -> e.get("data") instanceof JsonObject d
+                    && clientMessageId.equals(d.getString("clientMessageId", null))).toList();
+            return answers.size() > n ? answers.get(n) : null;
+        });
     }
 
     @Test
