@@ -115,8 +115,7 @@ public final class Outbox {
         while (batch.size() < BATCH && !queued.isEmpty()) {
             Pending post = queued.poll();
             batch.add(post);
-            String roomId = post.post().draft().roomId();
-            if (RoomId.privateMembers(roomId).isPresent() && !privateRoomsWithMessages.contains(roomId)) {
+            if (post.privateRoom && !privateRoomsWithMessages.contains(post.post().draft().roomId())) {
                 break; // perhaps the room's first message, which needs calls after the script's: what follows waits for them
             }
         }
@@ -151,16 +150,17 @@ public final class Outbox {
             CompletableFuture<PostingScript.Answer> call = calls.get(i);
             if (!call.isCompletedExceptionally()) {
                 PostingScript.Answer answer = call.join();
-                String roomId = post.post().draft().roomId();
-                if (answer instanceof PostingScript.Answer.Stored && privateRoomsWithMessages.size() < REMEMBERED_ROOMS
-                        && RoomId.privateMembers(roomId).isPresent()) {
-                    privateRoomsWithMessages.add(roomId);
+                if (post.privateRoom && answer instanceof PostingScript.Answer.Stored && privateRoomsWithMessages.size() < REMEMBERED_ROOMS) {
+                    privateRoomsWithMessages.add(post.post().draft().roomId());
                 }
                 finished.add(post.answered(answer));
-            } else if (post.tryAgain(cause(call), pauseMillis)) {
-                again.add(post);
             } else {
-                post.failed(cause(call));
+                RuntimeException error = cause(call);
+                if (post.tryAgain(error, pauseMillis)) {
+                    again.add(post);
+                } else {
+                    post.failed(error);
+                }
             }
         }
         if (!again.isEmpty()) { // Redis is away: try again after a pause, and keep the rest behind them
@@ -184,16 +184,11 @@ public final class Outbox {
         }
     }
 
+    /** The error a failed call ended with. */
     private static RuntimeException cause(CompletableFuture<?> failed) {
-        try {
-            failed.join();
-            throw new IllegalStateException("not failed");
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
-        } catch (java.util.concurrent.CancellationException e) {
-            return e;
-        }
+        Throwable error = failed.handle((none, e) -> e).join();
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
     }
 
     /**
@@ -219,6 +214,7 @@ public final class Outbox {
 
         private final PostingScript.Post post;
         private final boolean serverId;
+        private final boolean privateRoom;
         private final Function<PostingScript.Answer, CompletableFuture<Posted>> finish;
         private final long deadline = System.nanoTime() + PATIENCE.toNanos();
         private final CompletableFuture<Posted> posted = new CompletableFuture<>();
@@ -227,6 +223,7 @@ public final class Outbox {
         Pending(PostingScript.Post post, boolean serverId, Function<PostingScript.Answer, CompletableFuture<Posted>> finish) {
             this.post = post;
             this.serverId = serverId;
+            this.privateRoom = RoomId.privateMembers(post.draft().roomId()).isPresent();
             this.finish = finish;
         }
 
