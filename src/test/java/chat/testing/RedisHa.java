@@ -164,14 +164,16 @@ public final class RedisHa implements AutoCloseable {
     }
 
     /** The master holding the key's slot, and its replica. */
-    public int[] clusterMasterAndReplicaOf(String key) {
+    /**
+     * The ports serving the key's slot as the first server sees them now: the master first, then
+     * the replicas it knows of. Right after a failover the old master may not be listed yet.
+     */
+    public List<Integer> clusterServersOf(String key) {
         long slot = (Long) RedisCommand.send(servers.get(0).port(), "CLUSTER", "KEYSLOT", key);
         for (Object range : (List<?>) RedisCommand.send(servers.get(0).port(), "CLUSTER", "SLOTS")) {
             List<?> r = (List<?>) range;
             if ((Long) r.get(0) <= slot && slot <= (Long) r.get(1)) {
-                int master = ((Long) ((List<?>) r.get(2)).get(1)).intValue();
-                int replica = ((Long) ((List<?>) r.get(3)).get(1)).intValue();
-                return new int[] {master, replica};
+                return r.subList(2, r.size()).stream().map(node -> ((Long) ((List<?>) node).get(1)).intValue()).toList();
             }
         }
         throw new IllegalStateException("slot " + slot + " not served");
