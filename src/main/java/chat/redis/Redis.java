@@ -26,6 +26,7 @@ import org.redisson.config.ConstantDelay;
 import org.redisson.config.SingleServerConfig;
 import org.redisson.config.TransportMode;
 import org.redisson.connection.ConnectionListener;
+import org.redisson.misc.CompletableFutureWrapper;
 
 import java.io.File;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -112,16 +114,26 @@ public class Redis {
      * well under the ping's timeout (at least 2.5 s with our settings), as a second at most does.
      */
     public Map<StreamMessageId, Map<String, String>> readStream(String key, StreamMessageId after, int count, Duration block) {
-        return readStream(client(), key, after, count, block);
+        return readStream(client(), key, after, count, block, Function.identity());
     }
 
-    static Map<StreamMessageId, Map<String, String>> readStream(RedissonClient client, String key, StreamMessageId after,
-                                                               int count, Duration block) {
+    /**
+     * As {@link #readStream(String, StreamMessageId, int, Duration)}, with {@code onReply} applied
+     * where the reply arrives (a Netty thread of the client, which must not wait for anything
+     * there, Redis least of all) before the caller wakes; the caller gets what it returns.
+     */
+    public <T> T readStream(String key, StreamMessageId after, int count, Duration block,
+                            Function<Map<StreamMessageId, Map<String, String>>, T> onReply) {
+        return readStream(client(), key, after, count, block, onReply);
+    }
+
+    static <T> T readStream(RedissonClient client, String key, StreamMessageId after, int count, Duration block,
+                            Function<Map<StreamMessageId, Map<String, String>>, T> onReply) {
         CommandAsyncExecutor commands = ((Redisson) client).getCommandExecutor()
                 .copy((ObjectParams) PlainOptions.name(key).timeout(block.plus(READ_SLACK)));
         RFuture<Map<StreamMessageId, Map<String, String>>> read = commands.readAsync(key, StringCodec.INSTANCE,
                 RedisCommands.XREAD_SINGLE, "COUNT", count, "BLOCK", block.toMillis(), "STREAMS", key, after);
-        return commands.get(read);
+        return commands.get(new CompletableFutureWrapper<>(read.thenApply(onReply)));
     }
 
     /**

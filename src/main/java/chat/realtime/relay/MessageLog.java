@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -197,16 +198,11 @@ public class MessageLog {
                 if (!following || behind) {
                     checkContinuity();
                 }
-                Map<StreamMessageId, Map<String, String>> batch =
-                        client.readStream(RedisKeys.MESSAGE_LOG, position, BATCH, BLOCK);
-                int read = batch == null ? 0 : batch.size();
-                if (read > 0) {
+                Read batch = client.readStream(RedisKeys.MESSAGE_LOG, position, BATCH, BLOCK, this::deliverOnArrival);
+                int read = batch.read();
+                if (!batch.left().isEmpty()) {
                     long now = System.currentTimeMillis();
-                    batch.entrySet().stream().sorted(Map.Entry.comparingByKey(ORDER)).forEach(entry -> {
-                        deliver(entry.getValue());
-                        position = entry.getKey();
-                        metrics.relayLag(now - entry.getKey().getId0());
-                    });
+                    batch.left().entrySet().stream().sorted(Map.Entry.comparingByKey(ORDER)).forEach(entry -> delivered(entry, now));
                 }
                 behind = read == BATCH; // more may be waiting, and the oldest may be trimmed soon
                 if (repaired >= 0) {
@@ -237,6 +233,60 @@ public class MessageLog {
                 backoffMillis = Math.min(2000, backoffMillis * 2);
             }
         }
+    }
+
+    /** What one read of the log brought: how many entries, and those still to deliver. */
+    private record Read(int read, Map<StreamMessageId, Map<String, String>> left) {
+    }
+
+    /**
+     * Where the log's reply arrives (a Netty thread, while the follower waits for it): a single
+     * new message whose receivers this node knows without asking Redis is delivered from here,
+     * sparing it the follower's wake-up (0.07 ms off the median delivery at low load,
+     * docs/PERFORMANCE.md). Several entries (the follower's sorting and pace; it coalesces), and
+     * anything that may need Redis (a sequence to check, a channel's members, which a Netty
+     * thread must not wait for), are left to the follower. The follower asks for the next entries
+     * only after this returns, so every node still delivers the log once and in order.
+     */
+    private Read deliverOnArrival(Map<StreamMessageId, Map<String, String>> batch) {
+        if (batch == null || batch.isEmpty()) {
+            return new Read(0, Map.of());
+        }
+        if (batch.size() == 1 && following && !behind) {
+            Map.Entry<StreamMessageId, Map<String, String>> entry = batch.entrySet().iterator().next();
+            Map<String, String> fields = entry.getValue();
+            Optional<ChatMessage> message = knownWithoutRedis(fields);
+            if (message.isPresent()) {
+                try {
+                    deliverMessage(message.get(), fields.get(MessageCodec.LOG_DATA), fields.get(MessageCodec.LOG_RECIPIENTS));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Skipping a log entry that could not be delivered: " + fields, e);
+                }
+                advance(entry.getKey(), System.currentTimeMillis());
+                return new Read(1, Map.of());
+            }
+        }
+        return new Read(batch.size(), batch);
+    }
+
+    /** A message of ours with a new number, for General, a private room, or a channel whose members came with it. */
+    private Optional<ChatMessage> knownWithoutRedis(Map<String, String> fields) {
+        if (!ChatEvent.MESSAGE.equals(fields.get(MessageCodec.LOG_TYPE)) || fields.get(MessageCodec.LOG_DATA) == null) {
+            return Optional.empty();
+        }
+        return MessageCodec.parse(fields.get(MessageCodec.LOG_DATA))
+                .filter(m -> MessageId.parse(m.id()).map(MessageId::sequence).orElse(0L) > lastSequence)
+                .filter(m -> fields.get(MessageCodec.LOG_RECIPIENTS) != null || !RoomId.isChannel(m.roomId()));
+    }
+
+    private void delivered(Map.Entry<StreamMessageId, Map<String, String>> entry, long now) {
+        deliver(entry.getValue());
+        advance(entry.getKey(), now);
+    }
+
+    private void advance(StreamMessageId to, long now) {
+        position = to;
+        metrics.relayLag(now - to.getId0());
     }
 
     /**

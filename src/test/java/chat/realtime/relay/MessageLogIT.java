@@ -116,6 +116,68 @@ class MessageLogIT {
         }
     }
 
+    /**
+     * A message read alone from the log is delivered where Redis's reply arrives, messages read
+     * together and every edit by the follower. Taking turns, every message still reaches the
+     * sockets of both nodes once and in log order, and each edit after the message it changes.
+     */
+    @Test
+    void messagesReadAloneOrTogetherAndEditsReachSocketsOnceAndInOrder() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String tag = Users.unique("turns-");
+        List<String> edited = new ArrayList<>();
+        int sent = 0;
+        try (ChatSocketClient fromA = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient atA = ChatSocketClient.connect(chat.nodeA(), Users.register(chat.nodeA(), "rcv").http());
+             ChatSocketClient atB = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            atA.awaitReady();
+            atB.awaitReady();
+            for (int round = 0; round < 5; round++) {
+                String first = null;
+                for (int alone = 0; alone < 5; alone++, sent++) {
+                    fromA.post("0", tag + " " + sent, tag + "-" + sent);
+                    // the next is posted once this one arrived: each is read from the log alone
+                    String id = atB.awaitMessage(tag + " " + sent).getJsonObject("data").getString("id");
+                    first = first == null ? id : first;
+                }
+                for (int together = 0; together < 30; together++, sent++) {
+                    fromA.post("0", tag + " " + sent, tag + "-" + sent);
+                }
+                var edit = ann.http().patch("/api/room/0/messages/" + first, "{\"message\":\"" + tag + " changed\"}");
+                assertEquals(200, edit.status(), edit.body());
+                edited.add(first);
+            }
+            int messages = sent;
+            for (ChatSocketClient socket : List.of(atA, atB)) {
+                Await.until("every message and edit at a socket", Duration.ofSeconds(60),
+                        () -> received(socket, tag).size() >= messages && socket.events("message.edited").size() >= edited.size());
+                List<JsonObject> got = received(socket, tag);
+                assertEquals(messages, got.size(), "each once");
+                assertEquals(messages, got.stream().map(m -> m.getString("id")).distinct().count(), "no message twice");
+                List<Long> sequences = got.stream().map(m -> sequence(m.getString("id"))).toList();
+                assertEquals(sequences.stream().sorted().toList(), sequences, "in log order");
+                List<JsonObject> events = socket.events();
+                for (String id : edited) {
+                    int message = indexOf(events, "message", id);
+                    int edit = indexOf(events, "message.edited", id);
+                    assertTrue(message >= 0 && edit > message, "the edit of " + id + " after the message");
+                }
+            }
+        }
+    }
+
+    private static int indexOf(List<JsonObject> events, String type, String id) {
+        for (int i = 0; i < events.size(); i++) {
+            JsonObject event = events.get(i);
+            if (type.equals(event.getString("type", "")) && event.get("data") instanceof JsonObject data
+                    && id.equals(data.getString("id", ""))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void aSequenceThatWentBackChangesTheEpochAndMakesClientsReload() {
         Person ann = Users.register(chat.nodeA(), "ann");
