@@ -22,7 +22,7 @@ WAR="${WAR:-$project/target/redis-chat.war}"
 PAYARA_MICRO="${PAYARA_MICRO:-$project/target/payara-micro.jar}"
 SERVER_ID_PREFIX="${SERVER_ID_PREFIX:-chat-}"
 RUN_DIR="${RUN_DIR:-$project/.run/nodes}"
-JAVA_OPTS="${JAVA_OPTS:--Xmx1g -XX:+ExitOnOutOfMemoryError -XX:CompileThresholdScaling=0.25}" # the JVM's own collector (G1 on 2+ cores); JIT: docs/OPERATIONS.md
+JAVA_OPTS="${JAVA_OPTS:--Xmx1g -XX:+ExitOnOutOfMemoryError}" # the JVM's own collector (G1 on 2+ cores)
 POST_BOOT="${POST_BOOT:-$here/post-boot.asadmin}"  # Payara settings for a handshake burst
 READY_TIMEOUT="${READY_TIMEOUT:-300}"
 # nginx on this host forwards the client's address in X-Forwarded-For

@@ -37,17 +37,8 @@ public final class PayaraNode implements ChatNode {
             Map.entry("CHAT_MIN_PASSWORD_LENGTH", "1"), Map.entry("CHAT_METRICS_TOKEN", ChatHttp.METRICS_TOKEN));
     /** Quick start for tests: C1 only, small serial heap. Never measure speed with these. */
     public static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-    /**
-     * What a server runs with: full tiered JIT that compiles the chat's hot paths after a quarter
-     * of the JVM's usual calls ({@link #EARLY_JIT}), G1, at most 1 GiB of heap. Benchmarks use these.
-     */
-    public static final List<String> BENCHMARK_JVM = List.of("-Xmx1g", "-XX:+UseG1GC", PayaraNode.EARLY_JIT);
-    /**
-     * The JIT's thresholds at a quarter: a message's path through the node (one call per message,
-     * not per socket) otherwise stays in profiled C1 code until about 15,000 messages, which at
-     * 300 a second is the first minute of traffic (docs/OPERATIONS.md, "JVM options").
-     */
-    public static final String EARLY_JIT = "-XX:CompileThresholdScaling=0.25";
+    /** What a server runs with: full tiered JIT, G1, at most 1 GiB of heap. Benchmarks use these. */
+    public static final List<String> BENCHMARK_JVM = List.of("-Xmx1g", "-XX:+UseG1GC");
     /** With the pre-boot file's interface, Payara's Hazelcast listens on loopback only (docs/SECURITY.md). */
     public static final String DATA_GRID_ON_LOOPBACK = "-Dhazelcast.socket.bind.any=false";
 
