@@ -101,7 +101,10 @@ public class Redis {
 
     /**
      * {@code XREAD COUNT count BLOCK block STREAMS key after}: up to {@code count} entries after
-     * {@code after}, waiting up to {@code block} for the first (null or empty: none came).
+     * {@code after}, waiting up to {@code block} for the first (null or empty: none came), given
+     * to {@code onReply} where the reply arrives (a Netty thread of the client, which must not
+     * wait for anything there, Redis least of all) before the caller wakes; the caller gets what
+     * it returns.
      *
      * <p>Sent as Redisson's plain {@code XREAD}, not its blocking one ({@code RStream.read} with a
      * timeout). Redisson 4.7.0 ends every blocking command that succeeds by calling
@@ -112,15 +115,6 @@ public class Redis {
      * as the blocking one does; its response timeout covers the block. Redisson's connection ping
      * then queues behind the read on that connection and must not time out: keep {@code block}
      * well under the ping's timeout (at least 2.5 s with our settings), as a second at most does.
-     */
-    public Map<StreamMessageId, Map<String, String>> readStream(String key, StreamMessageId after, int count, Duration block) {
-        return readStream(client(), key, after, count, block, Function.identity());
-    }
-
-    /**
-     * As {@link #readStream(String, StreamMessageId, int, Duration)}, with {@code onReply} applied
-     * where the reply arrives (a Netty thread of the client, which must not wait for anything
-     * there, Redis least of all) before the caller wakes; the caller gets what it returns.
      */
     public <T> T readStream(String key, StreamMessageId after, int count, Duration block,
                             Function<Map<StreamMessageId, Map<String, String>>, T> onReply) {
