@@ -20,6 +20,13 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = Logger.getLogger(UnexpectedErrorMapper.class.getName());
 
+    /**
+     * A Redis outage's 503 says when to ask again: Redisson fails a command within 3 s and
+     * reconnects on its own, and a command that merely timed out (a node swamped by a reconnect
+     * storm) succeeds on the next try; a client that waits a second comes back to a fresh answer.
+     */
+    public static final int OUTAGE_RETRY_AFTER_SECONDS = 1;
+
     @Override
     public Response toResponse(Throwable error) {
         if (error instanceof WebApplicationException web) {
@@ -35,7 +42,8 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
         }
         if (isRedisOutage(error)) {
             LOG.warning(() -> "Redis unavailable: " + error);
-            return json(503, "The chat store is unavailable, try again shortly");
+            return Response.fromResponse(json(503, "The chat store is unavailable, try again shortly"))
+                    .header("Retry-After", OUTAGE_RETRY_AFTER_SECONDS).build();
         }
         if (isClientGone(error)) {
             // The client left mid-request: nobody reads this answer, and it is no fault of ours.

@@ -178,9 +178,11 @@ class RedisOutageIT {
         assertEquals(200, http.get("/api/me").status());
 
         redis.stop();
-        for (String path : new String[]{"/api/me", "/api/rooms/1", "/api/room/0/messages"}) {
+        // The plain GET of /ws is how the browser client asks whether to wait before reconnecting.
+        for (String path : new String[]{"/api/me", "/api/rooms/1", "/api/room/0/messages", "/ws"}) {
             Reply reply = withDeadline(http, path, Duration.ofSeconds(3));
             assertEquals(503, reply.status(), path + " " + reply.body());
+            assertEquals(List.of("1"), reply.headers("Retry-After"), path + ": when to ask again");
             assertTrue(reply.object().getString("message").length() > 0);
             assertFalse(reply.body().contains("Exception"), reply.body());
         }

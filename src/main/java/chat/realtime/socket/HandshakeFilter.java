@@ -99,6 +99,7 @@ public class HandshakeFilter extends HttpFilter {
             sockets = presence.socketsOf(session.userId());
         } catch (RuntimeException e) {
             if (UnexpectedErrorMapper.isRedisOutage(e)) {
+                response.setHeader("Retry-After", String.valueOf(UnexpectedErrorMapper.OUTAGE_RETRY_AFTER_SECONDS));
                 refuse(response, 503, "The chat store is unavailable, try again shortly");
                 return;
             }

@@ -112,8 +112,10 @@ class NodeCapacityIT {
                             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                             if (cause instanceof WebSocketHandshakeException refused) {
                                 int status = refused.getResponse().statusCode();
-                                refusedCleanly = status == 503 && refused.getResponse().headers().firstValue("Retry-After").isPresent();
-                                outcome.complete("refused " + status);
+                                boolean retryAfter = refused.getResponse().headers().firstValue("Retry-After").isPresent();
+                                refusedCleanly = status == 503 && retryAfter;
+                                outcome.complete("refused " + status + (retryAfter ? "" : " without Retry-After")
+                                        + " " + refused.getResponse().body());
                             } else {
                                 outcome.complete("failed: " + cause);
                             }
