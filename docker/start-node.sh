@@ -17,7 +17,7 @@ rm -rf "$home/payara"
 # --nocluster: Redis is the only shared state; Payara's own Hazelcast clustering stays off (and
 # listens on loopback only: listener-closed.asadmin with -Dhazelcast.socket.bind.any=false).
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:-} -Dhazelcast.socket.bind.any=false -jar "$home/payara-micro.jar" \
+java -XX:CompileCommandFile="$home/hot-paths.compile" ${JAVA_OPTS:-} -Dhazelcast.socket.bind.any=false -jar "$home/payara-micro.jar" \
     --postbootcommandfile "$home/post-boot.asadmin" \
     --prebootcommandfile "$home/listener-closed.asadmin" --postdeploycommandfile "$home/listener-open.asadmin" \
     --deploy "$home/redis-chat.war" --contextroot / --port "$port" --nocluster --nohostaware --rootdir "$home/payara" &

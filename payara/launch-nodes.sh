@@ -66,7 +66,7 @@ start_node() { # index
     local root="$RUN_DIR/payara-$id"
     rm -rf "$root"
     # shellcheck disable=SC2086
-    REDIS_URL="$REDIS_URL" CHAT_SERVER_ID="$id" nohup java $JAVA_OPTS -Dhazelcast.socket.bind.any=false -jar "$PAYARA_MICRO" \
+    REDIS_URL="$REDIS_URL" CHAT_SERVER_ID="$id" nohup java -XX:CompileCommandFile="$here/hot-paths.compile" $JAVA_OPTS -Dhazelcast.socket.bind.any=false -jar "$PAYARA_MICRO" \
         --postbootcommandfile "$POST_BOOT" --deploy "$WAR" --contextroot / --port "$port" --nocluster --nohostaware --rootdir "$root" \
         --prebootcommandfile "$project/payara/listener-closed.asadmin" \
         --postdeploycommandfile "$project/payara/listener-open.asadmin" \

@@ -40,6 +40,7 @@ class DeploymentFilesTest {
     static final Path ENTRYPOINT = Path.of("docker/start-node.sh");
     static final Path LAUNCH = Path.of("payara/launch-nodes.sh");
     static final Path PAYARA_NGINX = Path.of("payara/nginx.conf");
+    static final Path HOT_PATHS = Path.of("payara/hot-paths.compile");
 
     /** Every setting name the code reads: the {@link Setting} enum. */
     static Set<String> settingsReadByTheCode() {
@@ -149,11 +150,12 @@ class DeploymentFilesTest {
         assertFalse(user.equals("root") || user.equals("0"));
         assertTrue(dockerfile.contains("HEALTHCHECK"));
         assertTrue(Pattern.compile("(?m)^COPY .* docker/start-node\\.sh /opt/chat/$").matcher(dockerfile).find(), "the entrypoint script in the image");
+        assertTrue(Pattern.compile("(?m)^COPY .* payara/hot-paths\\.compile .*/opt/chat/$").matcher(dockerfile).find(), "the JIT's hot paths in the image");
         assertTrue(dockerfile.contains("ENTRYPOINT [\"sh\", \"/opt/chat/start-node.sh\"]"));
         String entrypoint = Files.readString(ENTRYPOINT);
         for (String part : List.of("--nocluster", "--contextroot /", "--rootdir", PayaraNode.DATA_GRID_ON_LOOPBACK + " -jar",
                 "--prebootcommandfile \"$home/listener-closed.asadmin\"", "--postdeploycommandfile \"$home/listener-open.asadmin\"",
-                "--postbootcommandfile \"$home/post-boot.asadmin\"")) {
+                "--postbootcommandfile \"$home/post-boot.asadmin\"", "-XX:CompileCommandFile=\"$home/hot-paths.compile\"")) {
             assertTrue(entrypoint.contains(part), "the image's node starts with " + part + " (docs/SECURITY.md, payara/README.md)");
         }
     }
@@ -176,6 +178,7 @@ class DeploymentFilesTest {
         }
         assertTrue(script.contains("CHAT_SERVER_ID=\"$id\""), "each node its own id");
         assertTrue(script.contains(PayaraNode.DATA_GRID_ON_LOOPBACK + " -jar"), "Hazelcast on loopback (docs/SECURITY.md)");
+        assertTrue(script.contains("java -XX:CompileCommandFile=\"$here/hot-paths.compile\" $JAVA_OPTS"), "the JIT's hot paths, before the user's options");
         assertTrue(Files.isExecutable(LAUNCH));
     }
 
@@ -197,10 +200,30 @@ class DeploymentFilesTest {
         for (String launch : launches) {
             for (String part : List.of(PayaraNode.DATA_GRID_ON_LOOPBACK, "--prebootcommandfile payara/listener-closed.asadmin",
                     "--postdeploycommandfile payara/listener-open.asadmin", "--postbootcommandfile payara/post-boot.asadmin",
-                    "--nocluster", "--contextroot /")) {
+                    "--nocluster", "--contextroot /", "-XX:CompileCommandFile=payara/hot-paths.compile")) {
                 assertTrue(launch.contains(part), "missing " + part + " in " + launch);
             }
         }
+    }
+
+    /**
+     * The compile commands every launch passes are ones the JVM understands (it only prints a
+     * parse error and goes on without them) and lower the thresholds for the message's path.
+     */
+    @Test
+    void hotPathsCompileCommandsParseAndNameTheMessagePath() throws Exception {
+        Path loud = Files.createTempFile("hot-paths", ".compile"); // without "quiet": the JVM then lists what it took
+        Files.write(loud, Files.readAllLines(HOT_PATHS).stream().filter(line -> !line.strip().equals("quiet")).toList());
+        Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:CompileCommandFile=" + loud, "-version").redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertTrue(java.waitFor(60, TimeUnit.SECONDS), output);
+        Files.delete(loud);
+        assertFalse(output.contains("error"), output);
+        for (String hot : List.of("chat", "org/glassfish/tyrus", "org/glassfish/grizzly", "org/redisson", "io/netty", "org/eclipse/parsson")) {
+            assertTrue(output.contains("CompileThresholdScaling " + hot + "/*.* double CompileThresholdScaling = 0.25"), hot + ": " + output);
+        }
+        assertTrue(Files.readAllLines(HOT_PATHS).contains("quiet"), "launches do not print the list at every start");
     }
 
     @Test

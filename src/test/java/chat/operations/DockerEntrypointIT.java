@@ -89,7 +89,7 @@ class DockerEntrypointIT {
         Path home = WorkDirs.fresh("docker-");
         Files.createSymbolicLink(home.resolve("payara-micro.jar"), PayaraNode.microJar().toAbsolutePath());
         Files.createSymbolicLink(home.resolve("redis-chat.war"), PayaraNode.war().toAbsolutePath());
-        for (String file : List.of("post-boot.asadmin", "listener-closed.asadmin", "listener-open.asadmin")) {
+        for (String file : List.of("post-boot.asadmin", "listener-closed.asadmin", "listener-open.asadmin", "hot-paths.compile")) {
             Files.createSymbolicLink(home.resolve(file), Path.of("payara", file).toAbsolutePath());
         }
         output = home.resolve("console.log");

@@ -52,7 +52,7 @@ public final class LocalChat {
         Path log = data.resolve("payara.log");
 
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                PayaraNode.DATA_GRID_ON_LOOPBACK, "-jar", micro.toString(), "--postbootcommandfile", PayaraNode.POST_BOOT.toAbsolutePath().toString(),
+                PayaraNode.HOT_PATHS, PayaraNode.DATA_GRID_ON_LOOPBACK, "-jar", micro.toString(), "--postbootcommandfile", PayaraNode.POST_BOOT.toAbsolutePath().toString(),
                 "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(httpPort),
                 "--nocluster", "--nohostaware", "--rootdir", root.toString()));
         command.addAll(PayaraNode.listenerAfterDeployment());
