@@ -10,6 +10,11 @@ public class ChatErrorMapper implements ExceptionMapper<ChatError> {
 
     @Override
     public Response toResponse(ChatError error) {
+        return of(error);
+    }
+
+    /** The answer for a refusal of ours: its status, its message and, when it says when to come back, {@code Retry-After}. */
+    static Response of(ChatError error) {
         Response.ResponseBuilder response = Response.status(error.status()).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ErrorMessage(error.getMessage()));
         if (error.retryAfterSeconds() > 0) {

@@ -42,8 +42,7 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
         }
         if (isRedisOutage(error)) {
             LOG.warning(() -> "Redis unavailable: " + error);
-            return Response.fromResponse(json(503, "The chat store is unavailable, try again shortly"))
-                    .header("Retry-After", OUTAGE_RETRY_AFTER_SECONDS).build();
+            return ChatErrorMapper.of(ChatError.unavailable("The chat store is unavailable, try again shortly", OUTAGE_RETRY_AFTER_SECONDS));
         }
         if (isClientGone(error)) {
             // The client left mid-request: nobody reads this answer, and it is no fault of ours.
