@@ -12,7 +12,6 @@ import chat.presence.Presence;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.tyrus.TyrusAdapter;
-import chat.realtime.relay.MessageLog;
 import chat.rooms.control.Rooms;
 import chat.sessions.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +31,6 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -85,9 +83,6 @@ public class ChatSocket {
     @Inject
     TyrusAdapter tyrus;
 
-    @Inject
-    MessageLog log;
-
     @OnOpen
     public void open(Session session) {
         if (!(session.getUserPrincipal() instanceof SessionPrincipal principal)) {
@@ -101,19 +96,10 @@ public class ChatSocket {
         // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
                 principal.address(), settings.outboundQueueLimit(), flusher, tyrus, metrics::socketDropped);
-        Set<String> namedRooms;
-        String epoch;
-        try {
-            namedRooms = rooms.namedRoomsOf(connection.userId());
-            epoch = log.epoch();
-        } catch (RuntimeException e) {
-            // Without its rooms the hub could not deliver their messages to this socket: let the client come back.
-            LOG.warning(() -> "Rooms of user " + connection.userId() + " not read, closing the new socket: " + e);
-            close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "The chat store is unavailable, try again shortly");
-            return;
-        }
-        if (!connections.add(connection, namedRooms, settings.maxSockets())) {
-            // Handshakes that passed the filter's check in the same instant: the filter's count is a first line only.
+        boolean registered = connections.add(connection, principal.namedRooms(), settings.maxSockets());
+        principal.place().finish();
+        if (!registered) {
+            // Not expected: the socket held a place under the limit since its handshake.
             close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "This node holds as many connections as it can, try again shortly");
             return;
         }
@@ -121,7 +107,7 @@ public class ChatSocket {
         session.getUserProperties().put(CONNECTION, connection);
         // From here on every event reaches this socket; the client catches up when it reads this frame,
         // so nothing posted after the handshake falls between its catch-up and its first live event.
-        connection.send(ChatEvent.frame(READY, JSON.createObjectBuilder().add("epoch", epoch).build().toString()));
+        connection.send(ChatEvent.frame(READY, JSON.createObjectBuilder().add("epoch", principal.epoch()).build().toString()));
         try {
             presence.connected(connection.userId());
         } catch (RuntimeException e) {

@@ -7,7 +7,9 @@ import chat.api.UnexpectedErrorMapper;
 import chat.limits.ClientAddress;
 import chat.presence.Presence;
 import chat.realtime.hub.LocalConnections;
+import chat.realtime.relay.MessageLog;
 import chat.realtime.tyrus.TyrusAdapter;
+import chat.rooms.control.Rooms;
 import chat.sessions.LoginSession;
 import chat.sessions.SessionCookie;
 import chat.sessions.Sessions;
@@ -22,7 +24,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.security.Principal;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Guards the WebSocket handshake before the upgrade: a live session is required (401) and a
@@ -30,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cannot open a socket with the user's cookie. A node that holds {@code CHAT_MAX_SOCKETS} sockets
  * (counting handshakes under way) refuses more with 503 and a {@code Retry-After}, so that a
  * reconnect storm never takes it to its open-file limit, where it could answer nobody.
+ * Everything that can refuse a socket is decided here, before the upgrade, including the Redis
+ * reads the socket starts from: the endpoint must not close a socket in {@code onOpen} (see
+ * {@link OpeningSockets}).
  */
 @WebFilter(urlPatterns = "/ws")
 public class HandshakeFilter extends HttpFilter {
@@ -55,8 +61,14 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     TyrusAdapter tyrus;
 
-    /** Handshakes past this filter whose socket is not open yet: they count against the node's socket limit. */
-    private final AtomicInteger upgrading = new AtomicInteger();
+    @Inject
+    OpeningSockets opening;
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    MessageLog log;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -67,7 +79,9 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         LoginSession session;
-        long sockets;
+        String address;
+        Set<String> namedRooms;
+        String epoch;
         try {
             session = sessions.find(SessionCookie.tokenFrom(request)).orElse(null);
             if (session == null) {
@@ -78,9 +92,8 @@ public class HandshakeFilter extends HttpFilter {
             // them up). A plain GET (no upgrade) is how the browser client asks whether to come back later: it cannot
             // read a refused handshake's status.
             boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-            if (connections.size() + upgrading.get() >= settings.maxSockets()) {
-                response.setHeader("Retry-After", String.valueOf(FULL_RETRY_AFTER_SECONDS));
-                refuse(response, 503, "This node holds as many connections as it can, try again shortly");
+            if (connections.size() + opening.count() >= settings.maxSockets()) {
+                refuseFull(response);
                 return;
             }
             int retryAfter = upgrade ? admission.admit() : admission.peek();
@@ -96,7 +109,18 @@ public class HandshakeFilter extends HttpFilter {
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);
                 return;
             }
-            sockets = presence.socketsOf(session.userId());
+            address = ClientAddress.of(request, settings.trustedProxies());
+            if (presence.socketsOf(session.userId()) >= settings.socketsPerUser()) {
+                refuse(response, 429, "Too many open connections for this user");
+                return;
+            }
+            if (connections.fromAddress(address) >= settings.socketsPerAddress()) {
+                refuse(response, 429, "Too many open connections from this address");
+                return;
+            }
+            // Without its rooms the hub could not deliver their messages to this socket.
+            namedRooms = rooms.namedRoomsOf(session.userId());
+            epoch = log.epoch();
         } catch (RuntimeException e) {
             if (UnexpectedErrorMapper.isRedisOutage(e)) {
                 response.setHeader("Retry-After", String.valueOf(UnexpectedErrorMapper.OUTAGE_RETRY_AFTER_SECONDS));
@@ -105,19 +129,16 @@ public class HandshakeFilter extends HttpFilter {
             }
             throw e;
         }
-        String address = ClientAddress.of(request, settings.trustedProxies());
-        if (sockets >= settings.socketsPerUser()) {
-            refuse(response, 429, "Too many open connections for this user");
-            return;
-        }
-        if (connections.fromAddress(address) >= settings.socketsPerAddress()) {
-            refuse(response, 429, "Too many open connections from this address");
+        // The check above is a cheap first line; this one is exact, against every other handshake under way.
+        Optional<OpeningSockets.Opening> place = opening.admit(connections::size, settings.maxSockets());
+        if (place.isEmpty()) {
+            refuseFull(response);
             return;
         }
         // The socket learns its session as the handshake's principal: per request, no shared state.
-        SessionPrincipal principal = new SessionPrincipal(session, address);
+        SessionPrincipal principal = new SessionPrincipal(session, address, namedRooms, epoch, place.get());
         tyrus.upgrading(response);
-        upgrading.incrementAndGet();
+        boolean upgraded = false;
         try {
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
@@ -125,9 +146,18 @@ public class HandshakeFilter extends HttpFilter {
                     return principal;
                 }
             }, response);
+            upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
         } finally {
-            upgrading.decrementAndGet();
+            // Upgraded, the socket keeps its place until the endpoint registers it (on Payara, after this returns).
+            if (!upgraded) {
+                place.get().finish();
+            }
         }
+    }
+
+    private static void refuseFull(HttpServletResponse response) throws IOException {
+        response.setHeader("Retry-After", String.valueOf(FULL_RETRY_AFTER_SECONDS));
+        refuse(response, 503, "This node holds as many connections as it can, try again shortly");
     }
 
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {

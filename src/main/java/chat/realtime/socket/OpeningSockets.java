@@ -1,0 +1,55 @@
+package chat.realtime.socket;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * Sockets the handshake filter let through that the endpoint has not registered yet. Each holds a
+ * place under {@code CHAT_MAX_SOCKETS} from the filter until {@link ChatSocket#open} registers it:
+ * on Payara that runs after the filter has returned, so a count kept only inside the filter let a
+ * storm's handshakes slip past a full node, and the endpoint then had to close them in
+ * {@code onOpen}, where Payara recycles the handshake's request while it still uses it (SEVERE
+ * traces, and another handshake's response written by the wrong thread).
+ */
+@ApplicationScoped
+public class OpeningSockets {
+
+    private final AtomicInteger opening = new AtomicInteger();
+
+    /**
+     * A place for one more socket, or none when the {@code open} sockets and those opening fill
+     * {@code limit}. Atomic against other handshakes: a socket registers before its place is
+     * finished, so the sum never undercounts.
+     */
+    public Optional<Opening> admit(IntSupplier open, int limit) {
+        while (true) {
+            int n = opening.get();
+            if (open.getAsInt() + n >= limit) {
+                return Optional.empty();
+            }
+            if (opening.compareAndSet(n, n + 1)) {
+                return Optional.of(new Opening());
+            }
+        }
+    }
+
+    public int count() {
+        return opening.get();
+    }
+
+    /** One socket's place: finished once, when it is registered or when its handshake did not upgrade. */
+    public final class Opening {
+
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        public void finish() {
+            if (finished.compareAndSet(false, true)) {
+                opening.decrementAndGet();
+            }
+        }
+    }
+}
