@@ -12,6 +12,7 @@ import chat.presence.Presence;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.tyrus.TyrusAdapter;
+import chat.realtime.relay.MessageLog;
 import chat.rooms.control.Rooms;
 import chat.sessions.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,7 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -81,6 +83,9 @@ public class ChatSocket {
     Metrics metrics;
 
     @Inject
+    MessageLog log;
+
+    @Inject
     TyrusAdapter tyrus;
 
     @OnOpen
@@ -96,7 +101,21 @@ public class ChatSocket {
         // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
                 principal.address(), settings.outboundQueueLimit(), flusher, tyrus, metrics::socketDropped);
-        boolean registered = connections.add(connection, principal.namedRooms(), settings.maxSockets());
+        Set<String> namedRooms;
+        String epoch;
+        try {
+            namedRooms = rooms.namedRoomsOf(connection.userId());
+            epoch = log.epoch();
+        } catch (RuntimeException e) {
+            principal.place().finish();
+            // Without its rooms the hub could not deliver their messages to this socket: let the client come back.
+            // Read here rather than in the handshake filter: there, a reconnect storm's handshakes took a Redis round
+            // trip longer each on the container's threads, and hundreds waited past their clients' patience.
+            LOG.warning(() -> "Rooms of user " + connection.userId() + " not read, closing the new socket: " + e);
+            close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "The chat store is unavailable, try again shortly");
+            return;
+        }
+        boolean registered = connections.add(connection, namedRooms, settings.maxSockets());
         principal.place().finish();
         if (!registered) {
             // Not expected: the socket held a place under the limit since its handshake.
@@ -107,7 +126,7 @@ public class ChatSocket {
         session.getUserProperties().put(CONNECTION, connection);
         // From here on every event reaches this socket; the client catches up when it reads this frame,
         // so nothing posted after the handshake falls between its catch-up and its first live event.
-        connection.send(ChatEvent.frame(READY, JSON.createObjectBuilder().add("epoch", principal.epoch()).build().toString()));
+        connection.send(ChatEvent.frame(READY, JSON.createObjectBuilder().add("epoch", epoch).build().toString()));
         try {
             presence.connected(connection.userId());
         } catch (RuntimeException e) {

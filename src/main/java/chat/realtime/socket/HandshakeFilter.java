@@ -7,9 +7,7 @@ import chat.api.UnexpectedErrorMapper;
 import chat.limits.ClientAddress;
 import chat.presence.Presence;
 import chat.realtime.hub.LocalConnections;
-import chat.realtime.relay.MessageLog;
 import chat.realtime.tyrus.TyrusAdapter;
-import chat.rooms.control.Rooms;
 import chat.sessions.LoginSession;
 import chat.sessions.SessionCookie;
 import chat.sessions.Sessions;
@@ -25,7 +23,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Guards the WebSocket handshake before the upgrade: a live session is required (401) and a
@@ -33,9 +30,8 @@ import java.util.Set;
  * cannot open a socket with the user's cookie. A node that holds {@code CHAT_MAX_SOCKETS} sockets
  * (counting handshakes under way) refuses more with 503 and a {@code Retry-After}, so that a
  * reconnect storm never takes it to its open-file limit, where it could answer nobody.
- * Everything that can refuse a socket is decided here, before the upgrade, including the Redis
- * reads the socket starts from: the endpoint must not close a socket in {@code onOpen} (see
- * {@link OpeningSockets}).
+ * Every refusal is decided here, before the upgrade: the endpoint should not have to close a new
+ * socket in {@code onOpen} (see {@link OpeningSockets}).
  */
 @WebFilter(urlPatterns = "/ws")
 public class HandshakeFilter extends HttpFilter {
@@ -64,12 +60,6 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     OpeningSockets opening;
 
-    @Inject
-    Rooms rooms;
-
-    @Inject
-    MessageLog log;
-
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -80,8 +70,6 @@ public class HandshakeFilter extends HttpFilter {
         }
         LoginSession session;
         String address;
-        Set<String> namedRooms;
-        String epoch;
         try {
             session = sessions.find(SessionCookie.tokenFrom(request)).orElse(null);
             if (session == null) {
@@ -118,9 +106,6 @@ public class HandshakeFilter extends HttpFilter {
                 refuse(response, 429, "Too many open connections from this address");
                 return;
             }
-            // Without its rooms the hub could not deliver their messages to this socket.
-            namedRooms = rooms.namedRoomsOf(session.userId());
-            epoch = log.epoch();
         } catch (RuntimeException e) {
             if (UnexpectedErrorMapper.isRedisOutage(e)) {
                 response.setHeader("Retry-After", String.valueOf(UnexpectedErrorMapper.OUTAGE_RETRY_AFTER_SECONDS));
@@ -136,7 +121,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         // The socket learns its session as the handshake's principal: per request, no shared state.
-        SessionPrincipal principal = new SessionPrincipal(session, address, namedRooms, epoch, place.get());
+        SessionPrincipal principal = new SessionPrincipal(session, address, place.get());
         tyrus.upgrading(response);
         boolean upgraded = false;
         try {
