@@ -56,6 +56,9 @@ public enum Setting {
             + " deliveries/s)"),
     CHAT_WS_HANDSHAKES_PER_SECOND("1000", "WebSocket handshakes a node takes per second (and at once); beyond: 503 with"
             + " Retry-After; 0: no limit"),
+    CHAT_WS_HANDSHAKES_AT_ONCE("100", "WebSocket handshakes a node works on at once (half of Payara's 200 request threads,"
+            + " so that the other half can refuse); beyond, a handshake gets 503 with Retry-After right after its session"
+            + " lookup, so that a burst never waits in the container past its idle timeout; 0: no limit"),
     CHAT_TYRUS_PLAIN_IDLE_TIMER("true", "on Payara (Tyrus), give each session's idle timer a plain scheduler instead of"
             + " the container's managed one (whose context capture costs ~0.3 ms of CPU per incoming message)"),
     CHAT_REDIS_EPOLL("true", "on Linux, talk to Redis through Netty's native epoll transport (fewer thread wake-ups"

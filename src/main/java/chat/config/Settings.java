@@ -64,6 +64,7 @@ public final class Settings {
     private final boolean rawSocketFrames;
     private final boolean smallOutputBuffer;
     private final int handshakesPerSecond;
+    private final int handshakesAtOnce;
     private final boolean plainIdleTimer;
     private final boolean redisEpoll;
     private final boolean undecodablePathWorkaround;
@@ -126,6 +127,7 @@ public final class Settings {
         rawSocketFrames = in.bool(CHAT_WS_RAW_FRAMES);
         smallOutputBuffer = in.bool(CHAT_WS_SMALL_OUTPUT_BUFFER);
         handshakesPerSecond = in.integer(CHAT_WS_HANDSHAKES_PER_SECOND, 0, 1_000_000);
+        handshakesAtOnce = in.integer(CHAT_WS_HANDSHAKES_AT_ONCE, 0, 100_000);
         plainIdleTimer = in.bool(CHAT_TYRUS_PLAIN_IDLE_TIMER);
         redisEpoll = in.bool(CHAT_REDIS_EPOLL);
         undecodablePathWorkaround = in.bool(CHAT_PAYARA_UNDECODABLE_PATHS);
@@ -341,6 +343,11 @@ public final class Settings {
     /** WebSocket handshakes this node takes per second (and at once) before answering 503 with Retry-After; 0: no limit. */
     public int handshakesPerSecond() {
         return handshakesPerSecond;
+    }
+
+    /** WebSocket handshakes this node works on at once before answering 503 with Retry-After; 0: no limit. */
+    public int handshakesAtOnce() {
+        return handshakesAtOnce;
     }
 
     /** Whether Tyrus sessions get a plain idle-timer scheduler (see {@code TyrusIdleTimer}). */

@@ -13,12 +13,15 @@ import java.util.function.LongSupplier;
  * excess is refused at once, after the session lookup only, with a {@code Retry-After} that grows with the
  * number of clients already told to come back, so that they return spread over the time the node
  * needs for them (the browser client adds jitter). Without it thousands of handshakes queued in
- * the container, which rejected them with SEVERE traces past 4,096 waiting tasks.
+ * the container, which rejected them with SEVERE traces past 4,096 waiting tasks. Handshakes
+ * refused because too many are under way at once ({@link #busy}) are told to come back the same way.
  */
 @ApplicationScoped
 public class HandshakeAdmission {
 
     private static final int MAX_RETRY_AFTER_SECONDS = 60;
+    /** How fast refused clients are expected back when the rate is unlimited (only the at-once bound refuses). */
+    private static final double UNLIMITED_PACE = 1000;
 
     @Inject
     Settings settings;
@@ -26,6 +29,7 @@ public class HandshakeAdmission {
     LongSupplier clock = System::nanoTime; // a test's own clock
 
     private double rate;
+    private double pace; // refused clients a second the node expects to take back
     private double tokens;
     private double toldToComeBack; // refused clients not yet due back; drains at the rate
     private long lastNanos;
@@ -33,6 +37,7 @@ public class HandshakeAdmission {
     @PostConstruct
     void start() {
         rate = settings.handshakesPerSecond();
+        pace = rate > 0 ? rate : UNLIMITED_PACE;
         tokens = rate;
         lastNanos = clock.getAsLong();
     }
@@ -64,8 +69,21 @@ public class HandshakeAdmission {
         return tokens >= 1 ? 0 : retryAfterSeconds();
     }
 
+    /** A handshake refused because the node works on as many as it may at once: when to come back. */
+    public synchronized int busy() {
+        refill();
+        toldToComeBack++;
+        return retryAfterSeconds();
+    }
+
+    /** What a client asking whether to try now is told while the node works on as many handshakes as it may. */
+    public synchronized int peekBusy() {
+        refill();
+        return retryAfterSeconds();
+    }
+
     private int retryAfterSeconds() {
-        return (int) Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(toldToComeBack / rate)));
+        return (int) Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(toldToComeBack / pace)));
     }
 
     private void refill() {
@@ -73,6 +91,6 @@ public class HandshakeAdmission {
         double seconds = (now - lastNanos) / 1e9;
         lastNanos = now;
         tokens = Math.min(rate, tokens + seconds * rate);
-        toldToComeBack = Math.max(0, toldToComeBack - seconds * rate);
+        toldToComeBack = Math.max(0, toldToComeBack - seconds * pace);
     }
 }

@@ -30,6 +30,8 @@ import java.util.Optional;
  * cannot open a socket with the user's cookie. A node that holds {@code CHAT_MAX_SOCKETS} sockets
  * (counting handshakes under way) refuses more with 503 and a {@code Retry-After}, so that a
  * reconnect storm never takes it to its open-file limit, where it could answer nobody.
+ * So does one that works on {@code CHAT_WS_HANDSHAKES_AT_ONCE} handshakes already, or has taken
+ * {@code CHAT_WS_HANDSHAKES_PER_SECOND} this second.
  * Every refusal is decided here, before the upgrade: the endpoint should not have to close a new
  * socket in {@code onOpen} (see {@link OpeningSockets}).
  */
@@ -69,36 +71,49 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         LoginSession session;
-        String address;
         try {
             session = sessions.find(SessionCookie.tokenFrom(request)).orElse(null);
-            if (session == null) {
-                refuse(response, 401, "Not logged in");
-                return;
-            }
-            // After the session check, so that only users' handshakes take turns (a flood without a session cannot use
-            // them up). A plain GET (no upgrade) is how the browser client asks whether to come back later: it cannot
-            // read a refused handshake's status.
-            boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-            if (connections.size() + opening.count() >= settings.maxSockets()) {
+        } catch (RuntimeException e) {
+            refuseIfOutage(response, e);
+            return;
+        }
+        if (session == null) {
+            refuse(response, 401, "Not logged in");
+            return;
+        }
+        // Everything below comes after the session check, so that only users' handshakes take turns (a flood
+        // without a session cannot use them up).
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            answerWhetherToWait(response);
+            return;
+        }
+        // Exact, against every other handshake under way: a full node, or as many handshakes at once as it may
+        // work on. Both refusals are cheap, so a burst's queue in the container drains in seconds.
+        Optional<OpeningSockets.Opening> place = opening.admit(connections::size, settings.maxSockets(), settings.handshakesAtOnce());
+        if (place.isEmpty()) {
+            if (isFull()) {
                 refuseFull(response);
-                return;
+            } else {
+                refuseBusy(response, admission.busy());
             }
-            int retryAfter = upgrade ? admission.admit() : admission.peek();
+            return;
+        }
+        boolean upgraded = false;
+        try {
+            int retryAfter = admission.admit();
             if (retryAfter > 0) {
-                response.setHeader("Retry-After", String.valueOf(retryAfter));
-                refuse(response, 503, "Too many connections opening at once, try again shortly");
+                refuseBusy(response, retryAfter);
                 return;
             }
-            if (!upgrade) {
-                // "No need to wait": an answer, not an error (Tyrus's 404 for a request without an
-                // upgrade showed in the browser's console after every failed reconnect).
-                response.setHeader("Cache-Control", "no-store");
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            String address = ClientAddress.of(request, settings.trustedProxies());
+            long usersSockets;
+            try {
+                usersSockets = presence.socketsOf(session.userId());
+            } catch (RuntimeException e) {
+                refuseIfOutage(response, e);
                 return;
             }
-            address = ClientAddress.of(request, settings.trustedProxies());
-            if (presence.socketsOf(session.userId()) >= settings.socketsPerUser()) {
+            if (usersSockets >= settings.socketsPerUser()) {
                 refuse(response, 429, "Too many open connections for this user");
                 return;
             }
@@ -106,25 +121,9 @@ public class HandshakeFilter extends HttpFilter {
                 refuse(response, 429, "Too many open connections from this address");
                 return;
             }
-        } catch (RuntimeException e) {
-            if (UnexpectedErrorMapper.isRedisOutage(e)) {
-                response.setHeader("Retry-After", String.valueOf(UnexpectedErrorMapper.OUTAGE_RETRY_AFTER_SECONDS));
-                refuse(response, 503, "The chat store is unavailable, try again shortly");
-                return;
-            }
-            throw e;
-        }
-        // The check above is a cheap first line; this one is exact, against every other handshake under way.
-        Optional<OpeningSockets.Opening> place = opening.admit(connections::size, settings.maxSockets());
-        if (place.isEmpty()) {
-            refuseFull(response);
-            return;
-        }
-        // The socket learns its session as the handshake's principal: per request, no shared state.
-        SessionPrincipal principal = new SessionPrincipal(session, address, place.get());
-        tyrus.upgrading(response);
-        boolean upgraded = false;
-        try {
+            // The socket learns its session as the handshake's principal: per request, no shared state.
+            SessionPrincipal principal = new SessionPrincipal(session, address, place.get());
+            tyrus.upgrading(response);
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
                 public Principal getUserPrincipal() {
@@ -138,6 +137,43 @@ public class HandshakeFilter extends HttpFilter {
                 place.get().finish();
             }
         }
+    }
+
+    /**
+     * A plain GET (no upgrade) is how the browser client asks whether to come back later: it cannot
+     * read a refused handshake's status. "No need to wait" is an answer, not an error (Tyrus's 404 for
+     * a request without an upgrade showed in the browser's console after every failed reconnect).
+     */
+    private void answerWhetherToWait(HttpServletResponse response) throws IOException {
+        if (isFull()) {
+            refuseFull(response);
+            return;
+        }
+        int atOnce = settings.handshakesAtOnce();
+        int retryAfter = atOnce > 0 && opening.count() >= atOnce ? admission.peekBusy() : admission.peek();
+        if (retryAfter > 0) {
+            refuseBusy(response, retryAfter);
+            return;
+        }
+        response.setHeader("Cache-Control", "no-store");
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    private boolean isFull() {
+        return connections.size() + opening.count() >= settings.maxSockets();
+    }
+
+    private static void refuseIfOutage(HttpServletResponse response, RuntimeException e) throws IOException {
+        if (!UnexpectedErrorMapper.isRedisOutage(e)) {
+            throw e;
+        }
+        response.setHeader("Retry-After", String.valueOf(UnexpectedErrorMapper.OUTAGE_RETRY_AFTER_SECONDS));
+        refuse(response, 503, "The chat store is unavailable, try again shortly");
+    }
+
+    private static void refuseBusy(HttpServletResponse response, int retryAfter) throws IOException {
+        response.setHeader("Retry-After", String.valueOf(retryAfter));
+        refuse(response, 503, "Too many connections opening at once, try again shortly");
     }
 
     private static void refuseFull(HttpServletResponse response) throws IOException {

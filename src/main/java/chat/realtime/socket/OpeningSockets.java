@@ -14,6 +14,12 @@ import java.util.function.IntSupplier;
  * storm's handshakes slip past a full node, and the endpoint then had to close them in
  * {@code onOpen}, where Payara recycles the handshake's request while it still uses it (SEVERE
  * traces, and another handshake's response written by the wrong thread).
+ * <p>
+ * The same count bounds the handshakes a node works on at once ({@code CHAT_WS_HANDSHAKES_AT_ONCE}).
+ * A burst of thousands waits in the container's queue, and Grizzly closes a connection that has
+ * waited there past its idle timeout (30 s) without an answer, or while Tyrus writes the 101
+ * (then Payara logs SEVERE). Refusing what is beyond the bound right after the session lookup
+ * costs little, so the queue drains in seconds and every client hears 503 or 101.
  */
 @ApplicationScoped
 public class OpeningSockets {
@@ -22,13 +28,14 @@ public class OpeningSockets {
 
     /**
      * A place for one more socket, or none when the {@code open} sockets and those opening fill
-     * {@code limit}. Atomic against other handshakes: a socket registers before its place is
-     * finished, so the sum never undercounts.
+     * {@code limit}, or when {@code atOnce} handshakes are under way already (0: no such bound).
+     * Atomic against other handshakes: a socket registers before its place is finished, so the sum
+     * never undercounts.
      */
-    public Optional<Opening> admit(IntSupplier open, int limit) {
+    public Optional<Opening> admit(IntSupplier open, int limit, int atOnce) {
         while (true) {
             int n = opening.get();
-            if (open.getAsInt() + n >= limit) {
+            if (open.getAsInt() + n >= limit || (atOnce > 0 && n >= atOnce)) {
                 return Optional.empty();
             }
             if (opening.compareAndSet(n, n + 1)) {

@@ -40,11 +40,13 @@ class NodeCapacityIT {
     private static final int OPEN_FILES = 3000;
     private static final int CAPACITY = 2000;
     private static final int STORM = 2400;
+    private static final int BURST = 12000;
 
     @Test
     void aFullNodeRefusesHandshakesCleanlyAndServesTheSocketsItHolds() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start();
-             PayaraNode node = PayaraNode.launch("capacity", redis.url(), Map.of("CHAT_WS_HANDSHAKES_PER_SECOND", "0"))) {
+             PayaraNode node = PayaraNode.launch("capacity", redis.url(),
+                     Map.of("CHAT_WS_HANDSHAKES_PER_SECOND", "0", "CHAT_WS_HANDSHAKES_AT_ONCE", "0"))) {
             limitOpenFiles(node.pid(), OPEN_FILES); // long before the deployment reads it
             node.awaitReady();
             assertEquals(1, node.logLines("it holds at most " + CAPACITY + " sockets"), "the start-up line names the limit");
@@ -117,6 +119,72 @@ class NodeCapacityIT {
             }
             assertTrue(opened > 0, "some handshake won the place");
             assertEquals(severeBefore, node.logLines("SEVERE"), "SEVERE lines in the node's log");
+        }
+    }
+
+    /**
+     * A burst the node cannot work through before the container gives up on the queued requests:
+     * Grizzly closes a connection that waits past its idle timeout (30 s) unanswered, or while Tyrus
+     * writes its 101 (then Payara logs SEVERE); 16,000 handshakes at once on two cores shared with a
+     * busy generator outlast it. With at most {@code CHAT_WS_HANDSHAKES_AT_ONCE} under way the rest are
+     * refused at once, so every client hears 101 or 503 with {@code Retry-After}. Without the bound
+     * ({@code -Dchat.test.handshakesAtOnce=0}) this test fails with thousands closed unanswered.
+     */
+    @Test
+    void aBurstLongerThanTheContainerWaitsIsAnsweredOpenedOrRefused() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+             PayaraNode node = PayaraNode.launch("burst", redis.url(), Map.of("CHAT_WS_HANDSHAKES_PER_SECOND", "0",
+                     "CHAT_WS_HANDSHAKES_AT_ONCE", System.getProperty("chat.test.handshakesAtOnce", "100")))) {
+            node.awaitReady();
+            long severeBefore = node.logLines("SEVERE");
+            ChatHttp pablo = new ChatHttp(node);
+            pablo.loggedIn("Pablo", "password123");
+
+            long start = System.nanoTime();
+            Map<String, Integer> outcomes;
+            // A generator of many clients takes cores of its own, as the outside storms' did: the node works slower.
+            try (CpuBurner burner = new CpuBurner(Integer.getInteger("chat.test.burners", 3))) {
+                outcomes = RawHandshakeBurst.send(node.port(), pablo.cookieHeader(), node.origin(), BURST, Duration.ofMinutes(3));
+            }
+            System.out.printf("burst of %,d handshakes answered in %.1f s: %s%n", BURST, (System.nanoTime() - start) / 1e9, outcomes);
+
+            int opened = outcomes.getOrDefault("101", 0);
+            int refused = outcomes.getOrDefault("503 with Retry-After", 0);
+            assertEquals(BURST, opened + refused, "every handshake opened or refused with 503 + Retry-After: " + outcomes);
+            assertTrue(opened > 0, "some opened: " + outcomes);
+            assertEquals(severeBefore, node.logLines("SEVERE"), "SEVERE lines in the node's log");
+        }
+    }
+
+    /** Threads that keep cores busy until closed. */
+    private static final class CpuBurner implements AutoCloseable {
+
+        private volatile boolean running = true;
+        private final List<Thread> threads = new ArrayList<>();
+
+        CpuBurner(int count) {
+            for (int i = 0; i < count; i++) {
+                Thread thread = new Thread(() -> {
+                    long x = 0;
+                    while (running) {
+                        x += System.nanoTime() % 7;
+                    }
+                    if (x == 42) {
+                        System.out.print(""); // keeps the loop from being removed
+                    }
+                });
+                thread.setDaemon(true);
+                thread.start();
+                threads.add(thread);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            for (Thread thread : threads) {
+                thread.join();
+            }
         }
     }
 

@@ -20,20 +20,30 @@ class OpeningSocketsTest {
 
     @Test
     void placesAreGivenOnlyUpToTheLimitLessTheOpenSockets() {
-        assertTrue(opening.admit(() -> 2, 4).isPresent());
-        assertTrue(opening.admit(() -> 2, 4).isPresent());
-        assertTrue(opening.admit(() -> 2, 4).isEmpty(), "two open and two opening fill four");
+        assertTrue(opening.admit(() -> 2, 4, 0).isPresent());
+        assertTrue(opening.admit(() -> 2, 4, 0).isPresent());
+        assertTrue(opening.admit(() -> 2, 4, 0).isEmpty(), "two open and two opening fill four");
         assertEquals(2, opening.count());
     }
 
     @Test
+    void atMostTheBoundAreOpeningAtOnceHoweverMuchRoomThereIs() {
+        OpeningSockets.Opening first = opening.admit(() -> 0, 100, 2).orElseThrow();
+        opening.admit(() -> 0, 100, 2).orElseThrow();
+        assertTrue(opening.admit(() -> 0, 100, 2).isEmpty(), "two handshakes under way fill a bound of two");
+        first.finish();
+        assertTrue(opening.admit(() -> 0, 100, 2).isPresent(), "one finished makes room for the next");
+        assertTrue(opening.admit(() -> 0, 100, 0).isPresent(), "0: no bound");
+    }
+
+    @Test
     void aPlaceIsFinishedOnceHoweverOftenItIsFinished() {
-        OpeningSockets.Opening place = opening.admit(() -> 0, 1).orElseThrow();
-        opening.admit(() -> 0, 2).orElseThrow();
+        OpeningSockets.Opening place = opening.admit(() -> 0, 1, 0).orElseThrow();
+        opening.admit(() -> 0, 2, 0).orElseThrow();
         place.finish();
         place.finish(); // the endpoint registered the socket, and the filter's finally ran too
         assertEquals(1, opening.count());
-        assertTrue(opening.admit(() -> 0, 2).isPresent(), "the finished place is free again");
+        assertTrue(opening.admit(() -> 0, 2, 0).isPresent(), "the finished place is free again");
     }
 
     @Test
@@ -48,7 +58,7 @@ class OpeningSocketsTest {
                     start.await();
                     int places = 0;
                     for (int i = 0; i < 10_000; i++) {
-                        Optional<OpeningSockets.Opening> place = opening.admit(() -> 0, 5);
+                        Optional<OpeningSockets.Opening> place = opening.admit(() -> 0, 5, 0);
                         if (place.isPresent()) {
                             places++;
                         }
