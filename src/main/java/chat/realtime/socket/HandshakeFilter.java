@@ -87,6 +87,9 @@ public class HandshakeFilter extends HttpFilter {
             answerWhetherToWait(response);
             return;
         }
+        // Before any answer, refusals too: a refused handshake's request and response go back to Grizzly's pools
+        // with whatever buffers the answer took, and the sockets of a later storm are made of those.
+        tyrus.upgrading(response);
         // Exact, against every other handshake under way: a full node, or as many handshakes at once as it may
         // work on. Both refusals are cheap, so a burst's queue in the container drains in seconds.
         Optional<OpeningSockets.Opening> place = opening.admit(connections::size, settings.maxSockets(), settings.handshakesAtOnce());
@@ -123,7 +126,6 @@ public class HandshakeFilter extends HttpFilter {
             }
             // The socket learns its session as the handshake's principal: per request, no shared state.
             SessionPrincipal principal = new SessionPrincipal(session, address, place.get());
-            tyrus.upgrading(response);
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
                 public Principal getUserPrincipal() {
