@@ -69,4 +69,18 @@ class HandshakeAdmissionTest {
         }
         assertEquals(60, retryAfter);
     }
+
+    @Test
+    void handshakesRefusedAsBusyAreSpreadLikeTheRatesEvenWithoutARate() {
+        HandshakeAdmission admission = admission("0");
+        assertEquals(1, admission.busy(), "the first one refused comes back in a second");
+        int last = 0;
+        for (int i = 0; i < 5_000; i++) {
+            last = admission.busy();
+        }
+        assertEquals(6, last, "5,001 refused, expected back at 1,000 a second: the last in about 6 s");
+        assertEquals(6, admission.peekBusy(), "asking without a handshake gets the same answer");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(5)); // 5,000 of them due back by now
+        assertEquals(1, admission.peekBusy());
+    }
 }
