@@ -31,7 +31,7 @@ public class HandshakeAdmission {
     private double rate;
     private double pace; // refused clients a second the node expects to take back
     private double tokens;
-    private double toldToComeBack; // refused clients not yet due back; drains at the rate
+    private double toldToComeBack; // refused clients not yet due back; drains at the pace
     private long lastNanos;
 
     @PostConstruct
@@ -56,8 +56,7 @@ public class HandshakeAdmission {
             tokens--;
             return 0;
         }
-        toldToComeBack++;
-        return retryAfterSeconds();
+        return busy();
     }
 
     /** Like {@link #admit} without taking a turn: what a client asking whether to try now would be told. */
@@ -69,7 +68,7 @@ public class HandshakeAdmission {
         return tokens >= 1 ? 0 : retryAfterSeconds();
     }
 
-    /** A handshake refused because the node works on as many as it may at once: when to come back. */
+    /** A handshake refused (too many this second, or under way at once): when to come back. */
     public synchronized int busy() {
         refill();
         toldToComeBack++;

@@ -165,12 +165,7 @@ class NodeCapacityIT {
         CpuBurner(int count) {
             for (int i = 0; i < count; i++) {
                 Thread thread = new Thread(() -> {
-                    long x = 0;
-                    while (running) {
-                        x += System.nanoTime() % 7;
-                    }
-                    if (x == 42) {
-                        System.out.print(""); // keeps the loop from being removed
+                    while (running) { // spins on a volatile read: a core kept busy, never optimised away
                     }
                 });
                 thread.setDaemon(true);
