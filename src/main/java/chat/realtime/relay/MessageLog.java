@@ -110,6 +110,9 @@ public class MessageLog {
     private boolean inSequenceOrder;
     private boolean behind;
     private int repaired = -1; // entries read since the log could be read again, until caught up; -1: not repairing
+    // Touched only where a reply is read, one read at a time (the follower sends the next after it).
+    private long lastArrivalNanos = System.nanoTime(); // of the last reply that brought entries
+    private long lastDeliveryNanos; // of the last delivery that wrote sockets on the reading thread
 
     /** Starts following the log from its current end (retried by the node until Redis answers). */
     public synchronized void start() {
@@ -243,8 +246,10 @@ public class MessageLog {
      * Where the log's reply arrives (a Netty thread, while the follower waits for it): a single
      * new message whose receivers this node knows without asking Redis is delivered from here,
      * sparing it the follower's wake-up (0.07 ms off the median delivery at low load,
-     * docs/PERFORMANCE.md), and this thread writes a sleeping writer lane's share of the sockets
-     * itself (one wake-up less before the first write). Several entries (the follower's sorting and pace; it coalesces), and
+     * docs/PERFORMANCE.md). When messages come further apart than twice what this took last time
+     * (low load), this thread also writes a sleeping writer lane's share of the sockets itself: one
+     * wake-up less before the first write. Closer together, the next read must not wait for those
+     * writes (tried: p99 higher at 4,000-6,000 msg/s). Several entries (the follower's sorting and pace; it coalesces), and
      * anything that may need Redis (a sequence to check, a channel's members, which a Netty
      * thread must not wait for), are left to the follower. The follower asks for the next entries
      * only after this returns, so every node still delivers the log once and in order.
@@ -253,15 +258,21 @@ public class MessageLog {
         if (batch == null || batch.isEmpty()) {
             return new Read(0, Map.of());
         }
+        long arrived = System.nanoTime();
+        boolean apart = arrived - lastArrivalNanos > 2 * lastDeliveryNanos;
+        lastArrivalNanos = arrived;
         if (batch.size() == 1 && following && !behind) {
             Map.Entry<StreamMessageId, Map<String, String>> entry = batch.entrySet().iterator().next();
             Map<String, String> fields = entry.getValue();
             Optional<ChatMessage> message = knownWithoutRedis(fields);
             if (message.isPresent()) {
                 try {
-                    deliverMessage(message.get(), fields.get(MessageCodec.LOG_DATA), fields.get(MessageCodec.LOG_RECIPIENTS), true);
+                    deliverMessage(message.get(), fields.get(MessageCodec.LOG_DATA), fields.get(MessageCodec.LOG_RECIPIENTS), apart);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Skipping a log entry that could not be delivered: " + fields, e);
+                }
+                if (apart) {
+                    lastDeliveryNanos = System.nanoTime() - arrived;
                 }
                 advance(entry.getKey(), System.currentTimeMillis());
                 return new Read(1, Map.of());
@@ -342,9 +353,9 @@ public class MessageLog {
     /**
      * @param json the message as stored, which is what every client receives
      * @param to a channel's members when it was stored (null: found by the hub)
-     * @param onArrival whether this is the Netty thread that read the entry, which may then write some sockets itself
+     * @param writeHere whether this thread may write some sockets itself (a lone message at low load, where it arrived)
      */
-    private void deliverMessage(ChatMessage message, String json, String to, boolean onArrival) {
+    private void deliverMessage(ChatMessage message, String json, String to, boolean writeHere) {
         long sequence = MessageId.parse(message.id()).map(MessageId::sequence).orElse(Long.MAX_VALUE);
         if (sequence == Long.MAX_VALUE) {
             sequence = lastSequence; // not one of our ids (the log holds only ours): nothing to learn from it
@@ -360,7 +371,7 @@ public class MessageLog {
         lastSequence = Math.max(lastSequence, sequence);
         List<String> recipients = to != null ? List.of(to.split(","))
                 : RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null);
-        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, json, recipients, message.roomId()), onArrival);
+        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, json, recipients, message.roomId()), writeHere);
     }
 
     /** A new epoch: positions start over and the clients reload. */
