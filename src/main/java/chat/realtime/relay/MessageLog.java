@@ -63,6 +63,8 @@ public class MessageLog {
     private static final int BATCH = 512;
     /** Well under Redisson's ping timeout: its ping waits behind the read ({@link Redis#readStream}). */
     private static final Duration BLOCK = Duration.ofSeconds(1);
+    /** Low load: log entries at least this far apart (under 500 a second). */
+    private static final Duration QUIET = Duration.ofMillis(2);
     private static final StreamMessageId ORIGIN = new StreamMessageId(0, 0);
     private static final Comparator<StreamMessageId> ORDER =
             Comparator.comparingLong(StreamMessageId::getId0).thenComparingLong(StreamMessageId::getId1);
@@ -112,7 +114,6 @@ public class MessageLog {
     private int repaired = -1; // entries read since the log could be read again, until caught up; -1: not repairing
     // Touched only where a reply is read, one read at a time (the follower sends the next after it).
     private long lastArrivalNanos = System.nanoTime(); // of the last reply that brought entries
-    private long lastDeliveryNanos; // of the last delivery that wrote sockets on the reading thread
 
     /** Starts following the log from its current end (retried by the node until Redis answers). */
     public synchronized void start() {
@@ -246,10 +247,11 @@ public class MessageLog {
      * Where the log's reply arrives (a Netty thread, while the follower waits for it): a single
      * new message whose receivers this node knows without asking Redis is delivered from here,
      * sparing it the follower's wake-up (0.07 ms off the median delivery at low load,
-     * docs/PERFORMANCE.md). When messages come further apart than twice what this took last time
-     * (low load), this thread also writes a sleeping writer lane's share of the sockets itself: one
-     * wake-up less before the first write. Closer together, the next read must not wait for those
-     * writes (tried: p99 higher at 4,000-6,000 msg/s). Several entries (the follower's sorting and pace; it coalesces), and
+     * docs/PERFORMANCE.md). At low load ({@link #QUIET} since the last entry), this thread also
+     * writes a sleeping writer lane's share of the sockets itself: one wake-up less before the
+     * first write. With messages closer together the next read must not wait for those writes
+     * (tried: p99 up at 1,000-4,000 msg/s, docs/PERFORMANCE.md, "The delivering thread writes a
+     * share"). Several entries (the follower's sorting and pace; it coalesces), and
      * anything that may need Redis (a sequence to check, a channel's members, which a Netty
      * thread must not wait for), are left to the follower. The follower asks for the next entries
      * only after this returns, so every node still delivers the log once and in order.
@@ -259,7 +261,7 @@ public class MessageLog {
             return new Read(0, Map.of());
         }
         long arrived = System.nanoTime();
-        boolean apart = arrived - lastArrivalNanos > 2 * lastDeliveryNanos;
+        boolean quiet = arrived - lastArrivalNanos > QUIET.toNanos();
         lastArrivalNanos = arrived;
         if (batch.size() == 1 && following && !behind) {
             Map.Entry<StreamMessageId, Map<String, String>> entry = batch.entrySet().iterator().next();
@@ -267,12 +269,9 @@ public class MessageLog {
             Optional<ChatMessage> message = knownWithoutRedis(fields);
             if (message.isPresent()) {
                 try {
-                    deliverMessage(message.get(), fields.get(MessageCodec.LOG_DATA), fields.get(MessageCodec.LOG_RECIPIENTS), apart);
+                    deliverMessage(message.get(), fields.get(MessageCodec.LOG_DATA), fields.get(MessageCodec.LOG_RECIPIENTS), quiet);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Skipping a log entry that could not be delivered: " + fields, e);
-                }
-                if (apart) {
-                    lastDeliveryNanos = System.nanoTime() - arrived;
                 }
                 advance(entry.getKey(), System.currentTimeMillis());
                 return new Read(1, Map.of());
