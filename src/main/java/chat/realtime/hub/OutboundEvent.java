@@ -20,7 +20,7 @@ public final class OutboundEvent {
 
     /**
      * @param writableByCaller whether the thread that queues the event may write some idle sockets
-     *                         itself (it has nothing else to do soon: a lone message delivered where Redis's reply arrived)
+     *                         itself (it has nothing else to do soon: a lone message at low load, delivered where Redis's reply arrived)
      */
     public OutboundEvent(String json, boolean writableByCaller) {
         this.json = json;

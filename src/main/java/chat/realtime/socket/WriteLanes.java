@@ -17,12 +17,12 @@ import java.util.logging.Logger;
  * not per socket (a thread pool signalled a thread for every socket: 1.3 cores at 30,000
  * deliveries a second). Each socket keeps to one lane.
  *
- * <p>A lone message delivered where Redis's reply arrives ({@link chat.realtime.hub.OutboundEvent#writableByCaller})
- * would cost a wake-up of every lane before its first write, while the delivering thread goes idle:
- * that thread writes the first lane's share itself when that lane sleeps (it has nothing queued,
- * so nothing is overtaken), and the other lanes write the rest. A busy lane keeps its share and
- * coalesces as before, so under load nothing changes (docs/PERFORMANCE.md, "The delivering thread
- * writes a share").
+ * <p>A lone message at low load, delivered where Redis's reply arrives
+ * ({@link chat.realtime.hub.OutboundEvent#writableByCaller}), would cost a wake-up of every lane
+ * before its first write while the delivering thread goes idle: that thread writes the first
+ * lane's share itself when that lane sleeps (it has nothing queued, so nothing is overtaken), and
+ * the other lanes write the rest. A busy lane keeps its share and coalesces as before
+ * (docs/PERFORMANCE.md, "The delivering thread writes a share").
  */
 final class WriteLanes {
 
