@@ -28,12 +28,7 @@ public class LocalFanOut {
     Metrics metrics;
 
     public void deliver(ChatEvent event) {
-        deliver(event, false);
-    }
-
-    /** @param callerWrites whether the calling thread may write some idle sockets itself ({@link OutboundEvent#writableByCaller}) */
-    public void deliver(ChatEvent event, boolean callerWrites) {
-        OutboundEvent frame = new OutboundEvent(event.frame(), callerWrites); // serialised and encoded once for all receivers
+        OutboundEvent frame = new OutboundEvent(event.frame()); // serialised and encoded once for all receivers
         int sockets;
         if (event.recipients() != null) {
             sockets = connections.sendToUsers(event.recipients(), frame);

@@ -10,25 +10,11 @@ import java.util.function.Function;
 public final class OutboundEvent {
 
     private final String json;
-    private final boolean writableByCaller;
     private byte[] utf8; // racy but idempotent: at worst two threads encode the same text
     private byte[] frame; // the same
 
     public OutboundEvent(String json) {
-        this(json, false);
-    }
-
-    /**
-     * @param writableByCaller whether the thread that queues the event may write some idle sockets
-     *                         itself (it has nothing else to do soon: a lone message at low load, delivered where Redis's reply arrived)
-     */
-    public OutboundEvent(String json, boolean writableByCaller) {
         this.json = json;
-        this.writableByCaller = writableByCaller;
-    }
-
-    public boolean writableByCaller() {
-        return writableByCaller;
     }
 
     public String json() {

@@ -63,8 +63,6 @@ public class MessageLog {
     private static final int BATCH = 512;
     /** Well under Redisson's ping timeout: its ping waits behind the read ({@link Redis#readStream}). */
     private static final Duration BLOCK = Duration.ofSeconds(1);
-    /** Low load: log entries at least this far apart (under 500 a second). */
-    private static final Duration QUIET = Duration.ofMillis(2);
     private static final StreamMessageId ORIGIN = new StreamMessageId(0, 0);
     private static final Comparator<StreamMessageId> ORDER =
             Comparator.comparingLong(StreamMessageId::getId0).thenComparingLong(StreamMessageId::getId1);
@@ -112,8 +110,6 @@ public class MessageLog {
     private boolean inSequenceOrder;
     private boolean behind;
     private int repaired = -1; // entries read since the log could be read again, until caught up; -1: not repairing
-    // Touched only where a reply is read, one read at a time (the follower sends the next after it).
-    private long lastArrivalNanos = System.nanoTime(); // of the last reply that brought entries
 
     /** Starts following the log from its current end (retried by the node until Redis answers). */
     public synchronized void start() {
@@ -247,11 +243,7 @@ public class MessageLog {
      * Where the log's reply arrives (a Netty thread, while the follower waits for it): a single
      * new message whose receivers this node knows without asking Redis is delivered from here,
      * sparing it the follower's wake-up (0.07 ms off the median delivery at low load,
-     * docs/PERFORMANCE.md). At low load ({@link #QUIET} since the last entry), this thread also
-     * writes a sleeping writer lane's share of the sockets itself: one wake-up less before the
-     * first write. With messages closer together the next read must not wait for those writes
-     * (tried: p99 up at 1,000-4,000 msg/s, docs/PERFORMANCE.md, "The delivering thread writes a
-     * share"). Several entries (the follower's sorting and pace; it coalesces), and
+     * docs/PERFORMANCE.md). Several entries (the follower's sorting and pace; it coalesces), and
      * anything that may need Redis (a sequence to check, a channel's members, which a Netty
      * thread must not wait for), are left to the follower. The follower asks for the next entries
      * only after this returns, so every node still delivers the log once and in order.
@@ -260,16 +252,13 @@ public class MessageLog {
         if (batch == null || batch.isEmpty()) {
             return new Read(0, Map.of());
         }
-        long arrived = System.nanoTime();
-        boolean quiet = arrived - lastArrivalNanos > QUIET.toNanos();
-        lastArrivalNanos = arrived;
         if (batch.size() == 1 && following && !behind) {
             Map.Entry<StreamMessageId, Map<String, String>> entry = batch.entrySet().iterator().next();
             Map<String, String> fields = entry.getValue();
             Optional<ChatMessage> message = knownWithoutRedis(fields);
             if (message.isPresent()) {
                 try {
-                    deliverMessage(message.get(), fields.get(MessageCodec.LOG_DATA), fields.get(MessageCodec.LOG_RECIPIENTS), quiet);
+                    deliverMessage(message.get(), fields.get(MessageCodec.LOG_DATA), fields.get(MessageCodec.LOG_RECIPIENTS));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "Skipping a log entry that could not be delivered: " + fields, e);
                 }
@@ -334,7 +323,7 @@ public class MessageLog {
         try {
             if (ChatEvent.MESSAGE.equals(type)) {
                 String to = entry.get(MessageCodec.LOG_RECIPIENTS);
-                MessageCodec.parse(data).ifPresent(message -> deliverMessage(message, data, to, false));
+                MessageCodec.parse(data).ifPresent(message -> deliverMessage(message, data, to));
             } else if (ChatEvent.MESSAGE_EDITED.equals(type) || ChatEvent.MESSAGE_DELETED.equals(type)) {
                 MessageCodec.parse(data).ifPresent(m -> fanOut.deliver(new ChatEvent(type, data,
                         RoomId.privateMembers(m.roomId()).map(List::copyOf).orElse(null), m.roomId())));
@@ -352,9 +341,8 @@ public class MessageLog {
     /**
      * @param json the message as stored, which is what every client receives
      * @param to a channel's members when it was stored (null: found by the hub)
-     * @param writeHere whether this thread may write some sockets itself (a lone message at low load, where it arrived)
      */
-    private void deliverMessage(ChatMessage message, String json, String to, boolean writeHere) {
+    private void deliverMessage(ChatMessage message, String json, String to) {
         long sequence = MessageId.parse(message.id()).map(MessageId::sequence).orElse(Long.MAX_VALUE);
         if (sequence == Long.MAX_VALUE) {
             sequence = lastSequence; // not one of our ids (the log holds only ours): nothing to learn from it
@@ -370,7 +358,7 @@ public class MessageLog {
         lastSequence = Math.max(lastSequence, sequence);
         List<String> recipients = to != null ? List.of(to.split(","))
                 : RoomId.privateMembers(message.roomId()).map(List::copyOf).orElse(null);
-        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, json, recipients, message.roomId()), writeHere);
+        fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, json, recipients, message.roomId()));
     }
 
     /** A new epoch: positions start over and the clients reload. */

@@ -148,7 +148,7 @@ public final class Connection implements LocalSocket {
             writePending();
         } else if (!writing.get() && scheduled.compareAndSet(false, true)) {
             // One task per idle socket, not per event: what arrives before it runs goes out with it.
-            writers.write(this, frame.writableByCaller());
+            writers.write(this);
         }
     }
 

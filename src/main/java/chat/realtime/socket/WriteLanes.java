@@ -16,13 +16,6 @@ import java.util.logging.Logger;
  * empty and only then needs waking, so a message for a hundred sockets costs a wake-up per lane,
  * not per socket (a thread pool signalled a thread for every socket: 1.3 cores at 30,000
  * deliveries a second). Each socket keeps to one lane.
- *
- * <p>A lone message at low load, delivered where Redis's reply arrives
- * ({@link chat.realtime.hub.OutboundEvent#writableByCaller}), would cost a wake-up of every lane
- * before its first write while the delivering thread goes idle: that thread writes the first
- * lane's share itself when that lane sleeps (it has nothing queued, so nothing is overtaken), and
- * the other lanes write the rest. A busy lane keeps its share and coalesces as before
- * (docs/PERFORMANCE.md, "The delivering thread writes a share").
  */
 final class WriteLanes {
 
@@ -37,18 +30,9 @@ final class WriteLanes {
         }
     }
 
-    /**
-     * Queues the socket for a write of what it has pending, or writes it here.
-     *
-     * @param callerMayWrite whether the calling thread may write the socket itself if its lane sleeps
-     */
-    void write(Connection connection, boolean callerMayWrite) {
-        int lane = Math.floorMod(System.identityHashCode(connection), lanes.length);
-        if (callerMayWrite && lane == 0 && lanes[0].sleeping) {
-            Lane.write(connection);
-        } else {
-            lanes[lane].add(connection);
-        }
+    /** Queues the socket for a write of what it has pending. */
+    void write(Connection connection) {
+        lanes[Math.floorMod(System.identityHashCode(connection), lanes.length)].add(connection);
     }
 
     void stop() {
@@ -61,7 +45,7 @@ final class WriteLanes {
 
         private final ConcurrentLinkedQueue<Connection> queue = new ConcurrentLinkedQueue<>();
         private final Thread thread;
-        private volatile boolean sleeping = true; // nothing to do yet: the first add wakes it
+        private volatile boolean sleeping;
         private volatile boolean running = true;
 
         Lane(String name) {
@@ -85,24 +69,20 @@ final class WriteLanes {
             LockSupport.unpark(thread);
         }
 
-        static void write(Connection connection) {
-            try {
-                connection.writeHandedOff();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Writing a socket failed", e);
-                connection.failed(e);
-            } catch (Error e) { // thrown on, it would end the lane and leave its sockets unwritten
-                LOG.log(Level.SEVERE, "Writing a socket failed with an error", e);
-                connection.failed(new IllegalStateException(e));
-            }
-        }
-
         @Override
         public void run() {
             while (running) {
                 Connection connection = queue.poll();
                 if (connection != null) {
-                    write(connection);
+                    try {
+                        connection.writeHandedOff();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.FINE, "Writing a socket failed", e);
+                        connection.failed(e);
+                    } catch (Error e) { // thrown on, it would end the lane and leave its sockets unwritten
+                        LOG.log(Level.SEVERE, "Writing a socket failed with an error", e);
+                        connection.failed(new IllegalStateException(e));
+                    }
                 } else {
                     sleeping = true;
                     if (queue.isEmpty() && running) {

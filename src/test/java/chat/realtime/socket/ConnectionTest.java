@@ -1,7 +1,6 @@
 package chat.realtime.socket;
 
 import chat.config.Settings;
-import chat.realtime.hub.OutboundEvent;
 import chat.realtime.tyrus.TyrusAdapter;
 import chat.testing.Await;
 import jakarta.websocket.CloseReason;
@@ -158,34 +157,6 @@ class ConnectionTest {
         Await.until("the rest follows as one frame", DEADLINE, () -> session.frames.size() == 2);
         assertEquals(List.of("a", "b1\nb2\nb3"), session.frames);
         assertTrue(session.writers.get(0).startsWith("chat-socket-writer-"), session.writers.toString());
-    }
-
-    /**
-     * A lone message delivered where Redis's reply arrived: that thread would otherwise wake a lane
-     * and go idle, so it writes the share of a lane that sleeps itself (one wake-up less before the
-     * first write) and the other lanes write the rest. Other events only queue.
-     */
-    @Test
-    void theThreadThatDeliversALoneMessageWritesASleepingLanesShareItself() {
-        startFlusher(Map.of("CHAT_WS_FLUSH_THREADS", "2"));
-        List<HeldWritesSession> sessions = IntStream.range(0, 40).mapToObj(i -> new HeldWritesSession()).toList();
-        List<Connection> sockets = sessions.stream()
-                .map(s -> new Connection(s, "1", "session-1", "127.0.0.1", 100, flusher, tyrus, drops::add)).toList();
-        String caller = Thread.currentThread().getName();
-
-        sockets.forEach(socket -> socket.send(new OutboundEvent("{\"n\":1}", true)));
-
-        Await.until("every socket is written", DEADLINE, () -> sessions.stream().allMatch(s -> s.frames.size() == 1));
-        long byCaller = sessions.stream().filter(s -> s.writers.get(0).equals(caller)).count();
-        assertTrue(byCaller > 0 && byCaller < sockets.size(), byCaller + " of 40 written by the caller: one lane's share, about half");
-        assertTrue(sessions.stream().map(s -> s.writers.get(0)).filter(w -> !w.equals(caller))
-                .allMatch(w -> w.startsWith("chat-socket-writer-")), "the rest by the lanes");
-
-        sessions.forEach(s -> s.finishWrite(true));
-        sockets.forEach(socket -> socket.send(new OutboundEvent("{\"n\":2}", false)));
-
-        Await.until("every socket is written again", DEADLINE, () -> sessions.stream().allMatch(s -> s.frames.size() == 2));
-        assertTrue(sessions.stream().noneMatch(s -> s.writers.get(1).equals(caller)), "an event not marked so is only queued");
     }
 
     /** The node's flusher with these settings, writing to this test's session. */
