@@ -56,7 +56,7 @@ public class HandshakeAdmission {
             tokens--;
             return 0;
         }
-        return busy();
+        return tellToComeBack();
     }
 
     /** Like {@link #admit} without taking a turn: what a client asking whether to try now would be told. */
@@ -71,13 +71,17 @@ public class HandshakeAdmission {
     /** A handshake refused (too many this second, or under way at once): when to come back. */
     public synchronized int busy() {
         refill();
-        toldToComeBack++;
-        return retryAfterSeconds();
+        return tellToComeBack();
     }
 
     /** What a client asking whether to try now is told while the node works on as many handshakes as it may. */
     public synchronized int peekBusy() {
         refill();
+        return retryAfterSeconds();
+    }
+
+    private int tellToComeBack() {
+        toldToComeBack++;
         return retryAfterSeconds();
     }
 

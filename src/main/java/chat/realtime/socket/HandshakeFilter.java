@@ -151,7 +151,7 @@ public class HandshakeFilter extends HttpFilter {
             refuseFull(response);
             return;
         }
-        int retryAfter = isBusy() ? admission.peekBusy() : admission.peek();
+        int retryAfter = opening.isBusy(settings.handshakesAtOnce()) ? admission.peekBusy() : admission.peek();
         if (retryAfter > 0) {
             refuseBusy(response, retryAfter);
             return;
@@ -162,12 +162,6 @@ public class HandshakeFilter extends HttpFilter {
 
     private boolean isFull() {
         return connections.size() + opening.count() >= settings.maxSockets();
-    }
-
-    /** As many handshakes under way as the node may work on at once ({@link OpeningSockets#admit} decides exactly). */
-    private boolean isBusy() {
-        int atOnce = settings.handshakesAtOnce();
-        return atOnce > 0 && opening.count() >= atOnce;
     }
 
     private static void refuseIfOutage(HttpServletResponse response, RuntimeException e) throws IOException {

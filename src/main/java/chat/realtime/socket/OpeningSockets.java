@@ -35,7 +35,7 @@ public class OpeningSockets {
     public Optional<Opening> admit(IntSupplier open, int limit, int atOnce) {
         while (true) {
             int n = opening.get();
-            if (open.getAsInt() + n >= limit || (atOnce > 0 && n >= atOnce)) {
+            if (open.getAsInt() + n >= limit || atBound(n, atOnce)) {
                 return Optional.empty();
             }
             if (opening.compareAndSet(n, n + 1)) {
@@ -46,6 +46,15 @@ public class OpeningSockets {
 
     public int count() {
         return opening.get();
+    }
+
+    /** Whether {@code atOnce} handshakes are under way already (0: no such bound); {@link #admit} decides exactly. */
+    public boolean isBusy(int atOnce) {
+        return atBound(opening.get(), atOnce);
+    }
+
+    private static boolean atBound(int underWay, int atOnce) {
+        return atOnce > 0 && underWay >= atOnce;
     }
 
     /** One socket's place: finished once, when it is registered or when its handshake did not upgrade. */
