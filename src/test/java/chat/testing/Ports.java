@@ -21,18 +21,42 @@ public final class Ports {
     private static final Set<String> LOOPBACK = Set.of("0100007F", "00000000000000000000000001000000",
             "0000000000000000FFFF00000100007F");
 
+    /**
+     * A port nothing listens on, above the kernel's range of ephemeral ports
+     * ({@code ip_local_port_range}), where no outgoing connection takes its local port. A port of
+     * that range, free when picked, was now and then taken by one of the many connections the
+     * tests make while a server boots (a Payara node takes 20 s), and that server could then never
+     * bind it: seen as SentinelFailoverIT's second node logging "ready" with a listener that never
+     * accepted, through three starts on the same port.
+     */
     public static int free() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                socket.setReuseAddress(true);
-                if (GIVEN.add(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        int[] ephemeral = ephemeralRange();
+        int above = 65535 - ephemeral[1];
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = above >= 500 ? ephemeral[1] + 1 + ThreadLocalRandom.current().nextInt(above) : anyFree();
+            if (!GIVEN.contains(port) && allFree(port) && GIVEN.add(port)) {
+                return port;
             }
         }
         throw new IllegalStateException("no free port");
+    }
+
+    /** The kernel's ephemeral ports, lowest and highest (Linux's default where it cannot be read). */
+    private static int[] ephemeralRange() {
+        try {
+            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            return new int[]{Integer.parseInt(range[0]), Integer.parseInt(range[1])};
+        } catch (IOException | RuntimeException e) {
+            return new int[]{32768, 60999};
+        }
+    }
+
+    private static int anyFree() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

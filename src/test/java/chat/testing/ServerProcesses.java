@@ -137,7 +137,8 @@ public final class ServerProcesses {
 
     /**
      * An offset that moves every one of a server's default ports to a free one, below the
-     * ephemeral range (32768 up) where {@link Ports#free()} and outgoing connections take theirs.
+     * ephemeral range (32768 up), where outgoing connections take theirs, and the ports above it
+     * that {@link Ports#free()} hands out.
      */
     static int freeOffset(int[] defaultPorts, String server) {
         for (int attempt = 0; attempt < 100; attempt++) {
