@@ -1,5 +1,6 @@
 package chat.operations;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 /** A Prometheus histogram of durations in seconds: fixed buckets, lock-free recording. */
@@ -7,7 +8,7 @@ final class LatencyHistogram {
 
     static final double[] BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-    private static final String[] LABELS = java.util.Arrays.stream(BOUNDS)
+    private static final String[] LABELS = Arrays.stream(BOUNDS)
             .mapToObj(b -> java.math.BigDecimal.valueOf(b).stripTrailingZeros().toPlainString()).toArray(String[]::new);
 
     private final LongAdder[] buckets = new LongAdder[BOUNDS.length];

@@ -37,6 +37,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -147,7 +148,7 @@ public class Redis {
     void shutdown() {
         RedissonClient c = client;
         if (c != null) {
-            c.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            c.shutdown(0, 2, TimeUnit.SECONDS);
             client = null;
         }
     }

@@ -22,10 +22,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /** A room's messages: the sorted set {@code room:{id}}, scored by Unix seconds, as the seed keeps it. */
 @ApplicationScoped
@@ -105,7 +106,7 @@ public class MessageHistory {
                 .sorted(Comparator.comparing((ChatMessage m) -> m.date())
                         .thenComparingLong(m -> MessageId.parse(m.id()).map(MessageId::sequence).orElse(0L)))
                 .limit(limit).toList();
-        Set<String> included = newer.stream().map(ChatMessage::id).filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+        Set<String> included = newer.stream().map(ChatMessage::id).filter(Objects::nonNull).collect(Collectors.toSet());
         List<MessageId> older = changed.toCompletableFuture().join().stream().filter(id -> !included.contains(id))
                 .map(MessageId::parse).flatMap(Optional::stream).toList();
         List<ChatMessage> all = new ArrayList<>(newer);

@@ -28,6 +28,7 @@ import org.redisson.client.codec.StringCodec;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -176,7 +177,7 @@ public class Relay {
 
     /** Sends a new probe on both channels; the heartbeat's next {@link #verify} checks that it came back. */
     private void publishProbe() {
-        String probe = java.util.UUID.randomUUID().toString();
+        String probe = UUID.randomUUID().toString();
         probeSentNanos = System.nanoTime();
         probeSent = probe; // before publishing: the listener may hear it before publish returns
         try {

@@ -8,6 +8,9 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -79,9 +82,9 @@ public class OutboundFlusher {
         if (writers != null) {
             writers.stop();
         }
-        java.util.List<Thread> all = new java.util.ArrayList<>();
+        List<Thread> all = new ArrayList<>();
         if (threads != null) {
-            all.addAll(java.util.List.of(threads));
+            all.addAll(List.of(threads));
         }
         if (finisher != null) {
             all.add(finisher);
@@ -114,7 +117,7 @@ public class OutboundFlusher {
 
     /** Polls unfinished writes (every 0.2 ms while there are any; they are rare: a full kernel buffer). */
     private void finishWrites() {
-        java.util.ArrayDeque<Connection> waiting = new java.util.ArrayDeque<>();
+        ArrayDeque<Connection> waiting = new ArrayDeque<>();
         while (running) {
             Connection c;
             while ((c = unfinished.poll()) != null) {

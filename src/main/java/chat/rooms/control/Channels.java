@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,7 +123,7 @@ public class Channels {
 
     /** The channels among these ids that exist, in one round trip. */
     public Map<String, Channel> findAll(Collection<String> ids) {
-        Map<String, Channel> found = new java.util.LinkedHashMap<>();
+        Map<String, Channel> found = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return found;
         }

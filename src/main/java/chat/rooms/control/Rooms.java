@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Which rooms exist, who belongs to them, and what they are called. */
 @ApplicationScoped
@@ -191,7 +192,7 @@ public class Rooms {
     public Set<String> namedRoomsOf(String userId) {
         return roomsSet(userId).stream()
                 .filter(id -> RoomId.isNamed(id) && !RedisKeys.GENERAL_ROOM_ID.equals(id))
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private Set<String> roomsSet(String userId) {
