@@ -5,6 +5,7 @@ import chat.testing.ChatCluster;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
+import chat.testing.RedisCommand;
 import chat.testing.RedisProbe;
 import chat.testing.SharedChat;
 import chat.testing.Users;
@@ -14,6 +15,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.api.RPatternTopic;
 import org.redisson.api.RTopic;
 import org.redisson.client.codec.StringCodec;
 
@@ -90,6 +92,51 @@ class RealtimeIT {
             assertEquals(storedJson, envelope.getJsonObject("data"), "what is stored is what is published");
         } finally {
             topic.removeListener(listener);
+        }
+    }
+
+    /**
+     * Our nodes listen to MESSAGES by pattern, so Redis counts only the seed's servers (subscribed
+     * by name) as its subscribers, and the posting script publishes a message there only then: a
+     * fleet of ours alone does not send each node every message twice (log and pub/sub).
+     */
+    @Test
+    void aMessageIsPublishedOnMessagesOnlyWhileSomethingSubscribesToItByName() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            assertEquals(List.of("MESSAGES", 0L), RedisCommand.send(chat.redis().port(), "PUBSUB", "NUMSUB", "MESSAGES"),
+                    "our nodes do not subscribe by name");
+            // Redisson keeps one subscription per name: the pattern and the name are never listened to at once here.
+            List<String> seenByPattern = new CopyOnWriteArrayList<>();
+            RPatternTopic everything = redis.client().getPatternTopic("MESSAGES", StringCodec.INSTANCE);
+            int patternListener = everything.addListener(String.class, (pattern, channel, payload) -> seenByPattern.add(payload));
+            try {
+                String unheard = Users.unique("nobody subscribed by name ");
+                a.sendMessage("0", unheard);
+                b.awaitMessage(unheard);
+                // The script's publication, had there been one, went out before the log delivered the message.
+                String barrier = Users.unique("barrier ");
+                redis.publish("MESSAGES", barrier);
+                Await.until("the barrier", Duration.ofSeconds(10), () -> seenByPattern.contains(barrier));
+                assertFalse(seenByPattern.stream().anyMatch(e -> e.contains(unheard)), "not published without a subscriber by name");
+            } finally {
+                everything.removeListener(patternListener);
+            }
+
+            List<String> seenByName = new CopyOnWriteArrayList<>();
+            RTopic byName = redis.client().getTopic("MESSAGES", StringCodec.INSTANCE);
+            int nameListener = byName.addListener(String.class, (channel, payload) -> seenByName.add(payload));
+            try {
+                assertEquals(List.of("MESSAGES", 1L), RedisCommand.send(chat.redis().port(), "PUBSUB", "NUMSUB", "MESSAGES"));
+                String heard = Users.unique("the seed listens ");
+                a.sendMessage("0", heard);
+                b.awaitMessage(heard);
+                Await.until("the envelope on MESSAGES", Duration.ofSeconds(10), () -> seenByName.stream().anyMatch(e -> e.contains(heard)));
+            } finally {
+                byName.removeListener(nameListener);
+            }
         }
     }
 

@@ -20,9 +20,10 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import org.redisson.api.RPatternTopic;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.listener.StatusListener;
+import org.redisson.api.listener.PatternStatusListener;
 import org.redisson.client.codec.StringCodec;
 
 import java.io.StringReader;
@@ -39,7 +40,10 @@ import java.util.logging.Logger;
  * The node-to-node relay on the seed's {@code MESSAGES} channel: publishes this node's events
  * in the seed's envelope ({@link MessageCodec}) and turns other nodes' envelopes (ours or the
  * seed's Node.js/Python servers') back into events for the local fan-out. Logout travels on a
- * channel of our own.
+ * channel of our own. It listens to {@code MESSAGES} by pattern, not by name: Redis then counts only
+ * the seed's servers (and anything else that subscribes by name) as the channel's subscribers, and the
+ * posting script publishes a logged message there only when some are (docs/PROTOCOL.md, "The message
+ * log"), so that our nodes do not each receive, decode and drop every message they read from the log.
  */
 @ApplicationScoped
 public class Relay {
@@ -98,9 +102,9 @@ public class Relay {
 
     private void listen() {
         // First, so that it sees the subscription the message listener makes; called again at every re-subscription.
-        topic().addListener(new StatusListener() {
+        subscription().addListener(new PatternStatusListener() {
             @Override
-            public void onSubscribe(String channel) {
+            public void onPSubscribe(String pattern) {
                 subscribedSinceVerify.set(true);
                 health.subscribed();
                 if (subscriptions.incrementAndGet() > 1) {
@@ -112,10 +116,10 @@ public class Relay {
             }
 
             @Override
-            public void onUnsubscribe(String channel) {
+            public void onPUnsubscribe(String pattern) {
             }
         });
-        topic().addListener(String.class, (channel, payload) -> receive(payload));
+        subscription().addListener(String.class, (pattern, channel, payload) -> receive(payload));
         control().addListener(String.class, (channel, payload) -> receiveControl(payload));
     }
 
@@ -145,7 +149,7 @@ public class Relay {
         }
         probeSent = null;
         if (deaf) { // stays set until a renewal went through, so a failed one is retried
-            topic().removeAllListeners();
+            subscription().removeAllListeners();
             control().removeAllListeners();
             listen();
             deaf = false;
@@ -203,7 +207,7 @@ public class Relay {
 
     public synchronized void unsubscribe() {
         if (subscribed) {
-            topic().removeAllListeners();
+            subscription().removeAllListeners();
             control().removeAllListeners();
             subscribed = false;
         }
@@ -392,8 +396,14 @@ public class Relay {
         return MessageCodec.text(value);
     }
 
+    /** For publishing on {@code MESSAGES}. */
     private RTopic topic() {
         return redis.getTopic(RedisKeys.CHANNEL, StringCodec.INSTANCE);
+    }
+
+    /** For listening to {@code MESSAGES}: a pattern that matches only that name (it has no wildcard). */
+    private RPatternTopic subscription() {
+        return redis.getPatternTopic(RedisKeys.CHANNEL, StringCodec.INSTANCE);
     }
 
     private RTopic control() {
