@@ -19,12 +19,14 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean appendOnly;
+    private final List<String> settings;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir, boolean appendOnly) {
+    private RedisServerProcess(int port, Path dir, boolean appendOnly, List<String> settings) {
         this.port = port;
         this.dir = dir;
         this.appendOnly = appendOnly;
+        this.settings = settings;
     }
 
     /** A throw-away Redis that keeps nothing on disk. */
@@ -32,9 +34,16 @@ public final class RedisServerProcess implements AutoCloseable {
         return start(Ports.free(), WorkDirs.fresh("redis-"), false);
     }
 
+    /** A throw-away Redis with more settings on its command line ({@code "--rename-command", "PUBSUB", ""}). */
+    public static RedisServerProcess startWith(String... settings) {
+        RedisServerProcess redis = new RedisServerProcess(Ports.free(), WorkDirs.fresh("redis-"), false, List.of(settings));
+        redis.startProcess();
+        return redis;
+    }
+
     /** A Redis that keeps its data in {@code dir} (append-only file), so a restart keeps the data. */
     public static RedisServerProcess start(int port, Path dir, boolean appendOnly) {
-        RedisServerProcess redis = new RedisServerProcess(port, dir, appendOnly);
+        RedisServerProcess redis = new RedisServerProcess(port, dir, appendOnly, List.of());
         redis.startProcess();
         return redis;
     }
@@ -58,6 +67,7 @@ public final class RedisServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--dir", dir.toString(), "--protected-mode", "no"));
         command.addAll(appendOnly ? List.of("--appendonly", "yes", "--appendfsync", "always") : List.of("--appendonly", "no"));
+        command.addAll(settings);
         try {
             Files.createDirectories(dir);
             process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -64,7 +64,8 @@ public class PostingScript {
     static final int REMEMBER_SERVER_IDS_SECONDS = 60;
 
     // The seed's servers subscribe to MESSAGES by name and ours by pattern (Relay), so NUMSUB counts only theirs: without
-    // any, the message is not published, as every node of ours reads it from the log.
+    // any, the message is not published, as every node of ours reads it from the log. Where Redis renames or an ACL forbids
+    // PUBSUB, pcall answers an error instead of failing the script after its writes, and the message is published as before.
     // KEYS: rate bucket, sequence, room, log, the post id's record[, a private room's two users | a channel and its members].
     // ARGV: burst, per second, draft head, sequence format, draft tail, date, channel, envelope head, envelope tail,
     // log cap, remember seconds, the room's checks ('p' private room, 'c' channel, '' none), the sender.
@@ -95,7 +96,8 @@ public class PostingScript {
             else
               redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json)
             end
-            if redis.call('PUBSUB', 'NUMSUB', ARGV[7])[2] > 0 then
+            local listeners = redis.pcall('PUBSUB', 'NUMSUB', ARGV[7])
+            if listeners.err or listeners[2] > 0 then
               redis.call('PUBLISH', ARGV[7], ARGV[8] .. json .. ARGV[9])
             end
             redis.call('SET', KEYS[5], json, 'EX', ARGV[11])
