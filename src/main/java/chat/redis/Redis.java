@@ -112,7 +112,8 @@ public class Redis {
      * {@code ServiceManager.isShuttingDown(null)}, which throws a {@code NullPointerException}
      * (wrapped in a {@code CompletionException}) on the Netty thread that read the reply: about
      * 2.5 % of a loaded node's CPU at 300 messages a second, where every read returns one entry,
-     * and more of an idle node's (docs/PERFORMANCE.md). As a plain command it takes a pooled connection until Redis answers,
+     * and more of an idle node's (docs/bench/ROUND-4-NOTES.md, "Where a node's time goes"). As a
+     * plain command it takes a pooled connection until Redis answers,
      * as the blocking one does; its response timeout covers the block. Redisson's connection ping
      * then queues behind the read on that connection and must not time out: keep {@code block}
      * well under the ping's timeout (at least 2.5 s with our settings), as a second at most does.
@@ -190,7 +191,8 @@ public class Redis {
     /**
      * Netty's epoll transport instead of Java's selector: a command written from a request thread
      * wakes the Netty thread through an eventfd and the reply comes back with fewer system calls,
-     * which is most of a Redis round trip on an idle node (docs/PERFORMANCE.md). Where the native
+     * which is most of a Redis round trip on an idle node (docs/bench/ROUND-4-NOTES.md, "Where a
+     * node's time goes"). Where the native
      * library cannot load (another OS or CPU), the Java transport stays, and the log says which one runs.
      */
     static void useEpoll(Config config, boolean wanted) {

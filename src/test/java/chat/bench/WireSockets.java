@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * frame to its {@link BenchSocket} on that same thread; senders write their masked frames
  * themselves. The JDK's client, which the generator used before, handed every frame between its
  * selector thread and an executor: on 2 cores shared with the server, the generator's thread
- * hand-offs took CPU the server under test needed (docs/PERFORMANCE.md).
+ * hand-offs took CPU the server under test needed (docs/bench/ROUND-4-NOTES.md, "Where a node's time goes").
  */
 final class WireSockets implements AutoCloseable {
 

@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * in order, as the next round trip ({@link PostingScript#send}). So a socket's posts are stored
  * in the order sent, and a sender is no longer held to one post per round trip: waiting for each
  * answer before reading the next frame capped a socket at about 400 posts a second once the
- * node was busy, and ten busy senders made the node's knee (docs/PERFORMANCE.md).
+ * node was busy, and ten busy senders made the node's knee (docs/bench/ROUND-4-NOTES.md, "A sender's
+ * posts without waiting for each other").
  *
  * <p>A call that ends without an answer from Redis (a timeout, a lost connection) leaves the
  * outcome unknown: Redis may have run the script, or run it once it answers again. Such posts

@@ -243,7 +243,7 @@ public class MessageLog {
      * Where the log's reply arrives (a Netty thread, while the follower waits for it): a single
      * new message whose receivers this node knows without asking Redis is delivered from here,
      * sparing it the follower's wake-up (0.07 ms off the median delivery at low load,
-     * docs/PERFORMANCE.md). Several entries (the follower's sorting and pace; it coalesces), and
+     * docs/bench/ROUND-4-NOTES.md). Several entries (the follower's sorting and pace; it coalesces), and
      * anything that may need Redis (a sequence to check, a channel's members, which a Netty
      * thread must not wait for), are left to the follower. The follower asks for the next entries
      * only after this returns, so every node still delivers the log once and in order.

@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * over the thread's context class loader: on a thread reading a WebSocket that is the
  * application's loader, so every incoming message searched every jar of the server and of
  * {@code WEB-INF/lib} (about half a millisecond of CPU; most of a node's time under load, see
- * docs/PERFORMANCE.md). Payara's settings cannot turn the capture off (it runs whatever the context
+ * docs/PERFORMANCE.md, "How we got here"). Payara's settings cannot turn the capture off (it runs whatever the context
  * service propagates), and disabling the default managed scheduler makes CDI refuse to deploy;
  * Tyrus has no setting for its scheduler. So each new session's own scheduler reference (a
  * private, non-final field) is pointed at one plain scheduler of ours; the one timer task its
