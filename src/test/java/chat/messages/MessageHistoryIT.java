@@ -32,7 +32,7 @@ class MessageHistoryIT {
     private static String post(ChatSocketClient socket, String roomId, String text) {
         String clientId = Users.unique("c");
         socket.post(roomId, text, clientId);
-        return socket.await("message.ack", d -> clientId.equals(d.getString("clientMessageId"))).getJsonObject("data").getString("id");
+        return socket.awaitAck(clientId).getString("id");
     }
 
     private static List<String> ids(Person reader, String path) {

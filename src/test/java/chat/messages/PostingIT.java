@@ -44,12 +44,12 @@ class PostingIT {
             String text = Users.unique("once-");
             String clientId = Users.unique("c");
             a.post("0", text, clientId);
-            JsonObject first = a.await("message.ack", d -> clientId.equals(d.getString("clientMessageId"))).getJsonObject("data");
+            JsonObject first = a.awaitAck(clientId);
             assertTrue(first.getBoolean("stored"));
             assertFalse(first.getBoolean("duplicate"));
             // The same post again, on another node (a client that reconnected elsewhere without hearing the answer)
             retry.post("0", text, clientId);
-            JsonObject second = retry.await("message.ack", d -> clientId.equals(d.getString("clientMessageId"))).getJsonObject("data");
+            JsonObject second = retry.awaitAck(clientId);
             assertTrue(second.getBoolean("duplicate"));
             assertEquals(first.getString("id"), second.getString("id"), "the retry is answered with the original");
             assertEquals("0", second.getString("roomId"));
@@ -108,7 +108,7 @@ class PostingIT {
             }
             assertTrue(chat.probe().zrange("room:0").stream().noneMatch(m -> m.contains(text)), "not stored");
             a.post("0", text, full);
-            assertTrue(a.await("message.ack", d -> full.equals(d.getString("clientMessageId"))).getJsonObject("data").getBoolean("stored"),
+            assertTrue(a.awaitAck(full).getBoolean("stored"),
                     "refused, so the same id may be stored later");
         }
     }
@@ -136,7 +136,7 @@ class PostingIT {
             assertEquals(ids.stream().sorted().toList(), ids, "stored in the order sent: " + ids);
             for (int i = 1; i < texts.size(); i += 3) {
                 String clientId = run + "c" + i;
-                JsonObject ack = a.await("message.ack", d -> clientId.equals(d.getString("clientMessageId"))).getJsonObject("data");
+                JsonObject ack = a.awaitAck(clientId);
                 assertEquals(delivered.get(i).getString("id"), ack.getString("id"), "answered with its own message");
                 assertFalse(ack.getBoolean("duplicate"));
             }

@@ -59,7 +59,7 @@ class RenamedPubsubIT {
             String text = Users.unique("without PUBSUB ");
             String clientId = Users.unique("c");
             a.post("0", text, clientId);
-            JsonObject first = a.await("message.ack", d -> clientId.equals(d.getString("clientMessageId"))).getJsonObject("data");
+            JsonObject first = a.awaitAck(clientId);
             assertTrue(first.getBoolean("stored"));
             assertFalse(first.getBoolean("duplicate"));
             b.awaitMessage(text);

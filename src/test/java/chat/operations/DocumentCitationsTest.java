@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,17 +59,14 @@ class DocumentCitationsTest {
     }
 
     private static List<Path> sources() throws IOException {
-        try (Stream<Path> walk = Stream.of("src", "docs", "payara").flatMap(DocumentCitationsTest::walk)) {
-            return Stream.concat(Stream.of(Path.of("README.md")), walk.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().matches(".*\\.(java|js|md|yaml|html|properties|xml|asadmin|compile|sh)$"))).toList();
+        List<Path> files = new ArrayList<>(List.of(Path.of("README.md")));
+        for (String root : List.of("src", "docs", "payara")) {
+            try (Stream<Path> walk = Files.walk(Path.of(root))) {
+                walk.filter(Files::isRegularFile)
+                        .filter(p -> p.toString().matches(".*\\.(java|js|md|yaml|html|properties|xml|asadmin|compile|sh)$"))
+                        .forEach(files::add);
+            }
         }
-    }
-
-    private static Stream<Path> walk(String root) {
-        try {
-            return Files.walk(Path.of(root));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return files;
     }
 }

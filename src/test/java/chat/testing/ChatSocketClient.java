@@ -110,6 +110,11 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
                 .filter(e -> data.test(e.get("data") instanceof JsonObject o ? o : null)).findFirst().orElse(null));
     }
 
+    /** The data of the first acknowledgement of the post with this client message id. */
+    public JsonObject awaitAck(String clientMessageId) {
+        return await("message.ack", d -> clientMessageId.equals(d.getString("clientMessageId"))).getJsonObject("data");
+    }
+
     public JsonObject awaitMessage(String text) {
         return await("message", d -> d != null && text.equals(d.getString("message", null)));
     }

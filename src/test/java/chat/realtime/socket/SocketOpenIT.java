@@ -40,7 +40,7 @@ class SocketOpenIT {
         try (ChatSocketClient post = ChatSocketClient.connect(chat.nodeA(), poster.http())) {
             String first = Users.unique("c");
             post.post(room, "the first", first); // so that the room has a newest message to catch up after
-            post.await("message.ack", d -> first.equals(d.getString("clientMessageId")));
+            post.awaitAck(first);
             for (int i = 0; i < SOCKETS; i++) {
                 var node = i % 2 == 0 ? chat.nodeB() : chat.nodeA();
                 String lastSeen = newestId(reader, room);
