@@ -71,7 +71,8 @@ public class PostingScript {
     // log cap, remember seconds, the room's checks ('p' private room, 'c' channel, '' none), the sender.
     // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry,
     // 'U' while a post with the same id is under way elsewhere ('' in its record, see Posting), 'N' when the room does
-    // not exist, 'F' for a private room's first message, 'M' when the sender is not in the channel, 'A' when it is
+    // not exist (also a private channel the sender is not in), 'F' for a private room's first message, 'M' when the
+    // sender is not in the (public) channel, 'A' when it is
     // archived; nothing is written unless it returns 'S'. A channel's message is logged with its members ('to').
     private static final String POST = """
             if ARGV[12] == 'p' then
@@ -80,7 +81,10 @@ public class PostingScript {
             elseif ARGV[12] == 'c' then
               local channel = redis.call('HMGET', KEYS[6], 'kind', 'archived')
               if not channel[1] then return 'N' end
-              if redis.call('SISMEMBER', KEYS[7], ARGV[13]) == 0 then return 'M' end
+              if redis.call('SISMEMBER', KEYS[7], ARGV[13]) == 0 then
+                if channel[1] == 'private' then return 'N' end
+                return 'M'
+              end
               if channel[2] then return 'A' end
             end
             local original = redis.call('GET', KEYS[5])

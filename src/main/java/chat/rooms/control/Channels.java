@@ -144,7 +144,11 @@ public class Channels {
         return found;
     }
 
-    /** 404 when there is no such channel, 403 when the user is not a member or (to post) it is archived. */
+    /**
+     * 404 when there is no such channel or it is private and the user is not in it (to outsiders a
+     * private channel does not exist: the same answer as for an id nobody has), 403 when the user is
+     * not a member of a public channel or (to post) it is archived.
+     */
     public void requireMember(String userId, String id, boolean toPost) {
         RBatch batch = redis.createBatch();
         RFuture<Map<String, String>> fields = batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE)
@@ -156,14 +160,14 @@ public class Channels {
             throw Rooms.noSuchRoom();
         }
         if (!member.toCompletableFuture().join()) {
-            throw notAMember();
+            throw Channel.PRIVATE.equals(found.get("kind")) ? Rooms.noSuchRoom() : notAMember();
         }
         if (toPost && found.containsKey("archived")) {
             throw archived();
         }
     }
 
-    /** What a user who is not in a channel is told (the posting script checks membership itself). */
+    /** What a user who is not in a public channel is told (the posting script checks membership itself). */
     public static ChatError notAMember() {
         return ChatError.forbidden("Not a member of this channel");
     }
@@ -221,10 +225,7 @@ public class Channels {
     }
 
     public Channel join(String userId, String id) {
-        Channel channel = existing(id);
-        if (!channel.isPublic() && !isMember(userId, id)) {
-            throw ChatError.forbidden("This channel is private: a member has to invite you");
-        }
+        Channel channel = visible(userId, id);
         requireOpen(channel);
         addMember(channel, userId, userId);
         return channel;
@@ -258,7 +259,7 @@ public class Channels {
     }
 
     public void leave(String userId, String id) {
-        Channel channel = existing(id);
+        Channel channel = visible(userId, id);
         if (!removeMember(channel, userId, userId)) {
             throw ChatError.notFound("You are not a member of this channel");
         }
