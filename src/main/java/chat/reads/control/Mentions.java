@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /**
  * Whether a message mentions a user: {@code @name} as plain text (so the seed's clients show it
  * as typed), not inside a longer name, case-insensitive; a sentence's full stop after the name
- * still counts. The browser uses the same rule (js/mentions.js).
+ * still counts. The browser uses the same rule ({@code mentions} in js/text.js).
  */
 public final class Mentions {
 
