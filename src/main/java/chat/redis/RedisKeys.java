@@ -124,8 +124,10 @@ public final class RedisKeys {
     // keys and their members' user:{id}:rooms; what the seed has no notion of lives here.
     /** Counter behind channel ids {@code c-<n>}. */
     public static final String CHANNEL_SEQUENCE = OWN_PREFIX + "channel-seq";
-    /** Hash: lower-cased channel name → channel id (names are unique, archived ones included). */
+    /** Hash: lower-cased channel name, and each of its look-alike keys, → channel id (names are unique, archived ones included). */
     public static final String CHANNEL_NAMES = OWN_PREFIX + "channel-names";
+    /** Channels up to this number have their names' look-alike keys in {@link #CHANNEL_NAMES}. */
+    public static final String CHANNEL_NAMES_INDEXED_UP_TO = OWN_PREFIX + "channel-names-indexed";
     /** Sorted set, all scores 0: {@code <lower-cased name>\n<id>} of public, unarchived channels, for prefix search. */
     public static final String PUBLIC_CHANNELS = OWN_PREFIX + "channels:public";
 

@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * How user names are folded before they are compared, in one place: for finding (the directory,
+ * How names are folded before they are compared, in one place: for finding users (the directory,
  * {@code chat:directory}) and for telling look-alikes apart (the claims {@code chat:username-skeleton:*}
- * that a new name must not share with another user). The two answer different questions, so they
+ * that a new user name must not share with another user, and a channel name's in {@code chat:channel-names}). The two answer different questions, so they
  * differ: search folds away only case and accents, in step with the browser (views/directory.js);
  * look-alikes fold everything UTS #39 calls confusable (docs/SECURITY.md, "Names").
  */

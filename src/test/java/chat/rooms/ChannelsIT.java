@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -389,6 +390,41 @@ class ChannelsIT {
         assertEquals(404, owner.http().get("/api/channels/c-999999").status());
         assertEquals(404, owner.http().post("/api/channels/0/join", "{}").status(), "General is not a channel");
         assertEquals(401, new ChatHttp(chat.nodeA()).post("/api/channels", "{\"name\":\"anon\"}").status());
+    }
+
+    @Test
+    void aNameThatLooksLikeAnotherChannelsIsRefused() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String name = Users.unique("payroll ");
+        String cyrillic = name.replace('a', '\u0430').replace('o', '\u043E'); // looks the same, other letters
+        String annsId = ann.http().post("/api/channels", "{\"name\":\"" + name + "\",\"kind\":\"private\"}").object().getString("id");
+
+        Reply lookAlike = bob.http().post("/api/channels", "{\"name\":\"" + cyrillic + "\"}");
+        assertEquals(409, lookAlike.status(), lookAlike.body());
+        assertEquals("'" + cyrillic + "' looks like the name of another channel", lookAlike.object().getString("message"),
+                "names only what bob typed: the other channel is private");
+        assertEquals(409, bob.http().post("/api/channels", "{\"name\":\"#" + name.toUpperCase(Locale.ROOT) + "\"}").status());
+        assertEquals(409, bob.http().post("/api/channels", "{\"name\":\"" + name.replace(' ', '\u00A0') + "\"}").status(),
+                "a no-break space is a space");
+        String bobsId = bob.http().post("/api/channels", "{\"name\":\"" + Users.unique("accounts ") + "\"}").object().getString("id");
+        assertEquals(409, bob.http().patch("/api/channels/" + bobsId, "{\"name\":\"" + cyrillic + "\"}").status(), "nor by renaming");
+
+        Reply recased = ann.http().patch("/api/channels/" + annsId, "{\"name\":\"" + name.toUpperCase(Locale.ROOT) + "\"}");
+        assertEquals(200, recased.status(), "a channel may take another case of its own name: " + recased.body());
+        assertEquals(200, ann.http().patch("/api/channels/" + annsId, "{\"name\":\"" + name + " archive\"}").status());
+        assertEquals(201, bob.http().post("/api/channels", "{\"name\":\"" + cyrillic + "\"}").status(),
+                "a renamed channel's old name is free again, its look-alikes with it");
+
+        // A channel as a version without look-alike keys left it: its lower-cased name only.
+        String older = Users.unique("budget ");
+        String olderId = "c-" + redis.client().getAtomicLong("chat:channel-seq").incrementAndGet();
+        redis.client().<String, String>getMap("chat:channel:" + olderId, org.redisson.client.codec.StringCodec.INSTANCE)
+                .putAll(Map.of("kind", "public", "creator", ann.id(), "created", "1796000000"));
+        redis.client().getBucket("room:" + olderId + ":name", org.redisson.client.codec.StringCodec.INSTANCE).set(older);
+        redis.client().<String, String>getMap("chat:channel-names", org.redisson.client.codec.StringCodec.INSTANCE).put(older, olderId);
+        Reply olderLookAlike = ann.http().post("/api/channels", "{\"name\":\"" + older.replace('e', '\u0435') + "\"}");
+        assertEquals(409, olderLookAlike.status(), olderLookAlike.body());
     }
 
     @Test

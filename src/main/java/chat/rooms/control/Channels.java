@@ -8,9 +8,12 @@ import chat.rooms.entity.Channel;
 import chat.rooms.entity.ChannelChange;
 import chat.rooms.entity.ChannelDetails;
 import chat.rooms.entity.ChannelListing;
+import chat.text.VisibleText;
 import chat.users.control.Users;
 import chat.users.entity.User;
 import chat.users.entity.UserStatus;
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -46,6 +49,8 @@ public class Channels {
     private static final int SEARCH_LIMIT = 50;
     private static final String CHANNEL_PREFIX = "c-";
     private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}]");
+    /** Blanks of every kind (no-break and ideographic spaces too): one space between words. */
+    private static final Pattern WHITE_SPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     /** After every name in a UTF-8 byte order: the end of a prefix search. */
     private static final String HIGHEST = new String(Character.toChars(Character.MAX_CODE_POINT));
 
@@ -82,6 +87,9 @@ public class Channels {
     TokenBuckets buckets;
 
     @Inject
+    ChannelNames channelNames;
+
+    @Inject
     Event<ChannelChange> changes;
 
     Clock clock = Clock.systemUTC();
@@ -90,9 +98,7 @@ public class Channels {
         String name = validName(rawName);
         String kind = validKind(rawKind);
         String id = RoomId.channel(redis.getAtomicLong(RedisKeys.CHANNEL_SEQUENCE).incrementAndGet());
-        if (!names().fastPutIfAbsent(nameKey(name), id)) {
-            throw conflict("A channel named '" + name + "' already exists");
-        }
+        channelNames.claim(id, name);
         Channel channel = new Channel(id, name, kind, userId, now(), null);
         // Everything the seed reads about the room (its name) is written before the room id enters
         // user:{id}:rooms: a seed server answers 400 to a room list holding an id it cannot explain.
@@ -109,8 +115,8 @@ public class Channels {
             RBatch undo = redis.createBatch();
             undo.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
             undo.getKeys().deleteAsync(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.channelMembers(id));
-            undo.<String, String>getMap(RedisKeys.CHANNEL_NAMES, StringCodec.INSTANCE).removeAsync(nameKey(name), id);
             undo.execute();
+            channelNames.release(id, name);
             throw tooManyChannels(userId, userId);
         }
         changes.fire(new ChannelChange(ChannelChange.Kind.JOINED, channel, userId, username(userId), userId));
@@ -287,19 +293,13 @@ public class Channels {
         if (name.equals(channel.name())) {
             return channel;
         }
-        boolean sameKey = nameKey(name).equals(nameKey(channel.name()));
-        if (!sameKey && !names().fastPutIfAbsent(nameKey(name), id)) {
-            throw conflict("A channel named '" + name + "' already exists");
-        }
+        channelNames.rename(id, channel.name(), name);
         Channel renamed = channel.renamed(name);
         RBatch batch = redis.createBatch();
         batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).setAsync(name);
         if (channel.isPublic()) {
             batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
             batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).addAsync(indexEntry(renamed));
-        }
-        if (!sameKey) {
-            batch.<String, String>getMap(RedisKeys.CHANNEL_NAMES, StringCodec.INSTANCE).removeAsync(nameKey(channel.name()), id);
         }
         batch.execute();
         changes.fire(new ChannelChange(ChannelChange.Kind.UPDATED, renamed, null, null, callerId));
@@ -404,17 +404,22 @@ public class Channels {
         if (raw == null) {
             throw ChatError.badRequest("'name' is required");
         }
-        String name = raw.strip().replaceFirst("^#+", "").strip().replaceAll("\\s+", " ");
+        String name = WHITE_SPACE.matcher(raw).replaceAll(" ").strip().replaceFirst("^#+", "").strip();
         if (name.isEmpty()) {
             throw ChatError.badRequest("A channel needs a name");
         }
         if (name.codePointCount(0, name.length()) > NAME_MAX) {
             throw ChatError.badRequest("A channel name may have at most " + NAME_MAX + " characters");
         }
-        if (INVISIBLE.matcher(name).find()) {
+        if (INVISIBLE.matcher(name).find() || name.codePoints().anyMatch(Channels::isInvisibleInAName)) {
             throw ChatError.badRequest("A channel name may not contain control or invisible characters");
         }
         return name;
+    }
+
+    /** Shows nothing (a Hangul filler, a braille blank), other than the space between words; emoji keep their variation selectors. */
+    private static boolean isInvisibleInAName(int c) {
+        return c != ' ' && VisibleText.isInvisible(c) && !UCharacter.hasBinaryProperty(c, UProperty.VARIATION_SELECTOR);
     }
 
     static String validKind(String raw) {
@@ -427,12 +432,8 @@ public class Channels {
         throw ChatError.badRequest("'kind' must be 'public' or 'private'");
     }
 
-    private static String nameKey(String name) {
-        return name.toLowerCase(Locale.ROOT);
-    }
-
     private static String indexEntry(Channel channel) {
-        return nameKey(channel.name()) + "\n" + channel.id();
+        return ChannelNames.lowerCased(channel.name()) + "\n" + channel.id();
     }
 
     private static Optional<Channel> channel(String id, Map<String, String> fields, String name) {
@@ -453,10 +454,6 @@ public class Channels {
 
     private String username(String userId) {
         return users.byId(userId).map(User::username).orElse(userId);
-    }
-
-    private org.redisson.api.RMap<String, String> names() {
-        return redis.getMap(RedisKeys.CHANNEL_NAMES, StringCodec.INSTANCE);
     }
 
     private long now() {

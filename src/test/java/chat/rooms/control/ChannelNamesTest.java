@@ -3,12 +3,16 @@ package chat.rooms.control;
 import chat.api.ChatError;
 import org.junit.jupiter.api.Test;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What a channel may be called, and its kind (docs/PROTOCOL.md, "Channels"). */
+/** What a channel may be called, which names look alike, and its kind (docs/PROTOCOL.md, "Channels"). */
 class ChannelNamesTest {
 
     @Test
@@ -21,13 +25,34 @@ class ChannelNamesTest {
     }
 
     @Test
+    void blanksOfEveryKindBecomeOneSpaceAndEmojiKeepTheirVariationSelectors() {
+        assertEquals("design reviews", Channels.validName("design\u00A0reviews"), "no-break space");
+        assertEquals("design reviews", Channels.validName("\u3000design\u2003 reviews\u202F"), "ideographic, em and narrow spaces");
+        assertEquals("\u2764\uFE0F club", Channels.validName("\u2764\uFE0F club"));
+    }
+
+    @Test
     void emptyLongInvisibleAndControlNamesAreRefused() {
         for (String bad : List.of("", "   ", "#", "x".repeat(81), "🎉".repeat(81), "bell\u0007", "rtl\u202Eevil",
-                "zero\u200Bwidth")) {
+                "zero\u200Bwidth", "design\u3164", "\u3164", "braille\u2800blank", "soft\u00ADhyphen", "\u115F\u1160")) {
             ChatError refused = assertThrows(ChatError.class, () -> Channels.validName(bad), bad);
             assertEquals(400, refused.status());
         }
         assertEquals(400, assertThrows(ChatError.class, () -> Channels.validName(null)).status());
+    }
+
+    @Test
+    void lookAlikesShareAFieldAndDifferentNamesDoNot() {
+        Set<String> design = ChannelNames.fields("design");
+        for (String lookAlike : List.of("Design", "DESIGN", "d\u0435sign", "desi\u0261n", "\uFF44\uFF45\uFF53\uFF49\uFF47\uFF4E",
+                "\uD835\uDC1D\uD835\uDC1E\uD835\uDC2C\uD835\uDC22\uD835\uDC20\uD835\uDC27")) {
+            assertFalse(Collections.disjoint(design, ChannelNames.fields(lookAlike)), lookAlike);
+        }
+        assertFalse(Collections.disjoint(ChannelNames.fields("payroll"), ChannelNames.fields("PayroIl")), "a capital I for an l");
+        assertFalse(Collections.disjoint(ChannelNames.fields("team 1"), ChannelNames.fields("team l")));
+        for (String other : List.of("designs", "design 2", "resign", "dezign")) {
+            assertTrue(Collections.disjoint(design, ChannelNames.fields(other)), other);
+        }
     }
 
     @Test
