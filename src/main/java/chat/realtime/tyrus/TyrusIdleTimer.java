@@ -54,12 +54,7 @@ final class TyrusIdleTimer {
     void adopt(Session session) {
         Access a = access;
         if (a == null || a.type != session.getClass()) {
-            a = Access.of(session.getClass());
-            access = a;
-            LOG.info(a.field != null
-                    ? "Tyrus idle timers: workaround ACTIVE: sessions use a plain scheduler (no context capture per message)"
-                    : "Tyrus idle timers: workaround INACTIVE: " + session.getClass().getName() + " has no non-final "
-                    + TYRUS_FIELD + " field (another runtime, or another Tyrus)");
+            a = accessFor(session.getClass());
         }
         if (a.field == null) {
             return;
@@ -69,6 +64,20 @@ final class TyrusIdleTimer {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "Session " + session.getId() + " keeps the container's scheduler", e);
         }
+    }
+
+    /** Looked up, and said in the log, once, however many handshakes of a burst ask at the same moment. */
+    private synchronized Access accessFor(Class<?> type) {
+        Access a = access;
+        if (a == null || a.type != type) {
+            a = Access.of(type);
+            access = a;
+            LOG.info(a.field != null
+                    ? "Tyrus idle timers: workaround ACTIVE: sessions use a plain scheduler (no context capture per message)"
+                    : "Tyrus idle timers: workaround INACTIVE: " + type.getName() + " has no non-final "
+                    + TYRUS_FIELD + " field (another runtime, or another Tyrus)");
+        }
+        return a;
     }
 
     /** Where a class of session keeps its scheduler (null: nowhere we may write). */

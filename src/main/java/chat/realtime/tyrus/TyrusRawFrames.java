@@ -44,8 +44,7 @@ public final class TyrusRawFrames {
         Object remote = session.getAsyncRemote();
         Access a = access;
         if (a == null || a.remoteType != remote.getClass()) {
-            a = Access.of(remote.getClass()); // found once per runtime, absent or not
-            access = a;
+            a = accessFor(remote.getClass());
         }
         if (a.webSocket == null) {
             return null;
@@ -108,6 +107,16 @@ public final class TyrusRawFrames {
             at += bytes.length;
         }
         return frame;
+    }
+
+    /** Found (and said in the log) once per runtime, absent or not, however many handshakes of a burst ask at once. */
+    private static synchronized Access accessFor(Class<?> remoteType) {
+        Access a = access;
+        if (a == null || a.remoteType != remoteType) {
+            a = Access.of(remoteType);
+            access = a;
+        }
+        return a;
     }
 
     /** How to reach the WebSocket behind one class of remote endpoint (null fields: not there). */
