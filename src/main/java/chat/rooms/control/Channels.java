@@ -48,7 +48,7 @@ public class Channels {
     static final int NAME_MAX = 80;
     private static final int SEARCH_LIMIT = 50;
     private static final String CHANNEL_PREFIX = "c-";
-    private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}]");
+    private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Cs}]");
     /** Blanks of every kind (no-break and ideographic spaces too): one space between words. */
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     /** After every name in a UTF-8 byte order: the end of a prefix search. */
@@ -413,6 +413,10 @@ public class Channels {
         }
         if (INVISIBLE.matcher(name).find() || name.codePoints().anyMatch(Channels::isInvisibleInAName)) {
             throw ChatError.badRequest("A channel name may not contain control or invisible characters");
+        }
+        if (name.codePoints().allMatch(c -> c == ' ' || UCharacter.getType(c) == UCharacter.NON_SPACING_MARK
+                || UCharacter.getType(c) == UCharacter.ENCLOSING_MARK || VisibleText.isInvisible(c))) {
+            throw ChatError.badRequest("A channel needs a name that shows"); // a lone variation selector or accent
         }
         return name;
     }

@@ -34,7 +34,8 @@ class ChannelNamesTest {
     @Test
     void emptyLongInvisibleAndControlNamesAreRefused() {
         for (String bad : List.of("", "   ", "#", "x".repeat(81), "🎉".repeat(81), "bell\u0007", "rtl\u202Eevil",
-                "zero\u200Bwidth", "design\u3164", "\u3164", "braille\u2800blank", "soft\u00ADhyphen", "\u115F\u1160")) {
+                "zero\u200Bwidth", "design\u3164", "\u3164", "braille\u2800blank", "soft\u00ADhyphen", "\u115F\u1160", "\uFE0F", "\u0301",
+                "\u20DD \u0301", "lone\uD800surrogate")) {
             ChatError refused = assertThrows(ChatError.class, () -> Channels.validName(bad), bad);
             assertEquals(400, refused.status());
         }
