@@ -1,12 +1,12 @@
 package chat.rooms.control;
 
 import chat.api.ChatError;
+import chat.redis.LookAlikeIndex;
 import chat.redis.RedisKeys;
 import chat.text.NameFolding;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.redisson.api.RBatch;
-import org.redisson.api.RBucket;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,7 +31,6 @@ import java.util.Set;
 public class ChannelNames {
 
     private static final String LOOK_ALIKE = "look-alike\n";
-    private static final int INDEX_BATCH = 500;
 
     // KEYS[1]: chat:channel-names. ARGV[1]: the channel's id, ARGV[2]: its lower-cased name, ARGV[3..]: its look-alike
     // fields. A channel keeps what it holds already (renaming "design" to "Design"). Returns 'N' when another channel has
@@ -56,12 +54,28 @@ public class ChannelNames {
             return 0
             """;
 
+    /**
+     * Channels created since the last look: those named by a version of ours without look-alike
+     * keys hold only their lower-cased names; ours claim their keys as they are created.
+     */
+    private static final LookAlikeIndex CHANNELS_SINCE_LAST_LOOK = new LookAlikeIndex(RedisKeys.CHANNEL_NAMES_INDEXED_UP_TO) {
+        @Override
+        protected RFuture<String> name(RBatch batch, long n) {
+            return batch.<String>getBucket(RedisKeys.roomName(RoomId.channel(n)), StringCodec.INSTANCE).getAsync();
+        }
+
+        @Override
+        protected void claimIfFree(RBatch batch, String key, long n) {
+            batch.<String, String>getMap(RedisKeys.CHANNEL_NAMES, StringCodec.INSTANCE).fastPutIfAbsentAsync(LOOK_ALIKE + key, RoomId.channel(n));
+        }
+    };
+
     @Inject
     RedissonClient redis;
 
     /** Gives the channel this name (it may hold it already), or refuses it with 409 if another channel has it or looks like it. */
     void claim(String id, String name) {
-        indexNewChannels();
+        CHANNELS_SINCE_LAST_LOOK.catchUp(redis, redis.getAtomicLong(RedisKeys.CHANNEL_SEQUENCE).get());
         List<Object> arguments = new ArrayList<>();
         arguments.add(id);
         arguments.addAll(fields(name));
@@ -111,38 +125,5 @@ public class ChannelNames {
 
     static String lowerCased(String name) {
         return name.toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * Gives channels created since the last look their look-alike keys, those named by a version of
-     * ours without them included (they hold only their lower-cased names): channel ids count up, so
-     * the new ones are known. The first channel to hold a key keeps it, so repeating this changes
-     * nothing; ours claim their keys as they are created, so for them it is a no-op.
-     */
-    private void indexNewChannels() {
-        RBucket<String> indexed = redis.getBucket(RedisKeys.CHANNEL_NAMES_INDEXED_UP_TO, StringCodec.INSTANCE);
-        long from = Optional.ofNullable(indexed.get()).map(Long::parseLong).orElse(0L) + 1;
-        long to = redis.getAtomicLong(RedisKeys.CHANNEL_SEQUENCE).get();
-        for (long start = from; start <= to; start += INDEX_BATCH) {
-            long end = Math.min(to, start + INDEX_BATCH - 1);
-            RBatch read = redis.createBatch();
-            List<RFuture<String>> names = new ArrayList<>();
-            for (long n = start; n <= end; n++) {
-                names.add(read.<String>getBucket(RedisKeys.roomName(RoomId.channel(n)), StringCodec.INSTANCE).getAsync());
-            }
-            read.execute();
-            RBatch claim = redis.createBatch();
-            for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i).toCompletableFuture().join();
-                if (name != null) {
-                    for (String key : NameFolding.lookAlikeKeys(name)) {
-                        claim.<String, String>getMap(RedisKeys.CHANNEL_NAMES, StringCodec.INSTANCE)
-                                .fastPutIfAbsentAsync(LOOK_ALIKE + key, RoomId.channel(start + i));
-                    }
-                }
-            }
-            claim.execute();
-            indexed.set(String.valueOf(end));
-        }
     }
 }

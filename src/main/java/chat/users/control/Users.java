@@ -2,6 +2,7 @@ package chat.users.control;
 
 import chat.directory.control.Directory;
 import chat.api.ChatError;
+import chat.redis.LookAlikeIndex;
 import chat.redis.RedisKeys;
 import chat.text.NameFolding;
 import chat.users.entity.User;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
+import org.redisson.api.RFuture;
 import org.redisson.api.RMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -26,7 +28,21 @@ import java.util.Set;
 @ApplicationScoped
 public class Users {
 
-    private static final int SKELETON_BATCH = 500;
+    /**
+     * Users registered since the last look, by this server or by the seed's (which knows no keys):
+     * user ids count up from 1, so the new ones are known. All existing users keep their exact names.
+     */
+    private static final LookAlikeIndex USERS_SINCE_LAST_LOOK = new LookAlikeIndex(RedisKeys.SKELETONS_INDEXED_UP_TO) {
+        @Override
+        protected RFuture<String> name(RBatch batch, long n) {
+            return batch.<String, String>getMap(RedisKeys.user(String.valueOf(n)), StringCodec.INSTANCE).getAsync("username");
+        }
+
+        @Override
+        protected void claimIfFree(RBatch batch, String key, long n) {
+            batch.getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE).setIfAbsentAsync(String.valueOf(n));
+        }
+    };
 
     @Inject
     RedissonClient redis;
@@ -75,7 +91,7 @@ public class Users {
      * user's (shares one of its {@link NameFolding#lookAlikeKeys}) is refused with 409.
      */
     public Optional<User> register(String username, String passwordHash) {
-        indexLookAlikeKeys();
+        USERS_SINCE_LAST_LOOK.catchUp(redis, redis.getAtomicLong(RedisKeys.TOTAL_USERS).get());
         Set<String> keys = NameFolding.lookAlikeKeys(username);
         keys.forEach(key -> refuseLookAlike(username, key));
         String id = String.valueOf(redis.getAtomicLong(RedisKeys.TOTAL_USERS).incrementAndGet());
@@ -110,7 +126,7 @@ public class Users {
 
     /**
      * Whether a key that was not free is this registration's after all: another request's
-     * {@link #indexLookAlikeKeys} may have claimed it for the new user already (its hash is written
+     * {@link #USERS_SINCE_LAST_LOOK} may have claimed it for the new user already (its hash is written
      * first), or it is held by a registration that gave up (its user is gone), which it takes over.
      */
     private boolean claimedFor(RBucket<String> claim, String id) {
@@ -124,37 +140,6 @@ public class Users {
         String holderName = holder == null ? null : hash(holder).get("username");
         if (holderName != null && !username.equals(holderName)) {
             throw new ChatError(409, "This name is taken or looks like an existing user's name; choose another");
-        }
-    }
-
-    /**
-     * Claims the look-alike keys of users registered since the last look, by this server or by the
-     * seed's (which knows no keys): user ids count up from 1, so the new ones are known. The first
-     * user to hold a key keeps it; all existing users keep their exact names.
-     */
-    private void indexLookAlikeKeys() {
-        RBucket<String> indexed = redis.getBucket(RedisKeys.SKELETONS_INDEXED_UP_TO, StringCodec.INSTANCE);
-        long from = Optional.ofNullable(indexed.get()).map(Long::parseLong).orElse(0L) + 1;
-        long to = redis.getAtomicLong(RedisKeys.TOTAL_USERS).get();
-        for (long start = from; start <= to; start += SKELETON_BATCH) {
-            long end = Math.min(to, start + SKELETON_BATCH - 1);
-            RBatch read = redis.createBatch();
-            List<org.redisson.api.RFuture<String>> names = new ArrayList<>();
-            for (long id = start; id <= end; id++) {
-                names.add(read.<String, String>getMap(RedisKeys.user(String.valueOf(id)), StringCodec.INSTANCE).getAsync("username"));
-            }
-            read.execute();
-            RBatch claim = redis.createBatch();
-            for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i).toCompletableFuture().join();
-                if (name != null) {
-                    for (String key : NameFolding.lookAlikeKeys(name)) {
-                        claim.getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE).setIfAbsentAsync(String.valueOf(start + i));
-                    }
-                }
-            }
-            claim.execute();
-            indexed.set(String.valueOf(end));
         }
     }
 
