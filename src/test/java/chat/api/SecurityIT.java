@@ -639,8 +639,20 @@ class SecurityIT {
             Await.until("four refusals", Duration.ofSeconds(10), () -> socket.events("error").size() >= 4);
             String text = "trimmed " + Users.unique("t");
             socket.sendMessage("0", "  \u00A0" + text + " \u3164 ");
-            assertEquals(text, socket.awaitMessage(text).getJsonObject("data").getString("message"));
+            var stored = socket.awaitMessage(text).getJsonObject("data");
+            assertEquals(text, stored.getString("message"));
             assertTrue(redis.zrange("room:0").stream().anyMatch(m -> m.contains("\"" + text + "\"")), "stored trimmed");
+
+            // Editing follows the same rule: no message becomes a blank-looking one.
+            for (String blank : List.of("\u200B", "\u3164", "\u00A0 ")) {
+                Reply edited = browser.patch("/api/room/0/messages/" + stored.getString("id"),
+                        Json.createObjectBuilder().add("message", blank).build().toString());
+                assertEquals(400, edited.status(), edited.body());
+            }
+            // Hand-made JSON may carry an unpaired surrogate, which would be stored as '?': refused, nothing stored.
+            socket.send("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"half \\ud800 a pair\"}}");
+            socket.await("error", d -> d != null && d.getString("message").contains("unpaired surrogate"));
+            assertTrue(redis.zrange("room:0").stream().noneMatch(m -> m.contains("half ")), "nothing stored");
         }
     }
 }

@@ -48,13 +48,7 @@ public class MessageEdits {
 
     /** The author changes the text, within the edit time limit; returns the message as it is now. */
     public ChatMessage edit(String userId, String roomId, String messageId, String text) {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty()) {
-            throw ChatError.badRequest("A message must not be empty; delete it instead");
-        }
-        if (trimmed.codePointCount(0, trimmed.length()) > config.maxMessageLength()) {
-            throw ChatError.badRequest("A message may have at most " + config.maxMessageLength() + " characters");
-        }
+        String trimmed = MessageText.checked(text, config.maxMessageLength(), "A message must not be empty; delete it instead");
         rooms.requireWritable(userId, roomId);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             MessageHistory.Found found = existing(roomId, messageId);

@@ -14,7 +14,6 @@ import chat.realtime.relay.MessageLog;
 import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
-import chat.text.VisibleText;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -117,13 +116,7 @@ public class Posting {
      */
     public CompletableFuture<Posted> post(Outbox outbox, String from, String roomId, String sent, String clientMessageId) {
         checkClientMessageId(clientMessageId);
-        String text = VisibleText.trim(sent); // stored as checked: trimmed of blanks, no-break spaces and fillers
-        if (!VisibleText.showsAnything(text)) {
-            throw ChatError.badRequest("A message must not be empty");
-        }
-        if (text.codePointCount(0, text.length()) > settings.maxMessageLength()) {
-            throw ChatError.badRequest("A message may have at most " + settings.maxMessageLength() + " characters");
-        }
+        String text = MessageText.checked(sent, settings.maxMessageLength(), "A message must not be empty");
         List<String> privateMembers = RoomId.privateMembers(roomId).orElse(null);
         Draft draft = history.draft(from, roomId, text);
         if (!script.usable()) { // a Redis Cluster cannot run the script: the separate calls, here and now
