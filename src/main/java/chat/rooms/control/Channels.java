@@ -48,7 +48,8 @@ public class Channels {
     static final int NAME_MAX = 80;
     private static final int SEARCH_LIMIT = 50;
     private static final String CHANNEL_PREFIX = "c-";
-    private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Cs}]");
+    /** Private use, unassigned, half a surrogate pair: no text to name anything (controls and formats are {@link VisibleText}'s). */
+    private static final Pattern NOT_TEXT = Pattern.compile("[\\p{Co}\\p{Cn}\\p{Cs}]");
     /** Blanks of every kind (no-break and ideographic spaces too): one space between words. */
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     /** After every name in a UTF-8 byte order: the end of a prefix search. */
@@ -411,19 +412,24 @@ public class Channels {
         if (name.codePointCount(0, name.length()) > NAME_MAX) {
             throw ChatError.badRequest("A channel name may have at most " + NAME_MAX + " characters");
         }
-        if (INVISIBLE.matcher(name).find() || name.codePoints().anyMatch(Channels::isInvisibleInAName)) {
+        if (NOT_TEXT.matcher(name).find() || name.codePoints().anyMatch(Channels::isInvisibleInAName)) {
             throw ChatError.badRequest("A channel name may not contain control or invisible characters");
         }
-        if (name.codePoints().allMatch(c -> c == ' ' || UCharacter.getType(c) == UCharacter.NON_SPACING_MARK
-                || UCharacter.getType(c) == UCharacter.ENCLOSING_MARK || VisibleText.isInvisible(c))) {
+        if (name.codePoints().allMatch(c -> c == ' ' || isMark(c))) {
             throw ChatError.badRequest("A channel needs a name that shows"); // a lone variation selector or accent
         }
         return name;
     }
 
-    /** Shows nothing (a Hangul filler, a braille blank), other than the space between words; emoji keep their variation selectors. */
+    /** Shows nothing (a control, a format character, a Hangul filler, a braille blank), other than the space between words; emoji keep their variation selectors. */
     private static boolean isInvisibleInAName(int c) {
         return c != ' ' && VisibleText.isInvisible(c) && !UCharacter.hasBinaryProperty(c, UProperty.VARIATION_SELECTOR);
+    }
+
+    /** An accent or variation selector: it shows only on the character before it. */
+    private static boolean isMark(int c) {
+        int type = UCharacter.getType(c);
+        return type == UCharacter.NON_SPACING_MARK || type == UCharacter.ENCLOSING_MARK;
     }
 
     static String validKind(String raw) {
