@@ -68,6 +68,7 @@ class BrowserIT {
         a.screenshot("01-login");
 
         a.login(alice, PASSWORD);
+        assertOwnNameShownWhole(a);
         ChatPage b = browser(chat.nodeB().baseUrl()).login(bob, PASSWORD);
         assertEquals("General", a.roomTitle());
 
@@ -399,6 +400,16 @@ class BrowserIT {
     private static void assertFitsWidth(ChatPage page) {
         assertTrue((Boolean) page.js("return document.documentElement.scrollWidth <= window.innerWidth"
                 + " && document.body.scrollWidth <= window.innerWidth"), "nothing sticks out sideways");
+    }
+
+    /** Beside the header's buttons the name once had no width at all: "Alice123456" showed as "Al…" under the bell. */
+    private static void assertOwnNameShownWhole(ChatPage page) {
+        Map<?, ?> name = (Map<?, ?>) page.js("const n = document.getElementById('me-name'), r = n.getBoundingClientRect();"
+                + "const overlaps = ['notify', 'account-toggle', 'logout'].filter(id => {"
+                + "  const b = document.getElementById(id).getBoundingClientRect();"
+                + "  return r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom; });"
+                + "return {clipped: n.scrollWidth > n.clientWidth, overlaps: overlaps.join(',')};");
+        assertEquals(Map.of("clipped", false, "overlaps", ""), name, "the signed-in name is shown whole, clear of the buttons");
     }
 
     private static void assertNoConsoleErrors(ChatPage... pages) {
