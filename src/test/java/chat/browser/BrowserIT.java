@@ -94,6 +94,10 @@ class BrowserIT {
         assertEquals(Map.of("id", "send", "ring", true), a.tab(), "Tab reaches Send, with a visible focus ring");
         a.screenshot("02-general-alice-node-a");
         b.screenshot("03-general-bob-node-b");
+        a.assertReadable("General");
+        a.js("const people = document.getElementById('people');" // every avatar colour, whoever happens to be listed
+                + "for (let i = 0; i < 10; i++) people.insertAdjacentHTML('beforeend', `<li><span class='avatar avatar--c${i}'>MW</span></li>`);");
+        a.assertReadable("an avatar of each colour");
         assertNoConsoleErrors(a, b);
     }
 

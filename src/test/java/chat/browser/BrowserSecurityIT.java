@@ -192,6 +192,8 @@ class BrowserSecurityIT {
         otherDevice.loggedIn(name, PASSWORD);
 
         page.find("#account-toggle").click();
+        page.awaitTrue("the account panel", () -> page.isShown("#account"));
+        page.assertReadable("the account panel");
         page.find("#logout-others").click();
         page.awaitTrue("ended sessions reported", () -> page.find("#account-status").getText().equals("1 other session ended."));
         assertEquals(401, otherDevice.get("/api/me").status());

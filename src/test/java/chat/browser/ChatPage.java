@@ -15,6 +15,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,11 +25,14 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** The chat page in one real browser, in the words a user would use. */
 final class ChatPage implements AutoCloseable {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String LOW_CONTRAST = resource("low-contrast.js");
 
     private final ChromeDriver driver;
     private final String baseUrl;
@@ -323,6 +327,20 @@ final class ChatPage implements AutoCloseable {
 
     // ---- evidence
 
+    /**
+     * Shown texts too faint to read against what is behind them (below WCAG AA contrast), each as element, text and
+     * ratio; the check is {@code low-contrast.js}, next to this class.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> lowContrastTexts() {
+        return (List<String>) js(LOW_CONTRAST);
+    }
+
+    /** Fails the test when {@link #lowContrastTexts()} finds any in what the page shows now. */
+    void assertReadable(String where) {
+        assertEquals(List.of(), lowContrastTexts(), "texts too faint to read: " + where);
+    }
+
     void screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
@@ -353,5 +371,13 @@ final class ChatPage implements AutoCloseable {
     @Override
     public void close() {
         driver.quit();
+    }
+
+    private static String resource(String name) {
+        try (var in = ChatPage.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
