@@ -66,7 +66,6 @@ class ChannelsBrowserIT {
         a.awaitTrue("the create dialog", () -> a.isShown("#create-dialog"));
         a.find("#create-name").sendKeys(channel);
         a.screenshot("20-create-channel");
-        a.assertReadable("the create dialog");
         a.find("#create-submit").click();
         a.awaitTrue("the new channel open", () -> title.equals(a.roomTitle()));
         assertTrue(a.find("#room-subtitle").getText().contains("Public channel"));
@@ -79,7 +78,6 @@ class ChannelsBrowserIT {
         b.await("the channel in the browser", d -> b.findAll("#browse-results [data-channel-id] button").stream()
                 .filter(button -> button.getAttribute("aria-label").equals("Join " + channel)).findFirst().orElse(null));
         b.screenshot("21-channel-browser");
-        b.assertReadable("the channel browser");
         click(b, "#browse-results button[aria-label='Join " + channel + "']");
         b.awaitTrue("the joined channel open", () -> title.equals(b.roomTitle()));
         a.awaitTrue("Alice told that Bob joined", () -> a.findAll("#messages .notice").stream()
@@ -99,7 +97,6 @@ class ChannelsBrowserIT {
         assertFalse(b.messageTexts().contains("Welcome to teh channel"));
         a.awaitTrue("editing mode over", () -> !a.isShown("#editing"));
         b.screenshot("22-message-edited");
-        b.assertReadable("a channel with a notice and an edited message");
 
         // Bob deletes his own message after confirming.
         b.send("oops, wrong channel");
@@ -116,7 +113,6 @@ class ChannelsBrowserIT {
         });
         b.awaitTrue("the confirmation", () -> b.isShown("#confirm-dialog"));
         b.screenshot("23-confirm-delete");
-        b.assertReadable("the confirmation");
         b.find("#confirm-ok").click();
         a.awaitMessages("the tombstone on Alice's screen", texts -> texts.contains("(message deleted)")
                 && !texts.contains("oops, wrong channel"));
@@ -128,7 +124,6 @@ class ChannelsBrowserIT {
         a.find("#invite-name").sendKeys(carol.username(), Keys.ENTER);
         a.awaitTrue("Carol a member", () -> a.findAll("#members-list li").stream().anyMatch(li -> li.getText().contains(carol.username())));
         a.screenshot("24-members-and-invite");
-        a.assertReadable("the member list");
         click(a, "#members-list button[aria-label='Remove " + bob + "']");
         a.awaitTrue("Bob gone from the list", () -> a.findAll("#members-list li").stream().noneMatch(li -> li.getText().contains(bob)));
         a.find("#members-close").click();
@@ -136,7 +131,6 @@ class ChannelsBrowserIT {
         b.awaitTrue("Bob told", () -> b.find("#composer-error").getText().contains("removed you"));
         assertEquals("General", b.roomTitle());
         b.screenshot("25-removed-from-channel");
-        b.assertReadable("the removal notice");
         a.send("Bob is not here any more");
         a.awaitMessage("Bob is not here any more");
         a.screenshot("26-channel-after-removal");

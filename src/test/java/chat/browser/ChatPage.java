@@ -341,7 +341,9 @@ final class ChatPage implements AutoCloseable {
         assertEquals(List.of(), lowContrastTexts(), "texts too faint to read: " + where);
     }
 
+    /** Saves what the page shows under {@code name}, after checking that all of it is readable ({@link #assertReadable}). */
     void screenshot(String name) {
+        assertReadable(name);
         try {
             Files.createDirectories(SCREENSHOTS);
             Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));

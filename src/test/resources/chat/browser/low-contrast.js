@@ -31,7 +31,8 @@ const opacity = (element) => {
     return o;
 };
 const found = [];
-for (const element of document.querySelectorAll('body *')) {
+const modal = document.querySelector('dialog:modal'); // what lies under an open modal dialog is not for reading
+for (const element of (modal || document.body).querySelectorAll('*')) {
     const ownText = [...element.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
     const box = element.getBoundingClientRect();
     const style = getComputedStyle(element);
