@@ -38,13 +38,16 @@ class ReadsIT {
         String room = Users.privateRoom(alice, bob);
         bob.http().post("/api/room", Json.createObjectBuilder().add("user1", bob.id()).add("user2", alice.id()).build().toString());
 
+        String first;
         String last;
+        String inGeneral;
         try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
             bobSocket.sendMessage(room, "one");
             bobSocket.sendMessage(room, "two");
             bobSocket.sendMessage("0", "@" + alice.username().toUpperCase() + ", see this");
+            first = bobSocket.awaitMessage("one").getJsonObject("data").getString("id");
             last = bobSocket.awaitMessage("two").getJsonObject("data").getString("id");
-            bobSocket.awaitMessage("@" + alice.username().toUpperCase() + ", see this");
+            inGeneral = bobSocket.awaitMessage("@" + alice.username().toUpperCase() + ", see this").getJsonObject("data").getString("id");
         }
         JsonObject states = alice.http().get("/api/reads").object();
         assertEquals(2, states.getJsonObject(room).getInt("unread"));
@@ -59,8 +62,7 @@ class ReadsIT {
             aliceElsewhere.await("read", d -> d != null && room.equals(d.getString("roomId")) && last.equals(d.getString("messageId")));
             assertEquals(0, alice.http().get("/api/reads").object().getJsonObject(room).getInt("unread"));
 
-            String older = last.replaceAll("-\\d+$", "-000000000001");
-            assertEquals(204, alice.http().post("/api/reads", read(room, older)).status());
+            assertEquals(204, alice.http().post("/api/reads", read(room, first)).status());
             assertEquals(last, alice.http().get("/api/reads").object().getJsonObject(room).getString("lastRead"), "never backwards");
             bobSocket.sendMessage("0", "a message to see that Bob heard no read of Alice's");
             bobSocket.awaitMessage("a message to see that Bob heard no read of Alice's");
@@ -69,6 +71,15 @@ class ReadsIT {
 
         assertEquals(403, eve.http().post("/api/reads", read(room, last)).status(), "not Eve's room");
         assertEquals(400, alice.http().post("/api/reads", read(room, "yesterday")).status());
+        // A marker only moves forward: one naming no message of the room would hide its next messages for good.
+        long second = Long.parseLong(last.substring(0, last.indexOf('-')));
+        for (String noSuchMessage : List.of(second + "-999999999999", (second + 86_400) + "-0", inGeneral, (second - 86_400) + "-0")) {
+            ChatHttp.Reply refused = alice.http().post("/api/reads", read(room, noSuchMessage));
+            assertEquals(400, refused.status(), noSuchMessage);
+            assertEquals("'messageId' names no message of this room", refused.object().getString("message"));
+        }
+        assertEquals(last, alice.http().get("/api/reads").object().getJsonObject(room).getString("lastRead"), "unmoved");
+        assertEquals(204, alice.http().post("/api/reads", read(room, second + "-0")).status(), "a second with messages");
         assertEquals(204, alice.http().post("/api/reads/mute", Json.createObjectBuilder().add("roomId", room).add("muted", true)
                 .build().toString()).status());
         assertTrue(alice.http().get("/api/reads").object().getJsonObject(room).getBoolean("muted"));

@@ -1,5 +1,6 @@
 package chat.reads.control;
 
+import chat.api.ChatError;
 import chat.messages.entity.MessageCodec;
 import chat.messages.entity.MessageId;
 import chat.messages.entity.ChatMessage;
@@ -62,11 +63,31 @@ public class ReadMarks {
 
     Clock clock = Clock.systemUTC();
 
-    /** Moves the user's marker in the room forward to {@code messageId}; false when it already was there or beyond. */
+    /**
+     * Moves the user's marker in the room forward to {@code messageId}; false when it already was there or beyond.
+     * A marker only moves forward, so one naming no message (a second or a sequence number yet to come) would hide
+     * the room's next messages from the unread count for good: it is refused (400).
+     */
     public boolean advance(String userId, String roomId, MessageId messageId) {
+        if (!exists(roomId, messageId)) {
+            throw ChatError.badRequest("'messageId' names no message of this room");
+        }
         Long moved = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, ADVANCE, RScript.ReturnType.LONG,
                 List.of(RedisKeys.readMarks(userId)), roomId, messageId.toString());
         return moved != null && moved == 1;
+    }
+
+    /**
+     * Whether the room holds the message, or for a marker of a whole second ({@code <date>-0}, the seed's messages have
+     * no id) any message of that second. A separate read, not part of ADVANCE's script: on a Redis Cluster the room and
+     * the user's marks live on different shards. Messages are never removed (an edit replaces one in a single step).
+     */
+    private boolean exists(String roomId, MessageId messageId) {
+        Collection<String> thatSecond = redis.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
+                .valueRange(messageId.date(), true, messageId.date() + 1, false);
+        String id = messageId.toString();
+        return messageId.sequence() == 0 ? !thatSecond.isEmpty()
+                : thatSecond.stream().anyMatch(json -> MessageCodec.parse(json).filter(message -> id.equals(message.id())).isPresent());
     }
 
     public void mute(String userId, String roomId, boolean muted) {
