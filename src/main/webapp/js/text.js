@@ -22,6 +22,9 @@ export function mentions(text, username) {
 // A candidate link: http(s):// up to white space; trailing punctuation is the sentence's, not the link's.
 const LINK = /\bhttps?:\/\/[^\s<>"']+/giu;
 const MENTION = /(?<![\p{L}\p{Nd}_.\-])@[\p{L}\p{Nd}_.\-]+/gu;
+// Bidirectional controls (U+061C, U+200E-F, U+202A-E, U+2066-9) would let a link read otherwise than where it leads
+// ("https://example.com/\u202Egpj.exe" shows as ".../exe.jpg"): a link shows its text without them (and the view isolates it).
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 
 /** The URL if the text is a safe link (http or https, parsed by the browser), else null. */
 export function safeUrl(text) {
@@ -68,7 +71,8 @@ export function pieces(text) {
         if (piece.start > at) {
             result.push({ text: text.slice(at, piece.start) });
         }
-        result.push({ ...piece, text: text.slice(piece.start, piece.end) });
+        const shown = text.slice(piece.start, piece.end);
+        result.push({ ...piece, text: piece.href ? shown.replace(BIDI_CONTROLS, '') : shown });
         at = piece.end;
     }
     if (at < text.length) {

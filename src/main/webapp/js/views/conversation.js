@@ -35,7 +35,7 @@ function saveDraft(key, text) {
 function textNodes(text, me) {
     return pieces(text).map((piece) => {
         if (piece.href) {
-            return el('a', { href: piece.href, target: '_blank', rel: 'noopener noreferrer', class: 'message__link', text: piece.text });
+            return el('a', { href: piece.href, target: '_blank', rel: 'noopener noreferrer', class: 'message__link', dir: 'ltr', text: piece.text });
         }
         if (piece.mention) {
             const mine = me !== null && mentions(piece.text, me);

@@ -335,10 +335,18 @@ class TeamReadingIT {
         String text = "Docs at https://example.com/guide?a=1&b=<2>, not javascript:alert(1), "
                 + "nor <a href=\"javascript:alert(2)\">this</a>, nor http://\"onmouseover=alert(3) "
                 + "nor data:text/html,<script>alert(4)</script> (see http://example.org/x_(y)).";
+        String spoof = "Photo: https://example.com/\u202Egpj.exe";
         try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
             bobSocket.sendMessage("0", text);
             a.awaitMessage(text); // the text exactly as sent
+            bobSocket.sendMessage("0", spoof);
+            a.awaitMessage("Photo: https://example.com/gpj.exe");
         }
+        // A right-to-left override inside a link would make it read ".../exe.jpg": the link shows its text without bidi
+        // controls, isolated left to right, so that it reads as where it leads.
+        assertEquals(List.of("https://example.com/%E2%80%AEgpj.exe", "https://example.com/gpj.exe", "ltr"), a.js("""
+                const link = [...document.querySelectorAll('#messages .message__link')].find(l => l.textContent.endsWith('gpj.exe'));
+                return [link.getAttribute('href'), link.textContent, link.dir];"""));
         Object links = a.js("""
                 const m = [...document.querySelectorAll('#messages .message')].find(m => m.querySelector('.message__text').textContent === arguments[0]);
                 return [...m.querySelectorAll('a')].map(l => [l.getAttribute('href'), l.textContent, l.rel, l.target]);""", text);
