@@ -328,28 +328,22 @@ final class ChatPage implements AutoCloseable {
     // ---- evidence
 
     /**
-     * Shown texts too faint to read against what is behind them (below WCAG AA contrast), each as element, text and
-     * ratio; the check is {@code low-contrast.js}, next to this class.
+     * Fails the test when a text shown now is too faint to read against what is behind it (below WCAG AA contrast),
+     * naming each with its ratio; the check is {@code low-contrast.js}, next to this class.
      */
-    @SuppressWarnings("unchecked")
-    List<String> lowContrastTexts() {
-        return (List<String>) js(LOW_CONTRAST);
-    }
-
-    /** Fails the test when {@link #lowContrastTexts()} finds any in what the page shows now. */
     void assertReadable(String where) {
-        assertEquals(List.of(), lowContrastTexts(), "texts too faint to read: " + where);
+        assertEquals(List.of(), js(LOW_CONTRAST), "texts too faint to read: " + where);
     }
 
-    /** Saves what the page shows under {@code name}, after checking that all of it is readable ({@link #assertReadable}). */
+    /** Saves what the page shows under {@code name}, then checks that all of it is readable ({@link #assertReadable}). */
     void screenshot(String name) {
-        assertReadable(name);
         try {
             Files.createDirectories(SCREENSHOTS);
             Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        assertReadable(name);
     }
 
     /** Console entries at SEVERE since the last call (the browser hands each entry out once). */

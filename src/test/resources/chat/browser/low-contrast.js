@@ -1,4 +1,4 @@
-// The body of a function run in the page (ChatPage.lowContrastTexts): every shown element with text of its own whose
+// The body of a function run in the page (ChatPage.assertReadable): every shown element with text of its own whose
 // colour, against what is painted behind it, falls below WCAG AA (4.5, or 3 for large text). Backgrounds are
 // plain colours here, blended up the tree; opacity counts (what is fully transparent until hovered, like a message's
 // tools, is not shown); disabled controls are exempt, as WCAG allows.
