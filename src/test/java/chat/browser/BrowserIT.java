@@ -230,6 +230,32 @@ class BrowserIT {
 
         phone.find("#back").click();
         phone.awaitTrue("back to the room list", () -> phone.isShown(".sidebar"));
+
+        // A channel's header holds two buttons more: they once squeezed its name to "# …" (a long one may end in "…",
+        // but not in less than 150 px) and the subtitle under the buttons.
+        String channel = "Plans of " + dana;
+        phone.find("#new-channel").click();
+        phone.awaitTrue("the create dialog", () -> phone.isShown("#create-dialog"));
+        phone.find("#create-name").sendKeys(channel);
+        phone.find("#create-submit").click();
+        phone.awaitTrue("the new channel open", () -> ("# " + channel).equals(phone.roomTitle()) && phone.isShown("#channel-members"));
+        assertEquals(List.of(), phone.js("""
+                const shown = ['back', 'room-avatar', 'room-title', 'room-subtitle', 'channel-members', 'channel-leave', 'room-hide', 'mute']
+                    .map(id => document.getElementById(id)).filter(e => e.getClientRects().length > 0);
+                const problems = [];
+                for (const e of shown) {
+                    const r = e.getBoundingClientRect();
+                    if (r.left < 0 || r.right > window.innerWidth) problems.push(e.id + ' off screen');
+                    if (e.id === 'room-title' ? r.width < 150 : e.scrollWidth > e.clientWidth + 1) problems.push(e.id + ' clipped');
+                    for (const other of shown) {
+                        const o = other.getBoundingClientRect();
+                        if (other !== e && !other.contains(e) && !e.contains(other)
+                                && r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom) problems.push(e.id + ' overlaps ' + other.id);
+                    }
+                }
+                return problems;"""), "the channel's header on a phone");
+        assertFitsWidth(phone);
+        phone.screenshot("11b-phone-channel-header");
         assertNoConsoleErrors(phone);
     }
 
