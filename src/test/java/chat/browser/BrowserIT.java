@@ -211,8 +211,13 @@ class BrowserIT {
         assertFitsWidth(phone);
         phone.screenshot("09-phone-login");
 
+        // A 32-character name among the people once widened the list, and so the phone's page, beyond the screen.
+        String longName = "Aaron_Maximilian_Alexander_" + ThreadLocalRandom.current().nextInt(10_000, 100_000);
+        new ChatHttp(chat.nodeA()).loggedIn(longName, PASSWORD);
         phone.login(dana, PASSWORD);
         assertTrue(phone.isShown(".sidebar") && !phone.isShown(".conversation"), "a phone shows the room list first");
+        phone.awaitTrue("the long name among the people", () -> phone.find("#people").getText().contains(longName.substring(0, 20)));
+        assertEquals(375L, phone.js("return window.innerWidth"), "not zoomed out");
         assertFitsWidth(phone);
         phone.screenshot("10-phone-rooms");
 
@@ -233,7 +238,7 @@ class BrowserIT {
 
         // A channel's header holds two buttons more: they once squeezed its name to "# …" (a long one may end in "…",
         // but not in less than 150 px) and the subtitle under the buttons.
-        String channel = "Plans of " + dana;
+        String channel = "Plans of " + dana + " for the quarterly review of all we do";
         phone.find("#new-channel").click();
         phone.awaitTrue("the create dialog", () -> phone.isShown("#create-dialog"));
         phone.find("#create-name").sendKeys(channel);
@@ -256,6 +261,16 @@ class BrowserIT {
                 return problems;"""), "the channel's header on a phone");
         assertFitsWidth(phone);
         phone.screenshot("11b-phone-channel-header");
+
+        // A channel's long name and a preview without a space in the room list
+        String unbroken = "x".repeat(300);
+        phone.send(unbroken);
+        phone.awaitMessage(unbroken);
+        phone.find("#back").click();
+        phone.awaitTrue("the channel's preview in the room list", () -> phone.roomPreview("# " + channel).contains("xxxx"));
+        assertEquals(375L, phone.js("return window.innerWidth"), "not zoomed out");
+        assertFitsWidth(phone);
+        phone.screenshot("11c-phone-long-names");
         assertNoConsoleErrors(phone);
     }
 
