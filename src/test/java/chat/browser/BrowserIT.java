@@ -262,6 +262,19 @@ class BrowserIT {
         assertFitsWidth(phone);
         phone.screenshot("11b-phone-channel-header");
 
+        phone.find("#channel-members").click();
+        phone.awaitTrue("the member list", () -> phone.isShown("#members-dialog"));
+        phone.find("#invite-name").sendKeys(longName, Keys.ENTER);
+        phone.awaitTrue("the long name a member", () -> phone.find("#members-list").getText().contains(longName.substring(0, 12)));
+        assertEquals(List.of(), phone.js("""
+                const dialog = document.getElementById('members-dialog').getBoundingClientRect();
+                return [...document.querySelectorAll('#members-dialog *')].filter(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.width > 0 && (r.left < dialog.left - 0.5 || r.right > dialog.right + 0.5);
+                }).map(e => e.id || e.className);"""), "nothing runs out of the member list on a phone");
+        phone.screenshot("11d-phone-members");
+        phone.find("#members-close").click();
+
         // A channel's long name and a preview without a space in the room list
         String unbroken = "x".repeat(300);
         phone.send(unbroken);
