@@ -211,6 +211,26 @@ class BrowserIT {
         assertFitsWidth(phone);
         phone.screenshot("09-phone-login");
 
+        // A name nobody has is quoted in the offer to create it: 32 letters without a break once widened the card beyond the screen.
+        String unknown = "Bartholomew_Maximilian_" + ThreadLocalRandom.current().nextInt(100_000_000, 1_000_000_000);
+        phone.submitLogin(unknown, PASSWORD);
+        phone.awaitTrue("the offer to create the account", () -> phone.isShown("#login-confirm"));
+        assertEquals(375L, phone.js("return window.innerWidth"), "not zoomed out");
+        assertFitsWidth(phone);
+        assertEquals(List.of(), phone.js("""
+                const problems = [];
+                const card = document.querySelector('.login__card').getBoundingClientRect();
+                if (card.left < 0 || card.right > window.innerWidth) problems.push('the card runs off the screen: ' + card.left + '-' + card.right);
+                for (const el of document.querySelectorAll('.login__card, .login__card *:not(input)')) { // a field scrolls its text
+                  if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'auto') {
+                    problems.push((el.id || el.className) + ' holds ' + el.scrollWidth + ' px in ' + el.clientWidth);
+                  }
+                }
+                return problems;"""), "the offer to create an account with a long name, on a phone");
+        phone.screenshot("09-phone-create-offer");
+        phone.find("#login-confirm-cancel").click();
+        phone.awaitTrue("the offer withdrawn", () -> !phone.isShown("#login-confirm"));
+
         // A 32-character name among the people once widened the list, and so the phone's page, beyond the screen.
         String longName = "Aaron_Maximilian_Alexander_" + ThreadLocalRandom.current().nextInt(10_000, 100_000);
         new ChatHttp(chat.nodeA()).loggedIn(longName, PASSWORD);
