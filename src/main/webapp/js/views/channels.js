@@ -189,8 +189,9 @@ export class ChannelDialogs {
                 + `${details.members.length} member${details.members.length === 1 ? '' : 's'}${details.archived ? ' · archived' : ''}`;
             byId('members-list').replaceChildren(...details.members.map((member) => el('li', { class: 'members__item', dataset: { userId: member.id } },
                 avatar(member.username),
-                el('span', { class: 'members__name', text: member.username + (this.store.isMe(member.id) ? ' (you)' : '') }),
-                el('span', { class: 'members__meta', text: (member.id === details.creator ? 'creator · ' : '') + (member.online ? 'online' : 'offline') }),
+                el('span', { class: 'members__who' },
+                    el('span', { class: 'members__name', text: member.username + (this.store.isMe(member.id) ? ' (you)' : '') }),
+                    el('span', { class: 'members__meta', text: (member.id === details.creator ? 'creator · ' : '') + (member.online ? 'online' : 'offline') })),
                 mine && !this.store.isMe(member.id) ? el('button', {
                     class: 'button button--small button--ghost button--danger', type: 'button', text: 'Remove',
                     'aria-label': `Remove ${member.username}`, onclick: () => this.remove(member),

@@ -292,6 +292,11 @@ class BrowserIT {
                     const r = e.getBoundingClientRect();
                     return r.width > 0 && (r.left < dialog.left - 0.5 || r.right > dialog.right + 0.5);
                 }).map(e => e.id || e.className);"""), "nothing runs out of the member list on a phone");
+        // Whom Remove would take out must be readable: "Aaron_…" could be any Aaron_.
+        assertEquals(List.of(), phone.js("""
+                return [...document.querySelectorAll('#members-list .members__name')]
+                    .filter(n => n.scrollWidth > n.clientWidth + 1 || n.scrollHeight > n.clientHeight + 1).map(n => n.textContent);"""),
+                "every member's name shown whole on a phone");
         phone.screenshot("11d-phone-members");
         phone.find("#members-close").click();
 
