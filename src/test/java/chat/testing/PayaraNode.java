@@ -38,6 +38,11 @@ public final class PayaraNode implements ChatNode {
     /** Quick start for tests: C1 only, small serial heap. Never measure speed with these. */
     public static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /**
+     * A server's heap and collector (as {@code payara/launch-nodes.sh} and the README start one) with the
+     * quick start's JIT: for a test whose node holds thousands of sockets, which fill the small heap above.
+     */
+    public static final List<String> SERVER_HEAP_JVM = List.of("-Xmx1g", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1");
+    /**
      * The JIT's thresholds at a quarter for the packages a message's path runs through
      * ({@code payara/hot-paths.compile}): every launch of a server passes it.
      */

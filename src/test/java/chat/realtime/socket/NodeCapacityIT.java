@@ -41,8 +41,6 @@ class NodeCapacityIT {
     private static final int CAPACITY = 2000;
     private static final int STORM = 2400;
     private static final int BURST = 12000;
-    /** A server's heap and collector (as {@code payara/launch-nodes.sh} and the README start one), the tests' quick-start JIT. */
-    private static final List<String> SERVER_HEAP = List.of("-Xmx1g", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1");
 
     @Test
     void aFullNodeRefusesHandshakesCleanlyAndServesTheSocketsItHolds() throws Exception {
@@ -132,7 +130,7 @@ class NodeCapacityIT {
      * must hear 101 or 503 with {@code Retry-After}; beyond {@code CHAT_WS_HANDSHAKES_AT_ONCE} under way
      * handshakes are refused at once.
      * <p>
-     * The node has a server's heap ({@link #SERVER_HEAP}). In the tests' usual 512 MB serial heap its
+     * The node has a server's heap ({@link PayaraNode#SERVER_HEAP_JVM}). In the tests' usual 512 MB serial heap its
      * 8,500 sockets (about 400 MB) kept the old generation full, the burst took 24-43 s, a third of it
      * in full collections, and on a busy CI machine 11 and 546 of the 12,000 (two runs) were closed
      * unanswered, with the 30 s timeout of the time. With 1 GiB and G1 it takes 16-21 s here, 4 more
@@ -142,8 +140,7 @@ class NodeCapacityIT {
     void aBurstOfThousandsOfHandshakesIsAnsweredOpenedOrRefused() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start();
              PayaraNode node = PayaraNode.launch("burst", redis.url(), Map.of("CHAT_WS_HANDSHAKES_PER_SECOND", "0",
-                     "CHAT_WS_HANDSHAKES_AT_ONCE", System.getProperty("chat.test.handshakesAtOnce", "100")), PayaraNode.war(),
-                     SERVER_HEAP)) {
+                     "CHAT_WS_HANDSHAKES_AT_ONCE", "100"), PayaraNode.war(), PayaraNode.SERVER_HEAP_JVM)) {
             node.awaitReady();
             long severeBefore = node.logLines("SEVERE");
             ChatHttp pablo = new ChatHttp(node);
