@@ -42,7 +42,8 @@ public enum Setting {
     CHAT_SOCKETS_PER_USER("20", "open sockets per user, all nodes together"),
     CHAT_SOCKETS_PER_ADDRESS("10000", "open sockets per client address on one node"),
     CHAT_MAX_SOCKETS(null, "open sockets one node holds; beyond, a handshake gets 503 with Retry-After (default: the"
-            + " node process's open-file limit less a tenth, at least 1,000 less, for its other connections and files)"),
+            + " node process's open-file limit less a tenth, at least 1,000 less, for its other connections and files;"
+            + " at most what its heap holds at 48 KiB a socket beyond 128 MiB for the rest)"),
     CHAT_TRUSTED_PROXIES(null, "comma-separated proxy addresses whose X-Forwarded-For names the client"),
     CHAT_PING_INTERVAL("PT20S", "how often sockets are pinged"),
     CHAT_SOCKET_IDLE_TIMEOUT("PT60S", "a socket that answers nothing this long is closed"),

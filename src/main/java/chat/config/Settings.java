@@ -111,7 +111,8 @@ public final class Settings {
         apiCallsPerSecond = in.rate(CHAT_API_CALLS_PER_SECOND);
         socketsPerUser = in.integer(CHAT_SOCKETS_PER_USER, 1, Integer.MAX_VALUE);
         socketsPerAddress = in.integer(CHAT_SOCKETS_PER_ADDRESS, 1, Integer.MAX_VALUE);
-        maxSockets = in.integer(CHAT_MAX_SOCKETS, socketsTheOpenFileLimitAllows(), 1, Integer.MAX_VALUE);
+        maxSockets = in.integer(CHAT_MAX_SOCKETS,
+                Math.min(socketsTheOpenFileLimitAllows(), socketsTheHeapAllows(Runtime.getRuntime().maxMemory())), 1, Integer.MAX_VALUE);
         trustedProxies = in.list(CHAT_TRUSTED_PROXIES);
         pingInterval = in.duration(CHAT_PING_INTERVAL, Duration.ofMillis(100));
         socketIdleTimeout = in.duration(CHAT_SOCKET_IDLE_TIMEOUT, Duration.ofMillis(100));
@@ -304,6 +305,28 @@ public final class Settings {
         }
         long sockets = limit - Math.max(1000, limit / 10);
         return (int) Math.min(Integer.MAX_VALUE, Math.max(limit / 2, sockets));
+    }
+
+    /**
+     * A socket's share of the heap: about 1.5 times the most an idle socket of round 4 took
+     * (24-38 KiB, docs/PERFORMANCE.md, "What a socket's heap is"), for the handshakes under way
+     * and the collector's room to work.
+     */
+    static final long HEAP_PER_SOCKET = 48 * 1024;
+    /** The heap a node needs besides its sockets: Payara, the chat, Grizzly's pooled requests after a storm (about 100 MB). */
+    static final long HEAP_BESIDES_SOCKETS = 128L * 1024 * 1024;
+    private static final int FEWEST_SOCKETS_FROM_THE_HEAP = 100;
+
+    /**
+     * A node whose open-file limit is far above what its heap holds (a container's 1,048,576 files
+     * beside a few hundred MB of heap) would take sockets until it runs out of memory, and with
+     * {@code -XX:+ExitOnOutOfMemoryError} (the launch script's and the image's) end: a node with
+     * 256 MB of heap, an open-file limit of 20,000 and 12,000 handshakes at once did so after
+     * opening 5,693 of them. So it holds no more sockets than its heap has room for.
+     */
+    static int socketsTheHeapAllows(long maxHeap) {
+        long sockets = (maxHeap - HEAP_BESIDES_SOCKETS) / HEAP_PER_SOCKET;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(FEWEST_SOCKETS_FROM_THE_HEAP, sockets));
     }
 
     /** Proxies whose X-Forwarded-For is believed. */

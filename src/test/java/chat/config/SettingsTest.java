@@ -46,9 +46,19 @@ class SettingsTest {
     void aNodeHoldsSocketsUpToItsOpenFileLimitLessTheReserve() throws IOException {
         long limit = Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
                 .map(l -> Long.parseLong(l.substring("Max open files".length()).trim().split("\\s+")[0])).findFirst().orElseThrow();
-        assertEquals(limit - Math.max(1000, limit / 10), Settings.of(Map.of()).maxSockets(), "open-file limit " + limit);
+        long heapAllows = (Runtime.getRuntime().maxMemory() - 128L * 1024 * 1024) / (48 * 1024);
+        assertEquals(Math.min(limit - Math.max(1000, limit / 10), heapAllows), Settings.of(Map.of()).maxSockets(),
+                "open-file limit " + limit + ", heap " + Runtime.getRuntime().maxMemory());
         assertEquals(50, Settings.of(Map.of("CHAT_MAX_SOCKETS", "50")).maxSockets());
         assertTrue(problemWith(Map.of("CHAT_MAX_SOCKETS", "0")).contains("CHAT_MAX_SOCKETS"));
+    }
+
+    @Test
+    void aNodeHoldsNoMoreSocketsThanItsHeapHasRoomFor() {
+        assertEquals(2730, Settings.socketsTheHeapAllows(256L * 1024 * 1024), "256 MiB: 128 MiB for the rest, 48 KiB a socket");
+        assertEquals(19114, Settings.socketsTheHeapAllows(1024L * 1024 * 1024), "1 GiB: more than the 18,000 of the benchmark's storm");
+        assertEquals(100, Settings.socketsTheHeapAllows(64L * 1024 * 1024), "a heap too small for the rest still takes a few");
+        assertEquals(Integer.MAX_VALUE, Settings.socketsTheHeapAllows(Long.MAX_VALUE), "a heap without a limit bounds nothing");
     }
 
     @Test

@@ -41,6 +41,7 @@ class NodeCapacityIT {
     private static final int CAPACITY = 2000;
     private static final int STORM = 2400;
     private static final int BURST = 12000;
+    private static final int SMALL_HEAP_BURST = 8000;
 
     @Test
     void aFullNodeRefusesHandshakesCleanlyAndServesTheSocketsItHolds() throws Exception {
@@ -162,6 +163,39 @@ class NodeCapacityIT {
             // The burst's handshakes were the node's first: each workaround is still said once, not once per racing handshake.
             assertEquals(1, node.logLines("Tyrus idle timers: workaround"), "the idle timers' line");
             assertEquals(1, node.logLines("Tyrus raw frames: workaround"), "the raw frames' line");
+        }
+    }
+
+    /**
+     * A node whose heap is the limit, not its open files: 256 MB of heap beside this machine's
+     * 20,000 open files. Until the default of {@code CHAT_MAX_SOCKETS} counted the heap too, such a node
+     * took sockets until it ran out of memory and ended (as {@code -XX:+ExitOnOutOfMemoryError} makes
+     * it, in the launch script and the image): from outside, after opening 5,693 of 12,000. Now it holds
+     * what its heap has room for and refuses the rest with 503 and {@code Retry-After}, and lives on.
+     */
+    @Test
+    void aNodeWithASmallHeapRefusesTheSocketsItHasNoRoomForInsteadOfRunningOutOfMemory() throws Exception {
+        int heapAllows = (256 - 128) * 1024 / 48; // Settings: 48 KiB a socket beyond 128 MiB
+        try (RedisServerProcess redis = RedisServerProcess.start();
+             PayaraNode node = PayaraNode.launch("small-heap", redis.url(), Map.of(), PayaraNode.war(),
+                     List.of("-Xmx256m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"))) {
+            node.awaitReady();
+            long severeBefore = node.logLines("SEVERE");
+            ChatHttp pablo = new ChatHttp(node);
+            pablo.loggedIn("Pablo", "password123");
+
+            Map<String, Integer> outcomes = RawHandshakeBurst.send(node.port(), pablo.cookieHeader(), node.origin(),
+                    SMALL_HEAP_BURST, Duration.ofMinutes(3));
+            System.out.printf("burst of %,d handshakes on 256 MB of heap: %s%n", SMALL_HEAP_BURST, outcomes);
+
+            assertTrue(node.jvm().isAlive(), "the node lives");
+            assertEquals(0, node.logLines("OutOfMemoryError"), "the node's log names no OutOfMemoryError");
+            int opened = outcomes.getOrDefault("101", 0);
+            assertEquals(SMALL_HEAP_BURST, opened + outcomes.getOrDefault("503 with Retry-After", 0),
+                    "every handshake opened or refused with 503 + Retry-After: " + outcomes);
+            assertTrue(opened > 0 && opened <= heapAllows, opened + " sockets opened, the heap has room for " + heapAllows);
+            assertEquals(200, pablo.get("/health/live").status(), "the node still answers");
+            assertEquals(severeBefore, node.logLines("SEVERE"), "SEVERE lines in the node's log");
         }
     }
 
