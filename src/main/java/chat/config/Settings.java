@@ -308,7 +308,7 @@ public final class Settings {
     }
 
     /**
-     * A socket's share of the heap: about 1.5 times the most an idle socket of round 4 took
+     * A socket's share of the heap: a quarter more than the most an idle socket took in round 4
      * (24-38 KiB, docs/PERFORMANCE.md, "What a socket's heap is"), for the handshakes under way
      * and the collector's room to work.
      */
