@@ -1,13 +1,13 @@
 package chat.operations;
 
 import chat.config.Setting;
+import chat.testing.Executables;
 import chat.testing.PayaraNode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,9 +242,35 @@ class DeploymentFilesTest {
         }
     }
 
+    /**
+     * A WebSocket holds two of a worker's connections and two files: the sockets one worker can carry
+     * are the most the proxy lets in, the rest are refused with 503 and Retry-After; and a node's own
+     * 503 reaches the client instead of taking the node out of the upstream (NginxConfigIT tries both).
+     */
+    @Test
+    void bothNginxConfigsCarryAsManySocketsAsTheyLetInAndPassNodesRefusalsOn() throws IOException {
+        for (Path file : List.of(PAYARA_NGINX, DOCKER_NGINX)) {
+            String directives = Files.readString(file).replaceAll("(?m)#.*$", "");
+            int files = Integer.parseInt(match(directives, "worker_rlimit_nofile\\s+(\\d+);"));
+            int connections = Integer.parseInt(match(directives, "worker_connections\\s+(\\d+);"));
+            int letIn = Integer.parseInt(match(directives, "limit_conn\\s+connections\\s+(\\d+);"));
+            assertTrue(2 * letIn < connections && connections < files, file + ": " + letIn + " sockets, "
+                    + connections + " connections a worker, " + files + " files");
+            assertTrue(directives.contains("limit_conn_status 503;") && directives.contains("error_page 503 @full;")
+                    && directives.contains("add_header Retry-After 10 always;"), file + ": the proxy's refusal is a 503 with Retry-After");
+            String nextUpstream = match(directives, "proxy_next_upstream([^;]*);");
+            assertFalse(nextUpstream.contains("503"), file + ": a node's 503 is no failure of the node: " + nextUpstream);
+        }
+        String dockerFiles = match(Files.readString(DOCKER_NGINX), "worker_rlimit_nofile\\s+(\\d+);");
+        assertEquals(dockerFiles, compose().get("services").get("nginx").get("ulimits").get("nofile").asText(),
+                "the container's open-file limit is nginx's");
+        assertTrue(compose().get("services").get("nginx").get("volumes").toString().contains("./nginx.conf:/etc/nginx/nginx.conf"),
+                "the whole nginx.conf, not a conf.d part under the image's 1,024 connections a worker");
+    }
+
     @Test
     void dockerComposeAcceptsTheFile() throws Exception {
-        assumeTrue(onPath("docker-compose"), "docker-compose not installed");
+        assumeTrue(Executables.onPath("docker-compose"), "docker-compose not installed");
         Process p = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
                 .redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -252,14 +278,6 @@ class DeploymentFilesTest {
         assertEquals(0, p.exitValue(), out);
     }
 
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static String match(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);

@@ -1,6 +1,7 @@
 package chat.operations;
 
 import chat.testing.Await;
+import chat.testing.Executables;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -75,7 +75,7 @@ class LaunchScriptIT {
 
     @Test
     void nginxBalancesHttpAndWebSocketsAcrossTheNodes() throws Exception {
-        assumeTrue(onPath("nginx"), "nginx not installed");
+        assumeTrue(Executables.onPath("nginx"), "nginx not installed");
         int port = Ports.free();
         Path conf = runDir.resolve("nginx.conf");
         Files.writeString(conf, Files.readString(Path.of("payara/nginx.conf"))
@@ -136,14 +136,5 @@ class LaunchScriptIT {
             }
         }
         throw new IOException("no two consecutive free ports");
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
