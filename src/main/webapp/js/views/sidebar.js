@@ -66,7 +66,7 @@ function roomItems(store, rooms, onOpen) {
             partner !== null ? el('span', { class: 'dot' + (online ? ' dot--online' : '') }) : null),
         el('span', { class: 'room__body' },
             el('span', { class: 'room__top' },
-                el('span', { class: 'room__name', text: title }),
+                el('span', { class: 'room__name', title, text: title }),
                 last ? el('time', { class: 'room__time', datetime: toDate(last.date).toISOString(), text: shortTime(toDate(last.date)) }) : null),
             el('span', { class: 'room__bottom' },
                 el('span', { class: 'room__preview', text: preview }),
@@ -151,7 +151,7 @@ export class PeopleView {
                 onclick: () => this.onOpen(user.id),
             },
             el('span', { class: 'room__avatar' }, avatar(user.username), el('span', { class: 'dot' + (user.online ? ' dot--online' : '') })),
-            el('span', { class: 'person__name', text: user.username }),
+            el('span', { class: 'person__name', title: user.username, text: user.username }), // whole on hover where cut with '…'
             el('span', { class: 'person__status', text: user.online ? 'online' : 'offline' }))));
         if (items.length === 0) {
             const text = this.failed || (this.query ? `Nobody’s name starts with “${this.query}”.` : 'Nobody else here yet.');

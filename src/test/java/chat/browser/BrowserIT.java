@@ -309,6 +309,10 @@ class BrowserIT {
         assertEquals(375L, phone.js("return window.innerWidth"), "not zoomed out");
         assertFitsWidth(phone);
         phone.screenshot("11c-phone-long-names");
+        // A name the sidebar ends in "…" is whole on hover, as in the room's aria-label.
+        assertEquals(List.of(), phone.js("""
+                return [...document.querySelectorAll('.room__name, .person__name')]
+                    .filter(n => n.title !== n.textContent).map(n => n.textContent);"""), "every name in the sidebar whole in its title");
         assertNoConsoleErrors(phone);
     }
 
