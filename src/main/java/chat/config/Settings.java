@@ -312,9 +312,9 @@ public final class Settings {
      * (24-38 KiB, docs/PERFORMANCE.md, "What a socket's heap is"), for the handshakes under way
      * and the collector's room to work.
      */
-    static final long HEAP_PER_SOCKET = 48 * 1024;
+    private static final long HEAP_PER_SOCKET = 48 * 1024;
     /** The heap a node needs besides its sockets: Payara, the chat, Grizzly's pooled requests after a storm (about 100 MB). */
-    static final long HEAP_BESIDES_SOCKETS = 128L * 1024 * 1024;
+    private static final long HEAP_BESIDES_SOCKETS = 128L * 1024 * 1024;
     private static final int FEWEST_SOCKETS_FROM_THE_HEAP = 100;
 
     /**
