@@ -1,9 +1,10 @@
 package chat.operations;
 
 import chat.testing.Await;
-import chat.testing.Executables;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
+import chat.testing.Executables;
+import chat.testing.NginxProxy;
 import chat.testing.PayaraNode;
 import chat.testing.Ports;
 import chat.testing.RedisProbe;
@@ -76,22 +77,8 @@ class LaunchScriptIT {
     @Test
     void nginxBalancesHttpAndWebSocketsAcrossTheNodes() throws Exception {
         assumeTrue(Executables.onPath("nginx"), "nginx not installed");
-        int port = Ports.free();
-        Path conf = runDir.resolve("nginx.conf");
-        Files.writeString(conf, Files.readString(Path.of("payara/nginx.conf"))
-                .replace("127.0.0.1:8081", "127.0.0.1:" + basePort)
-                .replace("127.0.0.1:8082", "127.0.0.1:" + (basePort + 1))
-                .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
-                .replace("/tmp/redis-chat-nginx", runDir.toAbsolutePath() + "/nginx"));
-        Process nginx = new ProcessBuilder("nginx", "-c", conf.toAbsolutePath().toString(), "-g", "daemon off;")
-                .redirectErrorStream(true).redirectOutput(runDir.resolve("nginx.log").toFile()).start();
-        try {
-            String front = "http://127.0.0.1:" + port;
-            Await.until("nginx answering", Duration.ofSeconds(20), () -> new ChatHttp(front).get("/api/randomname").status() == 200);
-            chat(front, front, "ws://127.0.0.1:" + port + "/ws", "ws://127.0.0.1:" + port + "/ws");
-        } finally {
-            nginx.destroy();
-            nginx.waitFor(20, TimeUnit.SECONDS);
+        try (NginxProxy nginx = new NginxProxy(basePort, basePort + 1, config -> config)) {
+            chat(nginx.baseUrl(), nginx.baseUrl(), nginx.wsUrl(), nginx.wsUrl());
         }
     }
 

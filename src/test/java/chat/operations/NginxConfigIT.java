@@ -2,8 +2,8 @@ package chat.operations;
 
 import chat.testing.Await;
 import chat.testing.Executables;
+import chat.testing.NginxProxy;
 import chat.testing.Ports;
-import chat.testing.WorkDirs;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,8 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +25,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -58,9 +54,9 @@ class NginxConfigIT {
     void aFleetThatRefusesWith503ReachesItsClientsWithItsRetryAfterNeverA502() throws Exception {
         Consumer<HttpExchange> flooded = exchange -> answer(exchange, 503, "7");
         try (StandIn one = new StandIn(flooded); StandIn two = new StandIn(flooded);
-             Nginx nginx = new Nginx(one, two, config -> config)) {
+             NginxProxy nginx = new NginxProxy(one.port(), two.port(), config -> config)) {
             for (int i = 0; i < 20; i++) {
-                HttpResponse<String> answer = nginx.get("/ws");
+                HttpResponse<String> answer = HTTP.send(request(nginx, "/ws"), HttpResponse.BodyHandlers.ofString());
                 assertEquals(503, answer.statusCode(), "answer " + i + ": " + answer.body());
                 assertEquals("7", answer.headers().firstValue("Retry-After").orElse(null), "answer " + i + ": the node's Retry-After");
             }
@@ -80,12 +76,12 @@ class NginxConfigIT {
             answer(exchange, 200, null);
         };
         try (StandIn one = new StandIn(slow); StandIn two = new StandIn(slow);
-             Nginx nginx = new Nginx(one, two, config -> {
+             NginxProxy nginx = new NginxProxy(one.port(), two.port(), config -> {
                  assertTrue(config.contains("limit_conn connections 9000;"), "the limit the test lowers");
                  return config.replace("limit_conn connections 9000;", "limit_conn connections 20;");
              })) {
             List<CompletableFuture<HttpResponse<String>>> requests = IntStream.range(0, 30)
-                    .mapToObj(i -> HTTP.sendAsync(nginx.request("/api/rooms/0/messages"), HttpResponse.BodyHandlers.ofString())).toList();
+                    .mapToObj(i -> HTTP.sendAsync(request(nginx, "/api/rooms/0/messages"), HttpResponse.BodyHandlers.ofString())).toList();
             Await.until("10 requests refused by the proxy", Duration.ofSeconds(30),
                     () -> requests.stream().filter(CompletableFuture::isDone).count() == 10);
             Await.until("20 requests held by the nodes", Duration.ofSeconds(30), () -> one.requests.get() + two.requests.get() == 20);
@@ -100,6 +96,10 @@ class NginxConfigIT {
             Await.until("the held requests answered", Duration.ofSeconds(30), () -> requests.stream().allMatch(CompletableFuture::isDone));
             assertEquals(20, requests.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 200).count());
         }
+    }
+
+    private static HttpRequest request(NginxProxy nginx, String path) {
+        return HttpRequest.newBuilder(URI.create(nginx.baseUrl() + path)).timeout(Duration.ofSeconds(60)).build();
     }
 
     private static void answer(HttpExchange exchange, int status, String retryAfter) {
@@ -141,56 +141,6 @@ class NginxConfigIT {
         public void close() {
             server.stop(0);
             threads.shutdownNow();
-        }
-    }
-
-    /** nginx with {@code payara/nginx.conf}, its upstreams the stand-ins, on a free port. */
-    private static final class Nginx implements AutoCloseable {
-
-        private final int port = Ports.free();
-        private final Process process;
-
-        Nginx(StandIn one, StandIn two, UnaryOperator<String> change) throws IOException {
-            Path dir = WorkDirs.fresh("nginx-");
-            String config = Files.readString(Path.of("payara/nginx.conf"));
-            String local = change.apply(config)
-                    .replace("127.0.0.1:8081", "127.0.0.1:" + one.port())
-                    .replace("127.0.0.1:8082", "127.0.0.1:" + two.port())
-                    .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
-                    .replace("/tmp/redis-chat-nginx", dir.toAbsolutePath() + "/nginx");
-            assertNotEquals(config, local);
-            Path file = dir.resolve("nginx.conf");
-            Files.writeString(file, local);
-            process = new ProcessBuilder("nginx", "-c", file.toAbsolutePath().toString(), "-g", "daemon off;")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
-            Await.until("nginx answering", Duration.ofSeconds(20), () -> {
-                try {
-                    return get("/nginx-health").statusCode() == 200;
-                } catch (IOException notYet) {
-                    return false;
-                }
-            });
-        }
-
-        HttpRequest request(String path) {
-            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60)).build();
-        }
-
-        HttpResponse<String> get(String path) throws IOException {
-            try {
-                return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
         }
     }
 }

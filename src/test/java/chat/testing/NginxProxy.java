@@ -1,0 +1,69 @@
+package chat.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * nginx with {@code payara/nginx.conf} on a free loopback port, its two upstreams moved to the given
+ * ports and its files into a fresh work directory; started once it answers its own health location.
+ */
+public final class NginxProxy implements AutoCloseable {
+
+    private static final Path CONFIG = Path.of("payara/nginx.conf");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final int port = Ports.free();
+    private final Process process;
+
+    /** @param change applied to the file before the ports and paths are moved (a test's own limits) */
+    public NginxProxy(int upstreamOne, int upstreamTwo, UnaryOperator<String> change) throws IOException {
+        Path dir = WorkDirs.fresh("nginx-");
+        String local = change.apply(Files.readString(CONFIG))
+                .replace("127.0.0.1:8081", "127.0.0.1:" + upstreamOne)
+                .replace("127.0.0.1:8082", "127.0.0.1:" + upstreamTwo)
+                .replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
+                .replace("/tmp/redis-chat-nginx", dir.toAbsolutePath() + "/nginx");
+        Path file = dir.resolve("nginx.conf");
+        Files.writeString(file, local);
+        process = new ProcessBuilder("nginx", "-c", file.toAbsolutePath().toString(), "-g", "daemon off;")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
+        Await.until("nginx answering", Duration.ofSeconds(20), () -> status("/nginx-health") == 200);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String wsUrl() {
+        return "ws://127.0.0.1:" + port + "/ws";
+    }
+
+    private int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notYet) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
