@@ -1,10 +1,6 @@
 package chat.testing;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +14,6 @@ import java.util.function.UnaryOperator;
 public final class NginxProxy implements AutoCloseable {
 
     private static final Path CONFIG = Path.of("payara/nginx.conf");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final int port = Ports.free();
     private final Process process;
@@ -36,7 +30,7 @@ public final class NginxProxy implements AutoCloseable {
         Files.writeString(file, local);
         process = new ProcessBuilder("nginx", "-c", file.toAbsolutePath().toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
-        Await.until("nginx answering", Duration.ofSeconds(20), () -> status("/nginx-health") == 200);
+        Await.until("nginx answering", Duration.ofSeconds(20), () -> ServerProcesses.status(baseUrl() + "/nginx-health") == 200);
     }
 
     public String baseUrl() {
@@ -45,18 +39,6 @@ public final class NginxProxy implements AutoCloseable {
 
     public String wsUrl() {
         return "ws://127.0.0.1:" + port + "/ws";
-    }
-
-    private int status(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException notYet) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     @Override
