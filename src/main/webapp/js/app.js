@@ -187,6 +187,9 @@ function onMembership(joined, data) {
         if (!room.loaded) {
             sync.loadLatest(room);
         }
+        if (!known && mine) {
+            sync.refreshReads(); // what waits there for me counts as unread at once, as after a reload
+        }
         if (known || !mine) {
             store.addNotice(room.id, removed ? `${by} added ${mine ? 'you' : name}` : `${name} joined`);
         }

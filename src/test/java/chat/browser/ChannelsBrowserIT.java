@@ -134,6 +134,15 @@ class ChannelsBrowserIT {
         a.send("Bob is not here any more");
         a.awaitMessage("Bob is not here any more");
         a.screenshot("26-channel-after-removal");
+
+        // Added again, Bob sees at once that something waits for him there, as he would after a reload.
+        a.find("#channel-members").click();
+        a.awaitTrue("the member list", () -> a.isShown("#members-dialog"));
+        a.find("#invite-name").sendKeys(bob, Keys.ENTER);
+        a.awaitTrue("Bob a member again", () -> a.findAll("#members-list li").stream().anyMatch(li -> li.getText().contains(bob)));
+        a.find("#members-close").click();
+        b.awaitTrue("the channel back in Bob's sidebar with what he missed unread", () -> !b.unreadBadge(title).isEmpty());
+        b.screenshot("27-added-again-unread");
         assertEquals(List.of(), a.newConsoleErrors());
         assertEquals(List.of(), b.newConsoleErrors());
     }
