@@ -112,6 +112,11 @@ function onEvent(type, data) {
                 store.markRead(data.roomId, data.messageId); // read in another tab or on another device
             }
             break;
+        case 'muted':
+            if (typeof data.roomId === 'string' && typeof data.muted === 'boolean') {
+                store.setMuted(data.roomId, data.muted); // muted in another tab or on another device
+            }
+            break;
         case 'store':
             store.setStoreAvailable(data.available !== false);
             break;
@@ -437,8 +442,7 @@ async function openPerson(userId) {
 async function onMute(room, muted) {
     try {
         await api.mute(room.id, muted);
-        room.muted = muted;
-        store.emit('reads');
+        store.setMuted(room.id, muted);
     } catch (failed) {
         conversation.showError(`The room could not be ${muted ? 'muted' : 'unmuted'}: ${failed.message}`);
     }

@@ -407,6 +407,14 @@ export class Store {
         return true;
     }
 
+    setMuted(roomId, muted) {
+        const room = this.room(roomId);
+        if (room && room.muted !== muted) {
+            room.muted = muted;
+            this.emit('reads');
+        }
+    }
+
     /** Whether the open room is actually seen: the tab visible and, on a phone, the room shown. */
     get seeingActive() {
         return this.visible && this.lookingAtActive;

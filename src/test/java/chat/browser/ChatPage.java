@@ -160,7 +160,7 @@ final class ChatPage implements AutoCloseable {
                 .find(b => b.querySelector('.room__name').textContent === arguments[0]);
             """;
 
-    /** What the sidebar shows for a room: name, preview, badge ("" without), active; null when absent. */
+    /** What the sidebar shows for a room: name, preview, badge ("" without), active, muted; null when absent. */
     @SuppressWarnings("unchecked")
     Map<String, Object> room(String title) {
         return (Map<String, Object>) js(ROOM + """
@@ -170,7 +170,8 @@ final class ChatPage implements AutoCloseable {
                             preview: b.querySelector('.room__preview').textContent,
                             badge: badge ? badge.textContent : '',
                             mentions: mentions ? mentions.textContent : '',
-                            active: b.classList.contains('room--active')} : null;
+                            active: b.classList.contains('room--active'),
+                            muted: b.classList.contains('room--muted')} : null;
                 """, title);
     }
 

@@ -203,6 +203,8 @@ class TeamReadingIT {
         desk.screenshot("26-new-messages-divider");
         phone.awaitTrue("the room read on the desk is read on the phone", () -> phone.unreadBadge(bob).isEmpty());
         phone.screenshot("27-read-elsewhere-cleared");
+        desk.find("#mute").click();
+        phone.awaitTrue("the room muted on the desk is muted on the phone", () -> Boolean.TRUE.equals(phone.awaitRoom(bob).get("muted")));
         assertEquals(List.of(), desk.newConsoleErrors());
         assertEquals(List.of(), phone.newConsoleErrors());
     }

@@ -64,9 +64,19 @@ class ReadsIT {
 
             assertEquals(204, alice.http().post("/api/reads", read(room, first)).status());
             assertEquals(last, alice.http().get("/api/reads").object().getJsonObject(room).getString("lastRead"), "never backwards");
+
+            // Muted on node A: her tab on node B hears of it too (it notifies no more from there).
+            assertEquals(204, alice.http().post("/api/reads/mute", mute(room, true)).status());
+            aliceElsewhere.await("muted", d -> d != null && room.equals(d.getString("roomId")) && d.getBoolean("muted"));
+            assertTrue(alice.http().get("/api/reads").object().getJsonObject(room).getBoolean("muted"));
+            assertEquals(204, alice.http().post("/api/reads/mute", mute(room, false)).status());
+            aliceElsewhere.await("muted", d -> d != null && room.equals(d.getString("roomId")) && !d.getBoolean("muted"));
+            assertFalse(alice.http().get("/api/reads").object().getJsonObject(room).getBoolean("muted"));
+
             bobSocket.sendMessage("0", "a message to see that Bob heard no read of Alice's");
             bobSocket.awaitMessage("a message to see that Bob heard no read of Alice's");
             assertEquals(List.of(), bobSocket.events("read"), "reads reach only their reader");
+            assertEquals(List.of(), bobSocket.events("muted"), "so do mutes");
         }
 
         assertEquals(403, eve.http().post("/api/reads", read(room, last)).status(), "not Eve's room");
@@ -80,11 +90,9 @@ class ReadsIT {
         }
         assertEquals(last, alice.http().get("/api/reads").object().getJsonObject(room).getString("lastRead"), "unmoved");
         assertEquals(204, alice.http().post("/api/reads", read(room, second + "-0")).status(), "a second with messages");
-        assertEquals(204, alice.http().post("/api/reads/mute", Json.createObjectBuilder().add("roomId", room).add("muted", true)
-                .build().toString()).status());
-        assertTrue(alice.http().get("/api/reads").object().getJsonObject(room).getBoolean("muted"));
         assertEquals(400, alice.http().post("/api/reads/mute", Json.createObjectBuilder().add("roomId", room).add("muted", "yes")
                 .build().toString()).status());
+        assertEquals(403, eve.http().post("/api/reads/mute", mute(room, true)).status(), "not Eve's room");
     }
 
     @Test
@@ -124,6 +132,10 @@ class ReadsIT {
 
     private static String read(String room, String messageId) {
         return Json.createObjectBuilder().add("roomId", room).add("messageId", messageId).build().toString();
+    }
+
+    private static String mute(String room, boolean muted) {
+        return Json.createObjectBuilder().add("roomId", room).add("muted", muted).build().toString();
     }
 
     private static ChatHttp.Reply login(ChatHttp http, String name, String mode) {

@@ -71,7 +71,7 @@ public class ReadsResource {
         return Response.noContent().build();
     }
 
-    /** {@code {"roomId", "muted": true|false}}: no desktop notifications from a muted room. */
+    /** {@code {"roomId", "muted": true|false}}: no desktop notifications from a muted room; the user's other tabs hear of it. */
     @POST
     @Path("mute")
     @Consumes(MediaType.WILDCARD)
@@ -84,7 +84,10 @@ public class ReadsResource {
             throw ChatError.badRequest("'muted' must be true or false");
         }
         rooms.requireMember(me, roomId);
-        marks.mute(me, roomId, muted.getValueType() == JsonValue.ValueType.TRUE);
+        boolean mute = muted.getValueType() == JsonValue.ValueType.TRUE;
+        if (marks.mute(me, roomId, mute)) {
+            broadcast.muted(me, roomId, mute);
+        }
         return Response.noContent().build();
     }
 }

@@ -25,10 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Tells every tab of a user, on every node, that they read a room ({@code read} event,
- * docs/PROTOCOL.md, "Read state"). It travels on a channel of our own, {@code chat:reads}, never on the seed's
- * {@code MESSAGES}: the seed's servers show what is there to all their clients. A read lost on
- * the way (pub/sub drop) is made good at the tab's next reconnect, which reloads the read state.
+ * Tells every tab of a user, on every node, that they read a room ({@code read} event) or muted
+ * or unmuted it ({@code muted} event, docs/PROTOCOL.md, "Read state"). Both travel on a channel of our own,
+ * {@code chat:reads}, never on the seed's {@code MESSAGES}: the seed's servers show what is there
+ * to all their clients. One lost on the way (pub/sub drop) is made good at the tab's next
+ * reconnect, which reloads the read state.
  */
 @ApplicationScoped
 public class ReadBroadcast {
@@ -36,6 +37,7 @@ public class ReadBroadcast {
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(ReadBroadcast.class.getName());
     public static final String READ = "read";
+    public static final String MUTED = "muted";
 
     @Inject
     RedissonClient redis;
@@ -75,18 +77,29 @@ public class ReadBroadcast {
     }
 
     public void read(String userId, String roomId, String messageId) {
-        JsonObject data = JSON.createObjectBuilder().add("roomId", roomId).add("messageId", messageId).build();
-        deliver(userId, data.toString());
+        tell(userId, READ, JSON.createObjectBuilder().add("roomId", roomId).add("messageId", messageId).build());
+    }
+
+    public void muted(String userId, String roomId, boolean muted) {
+        tell(userId, MUTED, JSON.createObjectBuilder().add("roomId", roomId).add("muted", muted).build());
+    }
+
+    /** Here at once, elsewhere through {@code chat:reads}. */
+    private void tell(String userId, String type, JsonObject data) {
+        deliver(userId, type, data.toString());
         topic().publish(JSON.createObjectBuilder().add("serverId", settings.serverId()).add("userId", userId)
-                .add("data", data).build().toString());
+                .add("type", type).add("data", data).build().toString());
     }
 
     void receive(String payload) {
         try (var reader = JSON.createReader(new StringReader(payload))) {
             JsonObject message = reader.readObject();
+            // Nodes from before mutes were told send reads without a type.
+            String type = message.get("type") instanceof JsonString named ? named.getString() : READ;
             if (message.get("serverId") instanceof JsonString from && !from.getString().equals(settings.serverId())
-                    && message.get("userId") instanceof JsonString user && message.get("data") instanceof JsonObject data) {
-                deliver(user.getString(), data.toString());
+                    && message.get("userId") instanceof JsonString user && message.get("data") instanceof JsonObject data
+                    && (READ.equals(type) || MUTED.equals(type))) {
+                deliver(user.getString(), type, data.toString());
             }
         } catch (RuntimeException malformed) {
             LOG.warning(() -> "Skipping a malformed read event: " + (payload.length() > 200 ? payload.substring(0, 200) : payload));
@@ -94,8 +107,8 @@ public class ReadBroadcast {
     }
 
     /** To this node's sockets of the user only (never on MESSAGES: the seed does not know it). */
-    private void deliver(String userId, String data) {
-        fanOut.deliver(new ChatEvent(READ, data, List.of(userId), null));
+    private void deliver(String userId, String type, String data) {
+        fanOut.deliver(new ChatEvent(type, data, List.of(userId), null));
     }
 
     private RTopic topic() {

@@ -90,13 +90,10 @@ public class ReadMarks {
                 : thatSecond.stream().anyMatch(json -> MessageCodec.parse(json).filter(message -> id.equals(message.id())).isPresent());
     }
 
-    public void mute(String userId, String roomId, boolean muted) {
+    /** Whether that changed anything. */
+    public boolean mute(String userId, String roomId, boolean muted) {
         var set = redis.<String>getSet(RedisKeys.mutedRooms(userId), StringCodec.INSTANCE);
-        if (muted) {
-            set.add(roomId);
-        } else {
-            set.remove(roomId);
-        }
+        return muted ? set.add(roomId) : set.remove(roomId);
     }
 
     /** The read state of each of the user's rooms, in one batch for the markers and one for the rooms' newest messages. */
