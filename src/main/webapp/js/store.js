@@ -253,14 +253,27 @@ export class Store {
         return room;
     }
 
-    /** A channel's new state (renamed, archived) from the server. */
+    /**
+     * A channel's new state (renamed, archived) from the server; a change from what was known here
+     * is told in the conversation, whichever of the change's answer and its event came first.
+     */
     setChannel(channel) {
         const room = this.room(channel.id);
         if (room) {
+            const before = room.channel;
             room.channel = channel;
             room.names = [channel.name];
             this.emit('rooms');
             this.emit('channel', { roomId: room.id });
+            if (before) {
+                const by = this.isMe(channel.creator) ? 'You' : this.userName(channel.creator); // only its creator changes it
+                if (before.name !== channel.name) {
+                    this.addNotice(room.id, `${by} renamed the channel to # ${channel.name}`);
+                }
+                if (Boolean(before.archived) !== Boolean(channel.archived)) {
+                    this.addNotice(room.id, channel.archived ? `${by} archived the channel: it is read-only now` : `${by} restored the channel`);
+                }
+            }
         }
     }
 

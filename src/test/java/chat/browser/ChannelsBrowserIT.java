@@ -143,8 +143,30 @@ class ChannelsBrowserIT {
         a.find("#members-close").click();
         b.awaitTrue("the channel back in Bob's sidebar with what he missed unread", () -> !b.unreadBadge(title).isEmpty());
         b.screenshot("27-added-again-unread");
+
+        // Alice renames the channel, then archives it: Bob is told in the conversation and can write no more.
+        b.openRoom(title);
+        String renamed = channel + "-done";
+        a.find("#channel-members").click();
+        a.awaitTrue("the member list", () -> a.isShown("#members-dialog") && a.isShown("#rename-form"));
+        WebElement newName = a.find("#rename-name");
+        newName.clear();
+        newName.sendKeys(renamed, Keys.ENTER);
+        b.awaitTrue("Bob told of the new name", () -> notices(b).contains(alice + " renamed the channel to # " + renamed)
+                && ("# " + renamed).equals(b.roomTitle()));
+        click(a, "#channel-archive");
+        b.awaitTrue("Bob told it is archived", () -> notices(b).contains(alice + " archived the channel: it is read-only now")
+                && !b.find("#composer-text").isEnabled());
+        a.awaitTrue("Alice sees what she did", () -> notices(a).containsAll(List.of("You renamed the channel to # " + renamed,
+                "You archived the channel: it is read-only now")));
+        a.find("#members-close").click();
+        b.screenshot("28-renamed-and-archived");
         assertEquals(List.of(), a.newConsoleErrors());
         assertEquals(List.of(), b.newConsoleErrors());
+    }
+
+    private static List<String> notices(ChatPage page) {
+        return page.findAll("#messages .notice").stream().map(WebElement::getText).toList();
     }
 
     /** Clicks the element once it is there; lists are redrawn as events arrive, so a stale one is looked up again. */
