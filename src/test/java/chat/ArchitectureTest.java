@@ -24,32 +24,37 @@ class ArchitectureTest {
     /** From the top: a frame enters at the transport, is posted by messages, reaches local sockets through the hub and other nodes through the relay. */
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .ensureAllClassesAreContainedInArchitecture()
             .layer("node").definedBy("chat.node..")
             .layer("seeding").definedBy("chat.seeding..")
             .layer("transport").definedBy("chat.realtime.socket..", "chat.realtime.tyrus..")
+            .layer("read state").definedBy("chat.reads..", "chat.availability..")
             .layer("messages").definedBy("chat.messages.boundary..", "chat.messages.control..")
             .layer("relay").definedBy("chat.realtime.relay..")
             .layer("hub").definedBy("chat.realtime.hub..")
             .layer("message values").definedBy("chat.messages.entity..")
-            .layer("domain").definedBy("chat.users..", "chat.sessions..", "chat.rooms..", "chat.presence..", "chat.limits..")
-            .layer("foundation").definedBy("chat.config..", "chat.redis..", "chat.api..", "chat.operations..")
+            .layer("domain").definedBy("chat.users..", "chat.sessions..", "chat.rooms..", "chat.presence..", "chat.limits..",
+                    "chat.directory..")
+            .layer("foundation").definedBy("chat.config..", "chat.redis..", "chat.api..", "chat.operations..", "chat.text..")
             .whereLayer("node").mayNotBeAccessedByAnyLayer()
             .whereLayer("seeding").mayOnlyBeAccessedByLayers("node")
             .whereLayer("transport").mayNotBeAccessedByAnyLayer()
+            .whereLayer("read state").mayNotBeAccessedByAnyLayer()
             .whereLayer("messages").mayOnlyBeAccessedByLayers("transport", "seeding", "node")
             .whereLayer("relay").mayOnlyBeAccessedByLayers("messages", "transport", "node")
-            .whereLayer("hub").mayOnlyBeAccessedByLayers("relay", "messages", "transport", "node")
-            .whereLayer("message values").mayOnlyBeAccessedByLayers("hub", "relay", "messages", "transport", "seeding", "node")
-            .whereLayer("domain").mayOnlyBeAccessedByLayers("hub", "relay", "messages", "transport", "seeding", "node")
-            .because("presence, users, sessions, rooms and limits know nothing of messages or sockets:"
+            .whereLayer("hub").mayOnlyBeAccessedByLayers("relay", "messages", "read state", "transport", "node")
+            .whereLayer("message values").mayOnlyBeAccessedByLayers("hub", "relay", "messages", "read state", "transport", "seeding", "node")
+            .whereLayer("domain").mayOnlyBeAccessedByLayers("hub", "relay", "messages", "read state", "transport", "seeding", "node")
+            .because("presence, users, sessions, rooms, limits and the directory know nothing of messages or sockets:"
                     + " they fire events and take suppliers instead (docs/ARCHITECTURE.md)");
 
     @ArchTest
     static final ArchRule foundationsDependOnNothingAbove = noClasses().that()
-            .resideInAnyPackage("chat.config..", "chat.redis..", "chat.api..", "chat.operations..")
+            .resideInAnyPackage("chat.config..", "chat.redis..", "chat.api..", "chat.operations..", "chat.text..")
             .should().dependOnClassesThat().resideInAnyPackage("chat.users..", "chat.sessions..", "chat.rooms..", "chat.presence..",
-                    "chat.limits..", "chat.messages..", "chat.realtime..", "chat.seeding..", "chat.node..")
-            .because("settings, Redis, the API's plumbing and metrics are used by every component and use none");
+                    "chat.limits..", "chat.directory..", "chat.messages..", "chat.realtime..", "chat.reads..", "chat.availability..",
+                    "chat.seeding..", "chat.node..")
+            .because("settings, Redis, the API's plumbing, metrics and text rules are used by every component and use none");
 
     @ArchTest
     static final ArchRule settingsDependOnNothingOfOurs = noClasses().that().resideInAPackage("chat.config..")
