@@ -117,6 +117,13 @@ function onEvent(type, data) {
                 store.setMuted(data.roomId, data.muted); // muted in another tab or on another device
             }
             break;
+        case 'room.hidden': // hidden in another tab or on another device, or opened again there
+            if (typeof data.roomId === 'string' && data.hidden === true) {
+                store.removeRoom(data.roomId);
+            } else if (data.hidden === false && !store.room(data.roomId)) {
+                sync.refreshRooms();
+            }
+            break;
         case 'store':
             store.setStoreAvailable(data.available !== false);
             break;

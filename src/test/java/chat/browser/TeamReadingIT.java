@@ -205,6 +205,9 @@ class TeamReadingIT {
         phone.screenshot("27-read-elsewhere-cleared");
         desk.find("#mute").click();
         phone.awaitTrue("the room muted on the desk is muted on the phone", () -> Boolean.TRUE.equals(phone.awaitRoom(bob).get("muted")));
+        desk.find("#room-hide").click();
+        desk.awaitTrue("the hidden room gone from the desk", () -> desk.room(bob) == null);
+        phone.awaitTrue("the room hidden on the desk is gone from the phone", () -> phone.room(bob) == null);
         assertEquals(List.of(), desk.newConsoleErrors());
         assertEquals(List.of(), phone.newConsoleErrors());
     }

@@ -432,10 +432,20 @@ class ChannelsIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeB(), "bob");
         String room = Users.privateRoom(ann, bob);
-        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http());
+             ChatSocketClient annElsewhere = ChatSocketClient.connect(chat.nodeB(), ann.http().on(chat.nodeB()))) {
             bobSocket.sendMessage(room, "hi ann");
             bobSocket.awaitMessage("hi ann");
             assertTrue(listed(ann, room));
+            // Hidden on node A and opened again: ann's tab on node B hears of both.
+            assertEquals(204, ann.http().post("/api/rooms/" + ann.id() + "/hidden", "{\"roomId\":\"" + room + "\"}").status());
+            annElsewhere.await("room.hidden", d -> d != null && room.equals(d.getString("roomId")) && d.getBoolean("hidden"));
+            assertFalse(listed(ann, room));
+            assertEquals(201, ann.http().post("/api/room", "{\"user1\":\"" + ann.id() + "\",\"user2\":\"" + bob.id() + "\"}").status());
+            annElsewhere.await("room.hidden", d -> d != null && room.equals(d.getString("roomId")) && !d.getBoolean("hidden"));
+            assertTrue(listed(ann, room));
+            assertEquals(List.of(), bobSocket.events("room.hidden"), "hidden for ann only");
+
             assertEquals(204, ann.http().post("/api/rooms/" + ann.id() + "/hidden", "{\"roomId\":\"" + room + "\"}").status());
             assertFalse(listed(ann, room));
             assertTrue(listed(bob, room), "hidden for ann only");

@@ -5,6 +5,7 @@ import chat.config.Settings;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalFanOut;
 import chat.redis.RedisKeys;
+import chat.rooms.entity.RoomHidden;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -19,14 +20,16 @@ import org.redisson.client.codec.StringCodec;
 
 import java.io.StringReader;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Tells every tab of a user, on every node, that they read a room ({@code read} event) or muted
- * or unmuted it ({@code muted} event, docs/PROTOCOL.md, "Read state"). Both travel on a channel of our own,
+ * Tells every tab of a user, on every node, that they read a room ({@code read} event), muted
+ * or unmuted it ({@code muted} event, docs/PROTOCOL.md, "Read state"), or hid a one-to-one room or
+ * opened it again ({@code room.hidden}, "Hidden rooms"). They travel on a channel of our own,
  * {@code chat:reads}, never on the seed's {@code MESSAGES}: the seed's servers show what is there
  * to all their clients. One lost on the way (pub/sub drop) is made good at the tab's next
  * reconnect, which reloads the read state.
@@ -38,6 +41,8 @@ public class ReadBroadcast {
     private static final Logger LOG = Logger.getLogger(ReadBroadcast.class.getName());
     public static final String READ = "read";
     public static final String MUTED = "muted";
+    public static final String ROOM_HIDDEN = "room.hidden";
+    private static final Set<String> TYPES = Set.of(READ, MUTED, ROOM_HIDDEN);
 
     @Inject
     RedissonClient redis;
@@ -84,6 +89,10 @@ public class ReadBroadcast {
         tell(userId, MUTED, JSON.createObjectBuilder().add("roomId", roomId).add("muted", muted).build());
     }
 
+    void hidden(@Observes RoomHidden change) {
+        tell(change.userId(), ROOM_HIDDEN, JSON.createObjectBuilder().add("roomId", change.roomId()).add("hidden", change.hidden()).build());
+    }
+
     /** Here at once, elsewhere through {@code chat:reads}. */
     private void tell(String userId, String type, JsonObject data) {
         deliver(userId, type, data.toString());
@@ -98,7 +107,7 @@ public class ReadBroadcast {
             String type = message.get("type") instanceof JsonString named ? named.getString() : READ;
             if (message.get("serverId") instanceof JsonString from && !from.getString().equals(settings.serverId())
                     && message.get("userId") instanceof JsonString user && message.get("data") instanceof JsonObject data
-                    && (READ.equals(type) || MUTED.equals(type))) {
+                    && TYPES.contains(type)) {
                 deliver(user.getString(), type, data.toString());
             }
         } catch (RuntimeException malformed) {

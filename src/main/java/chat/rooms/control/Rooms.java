@@ -4,8 +4,10 @@ import chat.api.ChatError;
 import chat.redis.RedisKeys;
 import chat.rooms.entity.Channel;
 import chat.rooms.entity.Room;
+import chat.rooms.entity.RoomHidden;
 import chat.users.control.Users;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
@@ -31,6 +33,9 @@ public class Rooms {
 
     @Inject
     Channels channels;
+
+    @Inject
+    Event<RoomHidden> hiding;
 
     /** 404 when the room does not exist, 403 when the user is not a member. */
     public void requireMember(String userId, String roomId) {
@@ -146,12 +151,16 @@ public class Rooms {
             throw ChatError.badRequest("Only one-to-one rooms can be hidden; leave a channel instead");
         }
         requireMember(userId, roomId);
-        hidden(userId).fastPut(roomId, String.valueOf(redis.getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE).size()));
+        if (hidden(userId).fastPut(roomId, String.valueOf(redis.getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE).size()))) {
+            hiding.fire(new RoomHidden(userId, roomId, true));
+        }
     }
 
     /** Shows a hidden private room again (the user opened it). */
     public void unhide(String userId, String roomId) {
-        hidden(userId).fastRemove(roomId);
+        if (hidden(userId).fastRemove(roomId) > 0) {
+            hiding.fire(new RoomHidden(userId, roomId, false));
+        }
     }
 
     private static boolean stillHidden(String countWhenHidden, int count) {
