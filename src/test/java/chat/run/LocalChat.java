@@ -4,9 +4,13 @@ import chat.testing.Await;
 import chat.testing.ListenerRace;
 import chat.testing.PayaraNode;
 import chat.testing.RedisServerProcess;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -33,6 +38,10 @@ import java.util.stream.Stream;
 public final class LocalChat {
 
     private static final PrintStream OUT = System.out;
+    /** Beyond the half minute a start takes, the console says what the node still waits for, and again every minute. */
+    private static final Duration PATIENCE = Duration.ofSeconds(45);
+    private static final Duration NOTICE_EVERY = Duration.ofSeconds(60);
+    static final String NO_ANSWER = "no answer yet";
 
     public static void main(String[] args) throws Exception {
         Path war = Path.of(System.getProperty("chat.run.war", "target/redis-chat.war"));
@@ -84,10 +93,17 @@ public final class LocalChat {
             }
         }));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-        AtomicReference<String> lastAnswer = new AtomicReference<>("no answer yet");
+        AtomicReference<String> lastAnswer = new AtomicReference<>(NO_ANSWER);
+        long started = System.nanoTime();
+        AtomicLong nextNotice = new AtomicLong(started + PATIENCE.toNanos());
         try {
             ListenerRace listenerRace = new ListenerRace(httpPort);
             Await.until("the chat on port " + httpPort + " to be ready", Duration.ofMinutes(5), () -> {
+                if (System.nanoTime() - nextNotice.get() > 0) { // a newcomer waiting in silence would think it hangs
+                    nextNotice.addAndGet(NOTICE_EVERY.toNanos());
+                    OUT.println("redis-chat: not ready after " + Duration.ofNanos(System.nanoTime() - started).toSeconds()
+                            + " s: " + waitingFor(lastAnswer.get()) + " (still waiting; Payara's log: " + log + ")");
+                }
                 if (!node.get().isAlive()) {
                     throw new IllegalStateException("Payara Micro exited; see " + log);
                 }
@@ -186,6 +202,26 @@ public final class LocalChat {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /** What an answer of {@code /health/ready} ("503 {json}") says the node waits for, in a line. */
+    static String waitingFor(String answer) {
+        if (NO_ANSWER.equals(answer)) {
+            return "its HTTP port is not open yet";
+        }
+        int json = answer.indexOf('{');
+        if (json < 0) {
+            return answer;
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(answer.substring(json)))) {
+            List<String> down = reader.readObject().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                    .filter(check -> !"UP".equals(check.getString("status", "")))
+                    .map(check -> check.getString("name", "?") + ": " + check.getJsonObject("data").getString("detail", "down"))
+                    .toList();
+            return down.isEmpty() ? answer : String.join("; ", down);
+        } catch (RuntimeException notHealthJson) {
+            return answer;
         }
     }
 
