@@ -79,6 +79,15 @@ for i in $(seq 1 "$NODES"); do
     start_node "$i"
 done
 
+ready_answer() { # port: /health/ready's body, a newline, its status (000: no answer)
+    curl -s -w '\n%{http_code}' "http://127.0.0.1:$1/health/ready" 2>/dev/null || true
+}
+
+waiting_for() { # a ready_answer: what the node said, or that its port is not open yet
+    local body="${1%$'\n'*}"
+    if [ -z "$body" ] || [ "$body" = "$1" ]; then echo "its HTTP port is not open yet"; else echo "/health/ready: $body"; fi
+}
+
 port_refused() { # port: nothing listens there (curl: "couldn't connect"), as opposed to slow or not ready
     local code=0
     curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$1/" || code=$?
@@ -95,11 +104,16 @@ for i in $(seq 1 "$NODES"); do
     id="${SERVER_ID_PREFIX}${i}"
     restarts=0
     closed_since=""
-    until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready")" = 200 ]; do
+    notice_at=$((SECONDS + 45)) # beyond the half minute a start takes, say what the node waits for, once a minute
+    until answer="$(ready_answer "$port")"; [ "${answer##*$'\n'}" = 200 ]; do
         if ! kill -0 "$(cat "$RUN_DIR/node-$id.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-            echo "node $id did not become ready; see $RUN_DIR/$id.log" >&2
+            echo "node $id did not become ready ($(waiting_for "$answer")); see $RUN_DIR/$id.log" >&2
             stop_nodes
             exit 1
+        fi
+        if [ $SECONDS -ge $notice_at ]; then
+            echo "node $id not ready yet: $(waiting_for "$answer")" >&2
+            notice_at=$((SECONDS + 60))
         fi
         # Payara's own race: now and then its post-deployment "set ...enabled=true" reports success
         # and yet no listener binds the port. The node would never answer; start it once more.
