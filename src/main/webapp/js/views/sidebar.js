@@ -6,6 +6,7 @@ import { avatar, byId, el, paintAvatar, replaceChildrenKeepingFocus, shortTime, 
 
 export function renderMe(store) {
     byId('me-name').textContent = store.me.username;
+    byId('password-username').value = store.me.username;
     paintAvatar(byId('me-avatar'), store.me.username);
 }
 

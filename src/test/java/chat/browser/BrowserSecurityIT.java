@@ -194,6 +194,7 @@ class BrowserSecurityIT {
         page.find("#account-toggle").click();
         page.awaitTrue("the account panel", () -> page.isShown("#account"));
         page.assertReadable("the account panel");
+        assertEquals(name, page.find("#password-username").getDomProperty("value"), "whose password, for password managers");
         page.find("#logout-others").click();
         page.awaitTrue("ended sessions reported", () -> page.find("#account-status").getText().equals("1 other session ended."));
         assertEquals(401, otherDevice.get("/api/me").status());
