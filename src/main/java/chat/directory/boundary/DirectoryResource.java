@@ -1,6 +1,7 @@
 package chat.directory.boundary;
 
 import chat.api.ChatError;
+import chat.api.QueryNumber;
 import chat.directory.control.Directory;
 import chat.directory.entity.DirectoryPage;
 import chat.sessions.SignedIn;
@@ -34,21 +35,6 @@ public class DirectoryResource {
         if (after != null && after.length() > 400) {
             throw ChatError.badRequest("'after' must be a cursor from a previous page");
         }
-        return directory.search(prefix, after == null || after.isEmpty() ? null : after, limit(limit));
-    }
-
-    private static int limit(String text) {
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value < 1 || value > MAX_LIMIT) {
-                throw ChatError.badRequest("'limit' must be between 1 and " + MAX_LIMIT);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ChatError.badRequest("'limit' must be a whole number");
-        }
+        return directory.search(prefix, after == null || after.isEmpty() ? null : after, QueryNumber.parse("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT));
     }
 }

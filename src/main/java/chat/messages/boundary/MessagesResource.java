@@ -2,6 +2,7 @@ package chat.messages.boundary;
 
 import chat.api.ChatError;
 import chat.api.Json;
+import chat.api.QueryNumber;
 import chat.messages.control.MessageEdits;
 import chat.config.Settings;
 import chat.messages.control.MessageHistory;
@@ -65,8 +66,8 @@ public class MessagesResource {
             MessageId lastSeen = MessageId.parse(after).orElseThrow(() -> ChatError.badRequest("'after' must be a message id"));
             return history.after(roomId, lastSeen, settings.catchUpLimit());
         }
-        int from = number("offset", offset, 0, 0, 1_000_000_000);
-        int count = number("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+        int from = QueryNumber.parse("offset", offset, 0, 0, 1_000_000_000);
+        int count = QueryNumber.parse("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
         return history.page(roomId, from, count);
     }
 
@@ -96,20 +97,5 @@ public class MessagesResource {
             throw ChatError.notFound("Only General can be preloaded");
         }
         return new RoomWithMessages(roomId, rooms.name(roomId).orElse("General"), history.page(roomId, 0, DEFAULT_PAGE_SIZE));
-    }
-
-    private static int number(String name, String text, int defaultValue, int min, int max) {
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value < min || value > max) {
-                throw ChatError.badRequest("'" + name + "' must be between " + min + " and " + max);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ChatError.badRequest("'" + name + "' must be a whole number");
-        }
     }
 }
