@@ -1,5 +1,7 @@
 package chat.api;
 
+import chat.config.WholeNumber;
+
 /** A whole number from a query parameter, within its bounds: 400 with one message for anything else. */
 public final class QueryNumber {
 
@@ -11,14 +13,7 @@ public final class QueryNumber {
         if (text == null) {
             return defaultValue;
         }
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException notAnInt) {
-            // answered below, as a number out of range is
-        }
-        throw ChatError.badRequest("'" + name + "' must be a whole number from " + min + " to " + max);
+        return WholeNumber.within(text, min, max).orElseThrow(
+                () -> ChatError.badRequest("'" + name + "' must be a whole number from " + min + " to " + max));
     }
 }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -492,13 +493,9 @@ public final class Settings {
             if (text.isEmpty()) {
                 return defaultValue;
             }
-            try {
-                int value = Integer.parseInt(text.get());
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
+            OptionalInt value = WholeNumber.within(text.get(), min, max);
+            if (value.isPresent()) {
+                return value.getAsInt();
             }
             badValue(setting, max == Integer.MAX_VALUE ? "a whole number of at least " + min
                     : "a whole number from " + min + " to " + max);
