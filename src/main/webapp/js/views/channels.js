@@ -202,6 +202,7 @@ export class ChannelDialogs {
             byId('rename-name').value = details.name;
             byId('channel-archive').hidden = !mine;
             byId('channel-archive').textContent = details.archived ? 'Restore channel' : 'Archive channel';
+            byId('channel-archive').classList.toggle('button--danger', !details.archived); // restoring loses nothing
             byId('channel-archive').dataset.archived = details.archived ? 'true' : 'false';
             this.memberIds = new Set(details.members.map((m) => String(m.id)));
         } catch (failed) {

@@ -159,6 +159,8 @@ class ChannelsBrowserIT {
                 && !b.find("#composer-text").isEnabled());
         a.awaitTrue("Alice sees what she did", () -> notices(a).containsAll(List.of("You renamed the channel to # " + renamed,
                 "You archived the channel: it is read-only now")));
+        a.awaitTrue("restoring offered, not as a danger", () -> "Restore channel".equals(a.find("#channel-archive").getText())
+                && !a.find("#channel-archive").getDomAttribute("class").contains("button--danger"));
         a.find("#members-close").click();
         b.screenshot("28-renamed-and-archived");
         assertEquals(List.of(), a.newConsoleErrors());

@@ -136,6 +136,12 @@ class NodeCapacityIT {
      * in full collections, and on a busy CI machine 11 and 546 of the 12,000 (two runs) were closed
      * unanswered, with the 30 s timeout of the time. With 1 GiB and G1 it takes 16-21 s here, 4 more
      * busy threads beside it included.
+     * <p>
+     * One busy thread beside it, not three: on the machine of 6 December, three fresh-clone runs took
+     * 36, 23 and 135 s with three, the other test JVM's classes running beside them; in the slow one
+     * 428 connects were never accepted and gave up after the kernel's SYN retries (about 127 s): the
+     * node, starved of the cores, let its accept queue overflow. Beside the other test JVM one busy
+     * thread still leaves the node less than one core of two.
      */
     @Test
     void aBurstOfThousandsOfHandshakesIsAnsweredOpenedOrRefused() throws Exception {
@@ -150,7 +156,7 @@ class NodeCapacityIT {
             long start = System.nanoTime();
             Map<String, Integer> outcomes;
             // A generator of many clients takes cores of its own, as the outside storms' did: the node works slower.
-            try (CpuBurner burner = new CpuBurner(Integer.getInteger("chat.test.burners", 3))) {
+            try (CpuBurner burner = new CpuBurner(Integer.getInteger("chat.test.burners", 1))) {
                 outcomes = RawHandshakeBurst.send(node.port(), pablo.cookieHeader(), node.origin(), BURST, Duration.ofMinutes(3));
             }
             System.out.printf("burst of %,d handshakes answered in %.1f s: %s%n", BURST, (System.nanoTime() - start) / 1e9, outcomes);
