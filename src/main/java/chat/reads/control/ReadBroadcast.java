@@ -31,17 +31,17 @@ import java.util.logging.Logger;
  * or unmuted it ({@code muted} event, docs/PROTOCOL.md, "Read state"), or hid a one-to-one room or
  * opened it again ({@code room.hidden}, "Hidden rooms"). They travel on a channel of our own,
  * {@code chat:reads}, never on the seed's {@code MESSAGES}: the seed's servers show what is there
- * to all their clients. One lost on the way (pub/sub drop) is made good at the tab's next
- * reconnect, which reloads the read state.
+ * to all their clients. A read or mute lost on the way (pub/sub drop) is made good at the tab's
+ * next reconnect, which reloads the read state; a hidden room only at its next reload (docs/PROTOCOL.md says why).
  */
 @ApplicationScoped
 public class ReadBroadcast {
 
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final Logger LOG = Logger.getLogger(ReadBroadcast.class.getName());
-    public static final String READ = "read";
-    public static final String MUTED = "muted";
-    public static final String ROOM_HIDDEN = "room.hidden";
+    private static final String READ = "read";
+    private static final String MUTED = "muted";
+    private static final String ROOM_HIDDEN = "room.hidden";
     private static final Set<String> TYPES = Set.of(READ, MUTED, ROOM_HIDDEN);
 
     @Inject
