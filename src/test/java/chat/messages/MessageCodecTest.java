@@ -5,9 +5,13 @@ import chat.messages.entity.Draft;
 import chat.messages.entity.Envelope;
 import chat.messages.entity.MessageCodec;
 import chat.messages.entity.MessageId;
+import chat.messages.entity.RoomWithMessages;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,5 +83,21 @@ class MessageCodecTest {
         assertFalse(seed.logged());
         assertTrue(MessageCodec.parseEnvelope("[1]").isEmpty());
         assertTrue(MessageCodec.parseEnvelope("not json").isEmpty());
+    }
+
+    @Test
+    void apiAnswersWriteMessagesAsTheCodecDoes() throws Exception {
+        ChatMessage plain = new ChatMessage("1615480369-000000000007", "1", new BigDecimal("1615480369.25"), "Hello", "1:2");
+        ChatMessage seeds = new ChatMessage(null, "2", BigDecimal.valueOf(1615480369L), "Hi", "0");
+        ChatMessage edited = plain.editedTo("Hello again", 1615480400L);
+        ChatMessage deleted = plain.asDeleted();
+        try (Jsonb jsonb = JsonbBuilder.create()) {
+            for (ChatMessage message : List.of(plain, seeds, edited, deleted)) {
+                assertEquals(MessageCodec.toJson(message), jsonb.toJson(message));
+            }
+            assertEquals("[" + MessageCodec.toJson(plain) + "," + MessageCodec.toJson(deleted) + "]", jsonb.toJson(List.of(plain, deleted)));
+            assertEquals("{\"id\":\"0\",\"messages\":[" + MessageCodec.toJson(edited) + "],\"name\":\"General\"}",
+                    jsonb.toJson(new RoomWithMessages("0", "General", List.of(edited))));
+        }
     }
 }

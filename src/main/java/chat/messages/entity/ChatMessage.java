@@ -1,6 +1,7 @@
 package chat.messages.entity;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.json.bind.annotation.JsonbTransient;
 
 import java.math.BigDecimal;
 
@@ -8,7 +9,8 @@ import java.math.BigDecimal;
  * A chat message in the seed's format. {@code id} is null for messages written by the seed's
  * servers; {@code date} is Unix seconds (the seed sometimes writes fractions). {@code edited}
  * (Unix seconds of the last edit) and {@code deleted} are extra fields of ours, absent unless
- * set (docs/PROTOCOL.md, "Editing and deleting messages").
+ * set (docs/PROTOCOL.md, "Editing and deleting messages"). {@link MessageCodec} writes it for
+ * Redis and the sockets; API answers write it with JSON-B, which must give the same text.
  */
 @JsonbPropertyOrder({"id", "from", "date", "message", "roomId", "edited", "deleted"})
 public record ChatMessage(String id, String from, BigDecimal date, String message, String roomId, Long edited, Boolean deleted) {
@@ -20,6 +22,7 @@ public record ChatMessage(String id, String from, BigDecimal date, String messag
         this(id, from, date, message, roomId, null, null);
     }
 
+    @JsonbTransient // a question, not a field: JSON-B wrote it as "isDeleted" in every answer
     public boolean isDeleted() {
         return Boolean.TRUE.equals(deleted);
     }

@@ -1,6 +1,7 @@
 package chat.rooms.entity;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.json.bind.annotation.JsonbTransient;
 
 /**
  * A group channel: a named room with members of its own (docs/PROTOCOL.md, "Channels").
@@ -14,10 +15,12 @@ public record Channel(String id, String name, String kind, String creator, long 
     public static final String PUBLIC = "public";
     public static final String PRIVATE = "private";
 
+    @JsonbTransient // a question, not a field: JSON-B wrote it as "isPublic" in every answer
     public boolean isPublic() {
         return PUBLIC.equals(kind);
     }
 
+    @JsonbTransient
     public boolean isArchived() {
         return archived != null;
     }
