@@ -53,7 +53,8 @@ public class BoundedBody extends HttpFilter {
      * The largest refused body that is still read (and discarded) to its end before the 413: the
      * container closes the connection after a 413, and closed with the body still arriving it is
      * reset, which a client still writing (the JDK's HTTP client) may get instead of the answer.
-     * Beyond this the body is not worth reading and the connection is closed at once.
+     * Beyond this the filter reads none of it and answers at once; what the container then does with
+     * the rest is its own (Payara reads it to its end: docs/SECURITY.md, "No stalls").
      */
     static final long DISCARDED_BYTES = 1024 * 1024;
     /** How long the API may take once a body read without a thread is in. */
