@@ -56,6 +56,7 @@ export const api = {
     logoutOthers: () => request('POST', '/api/logout/others'),
     changePassword: (currentPassword, newPassword) => request('POST', '/api/password', { currentPassword, newPassword }),
     randomName: () => request('GET', '/api/randomname'),
+    limits: () => request('GET', '/api/limits'),
     users: (ids) => request('GET', '/api/users?' + ids.map((id) => 'ids=' + encode(id)).join('&')),
     onlineUsers: () => request('GET', '/api/users/online'),
     rooms: (userId) => request('GET', `/api/rooms/${encode(userId)}`),

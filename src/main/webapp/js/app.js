@@ -5,8 +5,9 @@ import { ChatSocket } from './socket.js';
 import { GENERAL, Store, isChannel, markerIsAfter, normalizeMessage, privateMembers } from './store.js';
 import { RoomSync } from './sync.js';
 import { mentions } from './text.js';
-import { setUpLogin, showLogin } from './views/login.js';
-import { resetAccount, setUpAccount } from './views/account.js';
+import { loadLimits } from './limits.js';
+import { setUpLogin, showLogin, showLoginLimits } from './views/login.js';
+import { resetAccount, setUpAccount, showAccountLimits } from './views/account.js';
 import { PeopleView, renderMe, renderRooms } from './views/sidebar.js';
 import { ConversationView } from './views/conversation.js';
 import { ChannelDialogs, confirmDelete } from './views/channels.js';
@@ -704,6 +705,10 @@ async function boot() {
     byId('room-hide').addEventListener('click', hideActiveRoom);
     store.subscribe(onStoreChange);
     setUpLogin(enterChat);
+    loadLimits(() => {
+        showLoginLimits();
+        showAccountLimits();
+    });
     arrowKeys(byId('rooms'));
     arrowKeys(byId('direct-rooms'));
     arrowKeys(byId('people'));

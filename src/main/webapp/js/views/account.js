@@ -1,6 +1,7 @@
 // The account panel: change the password (every other session ends) and log out other sessions.
 import { api } from '../api.js';
 import { byId } from './dom.js';
+import { characters, limits, newPasswordProblem } from '../limits.js';
 
 export function setUpAccount() {
     const toggle = byId('account-toggle');
@@ -26,6 +27,12 @@ export function setUpAccount() {
             status.textContent = 'Enter your current and your new password.';
             return;
         }
+        const tooShort = newPasswordProblem(next.value);
+        if (tooShort) {
+            status.textContent = tooShort;
+            next.focus();
+            return;
+        }
         byId('password-submit').disabled = true;
         try {
             const result = await api.changePassword(current.value, next.value);
@@ -49,6 +56,12 @@ export function setUpAccount() {
             byId('logout-others').disabled = false;
         }
     });
+}
+
+/** A new password's minimum, as the server has it. */
+export function showAccountLimits() {
+    byId('password-min').textContent = characters(limits.minPasswordLength);
+    byId('password-new').minLength = limits.minPasswordLength;
 }
 
 /** Closes the panel and forgets what was typed (on logout). */

@@ -1,6 +1,7 @@
 // The open room: header, message bubbles grouped by day and sender, links and @mentions, the
 // "new messages" divider, membership notices, edit and delete on one's own messages with an
 // "(edited)" mark, "load older", and the composer (drafts per room, outbox, mentions, editing).
+import { limits } from '../limits.js';
 import { keyOf } from '../store.js';
 import { length, mentions, pieces } from '../text.js';
 import { avatar, byId, clock, dayKey, dayLabel, el, fullTime, paintAvatar, toDate } from './dom.js';
@@ -8,7 +9,6 @@ import { MentionPicker } from './mentions.js';
 
 const GROUP_SECONDS = 5 * 60;
 const BOTTOM_SLACK_PX = 48;
-export const MAX_MESSAGE = 5000;
 const DRAFT = 'redis-chat.draft.';
 
 function loadDraft(key) {
@@ -196,8 +196,8 @@ export class ConversationView {
             return;
         }
         const size = length(text.trim());
-        if (size > MAX_MESSAGE) {
-            this.showError(`A message may have at most ${MAX_MESSAGE} characters; this one has ${size}.`, 'length');
+        if (size > limits.maxMessageLength) {
+            this.showError(`A message may have at most ${limits.maxMessageLength} characters; this one has ${size}.`, 'length');
             this.text.focus();
             return;
         }
@@ -268,8 +268,9 @@ export class ConversationView {
     /** The length only when it matters: near or over the limit, before anything is sent. */
     showCount() {
         const size = length(this.text.value.trim());
-        this.count.textContent = size > MAX_MESSAGE - 500 ? `${size.toLocaleString()}/${MAX_MESSAGE.toLocaleString()}` : '';
-        this.count.classList.toggle('composer__count--over', size > MAX_MESSAGE);
+        const max = limits.maxMessageLength;
+        this.count.textContent = size > max - Math.min(500, Math.ceil(max / 10)) ? `${size.toLocaleString()}/${max.toLocaleString()}` : '';
+        this.count.classList.toggle('composer__count--over', size > max);
     }
 
     fitComposer() {

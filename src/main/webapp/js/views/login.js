@@ -2,6 +2,7 @@
 // first ("Create account" asks nothing). The last name used is remembered; the limits are shown
 // while typing and checked before anything is sent, never cut silently.
 import { api } from '../api.js';
+import { characters, limits, newPasswordProblem } from '../limits.js';
 import { byId } from './dom.js';
 
 const LAST_NAME = 'redis-chat.last-name';
@@ -52,6 +53,13 @@ function problem(name, password) {
     return null;
 }
 
+/** The password's limits under the field: a new account's minimum is the server's setting. */
+export function showLoginLimits() {
+    byId('login-password-help').textContent = byId('login-form').dataset.mode === 'register'
+        ? `At least ${characters(limits.minPasswordLength)}, at most ${MAX_PASSWORD_BYTES} bytes.`
+        : `At most ${MAX_PASSWORD_BYTES} bytes.`;
+}
+
 export function setUpLogin(onLoggedIn) {
     const form = byId('login-form');
     const username = byId('login-username');
@@ -72,6 +80,7 @@ export function setUpLogin(onLoggedIn) {
 
     form.setMode = (mode) => {
         form.dataset.mode = mode;
+        showLoginLimits();
         byId('mode-signin').setAttribute('aria-pressed', String(mode === 'signin'));
         byId('mode-register').setAttribute('aria-pressed', String(mode === 'register'));
         byId('login-lead').textContent = LEADS[mode];
@@ -94,7 +103,11 @@ export function setUpLogin(onLoggedIn) {
 
     const attempt = async (mode) => {
         const name = username.value.trim();
-        const trouble = problem(name, password.value);
+        let trouble = problem(name, password.value);
+        const tooShort = mode === 'register' && !trouble ? newPasswordProblem(password.value) : null;
+        if (tooShort) {
+            trouble = { field: 'password', message: tooShort };
+        }
         if (trouble) {
             error.textContent = trouble.message;
             (trouble.field === 'username' ? username : password).focus();
@@ -111,7 +124,14 @@ export function setUpLogin(onLoggedIn) {
             onLoggedIn(user);
         } catch (failed) {
             if (failed.status === 404 && mode === 'signin') {
-                // Nothing was created: ask first.
+                // Nothing was created: ask first, or say first what a new account's password needs.
+                const tooShort = newPasswordProblem(password.value);
+                if (tooShort) {
+                    error.textContent = `There is no account named “${name}”. ${tooShort}`;
+                    password.select();
+                    password.focus();
+                    return;
+                }
                 byId('login-confirm-text').textContent = `There is no account named “${name}”. Create it with this password?`;
                 confirm.hidden = false;
                 submit.hidden = true;

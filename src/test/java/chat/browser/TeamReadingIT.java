@@ -96,6 +96,8 @@ class TeamReadingIT {
 
         page.find("#mode-register").click();
         assertEquals("Create account", page.find("#login-submit").getText());
+        // The test nodes ask at least 1 character of a new password (PayaraNode.UNLIMITED): the page shows the node's setting.
+        assertEquals("At least 1 character, at most 72 bytes.", page.find("#login-password-help").getText());
         page.submitLogin(dana.toUpperCase(), PASSWORD);
         assertTrue(page.loginError().contains("is taken"), "no look-alike account: " + page.loginError());
         assertNull(chat.probe().get("username:" + dana.toUpperCase()));

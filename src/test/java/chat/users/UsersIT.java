@@ -59,6 +59,16 @@ class UsersIT {
     }
 
     @Test
+    void theLimitsAPageChecksAreTheNodesSettingsForAnyone() {
+        Reply reply = new ChatHttp(chat.nodeA()).get("/api/limits"); // before signing in: the login form needs them
+        assertEquals(200, reply.status(), reply.body());
+        // The test nodes lower CHAT_MIN_PASSWORD_LENGTH to 1 (PayaraNode.UNLIMITED): the answer is the setting, not a default.
+        assertEquals(1, reply.object().getInt("minPasswordLength"));
+        assertEquals(5000, reply.object().getInt("maxMessageLength"));
+        assertEquals(2, reply.object().size(), "nothing more: " + reply.body());
+    }
+
+    @Test
     void unknownPathsAndMethodsAnswerJsonWithoutInternals() {
         Person ann = Users.register(chat.nodeA(), "ann");
         for (Reply reply : new Reply[]{ann.http().get("/api/nothing"), ann.http().get("/api/login"),
