@@ -45,8 +45,6 @@ async function request(method, path, body) {
 
 const encode = encodeURIComponent;
 
-/** The most messages one catch-up call returns (the server's CHAT_CATCH_UP_LIMIT, 500 by default). */
-export const AFTER_LIMIT = 500;
 
 export const api = {
     /** mode 'signin' never creates an account (404 for an unknown name); 'register' never signs in (409 when taken). */
@@ -61,7 +59,7 @@ export const api = {
     onlineUsers: () => request('GET', '/api/users/online'),
     rooms: (userId) => request('GET', `/api/rooms/${encode(userId)}`),
     page: (roomId, offset, size) => request('GET', `/api/room/${encode(roomId)}/messages?offset=${offset}&size=${size}`),
-    /** At most AFTER_LIMIT messages: a full answer means there may be more after its last one. */
+    /** At most the server's catch-up limit of messages: a full answer means there may be more after its last one. */
     after: (roomId, messageId) => request('GET', `/api/room/${encode(roomId)}/messages?after=${encode(messageId)}`),
     openPrivateRoom: (user1, user2) => request('POST', '/api/room', { user1, user2 }),
     directory: (q, after, limit = 20) => request('GET', `/api/directory?q=${encode(q)}&limit=${limit}${after ? '&after=' + encode(after) : ''}`),

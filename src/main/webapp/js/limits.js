@@ -1,8 +1,9 @@
 // The server's configured limits (GET /api/limits), for the checks made before anything is sent:
 // the defaults hold until the answer comes, or if it never does; the server checks again anyway.
+// The catch-up limit has no default: while it is unknown, catching up asks until an answer is empty.
 import { api } from './api.js';
 
-export const limits = { minPasswordLength: 8, maxMessageLength: 5000 };
+export const limits = { minPasswordLength: 8, maxMessageLength: 5000, catchUpLimit: null };
 
 /** Asks the server once; calls `then` when its answer has replaced the defaults. */
 export async function loadLimits(then) {

@@ -1,7 +1,8 @@
 // Keeps one login's rooms in step with the server over HTTP: newest pages, "load older", and the
 // catch-up after every (re)connect, the read state (docs/PROTOCOL.md, "Delivery guarantees" and "Read state"). One instance per login; a stopped one drops every
 // answer that arrives late, so nothing of an earlier session leaks into the next.
-import { AFTER_LIMIT, api } from './api.js';
+import { api } from './api.js';
+import { limits } from './limits.js';
 import { PAGE_SIZE, normalizeMessage } from './store.js';
 
 const messagesOf = (list) => (Array.isArray(list) ? list.map(normalizeMessage).filter(Boolean) : []);
@@ -189,7 +190,9 @@ export class RoomSync {
             return;
         }
         try {
-            // Page by page: the server answers at most a limit at a time; a full page may have more after it.
+            // Page by page: the server answers at most its catch-up limit at a time, and a full page may
+            // have more after it. Until the page knows that limit (GET /api/limits), only an empty page
+            // is the last: taking a default for it lost every message past a smaller limit's first page.
             let after = lastSeenId;
             for (;;) {
                 const page = await this.call(() => api.after(room.id, after));
@@ -200,7 +203,8 @@ export class RoomSync {
                 this.store.addMessages(room.id, messages, { fresh: true });
                 this.resolveUnknownUsers();
                 const next = newestId(messages);
-                if (!Array.isArray(page) || page.length < AFTER_LIMIT || next === null || next === after) {
+                if (!Array.isArray(page) || next === null || next === after
+                    || (limits.catchUpLimit !== null && page.length < limits.catchUpLimit)) {
                     break;
                 }
                 after = next;

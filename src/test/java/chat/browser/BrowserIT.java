@@ -372,6 +372,40 @@ class BrowserIT {
     }
 
     @Test
+    void missedMessagesBeyondTheNodesCatchUpLimitAllAppear(ChatCluster chat) {
+        String alice = name("Alice");
+        String bob = name("Bob");
+        String aliceId = new ChatHttp(chat.nodeA()).loggedIn(alice, PASSWORD).getString("id");
+        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
+        String bobId = bobHttp.loggedIn(bob, PASSWORD).getString("id");
+        String room = bobHttp.post("/api/room", Json.createObjectBuilder().add("user1", bobId).add("user2", aliceId)
+                .build().toString()).object().getString("id");
+        List<String> missed = IntStream.rangeClosed(1, 25).mapToObj(i -> "missed " + i).toList();
+
+        // A node whose catch-up answers hold at most 10 messages (the smallest CHAT_CATCH_UP_LIMIT): 25 take three.
+        // The page took 500 for that limit before, so it stopped after the first 10.
+        try (PayaraNode small = PayaraNode.start("small-catch-up", chat.redis().url(), Map.of("CHAT_CATCH_UP_LIMIT", "10"));
+             DroppingProxy proxy = new DroppingProxy(small.port());
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
+            ChatPage a = browser(proxy.baseUrl()).login(alice, PASSWORD);
+            bobSocket.sendMessage(room, "before the drop");
+            a.openRoom(bob);
+            a.awaitMessage("before the drop");
+
+            proxy.cut();
+            a.awaitTrue("the connection banner", () -> a.isShown("#banner"));
+            missed.forEach(text -> bobSocket.sendMessage(room, text));
+            bobSocket.awaitMessage("missed 25"); // all stored
+
+            proxy.restore();
+            a.awaitConnected();
+            List<String> expected = new ArrayList<>(List.of("before the drop"));
+            expected.addAll(missed);
+            a.awaitMessages("all 25 missed messages, in order", expected::equals);
+        }
+    }
+
+    @Test
     void whenItsNodeDiesThePageFailsOverToAnotherNodeAndCatchesUp(ChatCluster chat) {
         String alice = name("Alice");
         String bob = name("Bob");

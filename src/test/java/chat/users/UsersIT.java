@@ -65,7 +65,8 @@ class UsersIT {
         // The test nodes lower CHAT_MIN_PASSWORD_LENGTH to 1 (PayaraNode.UNLIMITED): the answer is the setting, not a default.
         assertEquals(1, reply.object().getInt("minPasswordLength"));
         assertEquals(5000, reply.object().getInt("maxMessageLength"));
-        assertEquals(2, reply.object().size(), "nothing more: " + reply.body());
+        assertEquals(500, reply.object().getInt("catchUpLimit"));
+        assertEquals(3, reply.object().size(), "nothing more: " + reply.body());
     }
 
     @Test
