@@ -477,8 +477,14 @@ function renderBanner() {
         return;
     }
     banner.hidden = false;
+    const refusal = store.connection.refusal;
     const tick = () => {
         const seconds = Math.max(0, Math.ceil((socket.retryAt - Date.now()) / 1000));
+        if (refusal) { // a socket limit: another tab or device must close first
+            byId('banner-text').textContent = `${refusal}: close this chat in another tab or on another device. `
+                + (seconds > 0 ? `Trying again in ${seconds} s…` : 'Trying again…');
+            return;
+        }
         byId('banner-text').textContent = seconds > 0
             ? `Connection lost. Reconnecting in ${seconds} s…`
             : 'Connection lost. Reconnecting…';
@@ -606,12 +612,12 @@ function enterChat(user) {
                 }
             });
         },
-        onDown: ({ retryInMs }) => {
+        onDown: ({ retryInMs, refusal }) => {
             inFlight = [];
             store.outbox.forEach((entry) => {
                 entry.sent = false; // unconfirmed: looked for in the catch-up, else sent again
             });
-            store.setConnection('down', retryInMs);
+            store.setConnection('down', retryInMs, refusal);
             mySync.loadWithoutSocket(); // show the history meanwhile
         },
         shouldRetry: async () => {

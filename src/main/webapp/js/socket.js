@@ -10,7 +10,7 @@ const READY_WAIT_MS = 5000;
 
 export class ChatSocket {
     /**
-     * @param handlers {onEvent(type, data), onOpen(ready), onDown({attempt, retryInMs}), shouldRetry(): Promise<boolean>};
+     * @param handlers {onEvent(type, data), onOpen(ready), onDown({attempt, retryInMs, refusal}), shouldRetry(): Promise<boolean>};
      *                 onOpen gets the ready frame's data ({epoch}), or null from a server that sends none
      */
     constructor(handlers) {
@@ -119,19 +119,25 @@ export class ChatSocket {
         this.attempt = wasOpen ? 1 : this.attempt + 1;
         const base = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 2 ** (this.attempt - 1));
         let delay = Math.round(base / 2 + Math.random() * base / 2);
+        let refusal = null;
         if (!wasOpen) {
             // Refused before it opened: a node that is starting or flooded with reconnections says
             // when to come back; spread over [Retry-After, 2 x Retry-After] so that not everyone returns at once.
-            const askedMs = await retryAfterMs();
+            // Over a socket limit it says why: then only another tab's closing helps, so come back slowly.
+            const asked = await whenToRetry();
             if (this.stopped || this.ws !== null) {
                 return;
             }
-            if (askedMs > 0) {
-                delay = Math.max(delay, Math.round(askedMs * (1 + Math.random())));
+            if (asked.retryAfterMs > 0) {
+                delay = Math.max(delay, Math.round(asked.retryAfterMs * (1 + Math.random())));
+            }
+            if (asked.refusal) {
+                refusal = asked.refusal;
+                delay = Math.max(delay, MAX_DELAY_MS);
             }
         }
         this.retryAt = Date.now() + delay;
-        this.handlers.onDown({ attempt: this.attempt, retryInMs: delay });
+        this.handlers.onDown({ attempt: this.attempt, retryInMs: delay, refusal });
         clearTimeout(this.timer);
         this.timer = setTimeout(async () => {
             // A refused handshake looks like any other failure: ask whether the session still exists.
@@ -148,17 +154,22 @@ export class ChatSocket {
 
 /**
  * A page cannot read the status of a refused WebSocket handshake, so it asks /ws with a plain GET:
- * 503 with Retry-After means "come back then" (in ms here); anything else, 0.
+ * 503 with Retry-After means "come back then" (`retryAfterMs`); 429 means a socket limit, whose
+ * message is the `refusal`; anything else, come back as usual.
  */
-async function retryAfterMs() {
+async function whenToRetry() {
     try {
         const response = await fetch('/ws', { cache: 'no-store', credentials: 'same-origin' });
+        if (response.status === 429) {
+            const body = await response.json().catch(() => null);
+            return { retryAfterMs: 0, refusal: body && typeof body.message === 'string' ? body.message : 'Too many open connections' };
+        }
         if (response.status !== 503) {
-            return 0;
+            return { retryAfterMs: 0, refusal: null };
         }
         const seconds = Number(response.headers.get('Retry-After'));
-        return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : 0;
+        return { retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : 0, refusal: null };
     } catch (offline) {
-        return 0;
+        return { retryAfterMs: 0, refusal: null };
     }
 }

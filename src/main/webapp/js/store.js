@@ -532,8 +532,9 @@ export class Store {
         }
     }
 
-    setConnection(state, retryInMs = 0) {
-        this.connection = { state, retryInMs };
+    /** `refusal`: why the node refused the socket (a socket limit), when it said. */
+    setConnection(state, retryInMs = 0, refusal = null) {
+        this.connection = { state, retryInMs, refusal };
         if (state === 'open') {
             this.storeAvailable = true; // until the node says otherwise
         }

@@ -152,7 +152,7 @@ class HardeningIT {
     }
 
     @Test
-    void aUserMayHoldTwentySockets() {
+    void aUserMayHoldTwentySocketsAndThePageLearnsWhyTheTwentyFirstWasRefused() {
         ChatHttp http = registered(Users.unique("hoarder"));
         List<ChatSocketClient> sockets = new ArrayList<>();
         try {
@@ -163,6 +163,15 @@ class HardeningIT {
             Await.until("20 sockets counted", Duration.ofSeconds(10),
                     () -> "20".equals(redis.hash("chat:{presence}:totals").get(id)));
             assertEquals(429, ChatSocketClient.refusal(node.wsUrl(), http.cookieHeader(), node.origin()));
+            // The page cannot read a refused handshake's status; it asks /ws and learns why (to say so, not "reconnecting").
+            Reply why = http.get("/ws");
+            assertEquals(429, why.status(), why.body());
+            assertEquals("Too many open connections for this user", why.object().getString("message"));
+
+            sockets.remove(0).close();
+            Await.until("19 sockets counted", Duration.ofSeconds(10),
+                    () -> "19".equals(redis.hash("chat:{presence}:totals").get(id)));
+            assertEquals(204, http.get("/ws").status(), "room for one more");
         } finally {
             sockets.forEach(ChatSocketClient::close);
         }

@@ -84,7 +84,7 @@ public class HandshakeFilter extends HttpFilter {
         // Everything below comes after the session check, so that only users' handshakes take turns (a flood
         // without a session cannot use them up).
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            answerWhetherToWait(response);
+            answerWhetherToWait(request, response, session);
             return;
         }
         // Before any answer, refusals too: a refused handshake's request and response go back to Grizzly's pools
@@ -109,19 +109,7 @@ public class HandshakeFilter extends HttpFilter {
                 return;
             }
             String address = ClientAddress.of(request, settings.trustedProxies());
-            long usersSockets;
-            try {
-                usersSockets = presence.socketsOf(session.userId());
-            } catch (RuntimeException e) {
-                refuseIfOutage(response, e);
-                return;
-            }
-            if (usersSockets >= settings.socketsPerUser()) {
-                refuse(response, 429, "Too many open connections for this user");
-                return;
-            }
-            if (connections.fromAddress(address) >= settings.socketsPerAddress()) {
-                refuse(response, 429, "Too many open connections from this address");
+            if (refusedOverSocketLimits(response, session, address)) {
                 return;
             }
             // The socket learns its session as the handshake's principal: per request, no shared state.
@@ -145,8 +133,11 @@ public class HandshakeFilter extends HttpFilter {
      * A plain GET (no upgrade) is how the browser client asks whether to come back later: it cannot
      * read a refused handshake's status. "No need to wait" is an answer, not an error (Tyrus's 404 for
      * a request without an upgrade showed in the browser's console after every failed reconnect).
+     * Over a socket limit it is the handshake's 429, so that the page can say why it stays offline
+     * (it said "reconnecting" for ever, as a 21st tab).
      */
-    private void answerWhetherToWait(HttpServletResponse response) throws IOException {
+    private void answerWhetherToWait(HttpServletRequest request, HttpServletResponse response, LoginSession session)
+            throws IOException {
         if (isFull()) {
             refuseFull(response);
             return;
@@ -156,8 +147,31 @@ public class HandshakeFilter extends HttpFilter {
             refuseBusy(response, retryAfter);
             return;
         }
+        if (refusedOverSocketLimits(response, session, ClientAddress.of(request, settings.trustedProxies()))) {
+            return;
+        }
         response.setHeader("Cache-Control", "no-store");
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    /** Answers 429 (or 503 while Redis is away) when the user or the address holds as many sockets as allowed. */
+    private boolean refusedOverSocketLimits(HttpServletResponse response, LoginSession session, String address) throws IOException {
+        long usersSockets;
+        try {
+            usersSockets = presence.socketsOf(session.userId());
+        } catch (RuntimeException e) {
+            refuseIfOutage(response, e);
+            return true;
+        }
+        if (usersSockets >= settings.socketsPerUser()) {
+            refuse(response, 429, "Too many open connections for this user");
+            return true;
+        }
+        if (connections.fromAddress(address) >= settings.socketsPerAddress()) {
+            refuse(response, 429, "Too many open connections from this address");
+            return true;
+        }
+        return false;
     }
 
     private boolean isFull() {
