@@ -31,6 +31,7 @@ export class RoomSync {
         this.active = true;
         this.inFlight = new Set();
         this.resolving = false;
+        this.askedUsers = new Set(); // user ids asked for their names (see resolveUnknownUsers)
         this.synced = false;
         this.epoch = null; // of the message positions held; another one means they are void
     }
@@ -274,22 +275,24 @@ export class RoomSync {
 
     /** Names for user ids seen in rooms and messages, one request for all of them. */
     async resolveUnknownUsers() {
-        const ids = this.store.unknownUserIds();
-        if (this.resolving || ids.length === 0) {
+        // 500 at a time, each id asked once: one the server does not know (a user gone) stays "User <id>".
+        const batch = this.store.unknownUserIds().filter((id) => !this.askedUsers.has(id)).slice(0, 500);
+        if (this.resolving || batch.length === 0) {
             return;
         }
         this.resolving = true;
+        batch.forEach((id) => this.askedUsers.add(id));
         try {
-            const users = await this.call(() => api.users(ids.slice(0, 500)));
+            const users = await this.call(() => api.users(batch));
             if (this.active) {
                 this.store.upsertUsers(Object.values(users || {}));
             }
         } catch (failed) {
-            // names fall back to "User <id>"
+            batch.forEach((id) => this.askedUsers.delete(id)); // asked again with the next unknown name
         } finally {
             this.resolving = false;
         }
-        if (this.active && this.store.unknownUserIds().some((id) => !ids.includes(id))) {
+        if (this.active && this.store.unknownUserIds().some((id) => !this.askedUsers.has(id))) {
             this.resolveUnknownUsers();
         }
     }
