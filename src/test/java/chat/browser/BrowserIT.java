@@ -318,20 +318,14 @@ class BrowserIT {
 
     @Test
     void afterTheConnectionDropsTheMissedMessagesAppearExactlyOnce(ChatCluster chat) {
-        String alice = name("Alice");
-        String bob = name("Bob");
-        String aliceId = new ChatHttp(chat.nodeA()).loggedIn(alice, PASSWORD).getString("id");
-        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
-        String bobId = bobHttp.loggedIn(bob, PASSWORD).getString("id");
-        String room = bobHttp.post("/api/room", Json.createObjectBuilder().add("user1", bobId).add("user2", aliceId)
-                .build().toString()).object().getString("id");
-        String inGeneral = "Missed in General by " + alice;
+        PrivateRoom pair = PrivateRoom.of(chat);
+        String inGeneral = "Missed in General by " + pair.alice();
 
         try (DroppingProxy proxy = new DroppingProxy(chat.nodeA().port());
-             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
-            ChatPage a = browser(proxy.baseUrl()).login(alice, PASSWORD);
-            bobSocket.sendMessage(room, "before the drop");
-            a.openRoom(bob);
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), pair.bobHttp())) {
+            ChatPage a = browser(proxy.baseUrl()).login(pair.alice(), PASSWORD);
+            bobSocket.sendMessage(pair.room(), "before the drop");
+            a.openRoom(pair.bob());
             a.awaitMessage("before the drop");
             assertNoConsoleErrors(a);
 
@@ -341,7 +335,7 @@ class BrowserIT {
             a.screenshot("12-connection-lost");
 
             for (String text : List.of("missed 1", "missed 2", "missed 3")) {
-                bobSocket.sendMessage(room, text);
+                bobSocket.sendMessage(pair.room(), text);
             }
             bobSocket.sendMessage("0", inGeneral);
             bobSocket.awaitMessage(inGeneral); // stored before it is announced
@@ -351,7 +345,7 @@ class BrowserIT {
             List<String> expected = List.of("before the drop", "missed 1", "missed 2", "missed 3");
             a.awaitMessages("the missed messages, in order", expected::equals);
 
-            bobSocket.sendMessage(room, "after the reconnect");
+            bobSocket.sendMessage(pair.room(), "after the reconnect");
             a.awaitMessages("live again", texts -> texts.size() == 5 && texts.get(4).equals("after the reconnect"));
             assertEquals(List.of("before the drop", "missed 1", "missed 2", "missed 3", "after the reconnect"), a.messageTexts());
             List<String> ids = a.messageIds();
@@ -373,28 +367,22 @@ class BrowserIT {
 
     @Test
     void missedMessagesBeyondTheNodesCatchUpLimitAllAppear(ChatCluster chat) {
-        String alice = name("Alice");
-        String bob = name("Bob");
-        String aliceId = new ChatHttp(chat.nodeA()).loggedIn(alice, PASSWORD).getString("id");
-        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
-        String bobId = bobHttp.loggedIn(bob, PASSWORD).getString("id");
-        String room = bobHttp.post("/api/room", Json.createObjectBuilder().add("user1", bobId).add("user2", aliceId)
-                .build().toString()).object().getString("id");
+        PrivateRoom pair = PrivateRoom.of(chat);
         List<String> missed = IntStream.rangeClosed(1, 25).mapToObj(i -> "missed " + i).toList();
 
         // A node whose catch-up answers hold at most 10 messages (the smallest CHAT_CATCH_UP_LIMIT): 25 take three.
         // The page took 500 for that limit before, so it stopped after the first 10.
         try (PayaraNode small = PayaraNode.start("small-catch-up", chat.redis().url(), Map.of("CHAT_CATCH_UP_LIMIT", "10"));
              DroppingProxy proxy = new DroppingProxy(small.port());
-             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
-            ChatPage a = browser(proxy.baseUrl()).login(alice, PASSWORD);
-            bobSocket.sendMessage(room, "before the drop");
-            a.openRoom(bob);
+             ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), pair.bobHttp())) {
+            ChatPage a = browser(proxy.baseUrl()).login(pair.alice(), PASSWORD);
+            bobSocket.sendMessage(pair.room(), "before the drop");
+            a.openRoom(pair.bob());
             a.awaitMessage("before the drop");
 
             proxy.cut();
             a.awaitTrue("the connection banner", () -> a.isShown("#banner"));
-            missed.forEach(text -> bobSocket.sendMessage(room, text));
+            missed.forEach(text -> bobSocket.sendMessage(pair.room(), text));
             bobSocket.awaitMessage("missed 25"); // all stored
 
             proxy.restore();
@@ -445,21 +433,15 @@ class BrowserIT {
 
     @Test
     void historyPagesComposerKeysAndServerErrors(ChatCluster chat) {
-        String alice = name("Alice");
-        String bob = name("Bob");
-        String aliceId = new ChatHttp(chat.nodeA()).loggedIn(alice, PASSWORD).getString("id");
-        ChatHttp bobHttp = new ChatHttp(chat.nodeB());
-        String bobId = bobHttp.loggedIn(bob, PASSWORD).getString("id");
-        String room = bobHttp.post("/api/room", Json.createObjectBuilder().add("user1", aliceId).add("user2", bobId)
-                .build().toString()).object().getString("id");
+        PrivateRoom pair = PrivateRoom.of(chat);
         List<String> history = IntStream.rangeClosed(1, 40).mapToObj(i -> String.format("history %02d", i)).toList();
 
-        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
-            history.forEach(text -> bobSocket.sendMessage(room, text));
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), pair.bobHttp())) {
+            history.forEach(text -> bobSocket.sendMessage(pair.room(), text));
             bobSocket.awaitMessage("history 40");
 
-            ChatPage a = browser(chat.nodeA().baseUrl()).login(alice, PASSWORD);
-            a.openRoom(bob);
+            ChatPage a = browser(chat.nodeA().baseUrl()).login(pair.alice(), PASSWORD);
+            a.openRoom(pair.bob());
             a.awaitMessages("the newest page", history.subList(25, 40)::equals);
             assertTrue(a.isShown("#load-older"));
             a.find("#load-older").click();
@@ -470,14 +452,14 @@ class BrowserIT {
 
             // Reading old messages: a new one does not pull the view down, it offers a jump.
             a.js("document.getElementById('scroller').scrollTop = 0");
-            bobSocket.sendMessage(room, "while you were reading");
+            bobSocket.sendMessage(pair.room(), "while you were reading");
             a.awaitMessage("while you were reading");
             a.awaitTrue("the jump button", () -> a.isShown("#jump"));
             assertEquals(0L, ((Number) a.js("return Math.round(document.getElementById('scroller').scrollTop)")).longValue());
             a.screenshot("14-history-new-message-below");
             a.find("#jump").click();
             a.awaitTrue("at the bottom", () -> atBottom(a));
-            bobSocket.sendMessage(room, "at the bottom");
+            bobSocket.sendMessage(pair.room(), "at the bottom");
             a.awaitMessage("at the bottom");
             a.awaitTrue("still at the bottom", () -> atBottom(a));
 
@@ -516,6 +498,21 @@ class BrowserIT {
         ChatPage page = ChatPage.open(baseUrl, width, height);
         pages.add(page);
         return page;
+    }
+
+    /** Alice (signed up on node A) and Bob (signed in on node B) with a private room between them. */
+    private record PrivateRoom(String alice, String bob, ChatHttp bobHttp, String room) {
+
+        static PrivateRoom of(ChatCluster chat) {
+            String alice = name("Alice");
+            String bob = name("Bob");
+            String aliceId = new ChatHttp(chat.nodeA()).loggedIn(alice, PASSWORD).getString("id");
+            ChatHttp bobHttp = new ChatHttp(chat.nodeB());
+            String bobId = bobHttp.loggedIn(bob, PASSWORD).getString("id");
+            String room = bobHttp.post("/api/room", Json.createObjectBuilder().add("user1", bobId).add("user2", aliceId)
+                    .build().toString()).object().getString("id");
+            return new PrivateRoom(alice, bob, bobHttp, room);
+        }
     }
 
     private static void assertFitsWidth(ChatPage page) {
