@@ -45,7 +45,6 @@ async function request(method, path, body) {
 
 const encode = encodeURIComponent;
 
-
 export const api = {
     /** mode 'signin' never creates an account (404 for an unknown name); 'register' never signs in (409 when taken). */
     login: (username, password, mode) => request('POST', '/api/login', { username, password, mode }),

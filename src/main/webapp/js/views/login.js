@@ -31,8 +31,8 @@ function rememberName(name) {
     }
 }
 
-/** Why the input cannot be sent, or null. */
-function problem(name, password) {
+/** Why the input cannot be sent, or null; a new account's password also needs the server's minimum. */
+function problem(name, password, mode) {
     const length = [...name].length;
     if (name === '') {
         return { field: 'username', message: 'Enter a username.' };
@@ -50,7 +50,8 @@ function problem(name, password) {
     if (bytes > MAX_PASSWORD_BYTES) {
         return { field: 'password', message: `A password may have at most ${MAX_PASSWORD_BYTES} bytes; this one has ${bytes}.` };
     }
-    return null;
+    const tooShort = mode === 'register' ? newPasswordProblem(password) : null;
+    return tooShort ? { field: 'password', message: tooShort } : null;
 }
 
 /** The password's limits under the field: a new account's minimum is the server's setting. */
@@ -103,11 +104,7 @@ export function setUpLogin(onLoggedIn) {
 
     const attempt = async (mode) => {
         const name = username.value.trim();
-        let trouble = problem(name, password.value);
-        const tooShort = mode === 'register' && !trouble ? newPasswordProblem(password.value) : null;
-        if (tooShort) {
-            trouble = { field: 'password', message: tooShort };
-        }
+        const trouble = problem(name, password.value, mode);
         if (trouble) {
             error.textContent = trouble.message;
             (trouble.field === 'username' ? username : password).focus();
