@@ -14,6 +14,8 @@ import org.redisson.client.codec.StringCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -30,14 +32,31 @@ public class Presence {
 
     private static final Logger LOG = Logger.getLogger(Presence.class.getName());
 
-    // KEYS: totals, node hash, lease, nodes. ARGV: user, serverId, lease ms. Returns the user's new total.
+    // KEYS: totals, the user's handshakes under way. ARGV: user, limit, handshake id, how long a handshake may hold
+    // its place (ms). Returns 1 and holds a place for the handshake when the user's sockets on all nodes and their
+    // handshakes under way stay below the limit, else 0. Reading the total alone let a burst of one user's
+    // handshakes all pass while the first of them had yet to be counted (57 sockets opened with 20 allowed).
+    private static final String RESERVE = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+            local held = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') + redis.call('ZCARD', KEYS[2])
+            if held >= tonumber(ARGV[2]) then return 0 end
+            redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
+            redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            return 1
+            """;
+    // KEYS: totals, node hash, lease, nodes, the user's handshakes under way. ARGV: user, serverId, lease ms, the
+    // socket's handshake id. Returns the user's new total; the handshake's place becomes the socket it opened.
     private static final String CONNECT = """
+            redis.call('ZREM', KEYS[5], ARGV[4])
             redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
             redis.call('SADD', KEYS[4], ARGV[2])
             if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[3]) end
             return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
             """;
-    // Same keys. Returns the user's new total, or -1 when this node held no socket of the user.
+    // KEYS: totals, node hash, lease, nodes. ARGV: user, serverId. Returns the user's new total, or -1 when this node held
+    // no socket of the user.
     private static final String DISCONNECT = """
             local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
             if mine <= 0 then return -1 end
@@ -94,6 +113,9 @@ public class Presence {
             return gone
             """;
 
+    /** Longer than any handshake takes from the filter to the endpoint; only a node dying in between leaves a place held this long. */
+    static final long HANDSHAKE_HOLD_MILLIS = 30_000;
+
     @Inject
     RedissonClient redis;
 
@@ -106,9 +128,35 @@ public class Presence {
     @Inject
     Event<PresenceChange> changes;
 
-    public void connected(String userId) {
+    /**
+     * A place for one more socket of the user, all nodes together, held for its handshake until
+     * {@link #connected} or {@link #release} (or for {@link #HANDSHAKE_HOLD_MILLIS}, should its node die in between).
+     *
+     * @return the handshake's id, or empty when the user's sockets and handshakes under way reach {@code limit}
+     */
+    public Optional<String> reserve(String userId, int limit) {
+        String handshake = UUID.randomUUID().toString();
+        long held = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, RESERVE, RScript.ReturnType.LONG,
+                List.of(RedisKeys.PRESENCE_TOTALS, RedisKeys.presenceOpening(userId)), userId, String.valueOf(limit), handshake,
+                String.valueOf(HANDSHAKE_HOLD_MILLIS));
+        return held == 1 ? Optional.of(handshake) : Optional.empty();
+    }
+
+    /** Gives up a place {@link #reserve} held for a handshake that opened no socket; where Redis is away, it lapses. */
+    public void release(String userId, String handshake) {
+        try {
+            redis.getScoredSortedSet(RedisKeys.presenceOpening(userId), StringCodec.INSTANCE).remove(handshake);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "Handshake place of user " + userId + " not released (it lapses): " + e);
+        }
+    }
+
+    /** The socket of the handshake that {@link #reserve} held a place for is open. */
+    public void connected(String userId, String handshake) {
+        List<Object> keys = new ArrayList<>(keys(settings.serverId()));
+        keys.add(RedisKeys.presenceOpening(userId));
         long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.LONG,
-                keys(settings.serverId()), userId, settings.serverId(), leaseMillis());
+                keys, userId, settings.serverId(), leaseMillis(), handshake);
         if (total == 1) {
             cameOnline(userId);
         }

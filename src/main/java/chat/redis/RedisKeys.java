@@ -159,6 +159,11 @@ public final class RedisKeys {
         return OWN_PREFIX + "{presence}:node:" + serverId;
     }
 
+    /** A user's WebSocket handshakes under way, each holding a place under the user's socket limit. */
+    public static String presenceOpening(String userId) {
+        return OWN_PREFIX + "{presence}:opening:" + userId;
+    }
+
     public static String presenceLease(String serverId) {
         return OWN_PREFIX + "{presence}:lease:" + serverId;
     }

@@ -19,11 +19,18 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,6 +182,49 @@ class HardeningIT {
         } finally {
             sockets.forEach(ChatSocketClient::close);
         }
+    }
+
+    @Test
+    void aBurstOfOneUsersHandshakesOpensTwentySocketsAndNoMore() throws Exception {
+        ChatHttp http = registered(Users.unique("burster"));
+        String id = http.get("/api/me").object().getString("id");
+        int burst = 60;
+        ExecutorService pool = Executors.newFixedThreadPool(burst);
+        List<ChatSocketClient> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> outcomes = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        opened.add(ChatSocketClient.connect(node, http));
+                        return 101;
+                    } catch (CompletionException e) {
+                        if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                            return refused.getResponse().statusCode();
+                        }
+                        throw e;
+                    }
+                }));
+            }
+            start.countDown();
+            Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+            for (Future<Integer> outcome : outcomes) {
+                statuses.merge(outcome.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            // Before each handshake held a place in Redis, all of a burst read the same total: 57 of 60 opened.
+            assertEquals(Map.of(101, 20, 429, 40), statuses);
+            Await.until("20 sockets counted", Duration.ofSeconds(10),
+                    () -> "20".equals(redis.hash("chat:{presence}:totals").get(id)));
+            assertEquals(List.of(), redis.zrange("chat:{presence}:opening:" + id), "every handshake's place given up or turned into its socket");
+        } finally {
+            opened.forEach(ChatSocketClient::close);
+            pool.shutdownNow();
+        }
+        Await.until("the user's sockets closed", Duration.ofSeconds(10),
+                () -> redis.hash("chat:{presence}:totals").get(id) == null);
+        ChatSocketClient.connect(node, http).close(); // and the user may open one again
     }
 
     @Test

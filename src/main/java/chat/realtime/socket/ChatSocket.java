@@ -107,7 +107,7 @@ public class ChatSocket {
             namedRooms = rooms.namedRoomsOf(connection.userId());
             epoch = log.epoch();
         } catch (RuntimeException e) {
-            principal.place().finish();
+            giveUpPlaces(principal);
             // Without its rooms the hub could not deliver their messages to this socket: let the client come back.
             // Read here rather than in the handshake filter: there, a reconnect storm's handshakes took a Redis round
             // trip longer each on the container's threads, and hundreds waited past their clients' patience.
@@ -116,22 +116,29 @@ public class ChatSocket {
             return;
         }
         boolean registered = connections.add(connection, namedRooms, settings.maxSockets());
-        principal.place().finish();
         if (!registered) {
             // Not expected: the socket held a place under the limit since its handshake.
+            giveUpPlaces(principal);
             close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER, "This node holds as many connections as it can, try again shortly");
             return;
         }
+        principal.place().finish(); // after the registration: counted twice for a moment, never missed
         session.getUserProperties().put(OUTBOX, posting.outbox());
         session.getUserProperties().put(CONNECTION, connection);
         // From here on every event reaches this socket; the client catches up when it reads this frame,
         // so nothing posted after the handshake falls between its catch-up and its first live event.
         connection.send(ChatEvent.frame(READY, JSON.createObjectBuilder().add("epoch", epoch).build().toString()));
         try {
-            presence.connected(connection.userId());
+            presence.connected(connection.userId(), principal.handshake());
         } catch (RuntimeException e) {
             LOG.warning(() -> "Presence not recorded for user " + connection.userId() + ": " + e);
         }
+    }
+
+    /** For a socket that will not be registered: its places under the node's, the address's and the user's limits. */
+    private void giveUpPlaces(SessionPrincipal principal) {
+        principal.place().finish();
+        presence.release(principal.session().userId(), principal.handshake());
     }
 
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)

@@ -41,6 +41,9 @@ public class HandshakeFilter extends HttpFilter {
     /** Sockets close when their users leave; a full node is worth asking again soon, spread by the client's jitter. */
     private static final int FULL_RETRY_AFTER_SECONDS = 10;
 
+    private static final String TOO_MANY_FOR_USER = "Too many open connections for this user";
+    private static final String TOO_MANY_FROM_ADDRESS = "Too many open connections from this address";
+
     @Inject
     Sessions sessions;
 
@@ -102,6 +105,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         boolean upgraded = false;
+        Optional<String> handshake = Optional.empty();
         try {
             int retryAfter = admission.admit();
             if (retryAfter > 0) {
@@ -109,11 +113,16 @@ public class HandshakeFilter extends HttpFilter {
                 return;
             }
             String address = ClientAddress.of(request, settings.trustedProxies());
-            if (refusedOverSocketLimits(response, session, address)) {
+            if (!place.get().claimFrom(address, () -> connections.fromAddress(address), settings.socketsPerAddress())) {
+                refuse(response, 429, TOO_MANY_FROM_ADDRESS);
+                return;
+            }
+            handshake = reserveUsersPlace(response, session);
+            if (handshake.isEmpty()) {
                 return;
             }
             // The socket learns its session as the handshake's principal: per request, no shared state.
-            SessionPrincipal principal = new SessionPrincipal(session, address, place.get());
+            SessionPrincipal principal = new SessionPrincipal(session, address, place.get(), handshake.get());
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
                 public Principal getUserPrincipal() {
@@ -122,11 +131,27 @@ public class HandshakeFilter extends HttpFilter {
             }, response);
             upgraded = response.getStatus() == HttpServletResponse.SC_SWITCHING_PROTOCOLS;
         } finally {
-            // Upgraded, the socket keeps its place until the endpoint registers it (on Payara, after this returns).
+            // Upgraded, the socket keeps its places until the endpoint registers it (on Payara, after this returns).
             if (!upgraded) {
                 place.get().finish();
+                handshake.ifPresent(held -> presence.release(session.userId(), held));
             }
         }
+    }
+
+    /** A place under the user's socket limit, all nodes together; or empty, answered 429 (or 503 while Redis is away). */
+    private Optional<String> reserveUsersPlace(HttpServletResponse response, LoginSession session) throws IOException {
+        Optional<String> handshake;
+        try {
+            handshake = presence.reserve(session.userId(), settings.socketsPerUser());
+        } catch (RuntimeException e) {
+            refuseIfOutage(response, e);
+            return Optional.empty();
+        }
+        if (handshake.isEmpty()) {
+            refuse(response, 429, TOO_MANY_FOR_USER);
+        }
+        return handshake;
     }
 
     /**
@@ -154,7 +179,10 @@ public class HandshakeFilter extends HttpFilter {
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
-    /** Answers 429 (or 503 while Redis is away) when the user or the address holds as many sockets as allowed. */
+    /**
+     * For the plain GET: answers 429 (or 503 while Redis is away) when the user or the address holds as many sockets
+     * as allowed. A handshake holds its places instead ({@link #reserveUsersPlace}, {@link OpeningSockets.Opening#claimFrom}).
+     */
     private boolean refusedOverSocketLimits(HttpServletResponse response, LoginSession session, String address) throws IOException {
         long usersSockets;
         try {
@@ -164,11 +192,11 @@ public class HandshakeFilter extends HttpFilter {
             return true;
         }
         if (usersSockets >= settings.socketsPerUser()) {
-            refuse(response, 429, "Too many open connections for this user");
+            refuse(response, 429, TOO_MANY_FOR_USER);
             return true;
         }
         if (connections.fromAddress(address) >= settings.socketsPerAddress()) {
-            refuse(response, 429, "Too many open connections from this address");
+            refuse(response, 429, TOO_MANY_FROM_ADDRESS);
             return true;
         }
         return false;

@@ -3,9 +3,11 @@ package chat.realtime.socket;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Sockets the handshake filter let through that the endpoint has not registered yet. Each holds a
@@ -20,11 +22,15 @@ import java.util.function.IntSupplier;
  * waited there past its idle timeout (30 s) without an answer, or while Tyrus writes the 101
  * (then Payara logs SEVERE). Refusing what is beyond the bound right after the session lookup
  * costs little, so the queue drains in seconds and every client hears 503 or 101.
+ * <p>
+ * A place also counts against its client address's limit ({@code CHAT_SOCKETS_PER_ADDRESS}) once
+ * {@link Opening#claimFrom claimed} for it.
  */
 @ApplicationScoped
 public class OpeningSockets {
 
     private final AtomicInteger opening = new AtomicInteger();
+    private final ConcurrentHashMap<String, Integer> openingFrom = new ConcurrentHashMap<>();
 
     /**
      * A place for one more socket, or none when the {@code open} sockets and those opening fill
@@ -61,10 +67,35 @@ public class OpeningSockets {
     public final class Opening {
 
         private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile String address;
+
+        /**
+         * Holds this place under the address's limit too: false when the {@code open} sockets from
+         * {@code address} and its handshakes under way fill {@code limit}. Exact for the same reason
+         * as {@link #admit}: a burst from one address read the open sockets alone and all passed.
+         */
+        public boolean claimFrom(String address, LongSupplier open, int limit) {
+            boolean[] claimed = {false};
+            openingFrom.compute(address, (from, underWay) -> {
+                int n = underWay == null ? 0 : underWay;
+                if (open.getAsLong() + n >= limit) {
+                    return underWay;
+                }
+                claimed[0] = true;
+                return n + 1;
+            });
+            if (claimed[0]) {
+                this.address = address;
+            }
+            return claimed[0];
+        }
 
         public void finish() {
             if (finished.compareAndSet(false, true)) {
                 opening.decrementAndGet();
+                if (address != null) {
+                    openingFrom.computeIfPresent(address, (from, underWay) -> underWay == 1 ? null : underWay - 1);
+                }
             }
         }
     }

@@ -77,4 +77,52 @@ class OpeningSocketsTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void anAddressGetsPlacesUpToItsLimitLessItsOpenSocketsAndGetsThemBackWhenTheyFinish() {
+        OpeningSockets.Opening first = opening.admit(() -> 0, 100, 0).orElseThrow();
+        assertTrue(first.claimFrom("10.0.0.1", () -> 1, 3));
+        assertTrue(opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3));
+        assertTrue(!opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3),
+                "one open and two opening fill three");
+        assertTrue(opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.2", () -> 0, 3), "another address");
+        first.finish();
+        first.finish();
+        assertTrue(opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3),
+                "the finished place is free again, once");
+        assertTrue(!opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3));
+    }
+
+    @Test
+    void aBurstFromOneAddressNeverExceedsItsLimit() throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> claimed = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                claimed.add(pool.submit(() -> {
+                    start.await();
+                    int places = 0;
+                    for (int i = 0; i < 10_000; i++) {
+                        OpeningSockets.Opening place = opening.admit(() -> 0, Integer.MAX_VALUE, 0).orElseThrow();
+                        if (place.claimFrom("10.0.0.1", () -> 0, 5)) {
+                            places++;
+                        } else {
+                            place.finish();
+                        }
+                    }
+                    return places;
+                }));
+            }
+            start.countDown();
+            int total = 0;
+            for (Future<Integer> f : claimed) {
+                total += f.get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(5, total, "places claimed while none was finished");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
