@@ -203,6 +203,54 @@ class BrowserIT {
     }
 
     @Test
+    void marksStackedOnALetterStayInsideTheirMessage(ChatCluster chat) throws IOException {
+        PrivateRoom pair = PrivateRoom.of(chat);
+        // A thousand accents on one letter: drawn as a tower that ran up over the messages above it.
+        String tower = "Z" + "\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c".repeat(100) + " tower";
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), pair.bobHttp())) {
+            bobSocket.sendMessage(pair.room(), "hello");
+            ChatPage a = browser(chat.nodeA().baseUrl()).login(pair.alice(), PASSWORD);
+            a.openRoom(pair.bob());
+            a.send("my message, on the right");
+            a.awaitMessage("my message, on the right");
+            bobSocket.sendMessage(pair.room(), tower);
+            a.awaitMessage(tower);
+
+            // Bob's tower is on the left, right under Alice's own message on the right: above its letter, nothing is drawn.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> at = (Map<String, Object>) a.js("""
+                    const text = [...document.querySelectorAll('#messages .message__text')].find(t => t.textContent === arguments[0]);
+                    const letter = text.getBoundingClientRect(), bubble = text.closest('.bubble').getBoundingClientRect();
+                    let behind = text.closest('.message');
+                    while (getComputedStyle(behind).backgroundColor === 'rgba(0, 0, 0, 0)') { behind = behind.parentElement; }
+                    return {x: letter.left, top: bubble.top, scale: devicePixelRatio,
+                            background: getComputedStyle(behind).backgroundColor.match(/\\d+/g).map(Number)};
+                    """, tower);
+            double scale = ((Number) at.get("scale")).doubleValue();
+            List<?> background = (List<?>) at.get("background");
+            java.awt.image.BufferedImage shot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                    a.driver().getScreenshotAs(org.openqa.selenium.OutputType.BYTES)));
+            int left = (int) (((Number) at.get("x")).doubleValue() * scale);
+            int top = (int) (((Number) at.get("top")).doubleValue() * scale);
+            int inked = 0;
+            for (int y = top - (int) (60 * scale); y < top - 1; y++) {
+                for (int x = left; x < left + 16 * scale; x++) {
+                    int rgb = shot.getRGB(x, y);
+                    int[] pixel = {rgb >> 16 & 0xff, rgb >> 8 & 0xff, rgb & 0xff};
+                    for (int c = 0; c < 3; c++) {
+                        if (Math.abs(pixel[c] - ((Number) background.get(c)).intValue()) > 40) {
+                            inked++;
+                            break;
+                        }
+                    }
+                }
+            }
+            a.screenshot("09-stacked-marks-kept-in-their-message");
+            assertEquals(0, inked, "pixels drawn above the message, outside it");
+        }
+    }
+
+    @Test
     void aPhoneWideViewportIsUsable(ChatCluster chat) {
         String dana = name("Dana");
         ChatPage phone = browser(chat.nodeB().baseUrl(), 375, 812);
