@@ -143,6 +143,38 @@ class HardeningIT {
     }
 
     @Test
+    void aSocketFloodingFramesCostsRedisNothingBeyondItsAllowanceAndIsClosed() {
+        ChatHttp flooder = registered(Users.unique("flooder"));
+        ChatHttp other = registered(Users.unique("other"));
+        long before = postingScriptsRun();
+        try (ChatSocketClient flood = ChatSocketClient.connect(node, flooder);
+             ChatSocketClient calm = ChatSocketClient.connect(node, other)) {
+            for (int i = 0; i < 3_000 && !flood.isClosed(); i++) {
+                try {
+                    flood.sendMessage("0", "flood " + i);
+                } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+                    break;
+                }
+            }
+            int code = flood.awaitClose();
+            // 1008 when the client reads the close frame; a client still sending may get the TCP reset first.
+            assertTrue(code == 1008 || code == -1, "closed by the node: " + code);
+            // Before, every frame ran the posting script in Redis (3,000 here) to be told there was no token.
+            long run = postingScriptsRun() - before;
+            assertTrue(run < 40 + 20 + 100, run + " scripts in Redis for 3,000 frames, the burst and slack being 60");
+            calm.post("0", "still served", "c0ffee00c0ffee00c0ffee00c0ffee00");
+            calm.awaitAck("c0ffee00c0ffee00c0ffee00c0ffee00");
+        }
+    }
+
+    /** Script runs on the test's Redis (the posting script's among them), from its command statistics. */
+    private static long postingScriptsRun() {
+        String evalsha = redis.client().getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance()
+                .info(org.redisson.api.redisnode.RedisNode.InfoSection.COMMANDSTATS).getOrDefault("cmdstat_evalsha", "calls=0,");
+        return Long.parseLong(evalsha.substring("calls=".length(), evalsha.indexOf(',')));
+    }
+
+    @Test
     void apiCallsPerSessionAreLimited() {
         ChatHttp http = registered(Users.unique("busy"));
         int tooMany = 0;

@@ -192,7 +192,8 @@ public class Posting {
         return new Posted(stored, false);
     }
 
-    private static ChatError tooFast() {
+    /** A sender over the message limit (here, or already at its socket: {@code FrameAllowance}). */
+    public static ChatError tooFast() {
         return ChatError.tooManyRequests("You are sending messages too fast; slow down", 1);
     }
 }

@@ -54,6 +54,7 @@ public class ChatSocket {
     private static final Logger LOG = Logger.getLogger(ChatSocket.class.getName());
     private static final String CONNECTION = "chat.connection";
     private static final String OUTBOX = "chat.outbox";
+    private static final String ALLOWANCE = "chat.allowance";
     private static final int MAX_FRAME_BYTES = 64 * 1024;
     private static final String READY = "ready";
     private static final String ACK = "message.ack";
@@ -124,6 +125,7 @@ public class ChatSocket {
         }
         principal.place().finish(); // after the registration: counted twice for a moment, never missed
         session.getUserProperties().put(OUTBOX, posting.outbox());
+        session.getUserProperties().put(ALLOWANCE, new FrameAllowance(settings.messageBurst(), settings.messagesPerSecond()));
         session.getUserProperties().put(CONNECTION, connection);
         // From here on every event reaches this socket; the client catches up when it reads this frame,
         // so nothing posted after the handshake falls between its catch-up and its first live event.
@@ -152,6 +154,12 @@ public class ChatSocket {
             return;
         }
         connection.heard();
+        FrameAllowance.Verdict allowed = ((FrameAllowance) session.getUserProperties().get(ALLOWANCE)).take();
+        if (allowed == FrameAllowance.Verdict.CLOSE) {
+            metrics.frameRejected(429);
+            close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Too many frames refused in a row");
+            return;
+        }
         String clientMessageId = null; // named in the answer to a post that carried one
         try {
             JsonObject json = parse(frame);
@@ -166,6 +174,7 @@ public class ChatSocket {
                     String id = data.get("clientMessageId") instanceof JsonString s ? s.getString() : null;
                     Posting.checkClientMessageId(id);
                     clientMessageId = id;
+                    requireAllowed(allowed);
                     post(connection, (Outbox) session.getUserProperties().get(OUTBOX), data, clientMessageId);
                 }
                 case "room.join" -> {
@@ -174,12 +183,20 @@ public class ChatSocket {
                     if (roomId == null) {
                         throw ChatError.badRequest("'data' must be a room id");
                     }
+                    requireAllowed(allowed);
                     rooms.requireMember(connection.userId(), roomId); // delivery follows membership; nothing to join
                 }
                 default -> throw ChatError.badRequest("Unknown event type");
             }
         } catch (RuntimeException e) {
             refuse(connection, e, clientMessageId);
+        }
+    }
+
+    /** A frame beyond the socket's allowance does nothing that costs Redis. */
+    private static void requireAllowed(FrameAllowance.Verdict allowed) {
+        if (allowed != FrameAllowance.Verdict.ACCEPT) {
+            throw Posting.tooFast();
         }
     }
 
