@@ -157,7 +157,7 @@ public class ChatSocket {
         FrameAllowance.Verdict allowed = ((FrameAllowance) session.getUserProperties().get(ALLOWANCE)).take();
         if (allowed == FrameAllowance.Verdict.CLOSE) {
             metrics.frameRejected(429);
-            close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Too many frames refused in a row");
+            close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Too many frames refused");
             return;
         }
         String clientMessageId = null; // named in the answer to a post that carried one
