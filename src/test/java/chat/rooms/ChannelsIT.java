@@ -428,6 +428,23 @@ class ChannelsIT {
     }
 
     @Test
+    void noChannelMayPassForTheRoomEveryoneIsIn() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        // Before, a channel named "General" could sit in everyone's channel browser beside General itself.
+        for (String name : List.of("General", "#general", "GENERAL")) {
+            Reply same = ann.http().post("/api/channels", "{\"name\":\"" + name + "\"}");
+            assertEquals(409, same.status(), same.body());
+            assertEquals("'" + name.replace("#", "") + "' is the name of the room everyone is in", same.object().getString("message"));
+        }
+        String cyrillic = "Gener\u0430l";
+        Reply lookAlike = ann.http().post("/api/channels", "{\"name\":\"" + cyrillic + "\"}");
+        assertEquals(409, lookAlike.status(), lookAlike.body());
+        assertEquals("'" + cyrillic + "' looks like the name of the room everyone is in", lookAlike.object().getString("message"));
+        String annsId = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("general talk ") + "\"}").object().getString("id");
+        assertEquals(409, ann.http().patch("/api/channels/" + annsId, "{\"name\":\"GeneraI\"}").status(), "nor by renaming");
+    }
+
+    @Test
     void aHiddenPrivateRoomComesBackWithItsNextMessage() {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeB(), "bob");

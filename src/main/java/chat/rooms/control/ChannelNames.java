@@ -73,8 +73,23 @@ public class ChannelNames {
     @Inject
     RedissonClient redis;
 
-    /** Gives the channel this name (it may hold it already), or refuses it with 409 if another channel has it or looks like it. */
+    @Inject
+    Rooms rooms;
+
+    /**
+     * Gives the channel this name (it may hold it already), or refuses it with 409 if another channel has it or looks
+     * like it, or if it is or looks like the name of the room everyone is in (a channel "General" beside General).
+     */
     void claim(String id, String name) {
+        String everyones = rooms.name(RedisKeys.GENERAL_ROOM_ID).orElseThrow();
+        Set<String> taken = fields(everyones);
+        if (taken.contains(lowerCased(name))) {
+            throw new ChatError(409, "'" + name + "' is the name of the room everyone is in");
+        }
+        taken.retainAll(fields(name));
+        if (!taken.isEmpty()) {
+            throw new ChatError(409, "'" + name + "' looks like the name of the room everyone is in");
+        }
         CHANNELS_SINCE_LAST_LOOK.catchUp(redis, redis.getAtomicLong(RedisKeys.CHANNEL_SEQUENCE).get());
         List<Object> arguments = new ArrayList<>();
         arguments.add(id);
