@@ -175,6 +175,31 @@ class HardeningIT {
     }
 
     @Test
+    void editsTakeTokensOfTheMessageLimit() {
+        ChatHttp http = registered(Users.unique("editor"));
+        String id;
+        try (ChatSocketClient socket = ChatSocketClient.connect(node, http)) {
+            socket.post("0", "draft", "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0");
+            id = socket.awaitAck("d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0").getString("id");
+        }
+        int accepted = 0;
+        Reply refused = null;
+        for (int i = 0; i < 60 && refused == null; i++) {
+            Reply edit = http.patch("/api/room/0/messages/" + id, "{\"message\":\"version " + i + "\"}");
+            if (edit.status() == 429) {
+                refused = edit;
+            } else {
+                assertEquals(200, edit.status(), edit.body());
+                accepted++;
+            }
+        }
+        // Before, all 60 went through (an edit took no token; only the API's 100 calls per session bounded them).
+        assertTrue(refused != null, "edits beyond the burst of 40 (the post took one) are refused");
+        assertEquals("You are sending messages too fast; slow down", refused.object().getString("message"));
+        assertTrue(accepted >= 39 && accepted < 50, accepted + " edits accepted");
+    }
+
+    @Test
     void apiCallsPerSessionAreLimited() {
         ChatHttp http = registered(Users.unique("busy"));
         int tooMany = 0;

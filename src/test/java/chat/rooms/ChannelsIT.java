@@ -279,6 +279,10 @@ class ChannelsIT {
             assertEquals(403, bob.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"mine\"}").status());
             assertEquals(403, bob.http().delete("/api/room/" + id + "/messages/" + first).status(), "not his, not his channel");
             assertEquals(400, ann.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"  \"}").status());
+            // Trimmed as a post is (an edit kept the blanks and fillers around its text before): the same text, no change.
+            Reply padded = ann.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"\\u3164 the first \\u00a0\"}");
+            assertEquals("the first", padded.object().getString("message"), padded.body());
+            assertEquals("the first", parse(member(id, first)).getString("message"));
             assertEquals(404, ann.http().patch("/api/room/" + id + "/messages/1700000000-999999999999", "{\"message\":\"x\"}").status());
             assertEquals(404, ann.http().delete("/api/room/" + id + "/messages/nonsense").status());
 

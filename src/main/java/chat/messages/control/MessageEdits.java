@@ -2,11 +2,13 @@ package chat.messages.control;
 
 import chat.api.ChatError;
 import chat.config.Settings;
+import chat.limits.TokenBuckets;
 import chat.messages.entity.ChatMessage;
 import chat.messages.entity.MessageCodec;
 import chat.messages.entity.MessageId;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.relay.MessageLog;
+import chat.redis.RedisKeys;
 import chat.rooms.control.Channels;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
@@ -44,9 +46,15 @@ public class MessageEdits {
     @Inject
     MessageLog log;
 
+    @Inject
+    TokenBuckets buckets;
+
     Clock clock = Clock.systemUTC();
 
-    /** The author changes the text, within the edit time limit; returns the message as it is now. */
+    /**
+     * The author changes the text, within the edit time limit and the message limit (an edit takes a message's token);
+     * returns the message as it is now.
+     */
     public ChatMessage edit(String userId, String roomId, String messageId, String text) {
         String trimmed = MessageText.checked(text, config.maxMessageLength(), "A message must not be empty; delete it instead");
         rooms.requireWritable(userId, roomId);
@@ -64,10 +72,15 @@ public class MessageEdits {
             if (now - message.date().longValue() > limit.toSeconds()) {
                 throw ChatError.forbidden("Messages can only be edited within " + describe(limit) + " of sending");
             }
-            if (message.message().equals(text)) {
+            if (message.message().equals(trimmed)) {
                 return message;
             }
-            ChatMessage edited = message.editedTo(text, now);
+            // An edit reaches every member as a message does, so it takes a token of the sender's message limit:
+            // before, a user could send edits as fast as the API allowed, 20 a second per session and node.
+            if (attempt == 0 && !buckets.take(RedisKeys.messageRate(userId), config.messageBurst(), config.messagesPerSecond())) {
+                throw Posting.tooFast();
+            }
+            ChatMessage edited = message.editedTo(trimmed, now);
             if (history.replace(found, edited, now)) {
                 announce(ChatEvent.MESSAGE_EDITED, edited);
                 return edited;
