@@ -13,6 +13,7 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -81,19 +82,18 @@ public class ChannelNames {
      * like it, or if it is or looks like the name of the room everyone is in (a channel "General" beside General).
      */
     void claim(String id, String name) {
-        String everyones = rooms.name(RedisKeys.GENERAL_ROOM_ID).orElseThrow();
-        Set<String> taken = fields(everyones);
-        if (taken.contains(lowerCased(name))) {
+        Set<String> fields = fields(name);
+        Set<String> everyones = fields(rooms.name(RedisKeys.GENERAL_ROOM_ID).orElseThrow());
+        if (everyones.contains(lowerCased(name))) {
             throw new ChatError(409, "'" + name + "' is the name of the room everyone is in");
         }
-        taken.retainAll(fields(name));
-        if (!taken.isEmpty()) {
+        if (!Collections.disjoint(everyones, fields)) {
             throw new ChatError(409, "'" + name + "' looks like the name of the room everyone is in");
         }
         CHANNELS_SINCE_LAST_LOOK.catchUp(redis, redis.getAtomicLong(RedisKeys.CHANNEL_SEQUENCE).get());
         List<Object> arguments = new ArrayList<>();
         arguments.add(id);
-        arguments.addAll(fields(name));
+        arguments.addAll(fields);
         String answer = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CLAIM, RScript.ReturnType.VALUE,
                 List.of(RedisKeys.CHANNEL_NAMES), arguments.toArray());
         switch (answer) {

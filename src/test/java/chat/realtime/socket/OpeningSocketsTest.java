@@ -4,12 +4,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,34 +48,8 @@ class OpeningSocketsTest {
 
     @Test
     void handshakesAdmittedAtTheSameInstantNeverExceedTheLimit() throws Exception {
-        int threads = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Integer>> admitted = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                admitted.add(pool.submit(() -> {
-                    start.await();
-                    int places = 0;
-                    for (int i = 0; i < 10_000; i++) {
-                        Optional<OpeningSockets.Opening> place = opening.admit(() -> 0, 5, 0);
-                        if (place.isPresent()) {
-                            places++;
-                        }
-                    }
-                    return places;
-                }));
-            }
-            start.countDown();
-            int total = 0;
-            for (Future<Integer> f : admitted) {
-                total += f.get(60, TimeUnit.SECONDS);
-            }
-            assertEquals(5, total, "places given while none was finished");
-            assertEquals(5, opening.count());
-        } finally {
-            pool.shutdownNow();
-        }
+        assertEquals(5, takenAtOnce(() -> opening.admit(() -> 0, 5, 0).isPresent()), "places given while none was finished");
+        assertEquals(5, opening.count());
     }
 
     @Test
@@ -95,21 +69,31 @@ class OpeningSocketsTest {
 
     @Test
     void aBurstFromOneAddressNeverExceedsItsLimit() throws Exception {
+        int claimed = takenAtOnce(() -> {
+            OpeningSockets.Opening place = opening.admit(() -> 0, Integer.MAX_VALUE, 0).orElseThrow();
+            if (place.claimFrom("10.0.0.1", () -> 0, 5)) {
+                return true;
+            }
+            place.finish();
+            return false;
+        });
+        assertEquals(5, claimed, "places claimed while none was finished");
+    }
+
+    /** Eight threads, started together, each trying 10,000 times: how many tries succeeded. */
+    private static int takenAtOnce(BooleanSupplier tryOnce) throws Exception {
         int threads = 8;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CountDownLatch start = new CountDownLatch(1);
-            List<Future<Integer>> claimed = new ArrayList<>();
+            List<Future<Integer>> taken = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                claimed.add(pool.submit(() -> {
+                taken.add(pool.submit(() -> {
                     start.await();
                     int places = 0;
                     for (int i = 0; i < 10_000; i++) {
-                        OpeningSockets.Opening place = opening.admit(() -> 0, Integer.MAX_VALUE, 0).orElseThrow();
-                        if (place.claimFrom("10.0.0.1", () -> 0, 5)) {
+                        if (tryOnce.getAsBoolean()) {
                             places++;
-                        } else {
-                            place.finish();
                         }
                     }
                     return places;
@@ -117,10 +101,10 @@ class OpeningSocketsTest {
             }
             start.countDown();
             int total = 0;
-            for (Future<Integer> f : claimed) {
+            for (Future<Integer> f : taken) {
                 total += f.get(60, TimeUnit.SECONDS);
             }
-            assertEquals(5, total, "places claimed while none was finished");
+            return total;
         } finally {
             pool.shutdownNow();
         }
