@@ -17,7 +17,10 @@ public enum Setting {
     CHAT_SESSION_IDLE_TIMEOUT("P7D", "a login session unused this long ends"),
     CHAT_PRESENCE_LEASE("PT15S", "a node silent this long is presumed dead; its users go offline"),
     CHAT_MAX_MESSAGE_LENGTH("5000", "characters per message, after trimming"),
-    CHAT_OUTBOUND_QUEUE_LIMIT("4096", "frames that may wait for one slow socket before it is closed"),
+    CHAT_OUTBOUND_QUEUE_LIMIT("4096", "events that may wait for one slow socket before it is closed"),
+    CHAT_OUTBOUND_QUEUE_BYTES("1048576", "bytes of events that may wait for one slow socket before it is closed"),
+    CHAT_OUTBOUND_NODE_BYTES(null, "bytes of events that may wait for all of a node's sockets; beyond, a socket behind by more"
+            + " than its share of them is closed (default: an eighth of the heap)"),
     CHAT_DEMO_DATA("true", "seed the demo users, rooms and messages into an empty Redis, and again if it comes back empty"),
     CHAT_LOGIN_FAILURES("5", "failed logins per user from browsers without that user's device cookie before such browsers get 429"
             + " (the user's own browsers still log in; docs/SECURITY.md)"),

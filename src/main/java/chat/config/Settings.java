@@ -35,6 +35,8 @@ public final class Settings {
     private final Duration presenceLease;
     private final int maxMessageLength;
     private final int outboundQueueLimit;
+    private final int outboundQueueBytes;
+    private final int outboundNodeBytes;
     private final boolean seedDemoData;
     private final int loginFailuresAllowed;
     private final Duration loginFailureWindow;
@@ -88,6 +90,9 @@ public final class Settings {
         presenceLease = in.duration(CHAT_PRESENCE_LEASE, Duration.ofSeconds(3));
         maxMessageLength = in.integer(CHAT_MAX_MESSAGE_LENGTH, 1, 1_000_000);
         outboundQueueLimit = in.integer(CHAT_OUTBOUND_QUEUE_LIMIT, 1, 1_000_000);
+        outboundQueueBytes = in.integer(CHAT_OUTBOUND_QUEUE_BYTES, 1024, Integer.MAX_VALUE);
+        outboundNodeBytes = in.integer(CHAT_OUTBOUND_NODE_BYTES,
+                (int) Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 8), 1024, Integer.MAX_VALUE);
         seedDemoData = in.bool(CHAT_DEMO_DATA);
         loginFailuresAllowed = in.integer(CHAT_LOGIN_FAILURES, 1, Integer.MAX_VALUE);
         loginFailureWindow = in.duration(CHAT_LOGIN_FAILURE_WINDOW, Duration.ofSeconds(1));
@@ -192,9 +197,23 @@ public final class Settings {
         return maxMessageLength;
     }
 
-    /** Frames waiting to be written to one socket before that socket is judged too slow and closed. */
+    /** Events waiting to be written to one socket before that socket is judged too slow and closed. */
     public int outboundQueueLimit() {
         return outboundQueueLimit;
+    }
+
+    /** Bytes (the events' UTF-8) that may wait for one socket, queued or being written. */
+    public int outboundQueueBytes() {
+        return outboundQueueBytes;
+    }
+
+    /**
+     * Bytes that may wait for all of this node's sockets together. Counted as UTF-8, an event takes
+     * up to three times as much heap (its text, its bytes, its frame), and the heap holds the
+     * sockets themselves too: an eighth of it by default.
+     */
+    public int outboundNodeBytes() {
+        return outboundNodeBytes;
     }
 
     /** Whether an empty Redis gets the demo users, rooms and messages. */

@@ -79,6 +79,16 @@ class SettingsTest {
     }
 
     @Test
+    void whatMayWaitForSocketsIsAMebibyteEachAndAnEighthOfTheHeapForTheNode() {
+        Settings defaults = Settings.of(Map.of());
+        assertEquals(1024 * 1024, defaults.outboundQueueBytes());
+        assertEquals(Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 8), defaults.outboundNodeBytes());
+        assertEquals(65536, Settings.of(Map.of("CHAT_OUTBOUND_NODE_BYTES", "65536")).outboundNodeBytes());
+        assertTrue(problemWith(Map.of("CHAT_OUTBOUND_QUEUE_BYTES", "1 MiB")).contains("CHAT_OUTBOUND_QUEUE_BYTES"));
+        assertTrue(problemWith(Map.of("CHAT_OUTBOUND_NODE_BYTES", "100")).contains("CHAT_OUTBOUND_NODE_BYTES must be a whole number of at least 1024"));
+    }
+
+    @Test
     void anEmptyValueMeansUnset() {
         assertEquals(4096, Settings.of(Map.of("CHAT_OUTBOUND_QUEUE_LIMIT", " ")).outboundQueueLimit());
     }

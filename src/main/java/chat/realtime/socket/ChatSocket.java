@@ -101,7 +101,7 @@ public class ChatSocket {
         // raced with the timer task its handshake had already scheduled, which then closed the new
         // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
         Connection connection = new Connection(session, principal.session().userId(), principal.session().key(),
-                principal.address(), settings.outboundQueueLimit(), flusher, tyrus, metrics::socketDropped);
+                principal.address(), flusher.budget(), flusher, tyrus, metrics::socketDropped);
         Set<String> namedRooms;
         String epoch;
         try {
@@ -306,6 +306,9 @@ public class ChatSocket {
     @OnClose
     public void closed(Session session, CloseReason reason) {
         Connection connection = (Connection) session.getUserProperties().remove(CONNECTION);
+        if (connection != null) {
+            connection.ended();
+        }
         if (connection != null && connections.remove(connection)) {
             try {
                 presence.disconnected(connection.userId());

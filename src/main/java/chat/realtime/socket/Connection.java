@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,8 +28,8 @@ import java.util.logging.Logger;
  * flight wait and go out together as the next frame of JSON lines (docs/PROTOCOL.md, "WebSocket"), so a busy
  * socket costs one write per batch, not per event, without a fixed delay. With
  * {@code CHAT_WS_FLUSH_INTERVAL_MS} set, sockets are written in the {@link OutboundFlusher}'s
- * passes instead. A socket that lets more than {@code limit} events pile up is too slow and is
- * dropped; nobody else waits for it. A dropped socket's TCP connection is aborted, not just
+ * passes instead. A socket that lets more pile up than its {@link OutboundBudget} allows is too
+ * slow and is dropped; nobody else waits for it. A dropped socket's TCP connection is aborted, not just
  * closed (see {@link #drop}).
  */
 public final class Connection implements LocalSocket {
@@ -39,9 +40,12 @@ public final class Connection implements LocalSocket {
     private final Session session;
     private final String userId;
     private final String sessionKey;
-    private final int limit;
+    private final OutboundBudget budget;
     private final ConcurrentLinkedQueue<OutboundEvent> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong backlog = new AtomicLong(); // bytes queued or being written; CLOSED once the socket is
+    private static final long CLOSED = -1;
+    private long writingBytes; // of the batch in flight; only the holder of the write touches it
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final String address;
@@ -62,7 +66,7 @@ public final class Connection implements LocalSocket {
      *                null: none, the socket is written with the standard API as soon as it can be
      * @param dropped told the cause ({@code slow}, {@code silent}, {@code write_failed}) when the node drops this socket
      */
-    public Connection(Session session, String userId, String sessionKey, String address, int limit, OutboundFlusher flusher,
+    public Connection(Session session, String userId, String sessionKey, String address, OutboundBudget budget, OutboundFlusher flusher,
                       TyrusAdapter tyrus, Consumer<String> dropped) {
         this.dropped = dropped;
         boolean passing = flusher != null && flusher.isPassing();
@@ -76,7 +80,7 @@ public final class Connection implements LocalSocket {
         this.userId = userId;
         this.sessionKey = sessionKey;
         this.address = address;
-        this.limit = limit;
+        this.budget = budget;
     }
 
     @Override
@@ -137,7 +141,7 @@ public final class Connection implements LocalSocket {
         if (closing.get()) {
             return;
         }
-        if (queued.incrementAndGet() > limit) {
+        if (queued.incrementAndGet() > budget.socketEvents() || !hold(frame.utf8().length + 1)) {
             drop("slow", CloseReason.CloseCodes.TRY_AGAIN_LATER, "Too slow: outbound queue full");
             return;
         }
@@ -223,8 +227,52 @@ public final class Connection implements LocalSocket {
             failed(new IllegalStateException(e));
             return false;
         }
+        release(writingBytes);
         writing.set(false);
         return true;
+    }
+
+    /** Counts the bytes of an event queued for this socket, when its budget has room for them. */
+    private boolean hold(long bytes) {
+        while (true) {
+            long held = backlog.get();
+            if (held == CLOSED || !budget.admits(held, bytes)) {
+                return false;
+            }
+            if (backlog.compareAndSet(held, held + bytes)) {
+                budget.add(bytes);
+                return true;
+            }
+        }
+    }
+
+    /** The bytes of a finished write no longer wait. */
+    private void release(long bytes) {
+        while (true) {
+            long held = backlog.get();
+            if (held == CLOSED) {
+                return; // given back at the close, in flight or not
+            }
+            if (backlog.compareAndSet(held, held - bytes)) {
+                budget.add(-bytes);
+                return;
+            }
+        }
+    }
+
+    /** The socket is gone: everything it held is given back, once. */
+    private void releaseAll() {
+        long held = backlog.getAndSet(CLOSED);
+        if (held > 0) {
+            budget.add(-held);
+        }
+    }
+
+    /** The client closed the socket: nothing more is written to it. */
+    public void ended() {
+        closing.set(true);
+        pending.clear();
+        releaseAll();
     }
 
     private void scheduleFlush() {
@@ -258,6 +306,7 @@ public final class Connection implements LocalSocket {
             return true;
         }
         int count = 1;
+        long bytes = first.utf8().length + 1;
         StringBuilder batch = null;
         OutboundEvent next;
         while ((batch == null ? first.json().length() : batch.length()) < MAX_BATCH_CHARS && (next = pending.poll()) != null) {
@@ -266,11 +315,14 @@ public final class Connection implements LocalSocket {
             }
             batch.append('\n').append(next.json());
             count++;
+            bytes += next.utf8().length + 1;
         }
         queued.addAndGet(-count);
         String text = batch == null ? first.json() : batch.toString();
+        long written = bytes;
         try {
             session.getAsyncRemote().sendText(text, result -> {
+                release(written);
                 writing.set(false);
                 if (!result.isOK()) {
                     drop("write_failed", CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed");
@@ -308,6 +360,7 @@ public final class Connection implements LocalSocket {
                 failed(new IllegalStateException(e));
                 return;
             }
+            release(writingBytes);
         }
         List<OutboundEvent> batch = drain();
         if (batch.isEmpty() || closing.get()) {
@@ -334,6 +387,7 @@ public final class Connection implements LocalSocket {
             bytes += next.utf8().length + 1;
         }
         queued.addAndGet(-batch.size());
+        writingBytes = bytes;
         return batch;
     }
 
@@ -349,6 +403,7 @@ public final class Connection implements LocalSocket {
         }
         int unsent = Math.max(0, queued.get());
         pending.clear();
+        releaseAll();
         dropped.accept(cause);
         CompletableFuture.runAsync(() -> {
             boolean aborted = tyrus.closeAborting(session, new CloseReason(code, reason));
@@ -366,6 +421,7 @@ public final class Connection implements LocalSocket {
             return;
         }
         pending.clear();
+        releaseAll();
         CompletableFuture.runAsync(() -> {
             try {
                 session.close(new CloseReason(code, reason));

@@ -2,10 +2,14 @@ package chat.realtime.socket;
 
 import chat.config.AppThreads;
 import chat.config.Settings;
+import chat.operations.Metrics;
+import chat.realtime.hub.LocalConnections;
 import chat.realtime.tyrus.TyrusAdapter;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.util.ArrayDeque;
@@ -40,6 +44,12 @@ public class OutboundFlusher {
     @Inject
     TyrusAdapter tyrus;
 
+    @Inject
+    LocalConnections connections;
+
+    @Inject
+    Metrics metrics;
+
     private final AtomicInteger lanes = new AtomicInteger();
     private ConcurrentLinkedQueue<Connection>[] dirty;
     private Thread[] threads;
@@ -48,9 +58,12 @@ public class OutboundFlusher {
     private final ConcurrentLinkedQueue<Connection> unfinished = new ConcurrentLinkedQueue<>();
     private Thread finisher;
     private WriteLanes writers;
+    private OutboundBudget budget;
 
     @PostConstruct
     void start() {
+        budget = new OutboundBudget(settings.outboundQueueLimit(), settings.outboundQueueBytes(), settings.outboundNodeBytes(),
+                connections::size);
         intervalNanos = TimeUnit.MILLISECONDS.toNanos(settings.socketFlushIntervalMillis());
         if (intervalNanos <= 0) {
             writers = new WriteLanes(settings.socketFlushThreads(), "chat-socket-writer-" + settings.serverId());
@@ -74,6 +87,11 @@ public class OutboundFlusher {
             threads[i] = t;
             t.start();
         }
+    }
+
+    /** With the application rather than the first socket, so that the gauge is there from the start. */
+    void gauges(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        metrics.gauge("chat_outbound_bytes", "Bytes of events waiting to be written to this node's sockets (UTF-8)", budget::held);
     }
 
     @PreDestroy
@@ -102,6 +120,11 @@ public class OutboundFlusher {
     /** Whether writes wait for the next pass (false: each connection writes at once). */
     public boolean isPassing() {
         return threads != null && running;
+    }
+
+    /** What may wait for this node's sockets, shared by all of them. */
+    OutboundBudget budget() {
+        return budget;
     }
 
     /** Where connections write at once: null while writes wait for passes. */

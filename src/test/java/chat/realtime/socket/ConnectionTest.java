@@ -1,6 +1,7 @@
 package chat.realtime.socket;
 
 import chat.config.Settings;
+import chat.realtime.hub.LocalConnections;
 import chat.realtime.tyrus.TyrusAdapter;
 import chat.testing.Await;
 import jakarta.websocket.CloseReason;
@@ -41,7 +42,11 @@ class ConnectionTest {
     }
 
     private Connection connection(int limit) {
-        return new Connection(session, "1", "session-1", "127.0.0.1", limit, flusher, tyrus, drops::add);
+        return connection(session, new OutboundBudget(limit, Long.MAX_VALUE, Long.MAX_VALUE, () -> 1), drops);
+    }
+
+    private Connection connection(HeldWritesSession session, OutboundBudget budget, List<String> drops) {
+        return new Connection(session, "1", "session-1", "127.0.0.1", budget, flusher, tyrus, drops::add);
     }
 
     @Test
@@ -111,6 +116,83 @@ class ConnectionTest {
         assertEquals(List.of("slow"), drops, "dropped once");
     }
 
+    /** An event's bytes count as its UTF-8 and a newline: "a" is 2, and 40 of them are 41. */
+    @Test
+    void aSocketBehindByMoreBytesThanItMayHoldIsDroppedWellWithinItsEventLimit() {
+        OutboundBudget budget = new OutboundBudget(100, 100, Long.MAX_VALUE, () -> 1);
+        Connection socket = connection(session, budget, drops);
+        socket.send("a".repeat(40)); // in flight: still held until written
+        socket.send("b".repeat(40));
+        assertTrue(drops.isEmpty(), "82 bytes are within 100");
+
+        socket.send("c".repeat(40));
+
+        assertEquals(List.of("slow"), drops);
+        assertEquals(0, budget.held(), "the dropped socket's bytes are given back, the one in flight too");
+        session.finishWrite(true);
+        assertEquals(0, budget.held(), "a write that ends after the drop gives nothing back twice");
+    }
+
+    @Test
+    void aSocketWaitingForNothingTakesAnEventLargerThanItsBytes() {
+        OutboundBudget budget = new OutboundBudget(100, 1024, 1024, () -> 1);
+        Connection socket = connection(session, budget, drops);
+
+        socket.send("x".repeat(5000));
+
+        assertEquals(1, session.frames.size());
+        assertTrue(drops.isEmpty(), "a limit below one message must not close every socket it is sent to");
+        session.finishWrite(true);
+        assertEquals(0, budget.held());
+    }
+
+    /**
+     * Beyond the node's bytes, a socket behind by more than its share of them (the node's bytes
+     * over its sockets) is dropped; one within its share keeps getting everything.
+     */
+    @Test
+    void beyondTheNodesBytesOnlyASocketBehindByMoreThanItsShareIsDropped() {
+        OutboundBudget budget = new OutboundBudget(100, Long.MAX_VALUE, 200, () -> 2); // a share: 100 bytes
+        Connection behind = connection(session, budget, drops);
+        HeldWritesSession reading = new HeldWritesSession();
+        List<String> readingDrops = new CopyOnWriteArrayList<>();
+        Connection keepingUp = connection(reading, budget, readingDrops);
+        behind.send("a".repeat(60)); // in flight, never finished
+        behind.send("b".repeat(60));
+        behind.send("c".repeat(60)); // 183 bytes: beyond its share, but the node is within its 200
+        assertTrue(drops.isEmpty());
+
+        keepingUp.send("x".repeat(9)); // waiting for nothing: taken, though the node is now beyond
+        keepingUp.send("y".repeat(9)); // 20 bytes, within its share
+        behind.send("d".repeat(60));
+
+        assertEquals(List.of("slow"), drops);
+        assertTrue(readingDrops.isEmpty(), readingDrops.toString());
+        assertEquals(20, budget.held(), "only what waits for the socket that keeps up");
+        reading.finishWrite(true);
+        reading.finishWrite(true);
+        assertEquals(List.of("x".repeat(9), "y".repeat(9)), reading.frames);
+        assertEquals(0, budget.held());
+    }
+
+    @Test
+    void aSocketItsClientClosedGivesBackWhatWaitedForIt() {
+        OutboundBudget budget = new OutboundBudget(100, Long.MAX_VALUE, Long.MAX_VALUE, () -> 1);
+        Connection socket = connection(session, budget, drops);
+        socket.send("a");
+        socket.send("b");
+        socket.send("c");
+
+        socket.ended();
+
+        assertEquals(0, budget.held());
+        session.finishWrite(true);
+        socket.send("d");
+        assertEquals(0, budget.held(), "neither the write ending after it nor a later event counts again");
+        assertEquals(List.of("a"), session.frames);
+        assertTrue(drops.isEmpty(), "the client went; the node dropped nothing");
+    }
+
     @Test
     void aFailedWriteDropsTheSocket() {
         Connection socket = connection(10);
@@ -164,6 +246,7 @@ class ConnectionTest {
         flusher = new OutboundFlusher();
         flusher.settings = Settings.of(settings);
         flusher.tyrus = tyrus;
+        flusher.connections = new LocalConnections();
         flusher.start();
     }
 }

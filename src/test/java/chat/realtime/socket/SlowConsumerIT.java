@@ -70,6 +70,41 @@ class SlowConsumerIT {
         }
     }
 
+    /**
+     * A socket is dropped once a mebibyte waits for it ({@code CHAT_OUTBOUND_QUEUE_BYTES}), not only
+     * after as many events as its event limit (256 on the test nodes): before, one that never read
+     * held up to 4,096 events of 20 KB each by default, and a few dozen such sockets ran a node out
+     * of heap. What waited for it is given back to the node's count.
+     */
+    @Test
+    void aSocketThatNeverReadsIsDroppedOnceAMebibyteWaitsForIt(ChatCluster chat) throws Exception {
+        PayaraNode node = chat.nodeA();
+        Person ann = Users.register(node, "ann");
+        Person bob = Users.register(node, "bob");
+        String room = ann.http().post("/api/room", "{\"user1\":\"" + ann.id() + "\",\"user2\":\"" + bob.id() + "\"}")
+                .object().getString("id");
+        String bobsDrop = "of user " + bob.id() + " ";
+
+        try (Socket never = openWithoutReading(node, bob.http().cookieHeader());
+             ChatSocketClient sender = ChatSocketClient.connect(node, ann.http())) {
+            Await.until("bob's socket registered", Duration.ofSeconds(20),
+                    () -> bob.http().get("/api/users/online").body().contains("\"" + bob.id() + "\":"));
+            String text = "\uD83D\uDE00".repeat(5000); // 5,000 emoji: 20 KB of UTF-8
+            Await.until("the node drops the socket that never reads", Duration.ofSeconds(120), () -> {
+                for (int i = 0; i < 20; i++) {
+                    sender.sendMessage(room, text);
+                }
+                return logLines(node, bobsDrop, "Too slow") == 1;
+            });
+            String line = Files.readAllLines(node.log()).stream().filter(l -> l.contains(bobsDrop)).findFirst().orElseThrow();
+            int unsent = Integer.parseInt(line.replaceAll(".*\\((\\d+) event\\(s\\) unsent\\).*", "$1"));
+            assertTrue(unsent < 100, "dropped with about a mebibyte (some 50 events) waiting, not 256 events: " + line);
+            Await.until("the node's count of waiting bytes back to nothing", Duration.ofSeconds(20),
+                    () -> Scrape.of(node).value("chat_outbound_bytes") == 0);
+            assertTrue(!sender.isClosed(), "the sender is not affected");
+        }
+    }
+
     private static long logLines(PayaraNode node, String... all) {
         try (var lines = Files.lines(node.log())) {
             return lines.filter(l -> Arrays.stream(all).allMatch(l::contains)).count();
