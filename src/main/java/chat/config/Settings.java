@@ -49,6 +49,7 @@ public final class Settings {
     private final int maxRequestBytes;
     private final Duration requestBodyTimeout;
     private final int catchUpLimit;
+    private final int historyReadsAtOnce;
     private final Optional<String> metricsToken;
     private final int registrationsPerHour;
     private final int bcryptConcurrency;
@@ -108,6 +109,8 @@ public final class Settings {
         maxRequestBytes = in.integer(CHAT_MAX_REQUEST_BYTES, 1024, 16 * 1024 * 1024);
         requestBodyTimeout = in.duration(CHAT_REQUEST_BODY_TIMEOUT, Duration.ofSeconds(1));
         catchUpLimit = in.integer(CHAT_CATCH_UP_LIMIT, 10, 100_000);
+        historyReadsAtOnce = in.integer(CHAT_HISTORY_READS_AT_ONCE,
+                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 1, 100_000);
         metricsToken = in.text(CHAT_METRICS_TOKEN);
         registrationsPerHour = in.integer(CHAT_REGISTRATIONS_PER_HOUR, 1, Integer.MAX_VALUE);
         bcryptConcurrency = in.integer(CHAT_BCRYPT_CONCURRENCY, halfTheCores, 1, 1024);
@@ -264,6 +267,11 @@ public final class Settings {
 
     public int catchUpLimit() {
         return catchUpLimit;
+    }
+
+    /** History reads a node works on at once. */
+    public int historyReadsAtOnce() {
+        return historyReadsAtOnce;
     }
 
     public Optional<String> metricsToken() {

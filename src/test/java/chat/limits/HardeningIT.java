@@ -58,6 +58,7 @@ class HardeningIT {
         // The default burst (100 calls) with a sustained rate below what any machine serves one client:
         // at the default 20/s a loaded machine answering a call every 50 ms refilled as fast as the test called.
         defaults.put("CHAT_API_CALLS_PER_SECOND", "1");
+        defaults.put("CHAT_HISTORY_READS_AT_ONCE", "1");
         node = PayaraNode.start("hardened", redisServer.url(), defaults);
     }
 
@@ -197,6 +198,49 @@ class HardeningIT {
         assertTrue(refused != null, "edits beyond the burst of 40 (the post took one) are refused");
         assertEquals("You are sending messages too fast; slow down", refused.object().getString("message"));
         assertTrue(accepted >= 39 && accepted < 50, accepted + " edits accepted");
+    }
+
+    /**
+     * History reads beyond what a node works on at once (here one) wait half a second for their
+     * turn, then get 503 with Retry-After; none fails otherwise. Before, a few sessions' 200
+     * catch-ups of 10 MB ran at once: most of a 1 GiB heap, other users' Redis commands timed
+     * out, and everyone's messages took 0.4-0.8 s instead of 3 ms.
+     */
+    @Test
+    void historyReadsBeyondWhatTheNodeWorksOnAtOnceAreRefusedWithRetryAfter() throws Exception {
+        String emoji = "\uD83D\uDE00".repeat(5000);
+        List<ChatHttp> readers = new ArrayList<>();
+        for (int u = 0; u < 3; u++) {
+            ChatHttp http = registered(Users.unique("heavy"));
+            readers.add(http);
+            try (ChatSocketClient socket = ChatSocketClient.connect(node, http)) {
+                for (int i = 0; i < 35; i++) {
+                    socket.sendMessage("0", emoji);
+                }
+                Await.until("35 messages stored", Duration.ofSeconds(30), () -> socket.messages().stream()
+                        .filter(m -> m.getString("message").equals(emoji)).count() >= 35);
+            }
+        }
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> pages = new ArrayList<>();
+        for (int i = 0; i < 180; i++) { // 60 a session: within each one's burst of API calls
+            pages.add(client.sendAsync(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/room/0/messages?offset=0&size=100"))
+                    .header("Cookie", readers.get(i % 3).cookieHeader()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        List<java.net.http.HttpResponse<String>> answers = new ArrayList<>();
+        for (var page : pages) {
+            answers.add(page.get(120, TimeUnit.SECONDS));
+        }
+
+        List<Integer> statuses = answers.stream().map(java.net.http.HttpResponse::statusCode).toList();
+        assertTrue(statuses.stream().allMatch(status -> status == 200 || status == 503), statuses.toString());
+        List<java.net.http.HttpResponse<String>> refused = answers.stream().filter(a -> a.statusCode() == 503).toList();
+        assertTrue(!refused.isEmpty(), "180 reads of 2 MB at once, one at a time: some wait over half a second");
+        assertTrue(refused.size() < answers.size(), "and some are answered");
+        for (var answer : refused) {
+            assertEquals(List.of("1"), answer.headers().allValues("Retry-After"));
+            assertTrue(answer.body().contains("busy reading history"), answer.body());
+        }
     }
 
     @Test

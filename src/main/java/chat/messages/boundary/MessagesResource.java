@@ -5,6 +5,7 @@ import chat.api.Json;
 import chat.api.QueryNumber;
 import chat.messages.control.MessageEdits;
 import chat.config.Settings;
+import chat.messages.control.HistoryReads;
 import chat.messages.control.MessageHistory;
 import chat.messages.entity.MessageId;
 import chat.messages.entity.ChatMessage;
@@ -48,6 +49,9 @@ public class MessagesResource {
     MessageEdits edits;
 
     @Inject
+    HistoryReads reads;
+
+    @Inject
     Settings settings;
 
     @PathParam("roomId")
@@ -64,11 +68,15 @@ public class MessagesResource {
         rooms.requireMember(caller.userId(), roomId);
         if (after != null) {
             MessageId lastSeen = MessageId.parse(after).orElseThrow(() -> ChatError.badRequest("'after' must be a message id"));
-            return history.after(roomId, lastSeen, settings.catchUpLimit());
+            try (HistoryReads.Turn turn = reads.take()) {
+                return history.after(roomId, lastSeen, settings.catchUpLimit());
+            }
         }
         int from = QueryNumber.parse("offset", offset, 0, 0, 1_000_000_000);
         int count = QueryNumber.parse("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-        return history.page(roomId, from, count);
+        try (HistoryReads.Turn turn = reads.take()) {
+            return history.page(roomId, from, count);
+        }
     }
 
     /** {@code {"message": "new text"}}: the author edits a message (docs/PROTOCOL.md, "Editing and deleting messages"). */
@@ -96,6 +104,8 @@ public class MessagesResource {
         if (!RedisKeys.GENERAL_ROOM_ID.equals(roomId)) {
             throw ChatError.notFound("Only General can be preloaded");
         }
-        return new RoomWithMessages(roomId, rooms.name(roomId).orElse("General"), history.page(roomId, 0, DEFAULT_PAGE_SIZE));
+        try (HistoryReads.Turn turn = reads.take()) {
+            return new RoomWithMessages(roomId, rooms.name(roomId).orElse("General"), history.page(roomId, 0, DEFAULT_PAGE_SIZE));
+        }
     }
 }

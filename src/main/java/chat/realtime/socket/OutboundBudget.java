@@ -1,6 +1,6 @@
 package chat.realtime.socket;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
 /**
@@ -17,7 +17,7 @@ final class OutboundBudget {
     private final long socketBytes;
     private final long nodeBytes;
     private final IntSupplier sockets;
-    private final AtomicLong held = new AtomicLong();
+    private final LongAdder held = new LongAdder(); // added to per event and socket from every writing thread: no one contended word
 
     /**
      * @param sockets how many sockets the node holds: beyond {@code nodeBytes} each may keep its
@@ -45,16 +45,16 @@ final class OutboundBudget {
         }
         long after = backlog + bytes;
         return after <= socketBytes
-                && (held.get() + bytes <= nodeBytes || after <= nodeBytes / Math.max(1, sockets.getAsInt()));
+                && (held.sum() + bytes <= nodeBytes || after <= nodeBytes / Math.max(1, sockets.getAsInt()));
     }
 
     /** A socket's backlog grew (or, negative, shrank) by this many bytes. */
     void add(long bytes) {
-        held.addAndGet(bytes);
+        held.add(bytes);
     }
 
     /** Bytes waiting for all of this node's sockets. */
     long held() {
-        return held.get();
+        return held.sum();
     }
 }
