@@ -34,7 +34,7 @@ public enum Setting {
     CHAT_MIN_PASSWORD_LENGTH("8", "characters a new password needs (existing passwords keep working)"),
     CHAT_MAX_REQUEST_BYTES("65536", "largest API request body; a larger one is refused (413) unread"),
     CHAT_REQUEST_BODY_TIMEOUT("PT10S", "how long an API request body may take to arrive (408 after), read without holding a thread"),
-    CHAT_HISTORY_READS_AT_ONCE(null, "history reads (pages, catch-ups) a node works on at once; beyond, a read waits up to"
+    CHAT_HISTORY_READS_AT_ONCE(null, "history reads (pages, catch-ups, read states) a node works on at once; beyond, a read waits up to"
             + " half a second, then gets 503 with Retry-After (default: twice the cores, at least 4)"),
     CHAT_CATCH_UP_LIMIT("500", "messages one ?after= call returns at most; a full answer means: ask again after its last message"),
     CHAT_METRICS_TOKEN(null, "Bearer token /metrics requires; unset, /metrics is off (404)"),

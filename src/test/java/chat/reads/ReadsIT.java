@@ -95,6 +95,33 @@ class ReadsIT {
         assertEquals(403, eve.http().post("/api/reads/mute", mute(room, true)).status(), "not Eve's room");
     }
 
+    /** Rooms are counted a few at a time (a user in 100 channels of long messages had them all in memory at once): every one still counted. */
+    @Test
+    void everyRoomOfAUserInManyIsCountedOnItsOwn() {
+        Person carol = Users.register(chat.nodeA(), "Carol");
+        Person dan = Users.register(chat.nodeB(), "Dan");
+        assertEquals(0, dan.http().get("/api/reads").object().getJsonObject("0").getInt("unread")); // where Dan's counting starts
+        List<String> channels = new java.util.ArrayList<>();
+        try (ChatSocketClient carolSocket = ChatSocketClient.connect(chat.nodeA(), carol.http())) {
+            for (int c = 0; c < 9; c++) {
+                String id = carol.http().post("/api/channels", Json.createObjectBuilder().add("name", Users.unique("count" + c)).build()
+                        .toString()).object().getString("id");
+                assertEquals(200, dan.http().post("/api/channels/" + id + "/join", "{}").status());
+                channels.add(id);
+                for (int m = 0; m <= c; m++) {
+                    carolSocket.sendMessage(id, "message " + m + " of channel " + c);
+                }
+                carolSocket.awaitMessage("message " + c + " of channel " + c);
+            }
+        }
+
+        JsonObject states = dan.http().get("/api/reads").object();
+
+        for (int c = 0; c < channels.size(); c++) {
+            assertEquals(c + 1, states.getJsonObject(channels.get(c)).getInt("unread"), "channel " + c + ": " + states);
+        }
+    }
+
     @Test
     void signInNeverRegistersAndRegisterNeverTakesALookAlikeName() {
         String name = Users.unique("Émile");

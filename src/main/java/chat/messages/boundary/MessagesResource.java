@@ -5,7 +5,7 @@ import chat.api.Json;
 import chat.api.QueryNumber;
 import chat.messages.control.MessageEdits;
 import chat.config.Settings;
-import chat.messages.control.HistoryReads;
+import chat.limits.HistoryReads;
 import chat.messages.control.MessageHistory;
 import chat.messages.entity.MessageId;
 import chat.messages.entity.ChatMessage;

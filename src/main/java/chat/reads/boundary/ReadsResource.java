@@ -2,6 +2,7 @@ package chat.reads.boundary;
 
 import chat.api.ChatError;
 import chat.api.Json;
+import chat.limits.HistoryReads;
 import chat.messages.entity.MessageId;
 import chat.reads.control.ReadBroadcast;
 import chat.reads.control.ReadMarks;
@@ -48,11 +49,16 @@ public class ReadsResource {
     @Inject
     ReadBroadcast broadcast;
 
+    @Inject
+    HistoryReads reads;
+
     @GET
     public Map<String, ReadState> states() {
         String me = caller.userId();
         User user = users.byId(me).orElseThrow(ChatError::unauthorized);
-        return marks.states(me, user.username(), rooms.roomsOf(me));
+        try (HistoryReads.Turn turn = reads.take()) { // it reads each room's newest messages
+            return marks.states(me, user.username(), rooms.roomsOf(me));
+        }
     }
 
     /** {@code {"roomId", "messageId"}}: read up to that message; the user's other tabs hear of it. */

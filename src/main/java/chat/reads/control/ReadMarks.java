@@ -38,6 +38,8 @@ public class ReadMarks {
 
     /** Unread counts stop here (the client shows "99+"): counting costs one bounded range per room. */
     public static final int COUNT_CAP = 100;
+    /** Rooms whose newest messages are in memory at once: each read is up to 3 x COUNT_CAP messages of up to 20 KB. */
+    private static final int ROOMS_AT_A_TIME = 4;
     static final String BASELINE = "*";
     /** Messages stored by another node up to this long before the marker's second may still be newer. */
     private static final long CLOCK_SKEW_SECONDS = 60;
@@ -106,37 +108,44 @@ public class ReadMarks {
             baseline = Optional.ofNullable(marks.putIfAbsent(BASELINE, now)).orElse(now);
         }
         Set<String> muted = redis.<String>getSet(RedisKeys.mutedRooms(userId), StringCodec.INSTANCE).readAll();
-        RBatch batch = redis.createBatch();
-        List<RFuture<Collection<String>>> newer = new ArrayList<>();
-        List<MessageId> from = new ArrayList<>();
-        for (Room room : rooms) {
-            MessageId marker = MessageId.parse(known.getOrDefault(room.id(), baseline)).orElseThrow();
-            from.add(marker);
-            newer.add(batch.<String>getScoredSortedSet(RedisKeys.room(room.id()), StringCodec.INSTANCE)
-                    .valueRangeAsync(marker.date() - CLOCK_SKEW_SECONDS, true, Double.POSITIVE_INFINITY, true, 0, 3 * COUNT_CAP));
-        }
-        batch.execute();
         Pattern mention = Mentions.of(username);
         Map<String, ReadState> states = new LinkedHashMap<>();
-        int i = 0;
-        for (Room room : rooms) {
-            MessageId marker = from.get(i);
-            int unread = 0;
-            int mentions = 0;
-            for (String json : newer.get(i).toCompletableFuture().join()) {
-                Optional<ChatMessage> message = MessageCodec.parse(json);
-                if (message.isPresent() && !userId.equals(message.get().from()) && isNewer(message.get(), marker)
-                        && unread < COUNT_CAP) {
-                    unread++;
-                    if (mention.matcher(message.get().message()).find()) {
-                        mentions++;
-                    }
-                }
+        List<Room> all = List.copyOf(rooms);
+        // A few rooms at a time: a user in 100 channels of long messages had 100 times 300 of them in memory at once.
+        for (int first = 0; first < all.size(); first += ROOMS_AT_A_TIME) {
+            List<Room> some = all.subList(first, Math.min(all.size(), first + ROOMS_AT_A_TIME));
+            RBatch batch = redis.createBatch();
+            List<RFuture<Collection<String>>> newer = new ArrayList<>();
+            List<MessageId> from = new ArrayList<>();
+            for (Room room : some) {
+                MessageId marker = MessageId.parse(known.getOrDefault(room.id(), baseline)).orElseThrow();
+                from.add(marker);
+                newer.add(batch.<String>getScoredSortedSet(RedisKeys.room(room.id()), StringCodec.INSTANCE)
+                        .valueRangeAsync(marker.date() - CLOCK_SKEW_SECONDS, true, Double.POSITIVE_INFINITY, true, 0, 3 * COUNT_CAP));
             }
-            states.put(room.id(), new ReadState(marker.toString(), unread, mentions, muted.contains(room.id())));
-            i++;
+            batch.execute();
+            for (int i = 0; i < some.size(); i++) {
+                states.put(some.get(i).id(), state(userId, from.get(i), newer.get(i).toCompletableFuture().join(), mention,
+                        muted.contains(some.get(i).id())));
+            }
         }
         return states;
+    }
+
+    private static ReadState state(String userId, MessageId marker, Collection<String> newer, Pattern mention, boolean muted) {
+        int unread = 0;
+        int mentions = 0;
+        for (String json : newer) {
+            Optional<ChatMessage> message = MessageCodec.parse(json);
+            if (message.isPresent() && !userId.equals(message.get().from()) && isNewer(message.get(), marker)
+                    && unread < COUNT_CAP) {
+                unread++;
+                if (mention.matcher(message.get().message()).find()) {
+                    mentions++;
+                }
+            }
+        }
+        return new ReadState(marker.toString(), unread, mentions, muted);
     }
 
     /** As ADVANCE compares: by sequence when both have one, else by the second. */

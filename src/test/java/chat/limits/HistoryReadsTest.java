@@ -1,4 +1,4 @@
-package chat.messages.control;
+package chat.limits;
 
 import chat.api.ChatError;
 import chat.config.Settings;

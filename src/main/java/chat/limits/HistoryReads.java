@@ -1,4 +1,4 @@
-package chat.messages.control;
+package chat.limits;
 
 import chat.api.ChatError;
 import chat.config.Settings;
@@ -10,7 +10,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How many history reads (pages, catch-ups, General's preload) a node works on at once. A read
+ * How many history reads (pages, catch-ups, General's preload, the read state, which reads each
+ * room's newest messages) a node works on at once. A read
  * of 500 messages of 5,000 emoji is 10 MB from Redis, parsed and written again: 200 of them at once
  * from one client's few sessions held most of a 1 GiB heap, timed out other users' Redis commands
  * (503s) and made everyone's messages take 0.4-0.8 s instead of 3 ms. Beyond the limit a read
