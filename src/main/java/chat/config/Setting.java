@@ -36,7 +36,8 @@ public enum Setting {
     CHAT_REQUEST_BODY_TIMEOUT("PT10S", "how long an API request body may take to arrive (408 after), read without holding a thread"),
     CHAT_HISTORY_READS_AT_ONCE(null, "history reads (pages, catch-ups, read states) a node works on at once; beyond, a read waits up to"
             + " half a second, then gets 503 with Retry-After (default: twice the cores, at least 4)"),
-    CHAT_CATCH_UP_LIMIT("500", "messages one ?after= call returns at most; a full answer means: ask again after its last message"),
+    CHAT_CATCH_UP_LIMIT("500", "messages one ?after= call returns at most (and as many changes to older ones); a full answer means:"
+            + " ask again after its last message"),
     CHAT_METRICS_TOKEN(null, "Bearer token /metrics requires; unset, /metrics is off (404)"),
     CHAT_REGISTRATIONS_PER_HOUR("1000", "new names one client address may register per hour"),
     CHAT_BCRYPT_CONCURRENCY(null, "password hashes a node computes at once (default: half the cores, at least 1)"),

@@ -21,7 +21,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +41,8 @@ public class MessageHistory {
     private static final int SKEW_ALLOWANCE = 1000;
     /** Edits and deletions remembered per room for catch-up; a client away for longer reloads the room's pages. */
     private static final int CHANGES_KEPT = 10_000;
+    /** Seconds of a room read in one round trip when looking messages up by id: a busy second holds hundreds. */
+    private static final int SECONDS_AT_A_TIME = 16;
     /** Compare-and-set of one member: same score, new JSON; 0 when the old JSON is no longer there. */
     private static final String REPLACE = """
             if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return 0 end
@@ -79,8 +83,8 @@ public class MessageHistory {
 
     /**
      * The first {@code limit} messages newer than {@code lastSeen}, oldest first; before them, in
-     * their current state, the older messages edited or deleted since then (a client that was away
-     * learns of those too). The caller asks again after the last one for the rest: a client far
+     * their current state, the older messages edited or deleted since then, the newest {@code limit}
+     * of those changes (a client that was away learns of them too). The caller asks again after the last one for the rest: a client far
      * behind in a busy room costs a bounded amount of memory per call.
      */
     public List<ChatMessage> after(String roomId, MessageId lastSeen, int limit) {
@@ -88,8 +92,9 @@ public class MessageHistory {
         RBatch batch = redis.createBatch();
         RFuture<Collection<String>> candidates = batch.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
                 .valueRangeAsync(since, true, Double.POSITIVE_INFINITY, true, 0, limit + SKEW_ALLOWANCE);
+        // The newest changes only, as many as the limit: a room keeps 10,000, and a client far behind reloads its pages.
         RFuture<Collection<String>> changed = batch.<String>getScoredSortedSet(RedisKeys.roomChanges(roomId), StringCodec.INSTANCE)
-                .valueRangeAsync(since, true, Double.POSITIVE_INFINITY, true);
+                .valueRangeReversedAsync(since, true, Double.POSITIVE_INFINITY, true, 0, limit);
         batch.execute();
         List<ChatMessage> newerUnsorted = new ArrayList<>();
         Collection<String> page = candidates.toCompletableFuture().join();
@@ -121,25 +126,32 @@ public class MessageHistory {
         return findAll(roomId, List.of(id)).stream().findFirst();
     }
 
-    /** The messages with these ids that exist, looked up by their second (the score) in one round trip. */
+    /**
+     * The messages with these ids that exist, looked up by their second (the score), each second
+     * read once however many of its messages are asked for, a few seconds to a round trip: a room
+     * with thousands of deletions made in a burst had each of its busy seconds read again for every
+     * one of them, all in one batch.
+     */
     private List<Found> findAll(String roomId, List<MessageId> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        RBatch batch = redis.createBatch();
-        List<RFuture<Collection<ScoredEntry<String>>>> seconds = new ArrayList<>();
-        for (MessageId id : ids) {
-            seconds.add(batch.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
-                    .entryRangeAsync(id.date(), true, id.date(), true));
-        }
-        batch.execute();
+        Map<Long, List<MessageId>> bySecond = ids.stream()
+                .collect(Collectors.groupingBy(MessageId::date, LinkedHashMap::new, Collectors.toList()));
+        List<Long> seconds = List.copyOf(bySecond.keySet());
         List<Found> found = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            String prefix = "{\"id\":\"" + ids.get(i) + "\"";
-            for (ScoredEntry<String> entry : seconds.get(i).toCompletableFuture().join()) {
-                if (entry.getValue().startsWith(prefix)) {
-                    MessageCodec.parse(entry.getValue()).ifPresent(m -> found.add(new Found(m, entry.getValue(), entry.getScore())));
-                    break;
+        for (int first = 0; first < seconds.size(); first += SECONDS_AT_A_TIME) {
+            List<Long> some = seconds.subList(first, Math.min(seconds.size(), first + SECONDS_AT_A_TIME));
+            RBatch batch = redis.createBatch();
+            List<RFuture<Collection<ScoredEntry<String>>>> stored = new ArrayList<>();
+            for (long second : some) {
+                stored.add(batch.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
+                        .entryRangeAsync(second, true, second, true));
+            }
+            batch.execute();
+            for (int i = 0; i < some.size(); i++) {
+                Collection<ScoredEntry<String>> entries = stored.get(i).toCompletableFuture().join();
+                for (MessageId id : bySecond.get(some.get(i))) {
+                    String prefix = "{\"id\":\"" + id + "\"";
+                    entries.stream().filter(entry -> entry.getValue().startsWith(prefix)).findFirst().ifPresent(entry ->
+                            MessageCodec.parse(entry.getValue()).ifPresent(m -> found.add(new Found(m, entry.getValue(), entry.getScore()))));
                 }
             }
         }
