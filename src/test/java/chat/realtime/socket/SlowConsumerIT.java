@@ -44,8 +44,7 @@ class SlowConsumerIT {
         PayaraNode node = chat.nodeA();
         Person ann = Users.register(node, "ann");
         Person bob = Users.register(node, "bob");
-        String room = ann.http().post("/api/room", "{\"user1\":\"" + ann.id() + "\",\"user2\":\"" + bob.id() + "\"}")
-                .object().getString("id");
+        String room = directRoom(ann, bob);
         double droppedBefore = Scrape.of(node).value("chat_sockets_dropped_total{reason=\"slow\"}");
         String bobsDrop = "of user " + bob.id() + " ";
 
@@ -81,8 +80,7 @@ class SlowConsumerIT {
         PayaraNode node = chat.nodeA();
         Person ann = Users.register(node, "ann");
         Person bob = Users.register(node, "bob");
-        String room = ann.http().post("/api/room", "{\"user1\":\"" + ann.id() + "\",\"user2\":\"" + bob.id() + "\"}")
-                .object().getString("id");
+        String room = directRoom(ann, bob);
         String bobsDrop = "of user " + bob.id() + " ";
 
         try (Socket never = openWithoutReading(node, bob.http().cookieHeader());
@@ -103,6 +101,10 @@ class SlowConsumerIT {
                     () -> Scrape.of(node).value("chat_outbound_bytes") == 0);
             assertTrue(!sender.isClosed(), "the sender is not affected");
         }
+    }
+
+    private static String directRoom(Person ann, Person bob) {
+        return ann.http().post("/api/room", "{\"user1\":\"" + ann.id() + "\",\"user2\":\"" + bob.id() + "\"}").object().getString("id");
     }
 
     private static long logLines(PayaraNode node, String... all) {
