@@ -306,10 +306,11 @@ public class ChatSocket {
     @OnClose
     public void closed(Session session, CloseReason reason) {
         Connection connection = (Connection) session.getUserProperties().remove(CONNECTION);
-        if (connection != null) {
-            connection.ended();
+        if (connection == null) {
+            return;
         }
-        if (connection != null && connections.remove(connection)) {
+        connection.ended();
+        if (connections.remove(connection)) {
             try {
                 presence.disconnected(connection.userId());
             } catch (RuntimeException e) {

@@ -36,6 +36,7 @@ public final class Connection implements LocalSocket {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final int MAX_BATCH_CHARS = 60_000;
+    private static final long CLOSED = -1; // the backlog of a socket that is gone
 
     private final Session session;
     private final String userId;
@@ -44,7 +45,6 @@ public final class Connection implements LocalSocket {
     private final ConcurrentLinkedQueue<OutboundEvent> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong backlog = new AtomicLong(); // bytes queued or being written; CLOSED once the socket is
-    private static final long CLOSED = -1;
     private long writingBytes; // of the batch in flight; only the holder of the write touches it
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
