@@ -118,7 +118,7 @@ public class Channels {
             undo.getKeys().deleteAsync(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.channelMembers(id));
             undo.execute();
             channelNames.release(id, name);
-            throw tooManyChannels(userId, userId);
+            throw tooManyChannels();
         }
         changes.fire(new ChannelChange(ChannelChange.Kind.JOINED, channel, userId, username(userId), userId));
         return channel;
@@ -340,11 +340,13 @@ public class Channels {
         if (added < 0) {
             throw conflict("This channel is full: it may have at most " + config.membersPerChannel() + " members");
         }
-        if (addUnlessFull(RedisKeys.userRooms(userId), channel.id(), config.channelsPerUser(), CHANNEL_PREFIX) < 0) {
+        boolean invited = !userId.equals(by);
+        int limit = invited ? placesOthersMayFill() : config.channelsPerUser();
+        if (addUnlessFull(RedisKeys.userRooms(userId), channel.id(), limit, CHANNEL_PREFIX) < 0) {
             if (added > 0) {
                 redis.<String>getSet(RedisKeys.channelMembers(channel.id()), StringCodec.INSTANCE).remove(userId);
             }
-            throw tooManyChannels(userId, by);
+            throw invited ? noPlaceForInvitations(userId) : tooManyChannels();
         }
         if (added > 0) {
             changes.fire(new ChannelChange(ChannelChange.Kind.JOINED, channel, userId, username(userId), by));
@@ -394,11 +396,24 @@ public class Channels {
         }
     }
 
-    private ChatError tooManyChannels(String userId, String by) {
+    /**
+     * Invitations fill at most all but a tenth of a user's places (at least one): the rest are the
+     * user's own to join or create channels. Invitees become members at once, so a stranger who
+     * invited someone into 100 channels of their own left that user unable to join or create any.
+     */
+    private int placesOthersMayFill() {
         int limit = config.channelsPerUser();
-        return conflict(userId.equals(by)
-                ? "You are in " + limit + " channels already, the most allowed: leave one first"
-                : username(userId) + " is in " + limit + " channels already, the most allowed");
+        return limit - Math.max(1, limit / 10);
+    }
+
+    private ChatError noPlaceForInvitations(String userId) {
+        int limit = config.channelsPerUser();
+        return conflict(username(userId) + " is in " + placesOthersMayFill() + " channels or more: the last "
+                + (limit - placesOthersMayFill()) + " of their " + limit + " places are theirs to join or create channels themselves");
+    }
+
+    private ChatError tooManyChannels() {
+        return conflict("You are in " + config.channelsPerUser() + " channels already, the most allowed: leave one first");
     }
 
     static String validName(String raw) {
