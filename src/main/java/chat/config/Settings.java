@@ -60,6 +60,7 @@ public final class Settings {
     private final int socketsPerUser;
     private final int socketsPerAddress;
     private final int maxSockets;
+    private final double socketOpensPerSecond;
     private final List<String> trustedProxies;
     private final Duration pingInterval;
     private final Duration socketIdleTimeout;
@@ -120,6 +121,7 @@ public final class Settings {
         apiCallsPerSecond = in.rate(CHAT_API_CALLS_PER_SECOND);
         socketsPerUser = in.integer(CHAT_SOCKETS_PER_USER, 1, Integer.MAX_VALUE);
         socketsPerAddress = in.integer(CHAT_SOCKETS_PER_ADDRESS, 1, Integer.MAX_VALUE);
+        socketOpensPerSecond = in.rate(CHAT_SOCKET_OPENS_PER_SECOND);
         maxSockets = in.integer(CHAT_MAX_SOCKETS,
                 Math.min(socketsTheOpenFileLimitAllows(), socketsTheHeapAllows(Runtime.getRuntime().maxMemory())), 1, Integer.MAX_VALUE);
         trustedProxies = in.list(CHAT_TRUSTED_PROXIES);
@@ -309,6 +311,11 @@ public final class Settings {
 
     public int socketsPerAddress() {
         return socketsPerAddress;
+    }
+
+    /** Sockets one user may open per second on each node, once the socket limit's worth is spent. */
+    public double socketOpensPerSecond() {
+        return socketOpensPerSecond;
     }
 
     public int maxSockets() {

@@ -89,6 +89,13 @@ class SettingsTest {
     }
 
     @Test
+    void aUserOpensOneSocketASecondBeyondTheSocketLimitAtOnce() {
+        assertEquals(1.0, Settings.of(Map.of()).socketOpensPerSecond());
+        assertEquals(0.5, Settings.of(Map.of("CHAT_SOCKET_OPENS_PER_SECOND", "0.5")).socketOpensPerSecond());
+        assertTrue(problemWith(Map.of("CHAT_SOCKET_OPENS_PER_SECOND", "0")).contains("CHAT_SOCKET_OPENS_PER_SECOND"));
+    }
+
+    @Test
     void anEmptyValueMeansUnset() {
         assertEquals(4096, Settings.of(Map.of("CHAT_OUTBOUND_QUEUE_LIMIT", " ")).outboundQueueLimit());
     }

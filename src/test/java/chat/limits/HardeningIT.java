@@ -59,6 +59,7 @@ class HardeningIT {
         // at the default 20/s a loaded machine answering a call every 50 ms refilled as fast as the test called.
         defaults.put("CHAT_API_CALLS_PER_SECOND", "1");
         defaults.put("CHAT_HISTORY_READS_AT_ONCE", "1");
+        defaults.put("CHAT_SOCKET_OPENS_PER_SECOND", "0.01"); // the burst (20, the socket limit), then one in 100 s
         node = PayaraNode.start("hardened", redisServer.url(), defaults);
     }
 
@@ -285,6 +286,33 @@ class HardeningIT {
         }
     }
 
+    /**
+     * Every socket that opens and closes tells everyone online (the user's first socket and their
+     * last): one client doing so in a loop sent every user 400 presence events a second and took
+     * the node's handshakes from everyone else. A user opens the socket limit's worth at once, then
+     * one a second by default (here one in 100 s); beyond: 429, and nobody hears of it.
+     */
+    @Test
+    void aUserOpeningAndClosingSocketsInALoopIsRefusedBeyondTheirOpens() {
+        ChatHttp watcher = registered(Users.unique("watcher"));
+        ChatHttp flapper = registered(Users.unique("flapper"));
+        String id = flapper.get("/api/me").object().getString("id");
+        try (ChatSocketClient watching = ChatSocketClient.connect(node, watcher)) {
+            for (int i = 0; i < 20; i++) {
+                ChatSocketClient.connect(node, flapper).close();
+            }
+
+            assertEquals(429, ChatSocketClient.refusal(node.wsUrl(), flapper.cookieHeader(), node.origin()));
+            assertEquals(429, ChatSocketClient.refusal(node.wsUrl(), flapper.cookieHeader(), node.origin()));
+
+            Await.until("the twentieth socket's goodbye heard", Duration.ofSeconds(20), () -> watching.events("user.disconnected").stream()
+                    .filter(e -> id.equals(e.getJsonObject("data").getString("id"))).count() >= 20);
+            long heard = watching.events().stream().filter(e -> e.get("data") instanceof jakarta.json.JsonObject data
+                    && id.equals(data.getString("id", null))).count();
+            assertTrue(heard <= 40, "twenty opens and closes, no more: " + heard);
+        }
+    }
+
     @Test
     void aBurstOfOneUsersHandshakesOpensTwentySocketsAndNoMore() throws Exception {
         ChatHttp http = registered(Users.unique("burster"));
@@ -325,7 +353,7 @@ class HardeningIT {
         }
         Await.until("the user's sockets closed", Duration.ofSeconds(10),
                 () -> redis.hash("chat:{presence}:totals").get(id) == null);
-        ChatSocketClient.connect(node, http).close(); // and the user may open one again
+        assertEquals(204, http.get("/ws").status(), "and the user has places again (the opens are spent: one in 100 s here)");
     }
 
     @Test

@@ -5,6 +5,7 @@ import chat.api.JsonErrors;
 import chat.api.Origins;
 import chat.api.UnexpectedErrorMapper;
 import chat.limits.ClientAddress;
+import chat.limits.LocalTokenBuckets;
 import chat.presence.Presence;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.tyrus.TyrusAdapter;
@@ -65,6 +66,14 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     OpeningSockets opening;
 
+    /**
+     * Each user's socket opens on this node, counted before anything shared. A user's first socket
+     * and their last closing tell everyone online: one client opening and closing sockets in a loop
+     * sent every user 400 presence events a second, and took 1,000 of the node's handshakes a
+     * second from everyone else.
+     */
+    private final LocalTokenBuckets opens = new LocalTokenBuckets();
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -93,6 +102,11 @@ public class HandshakeFilter extends HttpFilter {
         // Before any answer, refusals too: a refused handshake's request and response go back to Grizzly's pools
         // with whatever buffers the answer took, and the sockets of a later storm are made of those.
         tyrus.upgrading(response);
+        if (!opens.take(session.userId(), settings.socketsPerUser(), settings.socketOpensPerSecond())) {
+            response.setHeader("Retry-After", String.valueOf(Math.max(1, Math.round(1 / settings.socketOpensPerSecond()))));
+            refuse(response, 429, "You are opening connections too fast; try again shortly");
+            return;
+        }
         // Exact, against every other handshake under way: a full node, or as many handshakes at once as it may
         // work on. Both refusals are cheap, so a burst's queue in the container drains in seconds.
         Optional<OpeningSockets.Opening> place = opening.admit(connections::size, settings.maxSockets(), settings.handshakesAtOnce());
