@@ -15,55 +15,22 @@ public class LocalTokenBuckets {
 
     private static final int SWEEP_EVERY = 10_000;
 
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong calls = new AtomicLong();
 
     public boolean take(String key, int burst, double perSecond) {
         long now = System.nanoTime();
         if (calls.incrementAndGet() % SWEEP_EVERY == 0) {
             for (String other : buckets.keySet()) {
-                buckets.computeIfPresent(other, (k, bucket) -> bucket.isFull(now, burst, perSecond) ? null : bucket);
+                buckets.computeIfPresent(other, (k, bucket) -> bucket.isFull(now) ? null : bucket);
             }
         }
         boolean[] taken = new boolean[1];
         buckets.compute(key, (k, bucket) -> {
-            Bucket b = bucket == null ? new Bucket(burst, now) : bucket;
-            taken[0] = b.take(now, burst, perSecond);
+            TokenBucket b = bucket == null ? new TokenBucket(burst, perSecond, now) : bucket;
+            taken[0] = b.take(now);
             return b;
         });
         return taken[0];
-    }
-
-    /** Only touched inside the map's per-key compute, so never by two threads at once. */
-    private static final class Bucket {
-        private double tokens;
-        private long at;
-
-        Bucket(int burst, long now) {
-            this.tokens = burst;
-            this.at = now;
-        }
-
-        boolean take(long now, int burst, double perSecond) {
-            refill(now, burst, perSecond);
-            if (tokens < 1) {
-                return false;
-            }
-            tokens--;
-            return true;
-        }
-
-        boolean isFull(long now, int burst, double perSecond) {
-            refill(now, burst, perSecond);
-            return tokens >= burst;
-        }
-
-        /** {@code now} was read before the lock: a thread that read it earlier may come second, and must add nothing. */
-        private void refill(long now, int burst, double perSecond) {
-            if (now > at) {
-                tokens = Math.min(burst, tokens + (now - at) / 1e9 * perSecond);
-                at = now;
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package chat.realtime.socket;
 
+import chat.limits.TokenBucket;
+
 /**
  * How fast one socket may send frames, counted in this node's memory before a frame costs Redis
  * anything: the user's message burst and rate ({@code CHAT_MESSAGE_BURST}, {@code
@@ -22,27 +24,20 @@ final class FrameAllowance {
 
     enum Verdict { ACCEPT, REFUSE, CLOSE }
 
-    private final double burst;
-    private final double perSecond;
-    private double tokens;
+    private final TokenBucket frames;
     private long at = System.nanoTime();
     private double refusals;
 
     FrameAllowance(int messageBurst, double messagesPerSecond) {
-        burst = (double) messageBurst + SLACK;
-        perSecond = messagesPerSecond + SLACK_PER_SECOND;
-        tokens = burst;
+        frames = new TokenBucket((double) messageBurst + SLACK, messagesPerSecond + SLACK_PER_SECOND, at);
     }
 
     /** Takes one frame's place. Synchronized for runtimes that may hand one socket's frames to different threads. */
     synchronized Verdict take() {
         long now = System.nanoTime();
-        double seconds = (now - at) / 1e9;
+        refusals = Math.max(0, refusals - (now - at) / 1e9 * REFUSALS_FORGIVEN_PER_SECOND);
         at = now;
-        tokens = Math.min(burst, tokens + seconds * perSecond);
-        refusals = Math.max(0, refusals - seconds * REFUSALS_FORGIVEN_PER_SECOND);
-        if (tokens >= 1) {
-            tokens--;
+        if (frames.take(now)) {
             return Verdict.ACCEPT;
         }
         return ++refusals > REFUSALS_BEFORE_CLOSING ? Verdict.CLOSE : Verdict.REFUSE;
