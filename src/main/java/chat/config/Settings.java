@@ -59,6 +59,7 @@ public final class Settings {
     private final double apiCallsPerSecond;
     private final int socketsPerUser;
     private final int socketsPerAddress;
+    private final int requestsPerAddressAtOnce;
     private final int maxSockets;
     private final double socketOpensPerSecond;
     private final List<String> trustedProxies;
@@ -121,6 +122,7 @@ public final class Settings {
         apiCallsPerSecond = in.rate(CHAT_API_CALLS_PER_SECOND);
         socketsPerUser = in.integer(CHAT_SOCKETS_PER_USER, 1, Integer.MAX_VALUE);
         socketsPerAddress = in.integer(CHAT_SOCKETS_PER_ADDRESS, 1, Integer.MAX_VALUE);
+        requestsPerAddressAtOnce = in.integer(CHAT_REQUESTS_PER_ADDRESS_AT_ONCE, 1, Integer.MAX_VALUE);
         socketOpensPerSecond = in.rate(CHAT_SOCKET_OPENS_PER_SECOND);
         maxSockets = in.integer(CHAT_MAX_SOCKETS,
                 Math.min(socketsTheOpenFileLimitAllows(), socketsTheHeapAllows(Runtime.getRuntime().maxMemory())), 1, Integer.MAX_VALUE);
@@ -311,6 +313,10 @@ public final class Settings {
 
     public int socketsPerAddress() {
         return socketsPerAddress;
+    }
+
+    public int requestsPerAddressAtOnce() {
+        return requestsPerAddressAtOnce;
     }
 
     /** Sockets one user may open per second on each node, once the socket limit's worth is spent. */

@@ -226,7 +226,8 @@ class HardeningIT {
         List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> pages = new ArrayList<>();
         for (int i = 0; i < 180; i++) { // 60 a session: within each one's burst of API calls
             pages.add(client.sendAsync(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/room/0/messages?offset=0&size=100"))
-                    .header("Cookie", readers.get(i % 3).cookieHeader()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+                    .header("Cookie", readers.get(i % 3).cookieHeader()).header("X-Forwarded-For", newAddress()).build(), // each
+                    java.net.http.HttpResponse.BodyHandlers.ofString())); // from an address of its own: the node's turns, not one client's share
         }
         List<java.net.http.HttpResponse<String>> answers = new ArrayList<>();
         for (var page : pages) {
@@ -406,6 +407,54 @@ class HardeningIT {
     }
 
     @Test
+    void aClientThatNeverReadsItsAnswersHoldsNoMoreRequestThreadsThanItsShare() throws Exception {
+        String attacker = newAddress();
+        String bystander = newAddress();
+        // 250 connections (more than Payara's 200 request threads), each asking for the page's script
+        // 500 times in a row and reading nothing: once its write queue is full, each answer holds the
+        // thread writing it. Before the share, every thread was held and the node answered no one.
+        byte[] pipelined = ("GET /js/app.js HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + attacker
+                + "\r\n\r\n").repeat(500).getBytes(StandardCharsets.US_ASCII);
+        List<Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 250; i++) {
+                Socket socket = new Socket("127.0.0.1", node.port());
+                socket.setReceiveBufferSize(4096);
+                silent.add(socket);
+                socket.getOutputStream().write(pipelined);
+            }
+            Await.until("the attacker's share in use", Duration.ofSeconds(60),
+                    () -> fromAddress(attacker).startsWith("HTTP/1.1 429"));
+            for (int i = 0; i < 10; i++) {
+                Reply reply = new ChatHttp(node).send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/limits"))
+                        .header("X-Forwarded-For", bystander).GET());
+                assertEquals(200, reply.status(), "another client is answered while the attacker holds its share");
+            }
+            String refusal = fromAddress(attacker);
+            assertTrue(refusal.startsWith("HTTP/1.1 429"), refusal);
+            assertTrue(refusal.contains("\r\nRetry-After: 1\r\n") && refusal.toLowerCase().contains("connection: close"), refusal);
+        } finally {
+            for (Socket socket : silent) {
+                socket.close();
+            }
+        }
+        Await.until("the attacker's threads given back once its connections are gone", Duration.ofSeconds(60),
+                () -> fromAddress(attacker).startsWith("HTTP/1.1 200"));
+    }
+
+    /** One request from that address on a connection of its own: the answer's status line and headers. */
+    private static String fromAddress(String address) {
+        try (Socket raw = new Socket("127.0.0.1", node.port())) {
+            raw.setSoTimeout(20_000);
+            raw.getOutputStream().write(("GET /api/limits HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + address
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return readHead(raw.getInputStream());
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
     void pagesAndAnswersCarryTheSecurityHeaders() {
         for (String path : List.of("/", "/api/randomname")) {
             Reply reply = new ChatHttp(node).get(path);
@@ -427,14 +476,19 @@ class HardeningIT {
     }
 
     private static String readLine(InputStream in) throws IOException {
-        StringBuilder headers = new StringBuilder();
-        while (!headers.toString().endsWith("\r\n\r\n")) {
+        return readHead(in).lines().findFirst().orElse("");
+    }
+
+    /** An answer's status line and headers. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
             int c = in.read();
             if (c == -1) {
                 break;
             }
-            headers.append((char) c);
+            head.append((char) c);
         }
-        return headers.toString().lines().findFirst().orElse("");
+        return head.toString();
     }
 }
