@@ -47,8 +47,8 @@ public enum Setting {
     CHAT_API_CALLS_PER_SECOND("20", "API calls per session and second, sustained"),
     CHAT_SOCKETS_PER_USER("20", "open sockets per user, all nodes together"),
     CHAT_SOCKETS_PER_ADDRESS("10000", "open sockets per client address on one node"),
-    CHAT_REQUESTS_PER_ADDRESS_AT_ONCE("32", "requests of one client address a node works on at once (WebSocket handshakes"
-            + " aside); beyond: 429 with Retry-After, and the connection is closed"),
+    CHAT_REQUESTS_PER_ADDRESS_AT_ONCE("100", "requests of one client address a node works on at once (half of Payara's 200"
+            + " request threads; WebSocket handshakes aside); beyond: 429 with Retry-After, and the connection is closed"),
     CHAT_SOCKET_OPENS_PER_SECOND("1", "sockets a user may open per second on each node, after CHAT_SOCKETS_PER_USER at once"),
     CHAT_MAX_SOCKETS(null, "open sockets one node holds; beyond, a handshake gets 503 with Retry-After (default: the"
             + " node process's open-file limit less a tenth, at least 1,000 less, for its other connections and files;"

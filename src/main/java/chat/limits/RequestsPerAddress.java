@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * At most {@code CHAT_REQUESTS_PER_ADDRESS_AT_ONCE} of one client address's requests hold a request
  * thread of this node at a time; another is refused at once (429, Retry-After) and its connection
  * closed. A client that asks for answers and never reads them holds the thread writing each answer
- * once the connection's write queue is full: 250 connections pipelining requests for a page's
+ * once the connection's write queue is full: 250 connections pipelining requests for the page's
  * script took all 200 of Payara's threads (and, on loopback, ran the node out of heap), and as the
  * threads that would have noticed the connections closing were among them, the node stayed deaf
  * after the client had gone (docs/SECURITY.md, "No stalls"). A refused connection is closed, so

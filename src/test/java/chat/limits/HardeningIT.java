@@ -60,6 +60,8 @@ class HardeningIT {
         defaults.put("CHAT_API_CALLS_PER_SECOND", "1");
         defaults.put("CHAT_HISTORY_READS_AT_ONCE", "1");
         defaults.put("CHAT_SOCKET_OPENS_PER_SECOND", "0.01"); // the burst (20, the socket limit), then one in 100 s
+        // Not the default 100: 32 held answers (2 MiB of queue each) fit the test node's 512 MB heap.
+        defaults.put("CHAT_REQUESTS_PER_ADDRESS_AT_ONCE", "32");
         node = PayaraNode.start("hardened", redisServer.url(), defaults);
     }
 
