@@ -18,7 +18,16 @@ public class ErrorPage extends HttpServlet {
     public static final String INVALID_PATH = "/errors/invalid-path";
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response) {
+        try {
+            answer(request, response);
+        } catch (IOException gone) {
+            // No one to tell: the client hung up. Thrown, it was logged twice with stack traces for every
+            // request such a client had pipelined (docs/SECURITY.md, "No stalls").
+        }
+    }
+
+    private static void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         if (code == null && INVALID_PATH.equals(request.getServletPath())) {
             JsonErrors.write(response, 400, "The request's path is not valid");

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -64,7 +65,7 @@ public class RequestsPerAddress extends HttpFilter {
                 return;
             }
             chain.doFilter(request, response);
-        } catch (IOException failed) {
+        } catch (IOException | UncheckedIOException failed) { // the API's answers fail unchecked
             if (!isGoneClient(failed)) {
                 throw failed;
             }
@@ -77,7 +78,7 @@ public class RequestsPerAddress extends HttpFilter {
     }
 
     /** A write to a client that is gone, or that has read nothing for the container's write timeout. */
-    static boolean isGoneClient(Throwable failure) {
+    public static boolean isGoneClient(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String message = cause.getMessage();
             if (cause instanceof IOException && message != null && GONE_CLIENT.stream().anyMatch(message::startsWith)) {

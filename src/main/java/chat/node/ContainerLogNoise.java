@@ -1,5 +1,6 @@
 package chat.node;
 
+import chat.limits.RequestsPerAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -27,6 +28,9 @@ import java.util.logging.Logger;
  * context per thread, so each one leaves three or four Weld warnings about a "not fully compliant"
  * container (WELD-000714, -000715, -000225, -000335). Weld cleans the leftover context up itself
  * when the thread serves its next request; the sockets' threads use no request-scoped bean.
+ * <li>An API answer whose client is gone (a client that pipelined requests and hung up) fails as
+ * Jersey commits it, and Jersey logs each one at SEVERE with a stack trace before the container
+ * sees it ({@code chat.limits.RequestsPerAddress} ends it quietly there).
  * </ul>
  */
 @ApplicationScoped
@@ -36,6 +40,8 @@ public class ContainerLogNoise {
     /** Payara's web container logs there ({@code AS-WEB-CORE-00037}). */
     private static final String CONTAINER_LOGGER = "jakarta.enterprise.web.core";
     private static final List<String> WELD_LOGGERS = List.of("org.jboss.weld.Servlet", "org.jboss.weld.Context", "org.jboss.weld.Conversation");
+    /** Jersey logs an answer it could not write there. */
+    private static final String JERSEY_RESPONDER = "org.glassfish.jersey.server.ServerRuntime$Responder";
     private static final Set<String> WELD_ASYNC_WARNINGS = Set.of("WELD-000714", "WELD-000715", "WELD-000225", "WELD-000335");
 
     /** Each filtered logger with the filter it had; held: a logger only weakly referenced may be collected with its filter. */
@@ -43,6 +49,7 @@ public class ContainerLogNoise {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         drop(CONTAINER_LOGGER, ContainerLogNoise::isUndecodablePath, "Refused a request whose path cannot be decoded");
+        drop(JERSEY_RESPONDER, record -> RequestsPerAddress.isGoneClient(record.getThrown()), "An answer to a client that is gone");
         for (String weld : WELD_LOGGERS) {
             drop(weld, ContainerLogNoise::isAsyncRequestWarning, "Weld's warning after an asynchronously read request");
         }
