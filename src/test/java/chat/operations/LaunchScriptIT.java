@@ -108,7 +108,7 @@ class LaunchScriptIT {
         env.put("RUN_DIR", runDir.toAbsolutePath().toString());
         env.put("WAR", PayaraNode.war().toAbsolutePath().toString());
         env.put("PAYARA_MICRO", PayaraNode.microJar().toAbsolutePath().toString());
-        env.put("JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        env.put("JAVA_OPTS", String.join(" ", PayaraNode.TEST_JVM));
         env.putAll(PayaraNode.UNLIMITED); // the script passes every CHAT_* setting on
         return builder;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A real Payara Server (the unpacked {@code fish.payara.distributions:payara} zip named by
@@ -87,8 +88,7 @@ public final class PayaraServer extends ServerNode {
             }
             xml = xml.replace("start-port=\"5900\" das-port=\"4900\"", "start-port=\"" + (5900 + offset) + "\" das-port=\"" + (4900 + offset) + "\"")
                     .replaceFirst("<jvm-options>-Xmx512m</jvm-options>",
-                            "<jvm-options>-Xmx512m</jvm-options><jvm-options>-XX:+UseSerialGC</jvm-options>"
-                                    + "<jvm-options>-XX:TieredStopAtLevel=1</jvm-options>");
+                            PayaraNode.TEST_JVM.stream().map(o -> "<jvm-options>" + o + "</jvm-options>").collect(Collectors.joining()));
             Files.writeString(domainXml, xml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

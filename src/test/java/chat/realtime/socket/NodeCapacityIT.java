@@ -184,7 +184,7 @@ class NodeCapacityIT {
         int heapAllows = (256 - 128) * 1024 / 48; // Settings: 48 KiB a socket beyond 128 MiB
         try (RedisServerProcess redis = RedisServerProcess.start();
              PayaraNode node = PayaraNode.launch("small-heap", redis.url(), Map.of(), PayaraNode.war(),
-                     List.of("-Xmx256m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"))) {
+                     PayaraNode.jvm("-Xmx256m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"))) {
             node.awaitReady();
             long severeBefore = node.logLines("SEVERE");
             ChatHttp pablo = new ChatHttp(node);
