@@ -447,6 +447,28 @@ class HardeningIT {
                 () -> fromAddress(attacker).startsWith("HTTP/1.1 200"));
     }
 
+    @Test
+    void apiAnswersToAClientThatHungUpLeaveNothingInTheLog() throws Exception {
+        String address = newAddress();
+        String username = Users.unique("hungup");
+        String body = Json.createObjectBuilder().add("username", username).add("password", RIGHT).build().toString();
+        // 100 API calls and, last, a registration, sent at once on one connection that is closed right away:
+        // the node answers into a closed connection. Each such answer was logged twice by the container, with
+        // stack traces (its error page's flush, then its default page), whatever the client chose to send.
+        String requests = ("GET /api/limits HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + address + "\r\n\r\n").repeat(100)
+                + "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + address + "\r\nOrigin: " + node.origin()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+        long before = node.logLines("WARNING") + node.logLines("SEVERE");
+        try (Socket raw = new Socket("127.0.0.1", node.port())) {
+            raw.getOutputStream().write(requests.getBytes(StandardCharsets.UTF_8));
+        }
+        // A connection's requests run one after the other: once the registration is stored, so are the answers before it.
+        Await.until("the pipelined registration stored", Duration.ofSeconds(60),
+                () -> login(username, RIGHT, newAddress()).status() == 200);
+        assertEquals(before, node.logLines("WARNING") + node.logLines("SEVERE"),
+                "no warnings for answers to a client that is gone, in " + node.log());
+    }
+
     /** One request from that address on a connection of its own: the answer's status line and headers. */
     private static String fromAddress(String address) {
         try (Socket raw = new Socket("127.0.0.1", node.port())) {
