@@ -23,7 +23,10 @@ public class ErrorPage extends HttpServlet {
             answer(request, response);
         } catch (IOException gone) {
             // No one to tell: the client hung up. Thrown, it was logged twice with stack traces for every
-            // request such a client had pipelined (docs/SECURITY.md, "No stalls").
+            // request such a client had pipelined (docs/SECURITY.md, "No stalls"). Nor should Payara try its
+            // own page after ours (that failed with a logged stack trace too): this attribute is its sign
+            // that an error page has handled the error; other containers ignore it.
+            request.setAttribute("org.glassfish.jsp.error_handled", Boolean.TRUE);
         }
     }
 

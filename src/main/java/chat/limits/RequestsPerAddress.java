@@ -88,6 +88,11 @@ public class RequestsPerAddress extends HttpFilter {
         return false;
     }
 
+    /** Whether a stack trace logged as text ends in a write to a client that is gone. */
+    public static boolean isGoneClient(String loggedStackTrace) {
+        return GONE_CLIENT.stream().anyMatch(message -> loggedStackTrace.contains("IOException: " + message));
+    }
+
     private static boolean isHandshake(HttpServletRequest request) {
         return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
                 && request.getRequestURI().equals(request.getContextPath() + "/ws");

@@ -31,6 +31,8 @@ import java.util.logging.Logger;
  * <li>An API answer whose client is gone (a client that pipelined requests and hung up) fails as
  * Jersey commits it, and Jersey logs each one at SEVERE with a stack trace before the container
  * sees it ({@code chat.limits.RequestsPerAddress} ends it quietly there).
+ * <li>An error page (a 404 for a file) whose client is gone: after the page the container flushes
+ * the answer and logs the failure at WARNING with a stack trace.
  * </ul>
  */
 @ApplicationScoped
@@ -39,6 +41,8 @@ public class ContainerLogNoise {
     private static final Logger LOG = Logger.getLogger(ContainerLogNoise.class.getName());
     /** Payara's web container logs there ({@code AS-WEB-CORE-00037}). */
     private static final String CONTAINER_LOGGER = "jakarta.enterprise.web.core";
+    /** Payara's host, which sends the error pages, logs there. */
+    private static final String HOST_LOGGER = "jakarta.enterprise.web";
     private static final List<String> WELD_LOGGERS = List.of("org.jboss.weld.Servlet", "org.jboss.weld.Context", "org.jboss.weld.Conversation");
     /** Jersey logs an answer it could not write there. */
     private static final String JERSEY_RESPONDER = "org.glassfish.jersey.server.ServerRuntime$Responder";
@@ -50,6 +54,7 @@ public class ContainerLogNoise {
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         drop(CONTAINER_LOGGER, ContainerLogNoise::isUndecodablePath, "Refused a request whose path cannot be decoded");
         drop(JERSEY_RESPONDER, record -> RequestsPerAddress.isGoneClient(record.getThrown()), "An answer to a client that is gone");
+        drop(HOST_LOGGER, ContainerLogNoise::isErrorPageToGoneClient, "An error page to a client that is gone");
         for (String weld : WELD_LOGGERS) {
             drop(weld, ContainerLogNoise::isAsyncRequestWarning, "Weld's warning after an asynchronously read request");
         }
@@ -78,6 +83,12 @@ public class ContainerLogNoise {
         Throwable thrown = record.getThrown();
         return thrown instanceof IllegalArgumentException && Arrays.stream(thrown.getStackTrace())
                 .anyMatch(frame -> frame.getClassName().endsWith(".HttpRequestURIDecoder"));
+    }
+
+    /** The host logs through Catalina's logger, which writes the stack trace into the message. */
+    private static boolean isErrorPageToGoneClient(LogRecord record) {
+        String message = record.getMessage();
+        return message != null && message.contains("Exception processing ErrorPage") && RequestsPerAddress.isGoneClient(message);
     }
 
     private static boolean isAsyncRequestWarning(LogRecord record) {

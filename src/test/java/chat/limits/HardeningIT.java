@@ -448,14 +448,16 @@ class HardeningIT {
     }
 
     @Test
-    void apiAnswersToAClientThatHungUpLeaveNothingInTheLog() throws Exception {
+    void answersToAClientThatHungUpLeaveNothingInTheLog() throws Exception {
         String address = newAddress();
         String username = Users.unique("hungup");
         String body = Json.createObjectBuilder().add("username", username).add("password", RIGHT).build().toString();
-        // 100 API calls and, last, a registration, sent at once on one connection that is closed right away:
-        // the node answers into a closed connection. Each such answer was logged twice by the container, with
-        // stack traces (its error page's flush, then its default page), whatever the client chose to send.
+        // 100 API calls, 100 requests for a file that does not exist and, last, a registration, sent at once on
+        // one connection that is closed right away: the node answers into a closed connection. Each such
+        // answer was logged twice by the container, with stack traces (its error page's flush, then its
+        // default page), whatever the client chose to send.
         String requests = ("GET /api/limits HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + address + "\r\n\r\n").repeat(100)
+                + ("GET /no-such-file.js HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + address + "\r\n\r\n").repeat(100)
                 + "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + address + "\r\nOrigin: " + node.origin()
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
         long before = node.logLines("WARNING") + node.logLines("SEVERE");

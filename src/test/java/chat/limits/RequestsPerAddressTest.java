@@ -24,4 +24,12 @@ class RequestsPerAddressTest {
         assertFalse(RequestsPerAddress.isGoneClient(new IllegalStateException("Connection is closed")));
         assertFalse(RequestsPerAddress.isGoneClient(new IOException((String) null)));
     }
+
+    @Test
+    void aStackTraceLoggedAsTextIsAGoneClientsWhenItsIOExceptionSaysSo() {
+        assertTrue(RequestsPerAddress.isGoneClient("StandardHostValve@1: Exception processing ErrorPage[errorCode=0]\n"
+                + "java.io.IOException: Connection is closed\n\tat org.glassfish.grizzly.nio.NIOConnection.assertOpen"));
+        assertFalse(RequestsPerAddress.isGoneClient("Exception processing ErrorPage[errorCode=0]\n"
+                + "java.lang.IllegalStateException: Connection is closed"));
+    }
 }
