@@ -6,6 +6,7 @@ import chat.config.Settings;
 import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.hub.LocalConnections;
+import chat.realtime.relay.EpochChanged;
 import chat.realtime.relay.MessageLog;
 import chat.realtime.relay.Relay;
 import chat.seeding.DemoData;
@@ -125,14 +126,31 @@ public class NodeLifecycle {
     private void checkSockets() {
         try {
             connections.pingAll(settings.socketIdleTimeout().toMillis());
-            var sessionKeys = connections.sessionKeys();
-            if (!sessionKeys.isEmpty()) {
-                sessions.ended(sessionKeys).forEach(key -> connections.closeSession(key, "Session ended"));
-            }
+            closeEndedSessions();
         } catch (RuntimeException e) {
             LOG.warning(() -> "Socket upkeep failed (will retry): " + NodeHealth.withRootCause(e));
         } catch (Error e) {
             LOG.log(Level.SEVERE, "Socket upkeep failed with an error (will retry)", e);
+        }
+    }
+
+    /**
+     * On the log's follower, before it delivers anything of the new epoch: when Redis lost its data,
+     * the sessions went with it, and their sockets close now rather than at the next ping, as the
+     * users' ids may soon be someone else's ({@code StoreReset}).
+     */
+    void epochChanged(@Observes EpochChanged changed) {
+        try {
+            closeEndedSessions();
+        } catch (RuntimeException e) { // the next ping's check closes them
+            LOG.warning(() -> "Closing the sockets of ended sessions after the epoch changed failed: " + NodeHealth.withRootCause(e));
+        }
+    }
+
+    private void closeEndedSessions() {
+        var sessionKeys = connections.sessionKeys();
+        if (!sessionKeys.isEmpty()) {
+            sessions.ended(sessionKeys).forEach(key -> connections.closeSession(key, "Session ended"));
         }
     }
 

@@ -43,6 +43,8 @@ public final class RedisKeys {
     public static final String MESSAGE_LOG = OWN_PREFIX + "message-log";
     /** A random text that changes whenever the message sequence went backwards: part of every client's position. */
     public static final String MESSAGE_EPOCH = OWN_PREFIX + "message-epoch";
+    /** Set for a few seconds by the nodes that found Redis without its data ({@code StoreReset}): no one registers meanwhile. */
+    public static final String STORE_RESET = OWN_PREFIX + "store-reset";
     /** Read (never written) by the readiness check. */
     public static final String HEALTH_PROBE = OWN_PREFIX + "health";
     public static final String SEEDING_LOCK = OWN_PREFIX + "lock:seeding";

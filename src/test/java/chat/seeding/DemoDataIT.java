@@ -1,14 +1,21 @@
 package chat.seeding;
 
+import chat.testing.Await;
 import chat.testing.ChatHttp;
+import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
 import chat.testing.RedisProbe;
 import chat.testing.RedisServerProcess;
+import chat.testing.Users;
+import chat.testing.Users.Person;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.mindrot.jbcrypt.BCrypt;
 
 import javax.crypto.Mac;
@@ -22,6 +29,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two nodes started at the same moment against an empty Redis write the demo data exactly once,
- * and write it again when Redis comes back without its data.
+ * and write it again when Redis comes back without its data; the sockets of the users it forgot
+ * close before anyone can take their ids. The tests that empty Redis run last.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoDataIT {
 
     static RedisServerProcess redisServer;
@@ -112,6 +122,7 @@ class DemoDataIT {
      * their own (before, the first login as Mary after the restart registered a new Mary).
      */
     @Test
+    @Order(Order.DEFAULT + 1)
     void aRedisThatComesBackEmptyGetsTheDemoDataBackAndNoOneTakesADemoNameMeanwhile() throws Exception {
         ChatHttp joesBrowser = new ChatHttp(one);
         assertEquals(200, joesBrowser.login("Joe", "password123").status());
@@ -141,6 +152,69 @@ class DemoDataIT {
         assertEquals(200, joe.login("Joe", "password123").status());
         assertEquals("2", joe.get("/api/me").object().getString("id"));
         assertTrue(signedWith(key, "2", joe.cookie("chat_device_2").orElseThrow().getValue()), "the other node signs with it too");
+    }
+
+    /**
+     * Redis restarted without its data starts the users' ids over, while Eve, whom it forgot, still
+     * has a socket open on each node. The first newcomer to get her id must not receive on her
+     * sockets what is meant for him: they close (their session went with the data) before anyone can
+     * register. Before, they stayed open until the next ping's session check, and Pablo's private
+     * message to the newcomer reached Eve.
+     */
+    @Test
+    @Order(Order.DEFAULT + 2)
+    void theSocketsOfAUserTheDataLossForgotCloseBeforeAnyoneCanGetTheirId() {
+        // Registrations wait a few seconds after an earlier test's restart without data, as they do here below.
+        AtomicReference<Person> registered = new AtomicReference<>();
+        Await.until("Eve registered", Duration.ofSeconds(60), () -> {
+            ChatHttp http = new ChatHttp(two);
+            String name = Users.unique("eve");
+            ChatHttp.Reply reply = http.login(name, "pw-eve-1234");
+            if (reply.status() == 201) {
+                registered.set(new Person(reply.object().getString("id"), name, http));
+            }
+            return registered.get() != null;
+        });
+        Person eve = registered.get();
+        try (ChatSocketClient eveOnOne = ChatSocketClient.connect(one, eve.http());
+             ChatSocketClient eveOnTwo = ChatSocketClient.connect(two, eve.http())) {
+            eveOnOne.awaitReady();
+            eveOnTwo.awaitReady();
+            redisServer.stop();
+            redisServer.startProcess();
+
+            AtomicReference<Person> heir = new AtomicReference<>();
+            List<Integer> refused = new ArrayList<>();
+            Await.until("a newcomer with Eve's id " + eve.id(), Duration.ofSeconds(60), () -> {
+                ChatHttp newcomer = new ChatHttp(one);
+                String name = Users.unique("heir");
+                ChatHttp.Reply reply = newcomer.login(name, "pw-heir-1234");
+                if (reply.status() == 201 && reply.object().getString("id").equals(eve.id())) {
+                    heir.set(new Person(eve.id(), name, newcomer));
+                } else if (reply.status() != 201) {
+                    refused.add(reply.status());
+                }
+                return heir.get() != null || Long.parseLong(redis.get("total_users") == null ? "0" : redis.get("total_users"))
+                        >= Long.parseLong(eve.id());
+            });
+            assertTrue(heir.get() != null, "the first newcomer after the demo users has Eve's id " + eve.id());
+            assertTrue(refused.stream().allMatch(status -> status == 503 || status == 429), "registrations were refused meanwhile: " + refused);
+            assertTrue(eveOnOne.isClosed() && eveOnTwo.isClosed(), "Eve's sockets closed before the newcomer registered");
+
+            ChatHttp pablo = new ChatHttp(one);
+            pablo.loggedIn("Pablo", "password123");
+            String roomId = pablo.post("/api/room", "{\"user1\": \"1\", \"user2\": \"" + eve.id() + "\"}").object().getString("id");
+            try (ChatSocketClient heirsSocket = ChatSocketClient.connect(two, heir.get().http());
+                 ChatSocketClient pablosSocket = ChatSocketClient.connect(one, pablo)) {
+                heirsSocket.awaitReady();
+                String secret = Users.unique("for the newcomer only");
+                pablosSocket.sendMessage(roomId, secret);
+                heirsSocket.awaitMessage(secret);
+                assertTrue(eveOnOne.messages().stream().noneMatch(m -> secret.equals(m.getString("message")))
+                        && eveOnTwo.messages().stream().noneMatch(m -> secret.equals(m.getString("message"))),
+                        "Eve's sockets never heard the newcomer's private message");
+            }
+        }
     }
 
     /** Whether a device cookie's value ({@code nonce.signature}) is signed for the user with this key (docs/SECURITY.md). */

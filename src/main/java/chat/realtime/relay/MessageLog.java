@@ -12,8 +12,10 @@ import chat.realtime.hub.LocalFanOut;
 import chat.realtime.hub.OutboundEvent;
 import chat.redis.Redis;
 import chat.redis.RedisKeys;
+import chat.redis.StoreReset;
 import chat.rooms.control.RoomId;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
@@ -64,6 +66,11 @@ public class MessageLog {
     /** Well under Redisson's ping timeout: its ping waits behind the read ({@link Redis#readStream}). */
     private static final Duration BLOCK = Duration.ofSeconds(1);
     private static final StreamMessageId ORIGIN = new StreamMessageId(0, 0);
+    /**
+     * How often a node looks at the epoch while it reads the log without errors: the sockets of the
+     * users a Redis without its data forgot must close before anyone gets their ids ({@link StoreReset}).
+     */
+    private static final long LOOK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Comparator<StreamMessageId> ORDER =
             Comparator.comparingLong(StreamMessageId::getId0).thenComparingLong(StreamMessageId::getId1);
     /** KEYS: epoch. ARGV: the epoch the caller knew, a new one. Replaces the epoch only if it is still the known one. */
@@ -100,6 +107,12 @@ public class MessageLog {
     @Inject
     RelayHealth health;
 
+    @Inject
+    StoreReset storeReset;
+
+    @Inject
+    Event<EpochChanged> epochChanged;
+
     private volatile boolean running;
     private volatile boolean following;
     private volatile String epoch;
@@ -110,6 +123,7 @@ public class MessageLog {
     private boolean inSequenceOrder;
     private boolean behind;
     private int repaired = -1; // entries read since the log could be read again, until caught up; -1: not repairing
+    private long lastLook = System.nanoTime();
 
     /** Starts following the log from its current end (retried by the node until Redis answers). */
     public synchronized void start() {
@@ -195,7 +209,7 @@ public class MessageLog {
         long backoffMillis = 100;
         while (running) {
             try {
-                if (!following || behind) {
+                if (!following || behind || epochChangedUnseen()) {
                     checkContinuity();
                 }
                 Read batch = client.readStream(RedisKeys.MESSAGE_LOG, position, BATCH, BLOCK, this::deliverOnArrival);
@@ -290,8 +304,22 @@ public class MessageLog {
     }
 
     /**
-     * After a failed read, or when far behind: did the epoch change, did the sequence go back,
-     * were entries trimmed before this node read them?
+     * Once a second, while the log is read without errors: is the epoch still the one this node
+     * knows? Redis may have lost its data without a failed read (restarted between two reads, flushed).
+     */
+    private boolean epochChangedUnseen() {
+        long now = System.nanoTime();
+        if (now - lastLook < LOOK_EVERY_NANOS) {
+            return false;
+        }
+        lastLook = now;
+        return !readEpoch().equals(epoch);
+    }
+
+    /**
+     * After a failed read, when far behind, or when the epoch changed: did the epoch change (also:
+     * is it gone with the rest of Redis's data), did the sequence go back, were entries trimmed before
+     * this node read them?
      */
     private void checkContinuity() {
         String current = readEpoch();
@@ -361,11 +389,15 @@ public class MessageLog {
         fanOut.deliver(new ChatEvent(ChatEvent.MESSAGE, json, recipients, message.roomId()));
     }
 
-    /** A new epoch: positions start over and the clients reload. */
+    /**
+     * A new epoch: positions start over and the clients reload; first the sockets whose sessions
+     * went with the data (when Redis lost it) are closed, before anything of the new epoch reaches them.
+     */
     private void restartAt(String newEpoch, long sequence) {
         String old = epoch;
         epoch = newEpoch;
         lastSequence = sequence;
+        epochChanged.fire(new EpochChanged(old, newEpoch));
         resyncSockets(true, "the message epoch changed from " + old + " to " + newEpoch);
     }
 
@@ -389,6 +421,13 @@ public class MessageLog {
 
     private String readEpoch() {
         var bucket = redis.<String>getBucket(RedisKeys.MESSAGE_EPOCH, StringCodec.INSTANCE);
+        String current = bucket.get();
+        if (current != null) {
+            return current;
+        }
+        if (epoch != null) {
+            storeReset.noticed(); // before a new epoch ends the refusal of registrations that its absence means
+        }
         bucket.setIfAbsent(UUID.randomUUID().toString());
         return bucket.get();
     }

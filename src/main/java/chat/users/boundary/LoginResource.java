@@ -9,6 +9,7 @@ import chat.directory.control.Directory;
 import chat.directory.entity.DirectoryEntry;
 import chat.limits.ClientAddress;
 import chat.operations.Metrics;
+import chat.redis.StoreReset;
 import chat.sessions.Caller;
 import chat.sessions.LoginSession;
 import chat.sessions.SessionCookie;
@@ -71,6 +72,9 @@ public class LoginResource {
 
     @Inject
     Metrics metrics;
+
+    @Inject
+    StoreReset storeReset;
 
     @Context
     HttpServletRequest request;
@@ -139,6 +143,10 @@ public class LoginResource {
                 // Redis lost its data (a restart without persistence): a node writes the demo users
                 // again within seconds, and a name registered before they are all there could be one of theirs.
                 throw ChatError.unavailable("The chat is restoring its demo data; try again in a moment", 2);
+            }
+            if (storeReset.settling()) {
+                throw ChatError.unavailable("The chat store lost its data a moment ago; try again in a few seconds",
+                        StoreReset.SETTLING.toSeconds());
             }
             throttle.checkRegistration(address());
             Optional<User> registered = users.register(username, throttle.hashing(() -> Passwords.hash(password)));
