@@ -5,5 +5,5 @@ package chat.realtime.relay;
  * went back to an older state. Fired on the log's follower before it delivers anything of the new
  * epoch; observers run there and may call Redis.
  */
-public record EpochChanged(String from, String to) {
+public record EpochChanged() {
 }

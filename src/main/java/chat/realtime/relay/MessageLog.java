@@ -397,7 +397,7 @@ public class MessageLog {
         String old = epoch;
         epoch = newEpoch;
         lastSequence = sequence;
-        epochChanged.fire(new EpochChanged(old, newEpoch));
+        epochChanged.fire(new EpochChanged());
         resyncSockets(true, "the message epoch changed from " + old + " to " + newEpoch);
     }
 
