@@ -79,6 +79,43 @@ class PostingIT {
     }
 
     @Test
+    void aPostInASessionThatEndedUnheardIsRefusedAndClosesTheSessionsSockets() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeA(), "bob");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient other = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient b = ChatSocketClient.connect(chat.nodeA(), bob.http())) {
+            String before = Users.unique("c");
+            String stored = Users.unique("before-");
+            a.post("0", stored, before);
+            assertTrue(a.awaitAck(before).getBoolean("stored"));
+
+            // What a node never hears of when Redis loses its data, or a logout's event is lost in a pub/sub
+            // outage: the session is gone from Redis while its sockets are still open.
+            List<String> sessions = chat.probe().zrange("chat:user-sessions:" + ann.id());
+            assertEquals(1, sessions.size(), sessions.toString());
+            RedisCommand.send(chat.redis().port(), "DEL", "chat:session:" + sessions.get(0));
+
+            // A retry of the post sent in the live session is answered with the original.
+            other.post("0", stored, before);
+            assertTrue(other.awaitAck(before).getBoolean("duplicate"), "a retry of a post tried before the session ended");
+            String after = Users.unique("c");
+            String text = Users.unique("after-");
+            a.post("0", text, after);
+            JsonObject refused = a.await("error", d -> after.equals(d.getString("clientMessageId", null))).getJsonObject("data");
+            assertEquals(JsonValue.FALSE, refused.get("stored"), refused.toString());
+            assertEquals(1008, a.awaitClose(), "the socket that posted closes");
+            assertEquals(1008, other.awaitClose(), "and the session's other socket on that node");
+            assertTrue(chat.probe().zrange("room:0").stream().noneMatch(m -> m.contains(text)), "not stored");
+            String marker = Users.unique("marker-");
+            b.sendMessage("0", marker);
+            b.awaitMessage(marker);
+            assertTrue(b.messages().stream().noneMatch(m -> text.equals(m.getString("message"))), "not delivered");
+            assertFalse(b.isClosed(), "another user's socket stays");
+        }
+    }
+
+    @Test
     void refusalsNameTheClientMessageIdAndSayNothingWasStored() {
         Person ann = Users.register(chat.nodeA(), "ann");
         try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {

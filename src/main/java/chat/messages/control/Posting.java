@@ -14,6 +14,8 @@ import chat.realtime.relay.MessageLog;
 import chat.redis.RedisKeys;
 import chat.rooms.control.RoomId;
 import chat.rooms.control.Rooms;
+import chat.sessions.LoginSession;
+import chat.sessions.Sessions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,6 +78,9 @@ public class Posting {
     PostingScript script;
 
     @Inject
+    Sessions sessions;
+
+    @Inject
     MessageLog log;
 
     @Inject
@@ -110,16 +115,22 @@ public class Posting {
      * Posts the message behind the socket's earlier posts. Bad input, and what the node can
      * refuse without Redis, is refused at once (thrown); the rest is in the returned future.
      *
+     * @param sender          the login session the socket was opened with; a post in a session that has ended
+     *                        since is refused with 401 and stores nothing
      * @param clientMessageId the client's id for this post (null: none); a retry with it answers the original
      * @return the stored message; or, failed, the refusal ({@link ChatError}, {@link PostInProgress}) or the
      * store's error, which leaves the message unstored or its outcome unknown (see {@link Outbox})
      */
-    public CompletableFuture<Posted> post(Outbox outbox, String from, String roomId, String sent, String clientMessageId) {
+    public CompletableFuture<Posted> post(Outbox outbox, LoginSession sender, String roomId, String sent, String clientMessageId) {
         checkClientMessageId(clientMessageId);
+        String from = sender.userId();
         String text = MessageText.checked(sent, settings.maxMessageLength(), "A message must not be empty");
         List<String> privateMembers = RoomId.privateMembers(roomId).orElse(null);
         Draft draft = history.draft(from, roomId, text);
         if (!script.usable()) { // a Redis Cluster cannot run the script: the separate calls, here and now
+            if (!sessions.ended(List.of(sender.key())).isEmpty()) {
+                throw ChatError.unauthorized();
+            }
             rooms.requireWritable(from, roomId);
             return CompletableFuture.completedFuture(postWithSeparateCalls(draft, clientMessageId,
                     privateMembers != null && !history.hasMessages(roomId)));
@@ -134,7 +145,7 @@ public class Posting {
         boolean serverId = clientMessageId == null;
         String postId = serverId ? SERVER_POST_ID + UUID.randomUUID() : clientMessageId;
         int remember = serverId ? PostingScript.REMEMBER_SERVER_IDS_SECONDS : PostingScript.REMEMBER_SECONDS;
-        return outbox.post(new PostingScript.Post(draft, postId, remember), serverId, answer -> {
+        return outbox.post(new PostingScript.Post(draft, postId, remember, sender.key()), serverId, answer -> {
             metrics.redisTime("store_message", System.nanoTime() - start);
             if (answer instanceof PostingScript.Answer.Stored stored) {
                 if (!stored.posted().duplicate()) {

@@ -66,22 +66,25 @@ public class PostingScript {
     // The seed's servers subscribe to MESSAGES by name and ours by pattern (Relay), so NUMSUB counts only theirs: without
     // any, the message is not published, as every node of ours reads it from the log. Where Redis renames or an ACL forbids
     // PUBSUB, pcall answers an error instead of failing the script after its writes, and the message is published as before.
-    // KEYS: rate bucket, sequence, room, log, the post id's record[, a private room's two users | a channel and its members].
+    // KEYS: rate bucket, sequence, room, log, the post id's record, the sender's login session[, a private room's two
+    // users | a channel and its members].
     // ARGV: burst, per second, draft head, sequence format, draft tail, date, channel, envelope head, envelope tail,
     // log cap, remember seconds, the room's checks ('p' private room, 'c' channel, '' none), the sender.
     // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry,
+    // 'E' when the sender's session has ended (unless the post id has a record: a retry of a post tried before it ended),
     // 'U' while a post with the same id is under way elsewhere ('' in its record, see Posting), 'N' when the room does
     // not exist (also a private channel the sender is not in), 'F' for a private room's first message, 'M' when the
     // sender is not in the (public) channel, 'A' when it is
     // archived; nothing is written unless it returns 'S'. A channel's message is logged with its members ('to').
     private static final String POST = """
+            if redis.call('EXISTS', KEYS[6]) == 0 and not redis.call('GET', KEYS[5]) then return 'E' end
             if ARGV[12] == 'p' then
-              if redis.call('EXISTS', KEYS[6]) == 0 or redis.call('EXISTS', KEYS[7]) == 0 then return 'N' end
+              if redis.call('EXISTS', KEYS[7]) == 0 or redis.call('EXISTS', KEYS[8]) == 0 then return 'N' end
               if redis.call('EXISTS', KEYS[3]) == 0 then return 'F' end
             elseif ARGV[12] == 'c' then
-              local channel = redis.call('HMGET', KEYS[6], 'kind', 'archived')
+              local channel = redis.call('HMGET', KEYS[7], 'kind', 'archived')
               if not channel[1] then return 'N' end
-              if redis.call('SISMEMBER', KEYS[7], ARGV[13]) == 0 then
+              if redis.call('SISMEMBER', KEYS[8], ARGV[13]) == 0 then
                 if channel[1] == 'private' then return 'N' end
                 return 'M'
               end
@@ -96,7 +99,7 @@ public class PostingScript {
             redis.call('ZADD', KEYS[3], ARGV[6], json)
             if ARGV[12] == 'c' then
               redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json,
-                'to', table.concat(redis.call('SMEMBERS', KEYS[7]), ','))
+                'to', table.concat(redis.call('SMEMBERS', KEYS[8]), ','))
             else
               redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json)
             end
@@ -149,14 +152,19 @@ public class PostingScript {
         return usable;
     }
 
-    /** A post for {@link #send}: its draft, the id it is stored under at most once, and how long that id is remembered. */
-    record Post(Draft draft, String postId, int rememberSeconds) {
+    /**
+     * A post for {@link #send}: its draft, the id it is stored under at most once, how long that id is
+     * remembered, and the login session it is sent in (a socket outlives a session that ended where its
+     * node did not hear of it: Redis restarted without its data, a logout during a pub/sub outage).
+     */
+    record Post(Draft draft, String postId, int rememberSeconds, String sessionKey) {
     }
 
     /**
      * Stores, logs and publishes each post, at most once per post id, in the order given and in
      * one round trip (a batch of script calls when there are several: Redis runs them in order,
-     * each atomically). In a private room the script first checks that both users exist
+     * each atomically). The script first checks that the post's login session is live (refused with
+     * {@link ChatError#unauthorized()} when not). In a private room it also checks that both users exist
      * and that the room has messages; in a channel, that it exists, that the sender is a member and
      * that it is not archived ({@link Channels#requireMember}, in the same order), and refuses the
      * post with the same errors as those checks ({@link ChatError}), or with {@link PostInProgress}
@@ -182,7 +190,8 @@ public class PostingScript {
     private CompletableFuture<Object> call(RScriptAsync on, Post post) {
         Draft draft = post.draft();
         List<Object> keys = new ArrayList<>(List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE,
-                RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG, RedisKeys.post(draft.from(), post.postId())));
+                RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG, RedisKeys.post(draft.from(), post.postId()),
+                RedisKeys.session(post.sessionKey())));
         String checks = "";
         Optional<List<String>> privateMembers = RoomId.privateMembers(draft.roomId());
         if (privateMembers.isPresent()) {
@@ -214,6 +223,7 @@ public class PostingScript {
             }
             case 'F' -> new Answer.FirstInPrivateRoom();
             case 'U' -> throw new PostInProgress();
+            case 'E' -> throw ChatError.unauthorized();
             case 'N' -> throw Rooms.noSuchRoom();
             case 'M' -> throw Channels.notAMember();
             case 'A' -> throw Channels.archived();

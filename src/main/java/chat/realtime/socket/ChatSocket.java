@@ -14,6 +14,7 @@ import chat.realtime.hub.LocalConnections;
 import chat.realtime.tyrus.TyrusAdapter;
 import chat.realtime.relay.MessageLog;
 import chat.rooms.control.Rooms;
+import chat.sessions.LoginSession;
 import chat.sessions.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -205,6 +206,9 @@ public class ChatSocket {
         if (error instanceof ChatError refused) {
             metrics.frameRejected(refused.status());
             connection.send(errorFrame(refused.getMessage(), clientMessageId, false));
+            if (refused.status() == 401) { // the session ended where this node did not hear of it: none of its sockets stays
+                connections.closeSession(connection.sessionKey(), "Session ended");
+            }
         } else if (error instanceof PostInProgress underWay) {
             metrics.frameRejected(409);
             connection.send(errorFrame(underWay.getMessage(), clientMessageId, null));
@@ -241,7 +245,8 @@ public class ChatSocket {
             throw ChatError.badRequest("'message' must be a string");
         }
         // Answered when stored, on whichever thread learns it; meanwhile this socket's next frames are read.
-        posting.post(outbox, connection.userId(), roomId, text.getString(), clientMessageId) // any client-sent 'from' is ignored
+        LoginSession sender = new LoginSession(connection.sessionKey(), connection.userId()); // any client-sent 'from' is ignored
+        posting.post(outbox, sender, roomId, text.getString(), clientMessageId)
                 .whenComplete((posted, failed) -> {
                     if (failed != null) {
                         refuse(connection, unwrap(failed), clientMessageId);
