@@ -7,6 +7,7 @@ import chat.operations.Metrics;
 import chat.presence.Presence;
 import chat.realtime.hub.LocalConnections;
 import chat.realtime.relay.EpochChanged;
+import chat.realtime.relay.MissedRelayEvents;
 import chat.realtime.relay.MessageLog;
 import chat.realtime.relay.Relay;
 import chat.seeding.DemoData;
@@ -18,6 +19,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -140,10 +142,26 @@ public class NodeLifecycle {
      * users' ids may soon be someone else's ({@code StoreReset}).
      */
     void epochChanged(@Observes EpochChanged changed) {
+        closeEndedSessionsNow("the epoch changed");
+    }
+
+    /**
+     * A session that ended on another node while this one's subscription was lost was never announced
+     * here: its sockets close now rather than at the next ping (until then they would still receive).
+     */
+    void relayEventsMissed(@Observes MissedRelayEvents missed) {
+        try {
+            scheduler.execute(() -> closeEndedSessionsNow("the relay subscribed again"));
+        } catch (RejectedExecutionException stopping) {
+            LOG.fine("Not looking for ended sessions: the node is stopping");
+        }
+    }
+
+    private void closeEndedSessionsNow(String after) {
         try {
             closeEndedSessions();
         } catch (RuntimeException e) { // the next ping's check closes them
-            LOG.warning(() -> "Closing the sockets of ended sessions after the epoch changed failed: " + NodeHealth.withRootCause(e));
+            LOG.warning(() -> "Closing the sockets of ended sessions after " + after + " failed: " + NodeHealth.withRootCause(e));
         }
     }
 

@@ -12,6 +12,7 @@ import chat.redis.RedisDisconnected;
 import chat.redis.RedisKeys;
 import chat.sessions.SessionEnded;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
@@ -77,6 +78,9 @@ public class Relay {
     @Inject
     MessageLog log;
 
+    @Inject
+    Event<MissedRelayEvents> missedEvents;
+
     private final AtomicInteger subscriptions = new AtomicInteger();
     /** Set by every subscription, read by the next heartbeat: a probe sent before it says nothing about the new subscription. */
     private final AtomicBoolean subscribedSinceVerify = new AtomicBoolean();
@@ -110,8 +114,9 @@ public class Relay {
                 if (subscriptions.incrementAndGet() > 1) {
                     // Subscribed again (Redisson reconnected, or the probe renewed it): presence and the seed's
                     // events published meanwhile are lost to pub/sub; the clients re-read them (messages
-                    // of our nodes come from the log and are not lost).
+                    // of our nodes come from the log and are not lost), and the node looks for sessions that ended unheard.
                     log.resyncSockets(false, "the relay subscribed again");
+                    missedEvents.fire(new MissedRelayEvents());
                 }
             }
 

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,8 +51,11 @@ class DeliveryUnderFaultsIT {
     static void start() {
         redis = RedisServerProcess.start(Ports.free(), WorkDirs.fresh("faults-redis-"), true);
         probe = new RedisProbe(redis.url());
-        a = PayaraNode.launch("faults-a", redis.url(), Map.of());
-        b = PayaraNode.launch("faults-b", redis.url(), Map.of());
+        // Sockets pinged every 5 minutes: a socket of an ended session is closed here by what the test is about, never by
+        // the ping's session check (20 s by default).
+        Map<String, String> rarePings = Map.of("CHAT_PING_INTERVAL", "PT5M", "CHAT_SOCKET_IDLE_TIMEOUT", "PT10M");
+        a = PayaraNode.launch("faults-a", redis.url(), rarePings);
+        b = PayaraNode.launch("faults-b", redis.url(), rarePings);
         a.awaitReady();
         b.awaitReady();
     }
@@ -93,6 +97,25 @@ class DeliveryUnderFaultsIT {
             signal("CONT");
         }
         a.awaitHealthy();
+    }
+
+    @Test
+    void aSessionThatEndedUnheardClosesItsSocketsWhenTheRelaySubscribesAgain() {
+        Users.Person ann = Users.register(a, "ann");
+        Users.Person bob = Users.register(b, "bob");
+        try (ChatSocketClient annOnB = ChatSocketClient.connect(b, ann.http());
+             ChatSocketClient bobOnB = ChatSocketClient.connect(b, bob.http())) {
+            // What node B sees of a logout on node A while B's subscription is lost: the session is gone, nothing announced it.
+            List<String> sessions = probe.zrange("chat:user-sessions:" + ann.id());
+            assertEquals(1, sessions.size(), sessions.toString());
+            RedisCommand.send(redis.port(), "DEL", "chat:session:" + sessions.get(0));
+            RedisCommand.send(redis.port(), "CLIENT", "KILL", "TYPE", "pubsub");
+            assertEquals(1008, annOnB.awaitClose(), "closed when node B subscribed again");
+            String marker = Users.unique("still-");
+            bobOnB.sendMessage(ROOM, marker);
+            bobOnB.awaitMessage(marker);
+            assertFalse(bobOnB.isClosed(), "a live session's socket stays");
+        }
     }
 
     @Test
