@@ -25,8 +25,8 @@ RUN_DIR="${RUN_DIR:-$project/.run/nodes}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx1g -XX:+ExitOnOutOfMemoryError}" # the JVM's own collector (G1 on 2+ cores)
 POST_BOOT="${POST_BOOT:-$here/post-boot.asadmin}"  # Payara settings for a handshake burst
 READY_TIMEOUT="${READY_TIMEOUT:-300}"
-# nginx on this host forwards the client's address in X-Forwarded-For
-export CHAT_TRUSTED_PROXIES="${CHAT_TRUSTED_PROXIES:-127.0.0.1}"
+# nginx on this host forwards the client's address in X-Forwarded-For; set CHAT_TRUSTED_PROXIES= (empty) to trust no proxy
+export CHAT_TRUSTED_PROXIES="${CHAT_TRUSTED_PROXIES-127.0.0.1}"
 
 stop_nodes() {
     local pidfile pid

@@ -588,6 +588,29 @@ class SecurityIT {
         assertEquals(200, login(new ChatHttp(node), user, "brand new pass", newAddress()).status());
     }
 
+    /**
+     * Whoever once knew the old password and collected device cookies while it lasted gets no
+     * allowance of guesses against the new one from them; before, each such cookie kept ten guesses
+     * for a year. The browser that changed the password gets a new cookie and stays recognised.
+     */
+    @Test
+    void aNewPasswordVoidsTheDeviceCookiesIssuedBeforeIt() {
+        String user = Users.unique("recovered");
+        ChatHttp owner = registered(user);
+        ChatHttp formerlyTrusted = new ChatHttp(node);
+        assertEquals(200, login(formerlyTrusted, user, PASSWORD, newAddress()).status(), "now holds a device cookie of the user");
+        Reply changed = owner.post("/api/password", "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"brand new pass\"}");
+        assertEquals(200, changed.status(), changed.body());
+
+        String address = newAddress();
+        List<Integer> guesses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            guesses.add(login(formerlyTrusted, user, "guess-" + i, address).status());
+        }
+        assertEquals(List.of(401, 401, 401, 401, 401, 429), guesses, "the old cookie counts as no cookie: the unrecognised browsers' five");
+        assertEquals(200, login(owner, user, "brand new pass", address).status(), "the owner's browser is recognised by its new cookie");
+    }
+
     @Test
     void loggingOutTheOtherSessionsClosesTheirSockets() {
         String user = Users.unique("tidy");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,6 +181,27 @@ class DeploymentFilesTest {
         assertTrue(script.contains(PayaraNode.DATA_GRID_ON_LOOPBACK + " -jar"), "Hazelcast on loopback (docs/SECURITY.md)");
         assertTrue(script.contains("java -XX:CompileCommandFile=\"$here/hot-paths.compile\" $JAVA_OPTS"), "the JIT's hot paths, before the user's options");
         assertTrue(Files.isExecutable(LAUNCH));
+    }
+
+    /** The launch script trusts nginx on this host by default, and no proxy when the setting is given empty (nodes exposed directly). */
+    @Test
+    void theLaunchScriptTrustsTheLocalProxyUnlessTheSettingIsGivenEvenEmpty() throws Exception {
+        String line = Files.readString(LAUNCH).lines().filter(l -> l.startsWith("export CHAT_TRUSTED_PROXIES=")).findFirst().orElseThrow();
+        assertEquals("127.0.0.1", trustedProxiesAfter(line, null));
+        assertEquals("", trustedProxiesAfter(line, ""));
+        assertEquals("10.0.0.5", trustedProxiesAfter(line, "10.0.0.5"));
+    }
+
+    private static String trustedProxiesAfter(String line, String given) throws Exception {
+        ProcessBuilder bash = new ProcessBuilder("bash", "-c", line + "; printf %s \"$CHAT_TRUSTED_PROXIES\"");
+        bash.environment().remove("CHAT_TRUSTED_PROXIES");
+        if (given != null) {
+            bash.environment().put("CHAT_TRUSTED_PROXIES", given);
+        }
+        Process process = bash.redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), out);
+        return out;
     }
 
     /**

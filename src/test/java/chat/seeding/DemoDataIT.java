@@ -127,6 +127,7 @@ class DemoDataIT {
         ChatHttp joesBrowser = new ChatHttp(one);
         assertEquals(200, joesBrowser.login("Joe", "password123").status());
         String deviceCookie = joesBrowser.cookie("chat_device_2").orElseThrow().getValue();
+        String joesHashBefore = redis.hash("user:2").get("password");
         redisServer.stop();
         redisServer.startProcess();
         ChatHttp intruder = new ChatHttp(one);
@@ -147,11 +148,13 @@ class DemoDataIT {
         assertEquals(200, joesBrowser.login("Joe", "password123").status());
         String key = redis.get("chat:device-cookie-key");
         assertTrue(key != null, "the shared device-cookie key is in Redis again");
-        assertTrue(signedWith(key, "2", deviceCookie), "Joe's device cookie verifies with the shared key");
+        // Joe's password hash was written anew (a new salt), so his old cookie no longer counts; it was signed with the key restored.
+        assertTrue(signedWith(key, "2", joesHashBefore, deviceCookie), "Joe's device cookie was signed with the shared key");
         ChatHttp joe = new ChatHttp(two); // a browser new to Joe, on the other node
         assertEquals(200, joe.login("Joe", "password123").status());
         assertEquals("2", joe.get("/api/me").object().getString("id"));
-        assertTrue(signedWith(key, "2", joe.cookie("chat_device_2").orElseThrow().getValue()), "the other node signs with it too");
+        assertTrue(signedWith(key, "2", redis.hash("user:2").get("password"), joe.cookie("chat_device_2").orElseThrow().getValue()),
+                "the other node signs with it too");
     }
 
     /**
@@ -218,11 +221,11 @@ class DemoDataIT {
     }
 
     /** Whether a device cookie's value ({@code nonce.signature}) is signed for the user with this key (docs/SECURITY.md). */
-    private static boolean signedWith(String key, String userId, String cookieValue) throws GeneralSecurityException {
+    private static boolean signedWith(String key, String userId, String passwordHash, String cookieValue) throws GeneralSecurityException {
         String[] parts = cookieValue.split("\\.");
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return parts.length == 2 && parts[1].equals(Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(mac.doFinal((userId + "." + parts[0]).getBytes(StandardCharsets.UTF_8))));
+                .encodeToString(mac.doFinal((userId + "." + parts[0] + "." + passwordHash).getBytes(StandardCharsets.UTF_8))));
     }
 }

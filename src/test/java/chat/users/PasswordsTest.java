@@ -41,6 +41,14 @@ class PasswordsTest {
         assertEquals("Password must be at most 72 bytes", Passwords.problem("é".repeat(37))); // 74 bytes
     }
 
+    /** bcrypt keys with the password's bytes, a NUL, and so on again: with a NUL in it, several passwords are one. */
+    @Test
+    void aPasswordWithANulIsRefusedAsNewAndAtLogin() {
+        assertTrue(Passwords.matches("ab", Passwords.hash("ab\0ab\0ab")), "what the rule prevents");
+        assertEquals("Password must not contain the NUL character", Passwords.problemWithNew("ab\0ab\0ab", 8));
+        assertEquals("Password must not contain the NUL character", Passwords.problem("password123\0password123"));
+    }
+
     @Test
     void newPasswordsNeedEightCharactersExistingOnesAnyLength() {
         assertNull(Passwords.problem("pw"), "an existing short password can still be checked");

@@ -22,6 +22,27 @@ class UsernamesTest {
     }
 
     @Test
+    void aNewNameBeginsAndEndsWithALetterOrDigit() {
+        for (String ok : List.of("M.ary", "mary_1", "2b-or-not-2b", "x")) {
+            assertNull(Usernames.problemWithNew(ok), ok);
+        }
+        for (String edge : List.of("mary.", ".Mary", "Mary_", "-Mary", "_", "...")) {
+            assertEquals("Username must begin and end with a letter or digit", Usernames.problemWithNew(edge), edge);
+        }
+    }
+
+    /** Letters that UTS #39 does not recommend in identifiers pass for common ones and are no confusables of them. */
+    @Test
+    void lettersAndDigitsOutsideCommonUseAreRefused() {
+        assertEquals("Username must not contain '\u1D0D': it is not a letter or digit in common use", Usernames.problemWithNew("\u1D0Dary"));
+        assertNotNull(Usernames.problemWithNew("Mary\u01C0"), "a click letter");
+        // Fullwidth and mathematical letters are plain ones after NFKC, which the look-alike keys then compare.
+        for (String ok : List.of("Müller", "Ødegård", "Сергей", "محمد", "İstanbul", "straße", "\uFF30ablo", "Pabl\uD835\uDFCE")) {
+            assertNull(Usernames.problemWithNew(ok), ok);
+        }
+    }
+
+    @Test
     void invisibleFillerAndFormatCharactersAreRefused() {
         for (String sneaky : List.of("Pablo\u3164", "\u3164Pablo", "Pa\u115Fblo", "Pablo\uFFA0")) {
             assertEquals("Username must not contain invisible characters", Usernames.problemWithNew(sneaky), sneaky);

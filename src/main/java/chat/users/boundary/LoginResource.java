@@ -82,7 +82,8 @@ public class LoginResource {
     /**
      * Logs in an existing user by their exact name (200) or registers a new name (201); either
      * way a fresh session, and a device cookie for this browser and user. Without {@code mode} a
-     * new name registers, as the seed's API does. With {@code "mode": "signin"} an unknown name is
+     * new name registers, as the seed's API does, unless it differs from an account's only in case or
+     * accents (409, as with {@code "mode": "register"}). With {@code "mode": "signin"} an unknown name is
      * 404 (nothing is created) and a name that differs from an account only in case or accents
      * signs in to that account; with {@code "mode": "register"} a name taken, or taken but for case
      * and accents, is 409 (docs/PROTOCOL.md, "Login modes").
@@ -109,17 +110,16 @@ public class LoginResource {
             throw ChatError.badRequest(problem);
         }
         Optional<String> existing = users.idOf(username);
-        if (existing.isEmpty() && !mode.isEmpty()) {
+        if (existing.isEmpty()) {
             List<DirectoryEntry> alike = directory.sameFoldedName(username);
-            if (mode.equals("register") && !alike.isEmpty()) {
-                throw new ChatError(409, "The name " + alike.get(0).username() + " is taken: sign in, or choose another name");
-            }
             if (mode.equals("signin")) {
                 if (alike.size() != 1) {
                     throw new ChatError(404, "There is no account named " + username);
                 }
                 username = alike.get(0).username();
                 existing = Optional.of(alike.get(0).id());
+            } else if (!alike.isEmpty()) { // without a mode too: a second "Källe" would make signing in as "kalle" ambiguous
+                throw new ChatError(409, "The name " + alike.get(0).username() + " is taken: sign in, or choose another name");
             }
         }
         if (existing.isPresent() && mode.equals("register")) {
@@ -169,8 +169,9 @@ public class LoginResource {
                 .header(HttpHeaders.SET_COOKIE, SessionCookie.set(token, sessions.cookieMaxAge(), https))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .entity(user);
-        if (devices.deviceOf(request, user.id()).isEmpty()) {
-            response.header(HttpHeaders.SET_COOKIE, devices.issue(user.id(), https));
+        String passwordHash = users.passwordHash(user.id()).orElse("");
+        if (devices.deviceOf(request, user.id(), passwordHash).isEmpty()) {
+            response.header(HttpHeaders.SET_COOKIE, devices.issue(user.id(), passwordHash, https));
         }
         return response.build();
     }
@@ -200,11 +201,12 @@ public class LoginResource {
 
     /**
      * Changes the caller's password, given the current one (checked and counted like a login);
-     * every other session ends.
+     * every other session ends, every device cookie of the user stops counting (they are signed
+     * over the password's hash), and this browser gets a new one.
      */
     @POST
     @Path("password")
-    public Map<String, Integer> changePassword(String body) {
+    public Response changePassword(String body) {
         LoginSession session = caller.session().orElseThrow(ChatError::unauthorized);
         JsonObject json = Json.object(body);
         String current = Json.requiredString(json, "currentPassword");
@@ -220,8 +222,10 @@ public class LoginResource {
         } catch (ChatError wrong) {
             throw wrong.status() == 401 ? ChatError.forbidden("The current password is wrong") : wrong;
         }
-        users.changePassword(id, throttle.hashing(() -> Passwords.hash(next)));
-        return Map.of("ended", sessions.endOthers(session));
+        String hash = throttle.hashing(() -> Passwords.hash(next));
+        users.changePassword(id, hash);
+        return Response.ok(Map.of("ended", sessions.endOthers(session)))
+                .header(HttpHeaders.SET_COOKIE, devices.issue(id, hash, Https.requested(request))).build();
     }
 
     @GET
@@ -235,16 +239,16 @@ public class LoginResource {
     }
 
     private User authenticate(String id, String username, String password) {
+        String hash = users.passwordHash(id).orElse(null);
         LoginThrottle.Attempt attempt;
         try {
-            attempt = throttle.begin(id, devices.deviceOf(request, id), address()); // before bcrypt: a guesser costs us no CPU
+            attempt = throttle.begin(id, devices.deviceOf(request, id, hash), address()); // before bcrypt: a guesser costs us no CPU
         } catch (ChatError throttled) {
             metrics.loginFailed("throttled");
             throw throttled;
         }
         boolean matches;
         try {
-            String hash = users.passwordHash(id).orElse(null);
             matches = throttle.hashing(() -> Passwords.matches(password, hash));
         } catch (RuntimeException notChecked) { // busy node, Redis trouble: no failure of the user's
             throttle.succeeded(attempt);

@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
 
 /**
  * Device cookies (OWASP): a browser that logged in as a user holds {@code chat_device_<id>} =
- * {@code nonce.signature}, HMAC-SHA256 over the user id and the nonce. It proves that this browser
- * once knew the password, so guesses from elsewhere cannot lock it out (see {@link LoginThrottle}).
+ * {@code nonce.signature}, HMAC-SHA256 over the user id, the nonce and the user's stored password
+ * hash. It proves that this browser knew the password, so guesses from elsewhere cannot lock it out
+ * (see {@link LoginThrottle}). The hash (new salt and all) changes with the password, so a new
+ * password voids every device cookie issued before: whoever once knew the old one, and collected
+ * cookies while it lasted, gets no allowance of guesses against the new one.
  */
 @ApplicationScoped
 public class DeviceCookies {
@@ -44,8 +47,11 @@ public class DeviceCookies {
 
     private volatile Key key;
 
-    /** The device id of this browser for the user, when it holds a genuine device cookie of theirs. */
-    public Optional<String> deviceOf(HttpServletRequest request, String userId) {
+    /**
+     * The device id of this browser for the user, when it holds a genuine device cookie of theirs
+     * issued since their password became {@code passwordHash}.
+     */
+    public Optional<String> deviceOf(HttpServletRequest request, String userId, String passwordHash) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
             return Optional.empty();
@@ -53,7 +59,7 @@ public class DeviceCookies {
         for (Cookie cookie : cookies) {
             if ((PREFIX + userId).equals(cookie.getName())) {
                 var parts = VALUE.matcher(cookie.getValue());
-                if (parts.matches() && MessageDigest.isEqual(sign(userId, parts.group(1)).getBytes(StandardCharsets.US_ASCII),
+                if (parts.matches() && MessageDigest.isEqual(sign(userId, parts.group(1), passwordHash).getBytes(StandardCharsets.US_ASCII),
                         parts.group(2).getBytes(StandardCharsets.US_ASCII))) {
                     return Optional.of(parts.group(1));
                 }
@@ -62,21 +68,21 @@ public class DeviceCookies {
         return Optional.empty();
     }
 
-    /** A {@code Set-Cookie} value with a new device cookie for the user. */
-    public String issue(String userId, boolean secure) {
+    /** A {@code Set-Cookie} value with a new device cookie for the user, valid while their password hash is {@code passwordHash}. */
+    public String issue(String userId, String passwordHash, boolean secure) {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         String nonce = BASE64.encodeToString(bytes);
         // Path /api: login and password change read it; SameSite=Strict: other sites never send it.
-        return PREFIX + userId + "=" + nonce + "." + sign(userId, nonce) + "; Path=/api; Max-Age=" + MAX_AGE.toSeconds()
+        return PREFIX + userId + "=" + nonce + "." + sign(userId, nonce, passwordHash) + "; Path=/api; Max-Age=" + MAX_AGE.toSeconds()
                 + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
-    private String sign(String userId, String nonce) {
+    private String sign(String userId, String nonce, String passwordHash) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key());
-            return BASE64.encodeToString(mac.doFinal((userId + "." + nonce).getBytes(StandardCharsets.UTF_8)));
+            return BASE64.encodeToString(mac.doFinal((userId + "." + nonce + "." + passwordHash).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

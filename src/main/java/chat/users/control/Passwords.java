@@ -45,6 +45,10 @@ public final class Passwords {
         if (bytes > MAX_BYTES) {
             return "Password must be at most 72 bytes";
         }
+        if (password.indexOf('\0') >= 0) {
+            // bcrypt repeats the password's bytes and a NUL: "ab\0ab\0ab" would pass as eight characters and open with "ab".
+            return "Password must not contain the NUL character";
+        }
         return null;
     }
 

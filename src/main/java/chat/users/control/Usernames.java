@@ -1,12 +1,18 @@
 package chat.users.control;
 
 import chat.text.VisibleText;
+import com.ibm.icu.text.Normalizer2;
+import com.ibm.icu.text.SpoofChecker;
 
 import java.util.regex.Pattern;
 
 /**
  * What a new user name may be (docs/PROTOCOL.md, "Limits"; docs/SECURITY.md, "Names"): 1–32 letters, digits, {@code _},
- * {@code -} or {@code .}, nothing invisible (fillers such as U+3164, format characters), and not
+ * {@code -} or {@code .}, beginning and ending with a letter or digit ({@code mary.} and {@code _Mary} read as
+ * {@code Mary} in a sentence), its letters and digits after NFKC from UTS #39's recommended identifier
+ * characters (no {@code ᴍ} small capital or {@code ǀ} click letter, which pass for {@code M} and {@code l} and are
+ * no confusables of them; fullwidth and mathematical letters become plain ones and meet the look-alike
+ * check), nothing invisible (fillers such as U+3164, format characters), and not
  * confusable with an existing name: two names clash when they share one of their
  * {@link chat.text.NameFolding#lookAlikeKeys look-alike keys}.
  * Existing names (the seed's servers write any) keep logging in exactly as they are.
@@ -14,6 +20,8 @@ import java.util.regex.Pattern;
 public final class Usernames {
 
     private static final Pattern VALID = Pattern.compile("[\\p{L}\\p{Nd}_.\\-]{1,32}");
+    private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
+    private static final Pattern LETTER_OR_DIGIT_AT_BOTH_ENDS = Pattern.compile("[\\p{L}\\p{Nd}](?:.*[\\p{L}\\p{Nd}])?");
 
     /** Why the name cannot be registered, or null. */
     public static String problemWithNew(String name) {
@@ -22,6 +30,13 @@ public final class Usernames {
         }
         if (name.codePoints().anyMatch(VisibleText::isInvisible)) {
             return "Username must not contain invisible characters";
+        }
+        if (!LETTER_OR_DIGIT_AT_BOTH_ENDS.matcher(name).matches()) {
+            return "Username must begin and end with a letter or digit";
+        }
+        int uncommon = NFKC.normalize(name).codePoints().filter(c -> "_.-".indexOf(c) < 0 && !SpoofChecker.RECOMMENDED.contains(c)).findFirst().orElse(-1);
+        if (uncommon >= 0) {
+            return "Username must not contain '" + Character.toString(uncommon) + "': it is not a letter or digit in common use";
         }
         return null;
     }
