@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  * Group channels in Redis (docs/PROTOCOL.md, "Channels"): creating, joining, inviting, leaving,
  * removing, renaming, archiving, and who is a member. The seed's own keys carry what the seed
  * knows (the name in {@code room:{id}:name}, the channel in its members' {@code user:{id}:rooms}),
- * so a seed server lists a member's channels; the rest is under {@code chat:channel:{id}}. Every
- * script touches one key only, so all of it also runs on a Redis Cluster.
+ * so a seed server lists a member's channels; the rest is under {@code chat:channel:{id}}. A
+ * membership is two sets, the channel's members and the user's rooms, changed together by one
+ * script; on a Redis Cluster, where the two may sit on different shards, one after the other.
  */
 @ApplicationScoped
 public class Channels {
@@ -73,6 +74,33 @@ public class Channels {
             if count >= tonumber(ARGV[2]) then return -1 end
             redis.call('SADD', KEYS[1], ARGV[1])
             return 1
+            """;
+
+    /**
+     * Makes ARGV[1] a member of the channel ARGV[2]: KEYS[1] its members, KEYS[2] the user's rooms.
+     * 0 when a member already, -1 when the channel has ARGV[3] members, -2 when the user's rooms hold
+     * ARGV[4] channels (rooms whose id starts with ARGV[5]); else both sets change at once and 1. Checking and writing the two sets apart
+     * let a refused invitation make the user a member for a moment (posts were logged for them, a
+     * concurrent invitation found them in), and a join racing a leave leave one set without the other.
+     */
+    private static final String ADD_MEMBER = """
+            if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+            if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
+            local channels = 0
+            for _, room in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+              if string.sub(room, 1, #ARGV[5]) == ARGV[5] then channels = channels + 1 end
+            end
+            if channels >= tonumber(ARGV[4]) and redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 0 then return -2 end
+            redis.call('SADD', KEYS[1], ARGV[1])
+            redis.call('SADD', KEYS[2], ARGV[2])
+            return 1
+            """;
+
+    /** Ends ARGV[1]'s membership of the channel ARGV[2] in both sets at once (KEYS as above): 1 when it was a member. */
+    private static final String REMOVE_MEMBER = """
+            local removed = redis.call('SREM', KEYS[1], ARGV[1])
+            redis.call('SREM', KEYS[2], ARGV[2])
+            return removed
             """;
 
     @Inject
@@ -279,8 +307,8 @@ public class Channels {
             return;
         }
         Channel channel = visible(callerId, id);
-        if (!channel.creator().equals(callerId)) {
-            throw ChatError.forbidden("Only the channel's creator may remove members");
+        if (!channel.creator().equals(callerId) || !isMember(callerId, id)) {
+            throw ChatError.forbidden("Only the channel's creator, while a member, may remove members");
         }
         if (!removeMember(channel, memberId, callerId)) {
             throw ChatError.notFound("That user is not a member of this channel");
@@ -336,16 +364,15 @@ public class Channels {
     }
 
     private void addMember(Channel channel, String userId, String by) {
-        int added = addUnlessFull(RedisKeys.channelMembers(channel.id()), userId, config.membersPerChannel(), "");
-        if (added < 0) {
+        boolean invited = !userId.equals(by);
+        int places = invited ? placesOthersMayFill() : config.channelsPerUser();
+        int added = redis.getConfig().isClusterConfig() ? addOneSetAfterTheOther(channel.id(), userId, places)
+                : membership(ADD_MEMBER, channel.id(), userId, String.valueOf(config.membersPerChannel()), String.valueOf(places),
+                CHANNEL_PREFIX);
+        if (added == -1) {
             throw conflict("This channel is full: it may have at most " + config.membersPerChannel() + " members");
         }
-        boolean invited = !userId.equals(by);
-        int limit = invited ? placesOthersMayFill() : config.channelsPerUser();
-        if (addUnlessFull(RedisKeys.userRooms(userId), channel.id(), limit, CHANNEL_PREFIX) < 0) {
-            if (added > 0) {
-                redis.<String>getSet(RedisKeys.channelMembers(channel.id()), StringCodec.INSTANCE).remove(userId);
-            }
+        if (added == -2) {
             throw invited ? noPlaceForInvitations(userId) : tooManyChannels();
         }
         if (added > 0) {
@@ -353,14 +380,44 @@ public class Channels {
         }
     }
 
+    /**
+     * On a Redis Cluster: the user's place first, so that no one is a member, even for a moment,
+     * whom the limit on their channels refuses; a join racing a leave may still leave one set
+     * without the other there (docs/PROTOCOL.md, "Channels").
+     */
+    private int addOneSetAfterTheOther(String channelId, String userId, int places) {
+        int placed = addUnlessFull(RedisKeys.userRooms(userId), channelId, places, CHANNEL_PREFIX);
+        if (placed < 0) {
+            return -2;
+        }
+        int added = addUnlessFull(RedisKeys.channelMembers(channelId), userId, config.membersPerChannel(), "");
+        if (added < 0 && placed > 0) {
+            redis.<String>getSet(RedisKeys.userRooms(userId), StringCodec.INSTANCE).remove(channelId);
+        }
+        return added;
+    }
+
     private boolean removeMember(Channel channel, String userId, String by) {
-        // Membership first: from the moment it is gone, no node delivers the channel's events to them.
-        boolean removed = redis.<String>getSet(RedisKeys.channelMembers(channel.id()), StringCodec.INSTANCE).remove(userId);
-        redis.<String>getSet(RedisKeys.userRooms(userId), StringCodec.INSTANCE).remove(channel.id());
+        boolean removed;
+        if (redis.getConfig().isClusterConfig()) {
+            // Membership first: from the moment it is gone, no node delivers the channel's events to them.
+            removed = redis.<String>getSet(RedisKeys.channelMembers(channel.id()), StringCodec.INSTANCE).remove(userId);
+            redis.<String>getSet(RedisKeys.userRooms(userId), StringCodec.INSTANCE).remove(channel.id());
+        } else {
+            removed = membership(REMOVE_MEMBER, channel.id(), userId) > 0;
+        }
         if (removed) {
             changes.fire(new ChannelChange(ChannelChange.Kind.LEFT, channel, userId, username(userId), by));
         }
         return removed;
+    }
+
+    private int membership(String script, String channelId, String userId, String... more) {
+        List<Object> args = new ArrayList<>(List.of(userId, channelId));
+        args.addAll(List.of(more));
+        Long result = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, script, RScript.ReturnType.LONG,
+                List.of(RedisKeys.channelMembers(channelId), RedisKeys.userRooms(userId)), args.toArray());
+        return result == null ? 0 : result.intValue();
     }
 
     private int addUnlessFull(String setKey, String member, int limit, String countedPrefix) {
@@ -382,10 +439,11 @@ public class Channels {
         return channel;
     }
 
+    /** The channel, when the user created it and is still in it: a creator who left a public channel no longer runs it. */
     private Channel ownChannel(String userId, String id) {
         Channel channel = visible(userId, id);
-        if (!channel.creator().equals(userId)) {
-            throw ChatError.forbidden("Only the channel's creator may do that");
+        if (!channel.creator().equals(userId) || !isMember(userId, id)) {
+            throw ChatError.forbidden("Only the channel's creator, while a member, may do that");
         }
         return channel;
     }
