@@ -19,12 +19,15 @@ import java.util.Set;
  * {@code Sec-Fetch-Site}; and only {@code application/json} bodies are accepted (415), which no
  * HTML form can send and no cross-origin script can send without a CORS preflight we never grant
  * (a DELETE may come without any body).
+ * A browser's own page counts only under a host name the chat knows ({@link Origins}: DNS rebinding).
  * Clients that are no browser send neither header and are judged by their session alone.
  */
 public class CrossSiteGuard extends HttpFilter {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     private static final Set<String> OWN_FETCH_SITES = Set.of("same-origin", "none");
+    static final String UNKNOWN_NAME = "This chat does not answer to this host name (a defence against DNS rebinding): "
+            + "its operator lists the names it is reached by in CHAT_HOSTS";
 
     @Inject
     Settings settings;
@@ -34,7 +37,9 @@ public class CrossSiteGuard extends HttpFilter {
             throws IOException, ServletException {
         if (!SAFE_METHODS.contains(request.getMethod())) {
             if (!fromOwnPage(request)) {
-                JsonErrors.write(response, 403, "Cross-site request refused");
+                String origin = request.getHeader("Origin");
+                JsonErrors.write(response, 403, origin != null && Origins.isOwnUnderUnknownName(origin, request, settings.hosts())
+                        ? UNKNOWN_NAME : "Cross-site request refused");
                 return;
             }
             if (!isJson(request.getContentType()) && !isBodilessDelete(request)) {
@@ -48,10 +53,10 @@ public class CrossSiteGuard extends HttpFilter {
     private boolean fromOwnPage(HttpServletRequest request) {
         String origin = request.getHeader("Origin");
         if (origin != null) {
-            return Origins.isAllowed(origin, request, settings.allowedOrigins());
+            return Origins.isAllowed(origin, request, settings.allowedOrigins(), settings.hosts());
         }
         String site = request.getHeader("Sec-Fetch-Site");
-        return site == null || OWN_FETCH_SITES.contains(site.toLowerCase(Locale.ROOT));
+        return site == null || OWN_FETCH_SITES.contains(site.toLowerCase(Locale.ROOT)) && Origins.isKnownHost(request, settings.hosts());
     }
 
     /** No form sends DELETE, and no other origin may without a preflight we never grant: it needs no body. */

@@ -14,6 +14,7 @@ public enum Setting {
     CHAT_SERVER_ID(null, "this node's id in the pub/sub envelope and the presence registry; unique per node"
             + " (default: host name + random suffix)"),
     CHAT_ALLOWED_ORIGINS(null, "comma-separated origins, besides the page's own, that may open the WebSocket and make state-changing API calls"),
+    CHAT_HOSTS(null, "comma-separated host names browsers reach the chat by, besides localhost and IP addresses: a page under another name (DNS rebinding) may not log in, post or open a socket"),
     CHAT_SESSION_IDLE_TIMEOUT("P7D", "a login session unused this long ends"),
     CHAT_PRESENCE_LEASE("PT15S", "a node silent this long is presumed dead; its users go offline"),
     CHAT_MAX_MESSAGE_LENGTH("5000", "characters per message, after trimming"),

@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,6 +32,7 @@ public final class Settings {
     private final Optional<String> redisPassword;
     private final Optional<String> redissonConfigFile;
     private final List<String> allowedOrigins;
+    private final List<String> hosts;
     private final Duration sessionIdleTimeout;
     private final Duration presenceLease;
     private final int maxMessageLength;
@@ -89,6 +91,7 @@ public final class Settings {
         redisPassword = url.isPresent() ? Optional.empty() : in.text(REDIS_PASSWORD); // a REDIS_URL carries its own
         redissonConfigFile = in.readableFile(REDISSON_CONFIG);
         allowedOrigins = in.origins(CHAT_ALLOWED_ORIGINS);
+        hosts = in.list(CHAT_HOSTS).stream().map(host -> host.toLowerCase(Locale.ROOT)).toList();
         sessionIdleTimeout = in.duration(CHAT_SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1));
         presenceLease = in.duration(CHAT_PRESENCE_LEASE, Duration.ofSeconds(3));
         maxMessageLength = in.integer(CHAT_MAX_MESSAGE_LENGTH, 1, 1_000_000);
@@ -189,6 +192,11 @@ public final class Settings {
     /** Origins besides the page's own that may open the WebSocket. */
     public List<String> allowedOrigins() {
         return allowedOrigins;
+    }
+
+    /** Host names, lower-cased, that a browser's page may be under (besides localhost and IP addresses). */
+    public List<String> hosts() {
+        return hosts;
     }
 
     public Duration sessionIdleTimeout() {

@@ -16,6 +16,15 @@ class OriginsTest {
     }
 
     @Test
+    void aHostHeadersNameIsLowerCasedWithoutItsPort() {
+        assertEquals("chat.example.com", Origins.hostName("Chat.Example.com:8080"));
+        assertEquals("localhost", Origins.hostName("localhost"));
+        assertEquals("[::1]", Origins.hostName("[::1]:8080"));
+        assertEquals("[::1]", Origins.hostName("[::1]"));
+        assertNull(Origins.hostName(" "));
+    }
+
+    @Test
     void nonsenseIsNoOrigin() {
         assertNull(normalize("null"));
         assertNull(normalize("file:///etc/passwd"));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +35,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -68,6 +71,7 @@ class SecurityIT {
         defaults.put("CHAT_LOGIN_ADDRESS_FAILURES", String.valueOf(ADDRESS_FAILURES));
         defaults.put("CHAT_SESSIONS_PER_USER", String.valueOf(SESSIONS_PER_USER));
         defaults.put("CHAT_ALLOWED_ORIGINS", "https://chat.example");
+        defaults.put("CHAT_HOSTS", "chat.internal");
         node = PayaraNode.start("secured", redisServer.url(), defaults);
     }
 
@@ -145,6 +149,50 @@ class SecurityIT {
             assertTrue(byStatus.getOrDefault(429, 0) >= 70, "the rest waited without bcrypt: " + byStatus);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Three clients each run forty correct logins at once, with accounts of their own, to keep the
+     * node's bcrypt busy. A user at another address still logs in: its check waits for at most one
+     * turn per busy address. Before, all waited in one queue (120 checks of ~70 ms), and after 5 s
+     * the node answered 503 "Too many logins at once".
+     */
+    @Test
+    void aFloodOfLoginsFromOtherAddressesDoesNotHoldUpAnotherUsersLogin() throws Exception {
+        record Flooder(String address, List<String> accounts) {
+        }
+        List<Flooder> flooders = IntStream.range(0, 3).mapToObj(i -> new Flooder(newAddress(),
+                List.of(Users.unique("flood"), Users.unique("flood")))).toList();
+        flooders.forEach(f -> f.accounts().forEach(name -> assertEquals(201, login(new ChatHttp(node), name, PASSWORD, f.address()).status())));
+        String user = Users.unique("patient");
+        registered(user);
+
+        ExecutorService pool = Executors.newFixedThreadPool(120);
+        AtomicInteger floodAnswers = new AtomicInteger();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        try {
+            for (Flooder flooder : flooders) {
+                for (int i = 0; i < 40; i++) {
+                    String account = flooder.accounts().get(i % 2);
+                    pool.submit(() -> {
+                        ChatHttp http = new ChatHttp(node);
+                        while (flooding.get()) {
+                            login(http, account, PASSWORD, flooder.address());
+                            floodAnswers.incrementAndGet();
+                        }
+                    });
+                }
+            }
+            Await.until("the flood is answered", Duration.ofSeconds(30), () -> floodAnswers.get() >= 3);
+            for (int i = 0; i < 3; i++) {
+                Reply reply = login(new ChatHttp(node), user, PASSWORD, newAddress());
+                assertEquals(200, reply.status(), "login " + i + " during the flood: " + reply.body());
+            }
+        } finally {
+            flooding.set(false);
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "the flood ended");
         }
     }
 
@@ -558,6 +606,62 @@ class SecurityIT {
                 head.append((char) b);
             }
             return head.toString();
+        }
+    }
+
+    /**
+     * DNS rebinding: a page of an attacker's domain, re-pointed at the chat, sends the chat's Host
+     * and a matching Origin. Found from outside on 7 December: it registered (201), read General
+     * and opened a socket. Only localhost, IP addresses and names in CHAT_HOSTS count as the page's own.
+     */
+    @Test
+    void aPageUnderAnUnknownHostNameMayNotLogIn() throws IOException {
+        int port = URI.create(node.baseUrl()).getPort();
+        String rebound = "rebind.attacker.example:" + port;
+        String body = "{\"username\":\"" + Users.unique("rebound") + "\",\"password\":\"" + PASSWORD + "\"}";
+        String refused = rawRequest(port, "POST /api/login", rebound, "http://" + rebound, null, body);
+        assertTrue(refused.startsWith("HTTP/1.1 403"), refused);
+        assertTrue(refused.contains("CHAT_HOSTS"), "says what the operator can do: " + refused);
+
+        String underLocalhost = rawRequest(port, "POST /api/login", "localhost:" + port, "http://localhost:" + port, null, body);
+        assertTrue(underLocalhost.startsWith("HTTP/1.1 201"), underLocalhost);
+        String listed = "chat.internal:" + port;
+        String again = rawRequest(port, "POST /api/login", listed, "http://" + listed, null, body);
+        assertTrue(again.startsWith("HTTP/1.1 200"), "a name in CHAT_HOSTS: " + again);
+
+        String cookie = underLocalhost.lines().filter(l -> l.regionMatches(true, 0, "Set-Cookie: chat_session=", 0, 24))
+                .findFirst().orElseThrow().substring("Set-Cookie: ".length()).split(";")[0];
+        String handshake = rawRequest(port, "GET /ws", rebound, "http://" + rebound, cookie, null);
+        assertTrue(handshake.startsWith("HTTP/1.1 403"), "no socket either: " + handshake);
+        assertTrue(rawRequest(port, "GET /ws", listed, "http://" + listed, cookie, null).startsWith("HTTP/1.1 101"));
+    }
+
+    /** One request with the Host and Origin a browser under that name would send (the JDK's client sets Host itself); its answer's head and body. */
+    private static String rawRequest(int port, String requestLine, String host, String origin, String cookie, String jsonBody) throws IOException {
+        StringBuilder request = new StringBuilder(requestLine + " HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin + "\r\n");
+        if (cookie != null) {
+            request.append("Cookie: ").append(cookie).append("\r\n");
+        }
+        if (jsonBody != null) {
+            byte[] bytes = jsonBody.getBytes(StandardCharsets.UTF_8);
+            request.append("Connection: close\r\nContent-Type: application/json\r\nContent-Length: ").append(bytes.length).append("\r\n");
+        } else {
+            request.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+        }
+        request.append("\r\n").append(jsonBody == null ? "" : jsonBody);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                answer.write(buffer, 0, n);
+                if (answer.toString(StandardCharsets.UTF_8).startsWith("HTTP/1.1 101") && answer.toString(StandardCharsets.UTF_8).contains("\r\n\r\n")) {
+                    break; // an open socket stays open
+                }
+            }
+            return answer.toString(StandardCharsets.UTF_8);
         }
     }
 

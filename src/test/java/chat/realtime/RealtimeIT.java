@@ -180,6 +180,7 @@ class RealtimeIT {
                 "{\"type\":\"message\"}", "{\"type\":\"message\",\"data\":\"0\"}",
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"0\"}}",
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":42}}",
+                "{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"shown\",\"message\":\"stored\"}}", // one frame, two texts
                 "{\"type\":\"message\",\"data\":{\"roomId\":[],\"message\":\"x\"}}",
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"   \"}}",
                 "{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"" + "x".repeat(5001) + "\"}}",

@@ -78,7 +78,7 @@ public class HandshakeFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String origin = request.getHeader("Origin");
-        if (origin != null && !Origins.isAllowed(origin, request, settings.allowedOrigins())) {
+        if (origin != null && !Origins.isAllowed(origin, request, settings.allowedOrigins(), settings.hosts())) {
             refuse(response, 403, "Origin not allowed");
             return;
         }

@@ -16,6 +16,7 @@ import chat.sessions.SessionCookie;
 import chat.sessions.Sessions;
 import chat.users.control.DeviceCookies;
 import chat.users.control.LoginThrottle;
+import chat.users.control.PasswordHashing;
 import chat.users.control.Passwords;
 import chat.users.control.Usernames;
 import chat.users.control.Users;
@@ -60,6 +61,9 @@ public class LoginResource {
 
     @Inject
     LoginThrottle throttle;
+
+    @Inject
+    PasswordHashing hashing;
 
     @Inject
     DeviceCookies devices;
@@ -149,7 +153,7 @@ public class LoginResource {
                         StoreReset.SETTLING.toSeconds());
             }
             throttle.checkRegistration(address());
-            Optional<User> registered = users.register(username, throttle.hashing(() -> Passwords.hash(password)));
+            Optional<User> registered = users.register(username, hashing.run(null, address(), () -> Passwords.hash(password)));
             if (registered.isPresent()) {
                 user = registered.get();
                 status = 201;
@@ -222,7 +226,7 @@ public class LoginResource {
         } catch (ChatError wrong) {
             throw wrong.status() == 401 ? ChatError.forbidden("The current password is wrong") : wrong;
         }
-        String hash = throttle.hashing(() -> Passwords.hash(next));
+        String hash = hashing.run(id, address(), () -> Passwords.hash(next));
         users.changePassword(id, hash);
         return Response.ok(Map.of("ended", sessions.endOthers(session)))
                 .header(HttpHeaders.SET_COOKIE, devices.issue(id, hash, Https.requested(request))).build();
@@ -249,7 +253,7 @@ public class LoginResource {
         }
         boolean matches;
         try {
-            matches = throttle.hashing(() -> Passwords.matches(password, hash));
+            matches = hashing.run(id, address(), () -> Passwords.matches(password, hash));
         } catch (RuntimeException notChecked) { // busy node, Redis trouble: no failure of the user's
             throttle.succeeded(attempt);
             throw notChecked;

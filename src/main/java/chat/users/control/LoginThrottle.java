@@ -13,9 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Slows down password guessing without locking anyone out, after OWASP's "Slow Down Online
@@ -24,7 +21,7 @@ import java.util.function.Supplier;
  * logged in as the user has its own allowance; an address's failures only ever stop attempts at
  * users that already failed, never another user's first try. Every attempt is counted by one
  * Redis script before bcrypt runs, so parallel guesses on any node cannot pass the count together.
- * Also bounds the bcrypt work this node does at once (one check costs ~70 ms of CPU).
+ * The bcrypt work itself takes its turn in {@link PasswordHashing}.
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -64,8 +61,6 @@ public class LoginThrottle {
 
     @Inject
     Settings settings;
-
-    private volatile Semaphore bcrypt;
 
     /** One password check in progress: counted as a failure until {@link #succeeded} says otherwise. */
     public record Attempt(String failuresKey, String id, String address) {
@@ -115,36 +110,7 @@ public class LoginThrottle {
         }
     }
 
-    /** Runs bcrypt work with a bounded number of threads; 503 when the node is saturated. */
-    public <T> T hashing(Supplier<T> work) {
-        Semaphore permits = permits();
-        try {
-            if (!permits.tryAcquire(5, TimeUnit.SECONDS)) {
-                throw new ChatError(503, "Too many logins at once, try again shortly");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChatError(503, "Interrupted");
-        }
-        try {
-            return work.get();
-        } finally {
-            permits.release();
-        }
-    }
-
     private RScript script() {
         return redis.getScript(StringCodec.INSTANCE);
-    }
-
-    private Semaphore permits() {
-        if (bcrypt == null) {
-            synchronized (this) {
-                if (bcrypt == null) {
-                    bcrypt = new Semaphore(settings.bcryptConcurrency(), true);
-                }
-            }
-        }
-        return bcrypt;
     }
 }
