@@ -143,6 +143,11 @@ public final class RedisKeys {
         return OWN_PREFIX + "channel:" + channelId + ":members";
     }
 
+    /** A Redisson lock held while the channel is renamed, so that two renames at once do not both keep their names. */
+    public static String channelRenaming(String channelId) {
+        return OWN_PREFIX + "channel:" + channelId + ":renaming";
+    }
+
     /** Hash: private room id → the room's message count when the user hid it (it comes back once it has more). */
     public static String hiddenRooms(String userId) {
         return OWN_PREFIX + "user:" + userId + ":hidden";

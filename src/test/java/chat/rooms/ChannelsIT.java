@@ -456,6 +456,37 @@ class ChannelsIT {
         }
     }
 
+    /**
+     * Two renames of one channel at once, from both nodes: afterwards the channel holds one name,
+     * its own, and stands once in the browser. Before, both claimed their names and each released
+     * only the old one, so in about half the rounds a name nobody had stayed taken.
+     */
+    @Test
+    void twoRenamesAtOnceLeaveOneNameTaken() throws Exception {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("renamed ") + "\"}").object().getString("id");
+        ChatHttp annOnB = ann.http().on(chat.nodeB());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String first = Users.unique("first ");
+                String second = Users.unique("second ");
+                Future<Reply> one = pool.submit(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + first + "\"}"));
+                Future<Reply> other = pool.submit(() -> annOnB.patch("/api/channels/" + id, "{\"name\":\"" + second + "\"}"));
+                assertEquals(200, one.get(20, TimeUnit.SECONDS).status());
+                assertEquals(200, other.get(20, TimeUnit.SECONDS).status());
+                String now = redis.get("room:" + id + ":name").toLowerCase(Locale.ROOT);
+                List<String> held = redis.hash("chat:channel-names").entrySet().stream()
+                        .filter(e -> e.getValue().equals(id) && !e.getKey().startsWith("look-alike\n")).map(Map.Entry::getKey).toList();
+                assertEquals(List.of(now), held, "round " + round + ": the names the channel holds");
+                long listed = redis.client().getLexSortedSet("chat:channels:public").readAll().stream().filter(e -> e.endsWith("\n" + id)).count();
+                assertEquals(1, listed, "round " + round + ": in the browser once");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Before, a creator who had left a public channel could still rename and archive it and remove its members. */
     @Test
     void aCreatorWhoLeftRunsTheChannelNoMoreUntilBack() {

@@ -19,11 +19,13 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
+import org.redisson.api.RLock;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +52,8 @@ public class Channels {
     static final int NAME_MAX = 80;
     private static final int SEARCH_LIMIT = 50;
     private static final String CHANNEL_PREFIX = "c-";
+    /** Longer than a rename's few Redis calls; a node that dies holding the lock frees it after this. */
+    private static final Duration RENAME_LEASE = Duration.ofSeconds(10);
     /** Private use, unassigned, half a surrogate pair: no text to name anything (controls and formats are {@link VisibleText}'s). */
     private static final Pattern NOT_TEXT = Pattern.compile("[\\p{Co}\\p{Cn}\\p{Cs}]");
     /** Blanks of every kind (no-break and ideographic spaces too): one space between words. */
@@ -315,24 +320,37 @@ public class Channels {
         }
     }
 
+    /**
+     * One rename of a channel at a time, on any node: each reads the name it replaces inside the
+     * lock. Two at once both claimed their new names and released only the old one, so the loser's
+     * name stayed taken by a channel not called so, and the channel stood twice in the browser.
+     */
     public Channel rename(String callerId, String id, String rawName) {
-        Channel channel = ownChannel(callerId, id);
-        requireOpen(channel);
-        String name = validName(rawName);
-        if (name.equals(channel.name())) {
-            return channel;
+        RLock renaming = redis.getLock(RedisKeys.channelRenaming(id));
+        renaming.lock(RENAME_LEASE.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            Channel channel = ownChannel(callerId, id);
+            requireOpen(channel);
+            String name = validName(rawName);
+            if (name.equals(channel.name())) {
+                return channel;
+            }
+            channelNames.rename(id, channel.name(), name);
+            Channel renamed = channel.renamed(name);
+            RBatch batch = redis.createBatch();
+            batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).setAsync(name);
+            if (channel.isPublic()) {
+                batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
+                batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).addAsync(indexEntry(renamed));
+            }
+            batch.execute();
+            changes.fire(new ChannelChange(ChannelChange.Kind.UPDATED, renamed, null, null, callerId));
+            return renamed;
+        } finally {
+            if (renaming.isHeldByCurrentThread()) { // not when the lease ran out first
+                renaming.unlock();
+            }
         }
-        channelNames.rename(id, channel.name(), name);
-        Channel renamed = channel.renamed(name);
-        RBatch batch = redis.createBatch();
-        batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).setAsync(name);
-        if (channel.isPublic()) {
-            batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
-            batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).addAsync(indexEntry(renamed));
-        }
-        batch.execute();
-        changes.fire(new ChannelChange(ChannelChange.Kind.UPDATED, renamed, null, null, callerId));
-        return renamed;
     }
 
     /** Archived channels are read-only and leave the channel browser; their creator may restore them. */
