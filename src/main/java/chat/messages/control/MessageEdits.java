@@ -86,7 +86,7 @@ public class MessageEdits {
                 return edited;
             }
         }
-        throw new ChatError(409, "The message is being changed by someone else; try again");
+        throw new ChatError(409, "The message is being changed elsewhere at the same moment; try again");
     }
 
     /** The author, or the creator of the channel it is in, deletes it; deleting twice changes nothing. */
@@ -107,7 +107,7 @@ public class MessageEdits {
                 return;
             }
         }
-        throw new ChatError(409, "The message is being changed by someone else; try again");
+        throw new ChatError(409, "The message is being changed elsewhere at the same moment; try again");
     }
 
     private MessageHistory.Found existing(String roomId, String messageId) {
