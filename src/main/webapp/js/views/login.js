@@ -6,7 +6,7 @@ import { characters, limits, newPasswordProblem } from '../limits.js';
 import { byId } from './dom.js';
 
 const LAST_NAME = 'redis-chat.last-name';
-const NAME = /^[\p{L}\p{Nd}_.\-]+$/u;
+const NAME = /^[\p{L}\p{M}\p{Nd}_.\-]+$/u; // letters with their marks (Devanagari, Thai), as the server allows
 const MAX_NAME = 32;
 const MAX_PASSWORD_BYTES = 72;
 

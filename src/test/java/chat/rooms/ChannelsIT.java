@@ -15,6 +15,7 @@ import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RPatternTopic;
 import org.redisson.api.RTopic;
 import org.redisson.api.redisnode.RedisMaster;
 import org.redisson.api.redisnode.RedisNodes;
@@ -484,6 +485,37 @@ class ChannelsIT {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A creation refused for the creator's limit writes no key of the channel. Found from outside:
+     * the keys were written and then undone, and a join of the next id (ids count up) in between
+     * left that id in the joiner's rooms for good, counted against their limit, with no way to leave.
+     */
+    @Test
+    void aCreationRefusedForTheLimitWritesNoChannel() {
+        Person dan = Users.register(chat.nodeA(), "dan");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, dan.http().post("/api/channels", "{\"name\":\"" + Users.unique("mine ") + "\"}").status());
+        }
+        String next = "c-" + (Long.parseLong(redis.get("chat:channel-seq")) + 1);
+        List<String> writes = new CopyOnWriteArrayList<>();
+        RedisMaster redisItself = redis.client().getRedisNodes(RedisNodes.SINGLE).getInstance();
+        redisItself.setConfig("notify-keyspace-events", "KA");
+        RPatternTopic keys = redis.client().getPatternTopic("__keyspace@0__:chat:channel:" + next + "*", StringCodec.INSTANCE);
+        int listener = keys.addListener(String.class, (pattern, key, command) -> writes.add(key + " " + command));
+        try {
+            Reply refused = dan.http().post("/api/channels", "{\"name\":\"" + Users.unique("one too many ") + "\"}");
+            assertEquals(409, refused.status(), refused.body());
+            String marker = "chat:channel:" + next + ":test-marker"; // written after: once heard, all before it was heard
+            redis.client().getBucket(marker, StringCodec.INSTANCE).set("x");
+            Await.until("the marker heard", Duration.ofSeconds(10), () -> writes.contains("__keyspace@0__:" + marker + " set"));
+            assertEquals(List.of("__keyspace@0__:" + marker + " set"), writes, "no key of " + next + " was written");
+        } finally {
+            keys.removeListener(listener);
+            redisItself.setConfig("notify-keyspace-events", "");
+            redis.client().getBucket("chat:channel:" + next + ":test-marker").delete();
         }
     }
 

@@ -26,7 +26,7 @@ class UsernamesTest {
         for (String ok : List.of("M.ary", "mary_1", "2b-or-not-2b", "x")) {
             assertNull(Usernames.problemWithNew(ok), ok);
         }
-        for (String edge : List.of("mary.", ".Mary", "Mary_", "-Mary", "_", "...")) {
+        for (String edge : List.of("mary.", ".Mary", "Mary_", "-Mary", "_", "...", "\u0301Mary")) {
             assertEquals("Username must begin and end with a letter or digit", Usernames.problemWithNew(edge), edge);
         }
     }
@@ -36,8 +36,11 @@ class UsernamesTest {
     void lettersAndDigitsOutsideCommonUseAreRefused() {
         assertEquals("Username must not contain '\u1D0D': it is not a letter or digit in common use", Usernames.problemWithNew("\u1D0Dary"));
         assertNotNull(Usernames.problemWithNew("Mary\u01C0"), "a click letter");
+        assertNotNull(Usernames.problemWithNew("Mary\u20DD"), "an enclosing circle");
         // Fullwidth and mathematical letters are plain ones after NFKC, which the look-alike keys then compare.
-        for (String ok : List.of("Müller", "Ødegård", "Сергей", "محمد", "İstanbul", "straße", "\uFF30ablo", "Pabl\uD835\uDFCE")) {
+        // Found refused from outside: letters whose marks are written apart (Indic vowel signs and viramas, Thai, an NFD accent).
+        for (String ok : List.of("Müller", "Ødegård", "Сергей", "محمد", "İstanbul", "straße", "\uFF30ablo", "Pabl\uD835\uDFCE",
+                "अनिल", "रवि", "தமிழ்", "রবি", "สมศักดิ์", "Rene\u0301e")) {
             assertNull(Usernames.problemWithNew(ok), ok);
         }
     }

@@ -101,6 +101,26 @@ public class Channels {
             return 1
             """;
 
+    /**
+     * Creates a channel with its creator as first member, unless the creator's rooms (KEYS[5]) hold
+     * ARGV[7] channels (ids starting with ARGV[8]): 0, and nothing written. KEYS: the channel's hash,
+     * its name (the seed's key, written before the id enters anyone's rooms), its members, the public
+     * channels' index. ARGV: creator, id, kind, created, name, index entry ('' for a private channel).
+     */
+    private static final String CREATE = """
+            local channels = 0
+            for _, room in ipairs(redis.call('SMEMBERS', KEYS[5])) do
+              if string.sub(room, 1, #ARGV[8]) == ARGV[8] then channels = channels + 1 end
+            end
+            if channels >= tonumber(ARGV[7]) then return 0 end
+            redis.call('HSET', KEYS[1], 'kind', ARGV[3], 'creator', ARGV[1], 'created', ARGV[4])
+            redis.call('SET', KEYS[2], ARGV[5])
+            redis.call('SADD', KEYS[3], ARGV[1])
+            if ARGV[6] ~= '' then redis.call('ZADD', KEYS[4], 0, ARGV[6]) end
+            redis.call('SADD', KEYS[5], ARGV[2])
+            return 1
+            """;
+
     /** Ends ARGV[1]'s membership of the channel ARGV[2] in both sets at once (KEYS as above): 1 when it was a member. */
     private static final String REMOVE_MEMBER = """
             local removed = redis.call('SREM', KEYS[1], ARGV[1])
@@ -134,27 +154,57 @@ public class Channels {
         String id = RoomId.channel(redis.getAtomicLong(RedisKeys.CHANNEL_SEQUENCE).incrementAndGet());
         channelNames.claim(id, name);
         Channel channel = new Channel(id, name, kind, userId, now(), null);
-        // Everything the seed reads about the room (its name) is written before the room id enters
-        // user:{id}:rooms: a seed server answers 400 to a room list holding an id it cannot explain.
-        RBatch batch = redis.createBatch();
-        batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE).putAllAsync(Map.of(
-                "kind", kind, "creator", userId, "created", String.valueOf(channel.created())));
-        batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).setAsync(name);
-        batch.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).addAsync(userId);
-        if (channel.isPublic()) {
-            batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).addAsync(indexEntry(channel));
-        }
-        batch.execute();
-        if (addUnlessFull(RedisKeys.userRooms(userId), id, config.channelsPerUser(), CHANNEL_PREFIX) < 0) {
-            RBatch undo = redis.createBatch();
-            undo.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
-            undo.getKeys().deleteAsync(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.channelMembers(id));
-            undo.execute();
+        boolean created = redis.getConfig().isClusterConfig() ? createOneKeyAfterTheOther(channel) : createAtOnce(channel);
+        if (!created) {
             channelNames.release(id, name);
             throw tooManyChannels();
         }
         changes.fire(new ChannelChange(ChannelChange.Kind.JOINED, channel, userId, username(userId), userId));
         return channel;
+    }
+
+    /**
+     * The channel's keys and the creator's place, written by one script only when the creator has a
+     * place left: no one can join a channel that is undone a moment later (a join in that moment
+     * left the id in the joiner's rooms for good, counted against their limit, and no leave could
+     * take it out).
+     */
+    private boolean createAtOnce(Channel channel) {
+        String id = channel.id();
+        Long created = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CREATE, RScript.ReturnType.LONG,
+                List.of(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.channelMembers(id), RedisKeys.PUBLIC_CHANNELS,
+                        RedisKeys.userRooms(channel.creator())),
+                channel.creator(), id, channel.kind(), String.valueOf(channel.created()), channel.name(),
+                channel.isPublic() ? indexEntry(channel) : "", String.valueOf(config.channelsPerUser()), CHANNEL_PREFIX);
+        return created != null && created == 1;
+    }
+
+    /**
+     * On a Redis Cluster, where these keys may sit on different shards: written one after the other,
+     * then undone when the creator has no place left (a join in between is the race
+     * {@link #createAtOnce} closes; docs/PROTOCOL.md, "Channels").
+     */
+    private boolean createOneKeyAfterTheOther(Channel channel) {
+        String id = channel.id();
+        // Everything the seed reads about the room (its name) is written before the room id enters
+        // user:{id}:rooms: a seed server answers 400 to a room list holding an id it cannot explain.
+        RBatch batch = redis.createBatch();
+        batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE).putAllAsync(Map.of(
+                "kind", channel.kind(), "creator", channel.creator(), "created", String.valueOf(channel.created())));
+        batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).setAsync(channel.name());
+        batch.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).addAsync(channel.creator());
+        if (channel.isPublic()) {
+            batch.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).addAsync(indexEntry(channel));
+        }
+        batch.execute();
+        if (addUnlessFull(RedisKeys.userRooms(channel.creator()), id, config.channelsPerUser(), CHANNEL_PREFIX) >= 0) {
+            return true;
+        }
+        RBatch undo = redis.createBatch();
+        undo.getLexSortedSet(RedisKeys.PUBLIC_CHANNELS).removeAsync(indexEntry(channel));
+        undo.getKeys().deleteAsync(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.channelMembers(id));
+        undo.execute();
+        return false;
     }
 
     public Optional<Channel> find(String id) {

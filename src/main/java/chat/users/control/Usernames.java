@@ -7,8 +7,8 @@ import com.ibm.icu.text.SpoofChecker;
 import java.util.regex.Pattern;
 
 /**
- * What a new user name may be (docs/PROTOCOL.md, "Limits"; docs/SECURITY.md, "Names"): 1–32 letters, digits, {@code _},
- * {@code -} or {@code .}, beginning and ending with a letter or digit ({@code mary.} and {@code _Mary} read as
+ * What a new user name may be (docs/PROTOCOL.md, "Limits"; docs/SECURITY.md, "Names"): 1–32 letters (with their
+ * marks), digits, {@code _}, {@code -} or {@code .}, beginning and ending with a letter or digit ({@code mary.} and {@code _Mary} read as
  * {@code Mary} in a sentence), its letters and digits after NFKC from UTS #39's recommended identifier
  * characters (no {@code ᴍ} small capital or {@code ǀ} click letter, which pass for {@code M} and {@code l} and are
  * no confusables of them; fullwidth and mathematical letters become plain ones and meet the look-alike
@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  */
 public final class Usernames {
 
-    private static final Pattern VALID = Pattern.compile("[\\p{L}\\p{Nd}_.\\-]{1,32}");
+    /** Letters with their marks: Devanagari's vowel signs and viramas, Thai's tone marks, an accent typed apart (NFD). */
+    private static final Pattern VALID = Pattern.compile("[\\p{L}\\p{M}\\p{Nd}_.\\-]{1,32}");
     private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
-    private static final Pattern LETTER_OR_DIGIT_AT_BOTH_ENDS = Pattern.compile("[\\p{L}\\p{Nd}](?:.*[\\p{L}\\p{Nd}])?");
+    /** The last letter may carry a mark (रवि ends with a vowel sign); a mark cannot come first. */
+    private static final Pattern LETTER_OR_DIGIT_AT_BOTH_ENDS = Pattern.compile("[\\p{L}\\p{Nd}](?:.*[\\p{L}\\p{M}\\p{Nd}])?");
 
     /** Why the name cannot be registered, or null. */
     public static String problemWithNew(String name) {
