@@ -207,6 +207,7 @@ public class ChatSocket {
             metrics.frameRejected(refused.status());
             connection.send(errorFrame(refused.getMessage(), clientMessageId, false));
             if (refused.status() == 401) { // the session ended where this node did not hear of it: none of its sockets stays
+                connection.closeOnceWritten(CloseReason.CloseCodes.VIOLATED_POLICY, "Session ended"); // the refusal first
                 connections.closeSession(connection.sessionKey(), "Session ended");
             }
         } else if (error instanceof PostInProgress underWay) {

@@ -9,15 +9,18 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +40,8 @@ public final class Connection implements LocalSocket {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
     private static final int MAX_BATCH_CHARS = 60_000;
     private static final long CLOSED = -1; // the backlog of a socket that is gone
+    /** How long {@link #closeOnceWritten} lets the queued events go out before it closes anyway. */
+    private static final Duration SEALED_WRITES_AT_MOST = Duration.ofSeconds(2);
 
     private final Session session;
     private final String userId;
@@ -48,6 +53,7 @@ public final class Connection implements LocalSocket {
     private long writingBytes; // of the batch in flight; only the holder of the write touches it
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile boolean sealed; // takes no more events: closes once what it holds is written (closeOnceWritten)
     private final String address;
     private volatile long lastHeardMillis = System.currentTimeMillis();
     private volatile long lastTouchedMillis = System.currentTimeMillis();
@@ -138,7 +144,7 @@ public final class Connection implements LocalSocket {
     /** Queues the event for this socket; the same event may be queued for many sockets. */
     @Override
     public void send(OutboundEvent frame) {
-        if (closing.get()) {
+        if (closing.get() || sealed) {
             return;
         }
         if (queued.incrementAndGet() > budget.socketEvents() || !hold(frame.utf8().length + 1)) {
@@ -414,10 +420,29 @@ public final class Connection implements LocalSocket {
         });
     }
 
-    /** Closes without blocking the caller (a stuck socket may block its close handshake). */
+    /**
+     * Takes no more events and closes once those it holds are written (at most
+     * {@link #SEALED_WRITES_AT_MOST} later): for a refusal that explains the close right behind it,
+     * which {@link #close} would drop with the rest of the queue (a post refused because its session
+     * had ended reached its client in some runs and not in others). Rare, so the wait looks every
+     * few milliseconds instead of hooking into every write path.
+     */
+    public void closeOnceWritten(CloseReason.CloseCode code, String reason) {
+        sealed = true;
+        long deadline = System.nanoTime() + SEALED_WRITES_AT_MOST.toNanos();
+        CompletableFuture.runAsync(() -> {
+            while ((!pending.isEmpty() || writing.get()) && !closing.get() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            }
+            sealed = false;
+            close(code, reason);
+        });
+    }
+
+    /** Closes without blocking the caller (a stuck socket may block its close handshake); a sealed socket closes itself. */
     @Override
     public void close(CloseReason.CloseCode code, String reason) {
-        if (!closing.compareAndSet(false, true)) {
+        if (sealed || !closing.compareAndSet(false, true)) {
             return;
         }
         pending.clear();

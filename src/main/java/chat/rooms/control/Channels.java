@@ -84,9 +84,10 @@ public class Channels {
     /**
      * Makes ARGV[1] a member of the channel ARGV[2]: KEYS[1] its members, KEYS[2] the user's rooms.
      * 0 when a member already, -1 when the channel has ARGV[3] members, -2 when the user's rooms hold
-     * ARGV[4] channels (rooms whose id starts with ARGV[5]); else both sets change at once and 1. Checking and writing the two sets apart
-     * let a refused invitation make the user a member for a moment (posts were logged for them, a
-     * concurrent invitation found them in), and a join racing a leave leave one set without the other.
+     * ARGV[4] channels (rooms whose id starts with ARGV[5]); else both sets change at once and 1.
+     * Checking and writing the two sets apart let a refused invitation make the user a member for a
+     * moment (posts were logged for them, a concurrent invitation found them in), and a join racing
+     * a leave left one set without the other.
      */
     private static final String ADD_MEMBER = """
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
