@@ -434,15 +434,20 @@ public final class Connection implements LocalSocket {
             while ((!pending.isEmpty() || writing.get()) && !closing.get() && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
             }
-            sealed = false;
-            close(code, reason);
+            closeNow(code, reason);
         });
     }
 
     /** Closes without blocking the caller (a stuck socket may block its close handshake); a sealed socket closes itself. */
     @Override
     public void close(CloseReason.CloseCode code, String reason) {
-        if (sealed || !closing.compareAndSet(false, true)) {
+        if (!sealed) {
+            closeNow(code, reason);
+        }
+    }
+
+    private void closeNow(CloseReason.CloseCode code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         pending.clear();
