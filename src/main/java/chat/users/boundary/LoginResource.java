@@ -20,6 +20,7 @@ import chat.users.control.PasswordHashing;
 import chat.users.control.Passwords;
 import chat.users.control.Usernames;
 import chat.users.control.Users;
+import chat.users.entity.Credentials;
 import chat.users.entity.User;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -129,10 +130,10 @@ public class LoginResource {
         if (existing.isPresent() && mode.equals("register")) {
             throw new ChatError(409, "The name " + username + " is taken: sign in, or choose another name");
         }
-        User user;
+        Credentials account;
         int status;
         if (existing.isPresent()) {
-            user = authenticate(existing.get(), username, password);
+            account = authenticate(existing.get(), password);
             status = 200;
         } else {
             String nameProblem = Usernames.problemWithNew(username);
@@ -153,15 +154,17 @@ public class LoginResource {
                         StoreReset.SETTLING.toSeconds());
             }
             throttle.checkRegistration(address());
-            Optional<User> registered = users.register(username, hashing.run(null, address(), () -> Passwords.hash(password)));
+            String hash = hashing.run(null, address(), () -> Passwords.hash(password));
+            Optional<User> registered = users.register(username, hash);
             if (registered.isPresent()) {
-                user = registered.get();
+                account = new Credentials(registered.get(), hash);
                 status = 201;
             } else { // registered by someone else a moment ago
-                user = authenticate(users.idOf(username).orElseThrow(LoginResource::wrongPassword), username, password);
+                account = authenticate(users.idOf(username).orElseThrow(LoginResource::wrongPassword), password);
                 status = 200;
             }
         }
+        User user = account.user();
         if (status == 200) {
             directory.add(user.id(), user.username()); // users the seed's servers registered enter the directory here
         }
@@ -173,9 +176,8 @@ public class LoginResource {
                 .header(HttpHeaders.SET_COOKIE, SessionCookie.set(token, sessions.cookieMaxAge(), https))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .entity(user);
-        String passwordHash = users.passwordHash(user.id()).orElse("");
-        if (devices.deviceOf(request, user.id(), passwordHash).isEmpty()) {
-            response.header(HttpHeaders.SET_COOKIE, devices.issue(user.id(), passwordHash, https));
+        if (devices.deviceOf(request, user.id(), account.passwordHash()).isEmpty()) {
+            response.header(HttpHeaders.SET_COOKIE, devices.issue(user.id(), account.passwordHash(), https));
         }
         return response.build();
     }
@@ -220,9 +222,9 @@ public class LoginResource {
             throw ChatError.badRequest(problem);
         }
         String id = session.userId();
-        String name = users.byId(id).map(User::username).orElseThrow(ChatError::unauthorized);
+        users.byId(id).orElseThrow(ChatError::unauthorized); // a session of a user Redis no longer knows
         try {
-            authenticate(id, name, current);
+            authenticate(id, current);
         } catch (ChatError wrong) {
             throw wrong.status() == 401 ? ChatError.forbidden("The current password is wrong") : wrong;
         }
@@ -242,8 +244,10 @@ public class LoginResource {
     public record RandomName(String username) {
     }
 
-    private User authenticate(String id, String username, String password) {
-        String hash = users.passwordHash(id).orElse(null);
+    /** The user's credentials when the password is theirs; 401 otherwise (also when there is no such user). */
+    private Credentials authenticate(String id, String password) {
+        Optional<Credentials> account = users.credentials(id);
+        String hash = account.map(Credentials::passwordHash).orElse(null);
         LoginThrottle.Attempt attempt;
         try {
             attempt = throttle.begin(id, devices.deviceOf(request, id, hash), address()); // before bcrypt: a guesser costs us no CPU
@@ -264,7 +268,7 @@ public class LoginResource {
             throw wrongPassword();
         }
         throttle.succeeded(attempt);
-        return new User(id, users.byId(id).map(User::username).orElse(username));
+        return account.orElseThrow(LoginResource::wrongPassword); // matched a hash, so there is one
     }
 
     private String address() {

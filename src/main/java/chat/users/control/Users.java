@@ -5,6 +5,7 @@ import chat.api.ChatError;
 import chat.redis.LookAlikeIndex;
 import chat.redis.RedisKeys;
 import chat.text.NameFolding;
+import chat.users.entity.Credentials;
 import chat.users.entity.User;
 import chat.users.entity.UserStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,8 +82,11 @@ public class Users {
         return isId(id) && hash(id).isExists();
     }
 
-    public Optional<String> passwordHash(String id) {
-        return Optional.ofNullable(hash(id).get("password"));
+    /** The user and their password's hash in one read; empty when there is no such user. */
+    public Optional<Credentials> credentials(String id) {
+        Map<String, String> fields = hash(id).getAll(Set.of("username", "password"));
+        String name = fields.get("username");
+        return name == null ? Optional.empty() : Optional.of(new Credentials(new User(id, name), fields.get("password")));
     }
 
     /**
