@@ -1,7 +1,9 @@
 package chat.api;
 
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -9,8 +11,6 @@ import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 
 import java.io.StringReader;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -19,48 +19,55 @@ public final class Json {
 
     private static final JsonProvider PROVIDER = JsonProvider.provider();
 
+    /**
+     * The body as an object, read in one pass that also refuses a key named twice in any object
+     * (400): the parser keeps the last, a proxy or log reader may believe the first, and a body
+     * that means two things is refused rather than guessed at.
+     */
     public static JsonObject object(String body) {
         if (body == null || body.isBlank()) {
             throw ChatError.badRequest("A JSON object is required");
         }
-        JsonValue value;
-        try (var reader = PROVIDER.createReader(new StringReader(body))) {
-            value = reader.readValue();
+        try (JsonParser parser = PROVIDER.createParser(new StringReader(body))) {
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
+                throw ChatError.badRequest("A JSON object is required");
+            }
+            JsonObject object = readObject(parser);
+            if (parser.hasNext()) {
+                throw ChatError.badRequest("Malformed JSON");
+            }
+            return object;
         } catch (RuntimeException e) { // the parser's refusals include plain RuntimeExceptions (nesting too deep)
-            throw ChatError.badRequest("Malformed JSON");
+            throw e instanceof ChatError refused ? refused : ChatError.badRequest("Malformed JSON");
         }
-        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw ChatError.badRequest("A JSON object is required");
-        }
-        refuseDuplicateKeys(body);
-        return value.asJsonObject();
     }
 
-    /**
-     * 400 when an object names a key twice: the parser keeps the last, a proxy or log reader may
-     * believe the first, and a body that means two things is refused rather than guessed at.
-     */
-    private static void refuseDuplicateKeys(String body) {
-        Deque<Set<String>> objects = new ArrayDeque<>();
-        try (JsonParser parser = PROVIDER.createParser(new StringReader(body))) {
-            while (parser.hasNext()) {
-                switch (parser.next()) {
-                    case START_OBJECT -> objects.push(new HashSet<>());
-                    case END_OBJECT -> objects.pop();
-                    case START_ARRAY -> objects.push(new HashSet<>()); // keeps push and pop paired
-                    case END_ARRAY -> objects.pop();
-                    case KEY_NAME -> {
-                        if (!objects.peek().add(parser.getString())) {
-                            throw ChatError.badRequest("Duplicate key '" + parser.getString() + "'");
-                        }
-                    }
-                    default -> {
-                    }
-                }
+    /** The rest of an object whose start the parser just read. */
+    private static JsonObject readObject(JsonParser parser) {
+        JsonObjectBuilder object = PROVIDER.createObjectBuilder();
+        Set<String> keys = new HashSet<>();
+        while (parser.next() == JsonParser.Event.KEY_NAME) { // or END_OBJECT
+            String key = parser.getString();
+            if (!keys.add(key)) {
+                throw ChatError.badRequest("Duplicate key '" + key + "'");
             }
-        } catch (jakarta.json.JsonException trailing) { // the reader stops after one value; the parser also reads what follows it
-            throw ChatError.badRequest("Malformed JSON");
+            object.add(key, readValue(parser, parser.next()));
         }
+        return object.build();
+    }
+
+    private static JsonValue readValue(JsonParser parser, JsonParser.Event event) {
+        return switch (event) {
+            case START_OBJECT -> readObject(parser);
+            case START_ARRAY -> {
+                JsonArrayBuilder array = PROVIDER.createArrayBuilder();
+                for (JsonParser.Event next = parser.next(); next != JsonParser.Event.END_ARRAY; next = parser.next()) {
+                    array.add(readValue(parser, next));
+                }
+                yield array.build();
+            }
+            default -> parser.getValue();
+        };
     }
 
     public static String requiredString(JsonObject object, String field) {
