@@ -5,6 +5,7 @@ import chat.testing.ChatCluster;
 import chat.testing.ChatHttp;
 import chat.testing.ChatHttp.Reply;
 import chat.testing.ChatSocketClient;
+import chat.testing.KeyWrites;
 import chat.testing.PayaraNode;
 import chat.testing.RedisProbe;
 import chat.testing.Users;
@@ -15,10 +16,6 @@ import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.api.RPatternTopic;
-import org.redisson.api.RTopic;
-import org.redisson.api.redisnode.RedisMaster;
-import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.codec.StringCodec;
 
 import java.io.StringReader;
@@ -29,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -225,7 +221,7 @@ class ChannelsIT {
             annSocket.sendMessage(id, "after removal");
             carolSocket.awaitMessage("after removal");
             // The posting script logged the message with the members it found: those the nodes deliver it to.
-            var logged = redis.client().<String, String>getStream("chat:message-log", org.redisson.client.codec.StringCodec.INSTANCE)
+            var logged = redis.client().<String, String>getStream("chat:message-log", StringCodec.INSTANCE)
                     .rangeReversed(50, org.redisson.api.stream.StreamMessageId.MAX, org.redisson.api.stream.StreamMessageId.MIN)
                     .values().stream().filter(e -> e.get("data").contains("\"after removal\"")).findFirst().orElseThrow();
             assertEquals(java.util.Set.of(ann.id(), carol.id()), java.util.Set.of(logged.get("to").split(",")), logged.toString());
@@ -380,7 +376,7 @@ class ChannelsIT {
         // A message of ann's from two hours ago, as a node would have stored it then.
         long then = System.currentTimeMillis() / 1000 - 7200;
         String old = then + "-000000000001";
-        redis.client().getScoredSortedSet("room:0", org.redisson.client.codec.StringCodec.INSTANCE).add(then,
+        redis.client().getScoredSortedSet("room:0", StringCodec.INSTANCE).add(then,
                 "{\"id\":\"" + old + "\",\"from\":\"" + ann.id() + "\",\"date\":" + then + ",\"message\":\"old\",\"roomId\":\"0\"}");
         Reply refused = ann.http().patch("/api/room/0/messages/" + old, "{\"message\":\"new\"}");
         assertEquals(403, refused.status());
@@ -404,25 +400,17 @@ class ChannelsIT {
         Person third = Users.register(chat.nodeB(), "stranger");
         String id = third.http().post("/api/channels", "{\"name\":\"" + Users.unique("spam ") + "\"}").object().getString("id");
 
-        // Every write to the channel's members, as Redis runs it (inside scripts too), in order.
-        List<String> writes = new CopyOnWriteArrayList<>();
-        RedisMaster redisItself = redis.client().getRedisNodes(RedisNodes.SINGLE).getInstance();
-        redisItself.setConfig("notify-keyspace-events", "Ks");
-        RTopic members = redis.client().getTopic("__keyspace@0__:chat:channel:" + id + ":members", StringCodec.INSTANCE);
-        int listener = members.addListener(String.class, (channel, command) -> writes.add(command));
-        try {
+        String members = "chat:channel:" + id + ":members";
+        try (KeyWrites writes = new KeyWrites(redis, members)) {
             Reply refused = third.http().post("/api/channels/" + id + "/members", "{\"userId\":\"" + carol.id() + "\"}");
 
             assertEquals(409, refused.status());
             assertTrue(refused.object().getString("message").contains("the last 1 of their 3 places are theirs"), refused.body());
             Person dora = Users.register(chat.nodeA(), "dora");
             assertEquals(200, dora.http().post("/api/channels/" + id + "/join", "{}").status());
-            Await.until("dora's join heard", Duration.ofSeconds(10), () -> !writes.isEmpty());
+            Await.until("dora's join heard", Duration.ofSeconds(10), () -> !writes.writes().isEmpty());
             // Before, the refused invitation added carol and took her out again: a post logged in between reached her sockets.
-            assertEquals(List.of("sadd"), writes, "carol was never a member, not even for a moment");
-        } finally {
-            members.removeListener(listener);
-            redisItself.setConfig("notify-keyspace-events", "");
+            assertEquals(List.of(members + " sadd"), writes.writes(), "carol was never a member, not even for a moment");
         }
         assertEquals(201, carol.http().post("/api/channels", "{\"name\":\"" + Users.unique("my own ") + "\"}").status(),
                 "carol's own place is still hers");
@@ -500,22 +488,15 @@ class ChannelsIT {
             assertEquals(201, dan.http().post("/api/channels", "{\"name\":\"" + Users.unique("mine ") + "\"}").status());
         }
         String next = "c-" + (Long.parseLong(redis.get("chat:channel-seq")) + 1);
-        List<String> writes = new CopyOnWriteArrayList<>();
-        RedisMaster redisItself = redis.client().getRedisNodes(RedisNodes.SINGLE).getInstance();
-        redisItself.setConfig("notify-keyspace-events", "KA");
-        RPatternTopic keys = redis.client().getPatternTopic("__keyspace@0__:chat:channel:" + next + "*", StringCodec.INSTANCE);
-        int listener = keys.addListener(String.class, (pattern, key, command) -> writes.add(key + " " + command));
-        try {
+        String marker = "chat:channel:" + next + ":test-marker"; // written after: once heard, all before it was heard
+        try (KeyWrites writes = new KeyWrites(redis, "chat:channel:" + next + "*")) {
             Reply refused = dan.http().post("/api/channels", "{\"name\":\"" + Users.unique("one too many ") + "\"}");
             assertEquals(409, refused.status(), refused.body());
-            String marker = "chat:channel:" + next + ":test-marker"; // written after: once heard, all before it was heard
             redis.client().getBucket(marker, StringCodec.INSTANCE).set("x");
-            Await.until("the marker heard", Duration.ofSeconds(10), () -> writes.contains("__keyspace@0__:" + marker + " set"));
-            assertEquals(List.of("__keyspace@0__:" + marker + " set"), writes, "no key of " + next + " was written");
+            Await.until("the marker heard", Duration.ofSeconds(10), () -> writes.writes().contains(marker + " set"));
+            assertEquals(List.of(marker + " set"), writes.writes(), "no key of " + next + " was written");
         } finally {
-            keys.removeListener(listener);
-            redisItself.setConfig("notify-keyspace-events", "");
-            redis.client().getBucket("chat:channel:" + next + ":test-marker").delete();
+            redis.client().getBucket(marker).delete();
         }
     }
 
@@ -615,10 +596,10 @@ class ChannelsIT {
         // A channel as a version without look-alike keys left it: its lower-cased name only.
         String older = Users.unique("budget ");
         String olderId = "c-" + redis.client().getAtomicLong("chat:channel-seq").incrementAndGet();
-        redis.client().<String, String>getMap("chat:channel:" + olderId, org.redisson.client.codec.StringCodec.INSTANCE)
+        redis.client().<String, String>getMap("chat:channel:" + olderId, StringCodec.INSTANCE)
                 .putAll(Map.of("kind", "public", "creator", ann.id(), "created", "1796000000"));
-        redis.client().getBucket("room:" + olderId + ":name", org.redisson.client.codec.StringCodec.INSTANCE).set(older);
-        redis.client().<String, String>getMap("chat:channel-names", org.redisson.client.codec.StringCodec.INSTANCE).put(older, olderId);
+        redis.client().getBucket("room:" + olderId + ":name", StringCodec.INSTANCE).set(older);
+        redis.client().<String, String>getMap("chat:channel-names", StringCodec.INSTANCE).put(older, olderId);
         Reply olderLookAlike = ann.http().post("/api/channels", "{\"name\":\"" + older.replace('e', '\u0435') + "\"}");
         assertEquals(409, olderLookAlike.status(), olderLookAlike.body());
     }
@@ -682,7 +663,7 @@ class ChannelsIT {
     }
 
     private static double score(String roomId, String messageId) {
-        Double score = redis.client().<String>getScoredSortedSet("room:" + roomId, org.redisson.client.codec.StringCodec.INSTANCE)
+        Double score = redis.client().<String>getScoredSortedSet("room:" + roomId, StringCodec.INSTANCE)
                 .getScore(member(roomId, messageId));
         assertNotNull(score);
         return score;
