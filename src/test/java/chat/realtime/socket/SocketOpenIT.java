@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,18 +47,39 @@ class SocketOpenIT {
                 String lastSeen = newestId(reader, room);
                 String text = Users.unique("behind-" + i + "-");
                 try (ChatSocketClient fresh = ChatSocketClient.open(node, reader.http().on(node))) {
-                    post.post(room, text, Users.unique("c"));
+                    String clientMessageId = Users.unique("c");
+                    post.post(room, text, clientMessageId);
                     fresh.awaitReady(); // the browser client catches up when this arrives
                     boolean caughtUp = reader.http().on(node).get("/api/room/" + room + "/messages?after=" + lastSeen).array().stream()
                             .anyMatch(m -> text.equals(m.asJsonObject().getString("message")));
                     if (!caughtUp) {
-                        Await.until("'" + text + "' live on socket " + i, Duration.ofSeconds(10),
-                                () -> fresh.messages().stream().anyMatch(m -> text.equals(m.getString("message"))));
+                        String where = "socket " + i + " on " + node.baseUrl() + " (after " + lastSeen + ")";
+                        awaitLive(fresh, text, () -> where + ": " + whatBecameOf(post, clientMessageId, reader, room));
                     }
                     assertTrue(caughtUp || fresh.messages().stream().anyMatch(m -> text.equals(m.getString("message"))));
                 }
             }
         }
+    }
+
+    private static void awaitLive(ChatSocketClient socket, String text, Supplier<String> context) {
+        try {
+            Await.until("'" + text + "' live", Duration.ofSeconds(10),
+                    () -> socket.messages().stream().anyMatch(m -> text.equals(m.getString("message"))));
+        } catch (AssertionError missing) {
+            throw new AssertionError(missing.getMessage() + " on " + context.get() + "; the socket "
+                    + (socket.isClosed() ? "closed (" + socket.awaitClose() + ")" : "open") + " with events " + socket.events(), missing);
+        }
+    }
+
+    /** For a failure's message: what the poster heard back and where the message is stored, if at all. */
+    private static String whatBecameOf(ChatSocketClient post, String clientMessageId, Person reader, String room) {
+        List<String> answers = post.events().stream()
+                .filter(e -> e.get("data") instanceof JsonObject d && clientMessageId.equals(d.getString("clientMessageId", null)))
+                .map(JsonObject::toString).toList();
+        List<String> stored = reader.http().get("/api/room/" + room + "/messages?size=5").array().stream()
+                .map(m -> m.asJsonObject().getString("id") + "=" + m.asJsonObject().getString("message")).toList();
+        return "answers to the post " + answers + ", newest stored " + stored;
     }
 
     private static String newestId(Person person, String room) {
