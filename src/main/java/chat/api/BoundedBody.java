@@ -20,6 +20,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +60,7 @@ public class BoundedBody extends HttpFilter {
      * the rest is its own (Payara reads it to its end: docs/SECURITY.md, "No stalls").
      */
     static final long DISCARDED_BYTES = 1024 * 1024;
+    private static final String NOT_UTF8 = "The request body is not valid UTF-8";
     /** How long the API may take once a body read without a thread is in. */
     private static final Duration API_CALL_ALLOWANCE = Duration.ofSeconds(60);
 
@@ -131,7 +135,12 @@ public class BoundedBody extends HttpFilter {
             // than a thread hop: Payara fires the request's end on the thread that completes it, not the
             // one that began it, and Weld, which binds the CDI request context to a thread, warns three
             // times a request (WELD-000714, -000225, -000335) and leaks that context into the next one.
-            chain.doFilter(new WithBody(request, in.readNBytes((int) declared)), response);
+            byte[] body = in.readNBytes((int) declared);
+            if (!isUtf8(body)) {
+                JsonErrors.write(response, 400, NOT_UTF8);
+                return;
+            }
+            chain.doFilter(new WithBody(request, body), response);
             return;
         }
         AsyncContext async = request.startAsync();
@@ -145,6 +154,19 @@ public class BoundedBody extends HttpFilter {
         reading.deadline = bodyDeadlines.schedule(reading::tooSlow, bodyMillis, TimeUnit.MILLISECONDS);
         in.setReadListener(reading);
         reading.firstDispatchEnds();
+    }
+
+    /**
+     * Whether the body is well-formed UTF-8, which every API body is (JSON, {@link CrossSiteGuard}):
+     * decoded leniently, bytes that are not would reach the store as U+FFFD, a text nobody wrote.
+     */
+    static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)); // reports malformed input by default
+            return true;
+        } catch (CharacterCodingException malformed) {
+            return false;
+        }
     }
 
     private static void tooLarge(HttpServletResponse response, int max) throws IOException {
@@ -282,9 +304,15 @@ public class BoundedBody extends HttpFilter {
                     answer(413, tooLargeMessage(max));
                     return;
                 }
+                byte[] whole;
                 synchronized (body) {
-                    async.getRequest().setAttribute(BODY, body.toByteArray());
+                    whole = body.toByteArray();
                 }
+                if (!isUtf8(whole)) {
+                    answer(400, NOT_UTF8);
+                    return;
+                }
+                async.getRequest().setAttribute(BODY, whole);
                 if (!firstDispatch.compareAndSet(IN_FIRST_DISPATCH, BODY_IN)) {
                     dispatchOnceTheContainerLeft();
                 }

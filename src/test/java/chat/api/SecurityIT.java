@@ -284,6 +284,39 @@ class SecurityIT {
         assertEquals(204, browser.send(json("/api/logout", "").header("Origin", node.origin())).status());
     }
 
+    /**
+     * JSON is UTF-8 (RFC 8259). Before, a made-up charset reached the API's decoding and answered
+     * 500 with a stack trace in the log, for anyone, logged in or not; bytes that are not UTF-8 were
+     * stored as U+FFFD, a text nobody wrote.
+     */
+    @Test
+    void bodiesInAnotherCharsetOrNotInUtf8AreRefusedWithoutATraceInTheLog() {
+        String user = Users.unique("utf");
+        ChatHttp browser = registered(user);
+        long severe = node.logLines("SEVERE");
+        String login = "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}";
+        for (String type : List.of("application/json; charset=bogus", "application/json;charset=iso-8859-1", "application/json; charset=utf-16")) {
+            Reply refused = browser.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/login"))
+                    .header("Content-Type", type).header("X-Forwarded-For", newAddress()).POST(HttpRequest.BodyPublishers.ofString(login)));
+            assertEquals(415, refused.status(), type + ": " + refused.body());
+            assertEquals("Send the request as application/json in UTF-8", refused.object().getString("message"), type);
+        }
+        for (String type : List.of("application/json; charset=UTF-8", "application/json; charset=\"utf-8\"", "Application/JSON")) {
+            Reply accepted = browser.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/login"))
+                    .header("Content-Type", type).header("X-Forwarded-For", newAddress()).POST(HttpRequest.BodyPublishers.ofString(login)));
+            assertEquals(200, accepted.status(), type + ": " + accepted.body());
+        }
+        String name = Users.unique("bad");
+        byte[] notUtf8 = ("{\"name\":\"" + name + "\u0000\"}").getBytes(StandardCharsets.UTF_8);
+        notUtf8[notUtf8.length - 3] = (byte) 0xff; // where the NUL was
+        Reply refused = browser.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/api/channels"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(notUtf8)));
+        assertEquals(400, refused.status(), refused.body());
+        assertEquals("The request body is not valid UTF-8", refused.object().getString("message"));
+        assertTrue(browser.get("/api/channels").body().indexOf(name) < 0, "no channel of that name");
+        assertEquals(severe, node.logLines("SEVERE"), "nothing SEVERE in " + node.log());
+    }
+
     private static HttpRequest.Builder json(String path, String body) {
         return HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
