@@ -33,6 +33,8 @@ import java.util.logging.Logger;
  * sees it ({@code chat.limits.RequestsPerAddress} ends it quietly there).
  * <li>An error page (a 404 for a file) whose client is gone: after the page the container flushes
  * the answer and logs the failure at WARNING with a stack trace.
+ * <li>A socket frame larger than Tyrus's incoming buffer (web.xml): Tyrus closes the socket with
+ * 1011 as it should, and first logs a WARNING with a stack trace of some fifty lines, once per socket.
  * </ul>
  */
 @ApplicationScoped
@@ -46,6 +48,8 @@ public class ContainerLogNoise {
     private static final List<String> WELD_LOGGERS = List.of("org.jboss.weld.Servlet", "org.jboss.weld.Context", "org.jboss.weld.Conversation");
     /** Jersey logs an answer it could not write there. */
     private static final String JERSEY_RESPONDER = "org.glassfish.jersey.server.ServerRuntime$Responder";
+    /** Tyrus logs the errors that close a socket there. */
+    private static final String TYRUS_ENDPOINT = "org.glassfish.tyrus.core.TyrusEndpointWrapper";
     private static final Set<String> WELD_ASYNC_WARNINGS = Set.of("WELD-000714", "WELD-000715", "WELD-000225", "WELD-000335");
 
     /** Each filtered logger with the filter it had; held: a logger only weakly referenced may be collected with its filter. */
@@ -55,6 +59,7 @@ public class ContainerLogNoise {
         drop(CONTAINER_LOGGER, ContainerLogNoise::isUndecodablePath, "Refused a request whose path cannot be decoded");
         drop(JERSEY_RESPONDER, record -> RequestsPerAddress.isGoneClient(record.getThrown()), "An answer to a client that is gone");
         drop(HOST_LOGGER, ContainerLogNoise::isErrorPageToGoneClient, "An error page to a client that is gone");
+        drop(TYRUS_ENDPOINT, ContainerLogNoise::isOversizedFrame, "A socket frame over the incoming buffer, closed with 1011");
         for (String weld : WELD_LOGGERS) {
             drop(weld, ContainerLogNoise::isAsyncRequestWarning, "Weld's warning after an asynchronously read request");
         }
@@ -83,6 +88,12 @@ public class ContainerLogNoise {
         Throwable thrown = record.getThrown();
         return thrown instanceof IllegalArgumentException && Arrays.stream(thrown.getStackTrace())
                 .anyMatch(frame -> frame.getClassName().endsWith(".HttpRequestURIDecoder"));
+    }
+
+    private static boolean isOversizedFrame(LogRecord record) {
+        Throwable thrown = record.getThrown();
+        return thrown instanceof IllegalArgumentException && Arrays.stream(thrown.getStackTrace())
+                .anyMatch(frame -> frame.getMethodName().equals("appendBuffers") && frame.getClassName().equals("org.glassfish.tyrus.core.Utils"));
     }
 
     /** The host logs through Catalina's logger, which writes the stack trace into the message. */

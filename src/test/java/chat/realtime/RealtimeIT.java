@@ -5,6 +5,7 @@ import chat.testing.ChatCluster;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
+import chat.testing.RawHttp;
 import chat.testing.RedisCommand;
 import chat.testing.RedisProbe;
 import chat.testing.SharedChat;
@@ -19,6 +20,7 @@ import org.redisson.api.RPatternTopic;
 import org.redisson.api.RTopic;
 import org.redisson.client.codec.StringCodec;
 
+import java.io.IOException;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -219,6 +221,21 @@ class RealtimeIT {
             a.send("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"" + "x".repeat(70_000) + "\"}}");
             assertEquals(1009, a.awaitClose());
         }
+    }
+
+    /** Tyrus cuts such a frame off as it arrives (web.xml's incoming buffer) and logged a stack trace for each. */
+    @Test
+    void framesOver128KiBCloseTheSocketWith1011AndNoStackTraceInTheLog() throws IOException {
+        Person ann = Users.register(chat.nodeA(), "bigger");
+        long before = chat.nodeA().logLines("Buffer overflow");
+        for (int i = 0; i < 3; i++) { // one frame, as the JDK's client would not send it (it splits a long text)
+            assertEquals(1011, RawHttp.closeCodeForAnUnfinishedFrame(chat.nodeA(), ann.http().cookieHeader(), 200_000, 200_000));
+        }
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) { // the node's log has caught up with the closes by now
+            a.post("0", "after the big frames", "after-big");
+            a.awaitAck("after-big");
+        }
+        assertEquals(before, chat.nodeA().logLines("Buffer overflow"), "no stack trace for a frame anyone can send, in " + chat.nodeA().log());
     }
 
     @Test
