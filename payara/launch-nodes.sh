@@ -106,6 +106,13 @@ for i in $(seq 1 "$NODES"); do
     closed_since=""
     notice_at=$((SECONDS + 45)) # beyond the half minute a start takes, say what the node waits for, once a minute
     until answer="$(ready_answer "$port")"; [ "${answer##*$'\n'}" = 200 ]; do
+        # A setting the node refuses: Payara Micro keeps running without the application, which never answers.
+        refused="$(grep -m1 -o 'Invalid settings: .*' "$RUN_DIR/$id.log" 2>/dev/null || true)"
+        if [ -n "$refused" ]; then
+            echo "node $id did not start: $refused; see $RUN_DIR/$id.log" >&2
+            stop_nodes
+            exit 1
+        fi
         if ! kill -0 "$(cat "$RUN_DIR/node-$id.pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
             echo "node $id did not become ready ($(waiting_for "$answer")); see $RUN_DIR/$id.log" >&2
             stop_nodes

@@ -82,6 +82,21 @@ class LaunchScriptIT {
         }
     }
 
+    /** The node refuses the setting and Payara Micro runs on without the application: the script used to wait out its patience. */
+    @Test
+    void aSettingTheNodeRefusesIsReportedByName() throws Exception {
+        Path otherRun = WorkDirs.fresh("launch-refused-");
+        ProcessBuilder builder = script("--detach", otherRun, consecutiveFreePorts());
+        builder.environment().put("NODES", "1");
+        builder.environment().put("CHAT_MAX_MESSAGE_LENGTH", "abc");
+        builder.environment().put("READY_TIMEOUT", "150");
+        Process refused = builder.redirectOutput(otherRun.resolve("launch.out").toFile()).start();
+        assertTrue(refused.waitFor(4, TimeUnit.MINUTES), "the script returns");
+        String output = Files.readString(otherRun.resolve("launch.out"));
+        assertEquals(1, refused.exitValue(), output);
+        assertTrue(output.contains("did not start: Invalid settings: CHAT_MAX_MESSAGE_LENGTH must be a whole number"), output);
+    }
+
     /** Ann on the first address, Bob on the second; a message from Ann reaches Bob. */
     private static void chat(String annBase, String bobBase, String annWs, String bobWs) {
         ChatHttp ann = new ChatHttp(annBase);
@@ -99,6 +114,10 @@ class LaunchScriptIT {
     }
 
     private static ProcessBuilder script(String argument) {
+        return script(argument, runDir, basePort);
+    }
+
+    private static ProcessBuilder script(String argument, Path runDir, int basePort) {
         ProcessBuilder builder = new ProcessBuilder("bash", "payara/launch-nodes.sh", argument).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("REDIS") || k.startsWith("CHAT_"));
