@@ -120,7 +120,6 @@ public class MessageLog {
     // Only the follower thread touches these once it runs.
     private StreamMessageId position;
     private long lastSequence;
-    private boolean inSequenceOrder;
     private boolean behind;
     private int repaired = -1; // entries read since the log could be read again, until caught up; -1: not repairing
     private long lastLook = System.nanoTime();
@@ -130,7 +129,6 @@ public class MessageLog {
         if (running) {
             return;
         }
-        inSequenceOrder = !redis.getConfig().isClusterConfig(); // the posting script logs in sequence order
         epoch = readEpoch();
         position = lastEntry();
         lastSequence = sequence();
@@ -375,8 +373,10 @@ public class MessageLog {
         if (sequence == Long.MAX_VALUE) {
             sequence = lastSequence; // not one of our ids (the log holds only ours): nothing to learn from it
         } else if (sequence <= lastSequence) {
-            // In sequence order, an old number is proof that the counter went back; elsewhere ask it.
-            long counter = inSequenceOrder ? sequence : sequence();
+            // Not proof that the counter went back: the first message of a private room draws its number
+            // before the calls that announce the room and is logged after them, behind later numbers
+            // (and a Redis Cluster logs on several shards). Ask the counter.
+            long counter = sequence();
             if (counter < lastSequence) {
                 long last = lastSequence;
                 LOG.warning(() -> "The message sequence went back from " + last + " to " + counter + ": new epoch");
