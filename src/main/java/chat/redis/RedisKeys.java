@@ -36,6 +36,8 @@ public final class RedisKeys {
     // --- this server's own ---
     public static final String OWN_PREFIX = "chat:";
     public static final String MESSAGE_SEQUENCE = OWN_PREFIX + "message-seq";
+    /** The date (Unix seconds) of the newest message the posting script stored: no later one is dated before it. */
+    public static final String NEWEST_MESSAGE_DATE = OWN_PREFIX + "message-date";
     /**
      * The message log: a capped stream of every message and {@code show.room} event our nodes
      * posted, in sequence order, that every node follows from its last position (docs/RELIABILITY.md).

@@ -62,8 +62,16 @@ class MessageCodecTest {
         var stored = draft.withSequence(42);
         assertEquals("1615480369-000000000042", stored.message().id());
         assertEquals(MessageCodec.toJson(stored.message()), stored.json());
-        assertEquals(stored.json(), draft.head() + String.format(MessageCodec.SEQUENCE_FORMAT, 42) + draft.tail(),
-                "the posting script puts the same parts together");
+        assertEquals(stored.json(), MessageCodec.ID_START + 1615480369 + "-" + String.format(MessageCodec.SEQUENCE_FORMAT, 42)
+                + draft.afterId() + 1615480369 + draft.afterDate(), "the posting script puts the same parts together");
+        // ... also with a later date than the draft's
+        String later = MessageCodec.ID_START + 1615480400 + "-" + String.format(MessageCodec.SEQUENCE_FORMAT, 43)
+                + draft.afterId() + 1615480400 + draft.afterDate();
+        var message = MessageCodec.parse(later).orElseThrow();
+        assertEquals("1615480400-000000000043", message.id());
+        assertEquals(0, message.date().compareTo(java.math.BigDecimal.valueOf(1615480400)));
+        assertEquals("say \"hi\" ü", message.message());
+        assertEquals(MessageCodec.toJson(message), later);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The history store against the real Redis, through a node: what a post leaves in Redis, and what catch-up and pages read back. */
 @ExtendWith(SharedChat.class)
@@ -55,6 +56,45 @@ class MessageHistoryIT {
             assertEquals("hello", message.getString("message"));
             assertEquals(id, message.getString("id"));
             assertEquals(message.getJsonNumber("date").doubleValue(), stored.firstScore());
+        }
+    }
+
+    /**
+     * A message is never dated before the one stored before it, so ids compare in the order messages
+     * were stored, by their date as by their number, and catch-up pages (cut in date order, asked for
+     * again after their last id) miss nothing. Found from outside: a post that waited through a Redis
+     * stall kept its older second but drew a later number, and a catch-up page cut at it skipped the
+     * messages numbered before it and dated after it. Here the newest date is set ahead, as a node
+     * whose clock runs 30 s fast leaves it.
+     */
+    @Test
+    void noMessageIsDatedBeforeTheOneStoredBeforeIt() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        Person carol = Users.register(chat.nodeB(), "carol");
+        String room = Users.privateRoom(ann, bob);
+        String other = Users.privateRoom(carol, bob); // not General: the classes after this one on the shared cluster read it
+        var newestDate = chat.probe().client().getBucket("chat:message-date", StringCodec.INSTANCE);
+        try (ChatSocketClient onA = ChatSocketClient.connect(chat.nodeA(), ann.http());
+             ChatSocketClient onB = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            String first = post(onA, room, "first"); // a private room's first message: announced, then stored
+            long ahead = Long.parseLong(first.substring(0, first.indexOf('-'))) + 30;
+            newestDate.set(String.valueOf(ahead));
+            List<String> ids = new ArrayList<>(List.of(first));
+            for (int i = 0; i < 6; i++) {
+                String into = i % 3 == 0 ? other : room;
+                ids.add(post(into.equals(other) || i % 2 == 0 ? onB : onA, into, "later " + i));
+            }
+            for (String id : ids.subList(1, ids.size())) {
+                assertTrue(Long.parseLong(id.substring(0, id.indexOf('-'))) >= ahead, id + " dated at or after " + ahead);
+            }
+            assertEquals(ids.stream().sorted().toList(), ids, "ids in the order stored");
+            List<String> inRoom = ids.stream().filter(id -> !id.equals(ids.get(1)) && !id.equals(ids.get(4))).toList();
+            assertEquals(inRoom.subList(1, inRoom.size()), ids(bob, "/api/room/" + room + "/messages?after=" + first));
+            var stored = chat.probe().client().<String>getScoredSortedSet("room:" + room, StringCodec.INSTANCE);
+            assertEquals((double) ahead, stored.lastScore(), "scored by the date it was given");
+        } finally {
+            newestDate.delete(); // the classes after this one post at the machine's time again
         }
     }
 

@@ -145,23 +145,44 @@ public class Posting {
         boolean serverId = clientMessageId == null;
         String postId = serverId ? SERVER_POST_ID + UUID.randomUUID() : clientMessageId;
         int remember = serverId ? PostingScript.REMEMBER_SERVER_IDS_SECONDS : PostingScript.REMEMBER_SECONDS;
-        return outbox.post(new PostingScript.Post(draft, postId, remember, sender.key()), serverId, answer -> {
-            metrics.redisTime("store_message", System.nanoTime() - start);
-            if (answer instanceof PostingScript.Answer.Stored stored) {
-                if (!stored.posted().duplicate()) {
-                    metrics.messageSent();
-                }
-                return CompletableFuture.completedFuture(stored.posted());
-            }
-            if (answer instanceof PostingScript.Answer.NoToken) {
-                return CompletableFuture.failedFuture(tooFast());
-            }
-            // Nothing written, the users exist: the room's first message announces it, with calls that wait for Redis.
-            return CompletableFuture.supplyAsync(() -> postWithSeparateCalls(draft, clientMessageId, true), slowPath);
-        });
+        PostingScript.Post post = new PostingScript.Post(draft, postId, remember, sender.key());
+        return outbox.post(post, serverId, answer -> finish(answer, post, start));
     }
 
-    /** The first message of a private room announces the room before itself; a Redis Cluster cannot run the script. */
+    /** What to make of the posting script's answer. */
+    private CompletableFuture<Posted> finish(PostingScript.Answer answer, PostingScript.Post post, long start) {
+        metrics.redisTime("store_message", System.nanoTime() - start);
+        if (answer instanceof PostingScript.Answer.Stored stored) {
+            if (!stored.posted().duplicate()) {
+                metrics.messageSent();
+            }
+            return CompletableFuture.completedFuture(stored.posted());
+        }
+        if (answer instanceof PostingScript.Answer.NoToken) {
+            return CompletableFuture.failedFuture(tooFast());
+        }
+        if (post.roomAnnounced()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("The posting script refused the first message of an announced room"));
+        }
+        // Nothing written, the users exist: the room's first message announces the room (calls that wait for Redis),
+        // then the script stores and logs it, numbered after everything logged before it.
+        PostingScript.Post announced = post.announced();
+        return CompletableFuture.runAsync(() -> announcePrivateRoom(post.draft().roomId()), slowPath)
+                .thenCompose(done -> script.send(List.of(announced)).get(0))
+                .thenCompose(again -> finish(again, announced, start));
+    }
+
+    /** The room enters both users' rooms and their clients' lists ({@code show.room}), before its first message. */
+    private void announcePrivateRoom(String roomId) {
+        rooms.addToMembers(roomId);
+        JsonArrayBuilder names = JSON.createArrayBuilder();
+        rooms.describePrivate(roomId).names().forEach(names::add);
+        log.announce(new ChatEvent(ChatEvent.SHOW_ROOM,
+                JSON.createObjectBuilder().add("id", roomId).add("names", names).build().toString(),
+                RoomId.privateMembers(roomId).map(List::copyOf).orElseThrow(), roomId));
+    }
+
+    /** A Redis Cluster cannot run the script: the separate calls (and a private room's first message announces the room). */
     private Posted postWithSeparateCalls(Draft draft, String clientMessageId, boolean firstInPrivateRoom) {
         String from = draft.from();
         String roomId = draft.roomId();
@@ -189,12 +210,7 @@ public class Posting {
                 record.set(stored.json(), Duration.ofSeconds(PostingScript.REMEMBER_SECONDS));
             }
             if (firstInPrivateRoom) {
-                rooms.addToMembers(roomId);
-                JsonArrayBuilder names = JSON.createArrayBuilder();
-                rooms.describePrivate(roomId).names().forEach(names::add);
-                log.announce(new ChatEvent(ChatEvent.SHOW_ROOM,
-                        JSON.createObjectBuilder().add("id", roomId).add("names", names).build().toString(),
-                        RoomId.privateMembers(roomId).map(List::copyOf).orElseThrow(), roomId));
+                announcePrivateRoom(roomId);
             }
             log.announce(new ChatEvent(ChatEvent.MESSAGE, stored.json(), RoomId.privateMembers(roomId).map(List::copyOf).orElse(null), roomId));
         } catch (RuntimeException e) {

@@ -66,25 +66,28 @@ public class PostingScript {
     // The seed's servers subscribe to MESSAGES by name and ours by pattern (Relay), so NUMSUB counts only theirs: without
     // any, the message is not published, as every node of ours reads it from the log. Where Redis renames or an ACL forbids
     // PUBSUB, pcall answers an error instead of failing the script after its writes, and the message is published as before.
-    // KEYS: rate bucket, sequence, room, log, the post id's record, the sender's login session[, a private room's two
-    // users | a channel and its members].
-    // ARGV: burst, per second, draft head, sequence format, draft tail, date, channel, envelope head, envelope tail,
-    // log cap, remember seconds, the room's checks ('p' private room, 'c' channel, '' none), the sender.
+    // KEYS: rate bucket, sequence, room, log, the post id's record, the sender's login session, the newest message's date
+    // [, a private room's two users | a channel and its members].
+    // ARGV: burst, per second, the draft after its id, sequence format, the draft after its date, date, channel, envelope
+    // head, envelope tail, log cap, remember seconds, the room's checks ('p' private room, 'P' one whose first message
+    // may be stored: the room was announced, 'c' channel, '' none), the sender, how a message begins (up to its id).
     // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry,
     // 'E' when the sender's session has ended (unless the post id has a record: a retry of a post tried before it ended),
     // 'U' while a post with the same id is under way elsewhere ('' in its record, see Posting), 'N' when the room does
     // not exist (also a private channel the sender is not in), 'F' for a private room's first message, 'M' when the
     // sender is not in the (public) channel, 'A' when it is
     // archived; nothing is written unless it returns 'S'. A channel's message is logged with its members ('to').
+    // A message is never dated before the one stored before it (the draft's second may be older: a post that waited
+    // for Redis, another node's clock), so ids compare in the order messages were stored, by date as by sequence.
     private static final String POST = """
             if redis.call('EXISTS', KEYS[6]) == 0 and not redis.call('GET', KEYS[5]) then return 'E' end
-            if ARGV[12] == 'p' then
-              if redis.call('EXISTS', KEYS[7]) == 0 or redis.call('EXISTS', KEYS[8]) == 0 then return 'N' end
-              if redis.call('EXISTS', KEYS[3]) == 0 then return 'F' end
+            if ARGV[12] == 'p' or ARGV[12] == 'P' then
+              if redis.call('EXISTS', KEYS[8]) == 0 or redis.call('EXISTS', KEYS[9]) == 0 then return 'N' end
+              if ARGV[12] == 'p' and redis.call('EXISTS', KEYS[3]) == 0 then return 'F' end
             elseif ARGV[12] == 'c' then
-              local channel = redis.call('HMGET', KEYS[7], 'kind', 'archived')
+              local channel = redis.call('HMGET', KEYS[8], 'kind', 'archived')
               if not channel[1] then return 'N' end
-              if redis.call('SISMEMBER', KEYS[8], ARGV[13]) == 0 then
+              if redis.call('SISMEMBER', KEYS[9], ARGV[13]) == 0 then
                 if channel[1] == 'private' then return 'N' end
                 return 'M'
               end
@@ -95,11 +98,18 @@ public class PostingScript {
             if original then return 'D' .. original end
             """ + TokenBuckets.TAKE_OR_RETURN_0 + """
             local sequence = redis.call('INCR', KEYS[2])
-            local json = ARGV[3] .. string.format(ARGV[4], sequence) .. ARGV[5]
-            redis.call('ZADD', KEYS[3], ARGV[6], json)
+            local date = ARGV[6]
+            local newest = redis.call('GET', KEYS[7])
+            if newest and tonumber(newest) >= tonumber(date) then
+              date = newest
+            else
+              redis.call('SET', KEYS[7], date)
+            end
+            local json = ARGV[14] .. date .. '-' .. string.format(ARGV[4], sequence) .. ARGV[3] .. date .. ARGV[5]
+            redis.call('ZADD', KEYS[3], date, json)
             if ARGV[12] == 'c' then
               redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json,
-                'to', table.concat(redis.call('SMEMBERS', KEYS[8]), ','))
+                'to', table.concat(redis.call('SMEMBERS', KEYS[9]), ','))
             else
               redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[10], '*', 'type', 'message', 'data', json)
             end
@@ -155,9 +165,18 @@ public class PostingScript {
     /**
      * A post for {@link #send}: its draft, the id it is stored under at most once, how long that id is
      * remembered, and the login session it is sent in (a socket outlives a session that ended where its
-     * node did not hear of it: Redis restarted without its data, a logout during a pub/sub outage).
+     * node did not hear of it: Redis restarted without its data, a logout during a pub/sub outage);
+     * {@code roomAnnounced}: a private room's first message may be stored, its room was announced.
      */
-    record Post(Draft draft, String postId, int rememberSeconds, String sessionKey) {
+    record Post(Draft draft, String postId, int rememberSeconds, String sessionKey, boolean roomAnnounced) {
+
+        Post(Draft draft, String postId, int rememberSeconds, String sessionKey) {
+            this(draft, postId, rememberSeconds, sessionKey, false);
+        }
+
+        Post announced() {
+            return new Post(draft, postId, rememberSeconds, sessionKey, true);
+        }
     }
 
     /**
@@ -191,11 +210,11 @@ public class PostingScript {
         Draft draft = post.draft();
         List<Object> keys = new ArrayList<>(List.of(RedisKeys.messageRate(draft.from()), RedisKeys.MESSAGE_SEQUENCE,
                 RedisKeys.room(draft.roomId()), RedisKeys.MESSAGE_LOG, RedisKeys.post(draft.from(), post.postId()),
-                RedisKeys.session(post.sessionKey())));
+                RedisKeys.session(post.sessionKey()), RedisKeys.NEWEST_MESSAGE_DATE));
         String checks = "";
         Optional<List<String>> privateMembers = RoomId.privateMembers(draft.roomId());
         if (privateMembers.isPresent()) {
-            checks = "p";
+            checks = post.roomAnnounced() ? "P" : "p";
             privateMembers.get().forEach(member -> keys.add(RedisKeys.user(member)));
         } else if (RoomId.isChannel(draft.roomId())) {
             checks = "c";
@@ -204,10 +223,10 @@ public class PostingScript {
         }
         RFuture<Object> result = on.evalAsync(RScript.Mode.READ_WRITE, POST, RScript.ReturnType.VALUE, keys,
                 String.valueOf(settings.messageBurst()), String.valueOf(settings.messagesPerSecond()),
-                draft.head(), MessageCodec.SEQUENCE_FORMAT, draft.tail(), String.valueOf(draft.date()),
+                draft.afterId(), MessageCodec.SEQUENCE_FORMAT, draft.afterDate(), String.valueOf(draft.date()),
                 RedisKeys.CHANNEL, relay.envelopeHead(ChatEvent.MESSAGE),
                 MessageCodec.envelopeTail(System.currentTimeMillis(), true),
-                String.valueOf(MessageLog.CAP), String.valueOf(post.rememberSeconds()), checks, draft.from());
+                String.valueOf(MessageLog.CAP), String.valueOf(post.rememberSeconds()), checks, draft.from(), MessageCodec.ID_START);
         return result.toCompletableFuture();
     }
 

@@ -29,6 +29,8 @@ public final class MessageCodec {
      * member JSON starts with the id, so members of equal score sort by it in Redis.
      */
     public static final String SEQUENCE_FORMAT = "%012d";
+    /** How a stored message of ours begins: its id comes first. */
+    public static final String ID_START = "{\"id\":\"";
 
     // ---- the stored message ----
 
@@ -92,7 +94,9 @@ public final class MessageCodec {
     /** A new message of {@code date} (Unix seconds), ready to draw its sequence number. */
     public static Draft draft(String from, String roomId, String text, long date) {
         String withoutId = toJson(new ChatMessage(null, from, BigDecimal.valueOf(date), text, roomId));
-        return new Draft(from, roomId, text, date, "{\"id\":\"" + idPrefix(date), "\"," + withoutId.substring(1));
+        String dateField = "\"date\":" + date; // after "from", whose value (a user id, escaped) cannot hold it
+        int at = withoutId.indexOf(dateField) + "\"date\":".length();
+        return new Draft(from, roomId, text, date, "\"," + withoutId.substring(1, at), withoutId.substring(at + String.valueOf(date).length()));
     }
 
     // ---- the id ----

@@ -218,10 +218,12 @@ class MessageLogIT {
      * A private room's first message draws its number before the calls that announce the room and is
      * logged after them, so posts elsewhere meanwhile are logged first with higher numbers. Found from
      * outside: every node took the older number for a counter that went back, changed the epoch and
-     * told every socket to reload (a few times in fifteen such first messages beside General's traffic).
+     * told every socket to reload (a few times in fifteen such first messages beside General's traffic),
+     * and the first message reached sockets after messages with higher numbers. Now the room is announced
+     * first and the message is numbered, stored and logged in one step, like every other.
      */
     @Test
-    void firstMessagesOfPrivateRoomsAmidOtherPostsChangeNoEpoch() throws InterruptedException {
+    void firstMessagesOfPrivateRoomsAmidOtherPostsComeInOrderAndChangeNoEpoch() throws InterruptedException {
         Person ann = Users.register(chat.nodeA(), "ann");
         Person bob = Users.register(chat.nodeB(), "bob");
         String tag = Users.unique("amid-");
@@ -253,6 +255,12 @@ class MessageLogIT {
             onA.awaitMessage(last);
             assertEquals(List.of(), reloads(onA), "no reload on node A");
             assertEquals(List.of(), reloads(onB), "no reload on node B");
+            // Ann's socket had General's messages and the first ones of her new rooms: all in id order, as the log holds them.
+            Await.until("every first message at ann's socket", Duration.ofSeconds(20),
+                    () -> onA.messages().stream().filter(m -> m.getString("message").startsWith(tag + " first ")).count() == 20);
+            List<Long> sequences = onA.messages().stream().filter(m -> m.getString("message").startsWith(tag + " "))
+                    .map(m -> sequence(m.getString("id"))).toList();
+            assertEquals(sequences.stream().sorted().toList(), sequences, "in id order");
         }
     }
 
