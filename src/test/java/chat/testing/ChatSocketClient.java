@@ -81,6 +81,10 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
         socket.sendText(frame, true).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
+    public void sendBinary(byte[] frame) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(frame), true).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
     /** Posts with a client message id (the server acknowledges or names it in its error frame). */
     public void post(String roomId, String text, String clientMessageId) {
         send(Json.createObjectBuilder().add("type", "message").add("data", Json.createObjectBuilder()

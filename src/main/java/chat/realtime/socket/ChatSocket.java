@@ -32,6 +32,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -192,6 +193,22 @@ public class ChatSocket {
         } catch (RuntimeException e) {
             refuse(connection, e, clientMessageId);
         }
+    }
+
+    /** Frames are JSON text (docs/PROTOCOL.md, "WebSocket"): a binary one is refused like any other frame not understood. */
+    @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
+    public void receiveBinary(Session session, ByteBuffer frame) {
+        Connection connection = (Connection) session.getUserProperties().get(CONNECTION);
+        if (connection == null) {
+            return;
+        }
+        connection.heard();
+        if (((FrameAllowance) session.getUserProperties().get(ALLOWANCE)).take() == FrameAllowance.Verdict.CLOSE) {
+            metrics.frameRejected(429);
+            close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Too many frames refused");
+            return;
+        }
+        refuse(connection, ChatError.badRequest("Frames must be JSON text, not binary"), null);
     }
 
     /** A frame beyond the socket's allowance does nothing that costs Redis. */
