@@ -53,7 +53,7 @@ public class UserRoomsResource {
             throw ChatError.notFound("No such user");
         }
         if (!me.equals(userId)) {
-            throw ChatError.forbidden("You can only list your own rooms");
+            throw ChatError.forbidden("You can only list or hide your own rooms");
         }
         return me;
     }
