@@ -518,6 +518,29 @@ class ChannelsIT {
         assertEquals(204, ann.http().delete("/api/channels/" + id + "/members/" + bob.id()).status(), "back in, she runs it again");
     }
 
+    /** Before, it stayed: unreachable for everyone (joining takes an invitation, only members invite), its name taken for good. */
+    @Test
+    void aPrivateChannelItsLastMemberLeavesIsGoneAndItsNameFree() {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String name = Users.unique("secret ");
+        String id = ann.http().post("/api/channels", "{\"name\":\"" + name + "\",\"kind\":\"private\"}").object().getString("id");
+        assertEquals(200, ann.http().post("/api/channels/" + id + "/members", "{\"userId\":\"" + bob.id() + "\"}").status());
+        try (ChatSocketClient socket = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            socket.post(id, "between us", "between-us");
+            socket.awaitAck("between-us");
+        }
+        assertEquals(204, ann.http().post("/api/channels/" + id + "/leave", "{}").status());
+        assertEquals(200, bob.http().get("/api/channels/" + id).status(), "bob is still in: it stays");
+
+        assertEquals(204, bob.http().post("/api/channels/" + id + "/leave", "{}").status());
+        assertEquals(404, bob.http().get("/api/channels/" + id).status());
+        for (String key : List.of("chat:channel:" + id, "room:" + id, "room:" + id + ":name", "chat:channel:" + id + ":members")) {
+            assertEquals(0, redis.client().getKeys().countExists(key), key + " is gone");
+        }
+        assertEquals(201, bob.http().post("/api/channels", "{\"name\":\"" + name + "\"}").status(), "its name is free again");
+    }
+
     @Test
     void limitsGiveClearErrors() {
         Person ann = Users.register(chat.nodeA(), "ann");

@@ -354,6 +354,19 @@ public class Channels {
         if (!removeMember(channel, userId, userId)) {
             throw ChatError.notFound("You are not a member of this channel");
         }
+        if (!channel.isPublic() && !redis.getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).isExists()) {
+            deleteUnreachable(channel);
+        }
+    }
+
+    /**
+     * A private channel its last member left: nobody could reach it again (it takes an invitation,
+     * and only members invite), and its name stayed taken for good. It goes, with its messages.
+     */
+    private void deleteUnreachable(Channel channel) {
+        String id = channel.id();
+        redis.getKeys().delete(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.room(id), RedisKeys.roomChanges(id));
+        channelNames.release(id, channel.name());
     }
 
     /** The creator removes a member; anyone may remove themselves (that is leaving). */
