@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -194,6 +195,40 @@ class SecurityIT {
             pool.shutdown();
             assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "the flood ended");
         }
+    }
+
+    /**
+     * Attempts count as failures until bcrypt says otherwise, so correct passwords typed in many
+     * new browsers at once can be refused for a moment; before, they were told "Too many failed
+     * logins" and to come back in 15 minutes, although none had failed (found from outside).
+     */
+    @Test
+    void correctLoginsAtOnceAreToldToComeBackInAMomentNotThatTheyFailed() throws Exception {
+        String user = Users.unique("tabs");
+        registered(user);
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                replies.add(pool.submit(() -> login(new ChatHttp(node), user, PASSWORD, newAddress())));
+            }
+            int refused = 0;
+            for (Future<Reply> future : replies) {
+                Reply reply = future.get(60, TimeUnit.SECONDS);
+                if (reply.status() == 429) {
+                    refused++;
+                    assertEquals("Other logins as this user are being checked right now; try again in a moment",
+                            reply.object().getString("message"));
+                    assertEquals(List.of("1"), reply.headers("Retry-After"));
+                } else {
+                    assertEquals(200, reply.status(), reply.body());
+                }
+            }
+            assertTrue(refused > 0, "twenty at once are more than the five attempts allowed in flight");
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(200, login(new ChatHttp(node), user, PASSWORD, newAddress()).status(), "none of them was a failure");
     }
 
     @Test

@@ -27,10 +27,11 @@ import java.util.UUID;
 public class LoginThrottle {
 
     /**
-     * KEYS[1] the failures of this kind of client for the user (sorted set of attempt ids by ms),
-     * KEYS[2] the failures from the address. ARGV[1] allowed, ARGV[2] window ms, ARGV[3] attempt id,
-     * ARGV[4] the address's allowance (0: not applied). Returns 0 and records the attempt as a
-     * failure until it succeeds, or the ms to wait.
+     * KEYS[1] the failures of this kind of client for the user (sorted set of attempt ids by ms:
+     * {@code ?id} while its password is checked, {@code !id} once it failed), KEYS[2] the failures
+     * from the address. ARGV[1] allowed, ARGV[2] window ms, ARGV[3] attempt id, ARGV[4] the address's
+     * allowance (0: not applied). Returns 0 and records the attempt as a failure until it succeeds;
+     * or the ms to wait; or -1 when attempts still being checked make the count, not failures.
      */
     private static final String BEGIN = """
             local t = redis.call('TIME')
@@ -39,6 +40,11 @@ public class LoginThrottle {
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
             local failures = redis.call('ZCARD', KEYS[1])
             if failures >= tonumber(ARGV[1]) then
+              local failed = 0
+              for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+                if string.sub(id, 1, 1) == '!' then failed = failed + 1 end
+              end
+              if failed < tonumber(ARGV[1]) then return -1 end
               local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
               return math.max(1, tonumber(oldest[2]) + window - now)
             end
@@ -46,13 +52,19 @@ public class LoginThrottle {
             if addressAllowed > 0 and failures > 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= addressAllowed then
               return math.max(1, redis.call('PTTL', KEYS[2]))
             end
-            redis.call('ZADD', KEYS[1], now, ARGV[3])
+            redis.call('ZADD', KEYS[1], now, '?' .. ARGV[3])
             redis.call('PEXPIRE', KEYS[1], window)
             return 0
             """;
 
-    private static final String COUNT = """
-            if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+    /** KEYS[1] the user's failures as in {@link #BEGIN}, KEYS[2] the address's. ARGV[1] window ms, ARGV[2] attempt id. */
+    private static final String FAILED = """
+            local since = redis.call('ZSCORE', KEYS[1], '?' .. ARGV[2])
+            if since then
+              redis.call('ZREM', KEYS[1], '?' .. ARGV[2])
+              redis.call('ZADD', KEYS[1], since, '!' .. ARGV[2])
+            end
+            if redis.call('INCR', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
             return 1
             """;
 
@@ -78,6 +90,10 @@ public class LoginThrottle {
         Long waitMillis = script().eval(key, RScript.Mode.READ_WRITE, BEGIN, RScript.ReturnType.LONG,
                 List.of(key, RedisKeys.loginFailuresOfAddress(address)), String.valueOf(allowed),
                 String.valueOf(settings.loginFailureWindow().toMillis()), attempt.id(), String.valueOf(addressAllowed));
+        if (waitMillis != null && waitMillis < 0) {
+            // Correct passwords typed in several tabs at once count as failures only until they are checked.
+            throw ChatError.tooManyRequests("Other logins as this user are being checked right now; try again in a moment", 1);
+        }
         if (waitMillis != null && waitMillis > 0) {
             throw ChatError.tooManyRequests(device.isPresent() ? "Too many failed logins from this device, try again later"
                     : "Too many failed logins for this user from unrecognised browsers; try again later or use a browser you logged in with before",
@@ -88,14 +104,14 @@ public class LoginThrottle {
 
     /** The password was wrong: the attempt stays a failure, and counts against the address. */
     public void failed(Attempt attempt) {
-        String key = RedisKeys.loginFailuresOfAddress(attempt.address());
-        script().eval(key, RScript.Mode.READ_WRITE, COUNT, RScript.ReturnType.LONG, List.of(key),
-                String.valueOf(settings.loginFailureWindow().toMillis()));
+        script().eval(attempt.failuresKey(), RScript.Mode.READ_WRITE, FAILED, RScript.ReturnType.LONG,
+                List.of(attempt.failuresKey(), RedisKeys.loginFailuresOfAddress(attempt.address())),
+                String.valueOf(settings.loginFailureWindow().toMillis()), attempt.id());
     }
 
     /** The password was right (or never checked): the attempt is no failure. Resets nothing else. */
     public void succeeded(Attempt attempt) {
-        redis.getScoredSortedSet(attempt.failuresKey(), StringCodec.INSTANCE).remove(attempt.id());
+        redis.getScoredSortedSet(attempt.failuresKey(), StringCodec.INSTANCE).remove("?" + attempt.id());
     }
 
     /** Counts a registration from the address; 429 when the hourly allowance is used up. */
