@@ -155,11 +155,8 @@ public class ChatSocket {
             close(session, CloseReason.CloseCodes.TOO_BIG, "Frames are limited to 64 KiB");
             return;
         }
-        connection.heard();
-        FrameAllowance.Verdict allowed = ((FrameAllowance) session.getUserProperties().get(ALLOWANCE)).take();
+        FrameAllowance.Verdict allowed = heard(session, connection);
         if (allowed == FrameAllowance.Verdict.CLOSE) {
-            metrics.frameRejected(429);
-            close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Too many frames refused");
             return;
         }
         String clientMessageId = null; // named in the answer to a post that carried one
@@ -202,13 +199,20 @@ public class ChatSocket {
         if (connection == null) {
             return;
         }
+        if (heard(session, connection) != FrameAllowance.Verdict.CLOSE) {
+            refuse(connection, ChatError.badRequest("Frames must be JSON text, not binary"), null);
+        }
+    }
+
+    /** A frame from the client: counted against the socket's allowance; past it, the socket is closed. */
+    private FrameAllowance.Verdict heard(Session session, Connection connection) {
         connection.heard();
-        if (((FrameAllowance) session.getUserProperties().get(ALLOWANCE)).take() == FrameAllowance.Verdict.CLOSE) {
+        FrameAllowance.Verdict allowed = ((FrameAllowance) session.getUserProperties().get(ALLOWANCE)).take();
+        if (allowed == FrameAllowance.Verdict.CLOSE) {
             metrics.frameRejected(429);
             close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Too many frames refused");
-            return;
         }
-        refuse(connection, ChatError.badRequest("Frames must be JSON text, not binary"), null);
+        return allowed;
     }
 
     /** A frame beyond the socket's allowance does nothing that costs Redis. */
