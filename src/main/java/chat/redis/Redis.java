@@ -13,7 +13,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import org.redisson.Redisson;
-import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.ObjectParams;
 import org.redisson.api.options.PlainOptions;
@@ -26,7 +25,6 @@ import org.redisson.config.ConstantDelay;
 import org.redisson.config.SingleServerConfig;
 import org.redisson.config.TransportMode;
 import org.redisson.connection.ConnectionListener;
-import org.redisson.misc.CompletableFutureWrapper;
 
 import java.io.File;
 import java.io.IOException;
@@ -37,8 +35,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -102,10 +100,11 @@ public class Redis {
 
     /**
      * {@code XREAD COUNT count BLOCK block STREAMS key after}: up to {@code count} entries after
-     * {@code after}, waiting up to {@code block} for the first (null or empty: none came), given
-     * to {@code onReply} where the reply arrives (a Netty thread of the client, which must not
-     * wait for anything there, Redis least of all) before the caller wakes; the caller gets what
-     * it returns.
+     * {@code after}, waiting up to {@code block} for the first (null or empty: none came). The
+     * answer completes where the reply arrives (a Netty thread of the client, which must not wait
+     * for anything there, Redis least of all); should the read's connection close, it fails only
+     * when its response timeout ({@code block} and two seconds) ends, so a caller that must not
+     * wait that long watches for {@link RedisDisconnected} itself.
      *
      * <p>Sent as Redisson's plain {@code XREAD}, not its blocking one ({@code RStream.read} with a
      * timeout). Redisson 4.7.0 ends every blocking command that succeeds by calling
@@ -118,18 +117,17 @@ public class Redis {
      * then queues behind the read on that connection and must not time out: keep {@code block}
      * well under the ping's timeout (at least 2.5 s with our settings), as a second at most does.
      */
-    public <T> T readStream(String key, StreamMessageId after, int count, Duration block,
-                            Function<Map<StreamMessageId, Map<String, String>>, T> onReply) {
-        return readStream(client(), key, after, count, block, onReply);
+    public CompletionStage<Map<StreamMessageId, Map<String, String>>> readStream(String key, StreamMessageId after,
+                                                                                int count, Duration block) {
+        return readStream(client(), key, after, count, block);
     }
 
-    static <T> T readStream(RedissonClient client, String key, StreamMessageId after, int count, Duration block,
-                            Function<Map<StreamMessageId, Map<String, String>>, T> onReply) {
+    static CompletionStage<Map<StreamMessageId, Map<String, String>>> readStream(RedissonClient client, String key,
+                                                                               StreamMessageId after, int count, Duration block) {
         CommandAsyncExecutor commands = ((Redisson) client).getCommandExecutor()
                 .copy((ObjectParams) PlainOptions.name(key).timeout(block.plus(READ_SLACK)));
-        RFuture<Map<StreamMessageId, Map<String, String>>> read = commands.readAsync(key, StringCodec.INSTANCE,
+        return commands.readAsync(key, StringCodec.INSTANCE,
                 RedisCommands.XREAD_SINGLE, "COUNT", count, "BLOCK", block.toMillis(), "STREAMS", key, after);
-        return commands.get(new CompletableFutureWrapper<>(read.thenApply(onReply)));
     }
 
     /**

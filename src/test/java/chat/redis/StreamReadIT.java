@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -64,6 +63,10 @@ class StreamReadIT {
         return client.getStream(key, StringCodec.INSTANCE);
     }
 
+    private static Map<StreamMessageId, Map<String, String>> read(String key, StreamMessageId after, int count, Duration block) {
+        return Redis.readStream(client, key, after, count, block).toCompletableFuture().join();
+    }
+
     @Test
     void returnsTheEntriesAfterThePositionInOrderAtMostCount() {
         RStream<String, String> stream = stream("read-order");
@@ -72,7 +75,7 @@ class StreamReadIT {
         stream.add(StreamAddArgs.entry("n", "3"));
         stream.add(StreamAddArgs.entry("n", "4"));
 
-        Map<StreamMessageId, Map<String, String>> read = Redis.readStream(client, "read-order", first, 2, Duration.ofSeconds(1), Function.identity());
+        Map<StreamMessageId, Map<String, String>> read = read("read-order", first, 2, Duration.ofSeconds(1));
 
         assertEquals(List.of("2", "3"), read.values().stream().map(entry -> entry.get("n")).toList());
     }
@@ -81,7 +84,7 @@ class StreamReadIT {
     void answersEmptyWhenNothingCameDuringTheBlock() {
         StreamMessageId last = stream("read-nothing").add(StreamAddArgs.entry("n", "1"));
 
-        Map<StreamMessageId, Map<String, String>> read = Redis.readStream(client, "read-nothing", last, 10, Duration.ofMillis(200), Function.identity());
+        Map<StreamMessageId, Map<String, String>> read = read("read-nothing", last, 10, Duration.ofMillis(200));
 
         assertTrue(read == null || read.isEmpty(), "read " + read);
     }
@@ -90,7 +93,7 @@ class StreamReadIT {
     void returnsAnEntryAddedWhileItWaits() {
         StreamMessageId last = stream("read-wait").add(StreamAddArgs.entry("n", "1"));
         CompletableFuture<Map<StreamMessageId, Map<String, String>>> read = CompletableFuture.supplyAsync(
-                () -> Redis.readStream(client, "read-wait", last, 10, Duration.ofSeconds(1), Function.identity()));
+                () -> read("read-wait", last, 10, Duration.ofSeconds(1)));
         // Added until the read has it: one added before the read was sent is returned just the same.
         Await.until("the waiting read returns the entry added meanwhile", Duration.ofSeconds(10), () -> {
             if (!read.isDone()) {
@@ -110,11 +113,11 @@ class StreamReadIT {
         // the connection (a read of 4 s does, with a SEVERE line from Redisson).
         int before = disconnects.get();
         for (int i = 0; i < 8; i++) {
-            Map<StreamMessageId, Map<String, String>> read = Redis.readStream(client, "read-idle", last, 10, Duration.ofSeconds(1), Function.identity());
+            Map<StreamMessageId, Map<String, String>> read = read("read-idle", last, 10, Duration.ofSeconds(1));
             assertTrue(read == null || read.isEmpty(), "read " + i + ": " + read);
         }
         assertEquals(before, disconnects.get(), "connections closed while the reads waited");
         stream("read-idle").add(StreamAddArgs.entry("n", "2"));
-        assertEquals("2", Redis.readStream(client, "read-idle", last, 10, Duration.ofSeconds(1), Function.identity()).values().iterator().next().get("n"));
+        assertEquals("2", read("read-idle", last, 10, Duration.ofSeconds(1)).values().iterator().next().get("n"));
     }
 }

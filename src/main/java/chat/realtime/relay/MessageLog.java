@@ -11,11 +11,13 @@ import chat.realtime.hub.LocalConnections;
 import chat.realtime.hub.LocalFanOut;
 import chat.realtime.hub.OutboundEvent;
 import chat.redis.Redis;
+import chat.redis.RedisDisconnected;
 import chat.redis.RedisKeys;
 import chat.redis.StoreReset;
 import chat.rooms.control.RoomId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
@@ -113,6 +115,8 @@ public class MessageLog {
     @Inject
     Event<EpochChanged> epochChanged;
 
+    /** The follower's read in flight (given up when a connection to Redis closes: {@link #connectionClosed}). */
+    private volatile PendingRead<Read> inFlight;
     private volatile boolean running;
     private volatile boolean following;
     private volatile String epoch;
@@ -210,7 +214,15 @@ public class MessageLog {
                 if (!following || behind || epochChangedUnseen()) {
                     checkContinuity();
                 }
-                Read batch = client.readStream(RedisKeys.MESSAGE_LOG, position, BATCH, BLOCK, this::deliverOnArrival);
+                PendingRead<Read> pending = new PendingRead<>();
+                inFlight = pending;
+                pending.expect(client.readStream(RedisKeys.MESSAGE_LOG, position, BATCH, BLOCK), this::deliverOnArrival);
+                Optional<Read> reply = pending.await();
+                if (reply.isEmpty()) { // given up: read again from the same position, and look at the epoch first
+                    lastLook = System.nanoTime() - LOOK_EVERY_NANOS;
+                    continue;
+                }
+                Read batch = reply.get();
                 int read = batch.read();
                 if (!batch.left().isEmpty()) {
                     long now = System.currentTimeMillis();
@@ -225,6 +237,10 @@ public class MessageLog {
                     }
                 }
                 backoffMillis = 100;
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
             } catch (RuntimeException | Error e) {
                 if (!running) {
                     return;
@@ -244,6 +260,19 @@ public class MessageLog {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis)); // Redis is away: don't spin
                 backoffMillis = Math.min(2000, backoffMillis * 2);
             }
+        }
+    }
+
+    /**
+     * A connection to Redis closed: the read in flight is given up and sent again, since it may have
+     * gone out on that connection and would then end only with its response timeout, delivery
+     * stalled for three seconds (found with {@code CLIENT KILL TYPE normal}). If it was another
+     * connection, the read is sent once more than needed. Called on Redisson's I/O thread: only wakes the follower.
+     */
+    void connectionClosed(@Observes RedisDisconnected event) {
+        PendingRead<Read> read = inFlight;
+        if (read != null) {
+            read.giveUp();
         }
     }
 

@@ -119,6 +119,35 @@ class DeliveryUnderFaultsIT {
     }
 
     @Test
+    void aKilledConnectionOfTheLogsReadsHoldsNoDeliveryBack() {
+        Users.Person ann = Users.register(a, "ann");
+        Users.Person bob = Users.register(b, "bob");
+        try (ChatSocketClient annOnA = ChatSocketClient.connect(a, ann.http());
+             ChatSocketClient bobOnB = ChatSocketClient.connect(b, bob.http())) {
+            Await.until("both nodes' reads of the log waiting in Redis", Duration.ofSeconds(10),
+                    () -> logReaders(true).size() >= 2);
+            for (String id : logReaders(false)) {
+                RedisCommand.send(redis.port(), "CLIENT", "KILL", "ID", id);
+            }
+            String marker = Users.unique("after-kill-");
+            annOnA.sendMessage(ROOM, marker);
+            // Redis never answers a read whose connection it closed, and Redisson fails it only when its response timeout
+            // ends (the read's block of 1 s and 2 s more): a node that waited for that delivered nothing for 2-3 s.
+            Duration wellBeforeTheTimeout = Duration.ofMillis(1500);
+            annOnA.await("message", m -> m != null && marker.equals(m.getString("message", "")), wellBeforeTheTimeout);
+            bobOnB.await("message", m -> m != null && marker.equals(m.getString("message", "")), wellBeforeTheTimeout);
+        }
+    }
+
+    /** The ids of Redis's clients whose last command was an {@code XREAD} (only those blocked in one, if asked). */
+    private static List<String> logReaders(boolean blockedOnly) {
+        return RedisCommand.text(redis.port(), "CLIENT", "LIST").lines()
+                .filter(line -> line.contains(" cmd=xread ") && (!blockedOnly || line.matches(".* flags=[^ ]*b.*")))
+                .map(line -> line.substring("id=".length(), line.indexOf(' ')))
+                .toList();
+    }
+
+    @Test
     void pubSubConnectionsKilledFiveTimes() {
         DeliveryReport report = underTraffic("CLIENT KILL TYPE pubsub x5", () -> {
             for (int i = 0; i < 5; i++) {
