@@ -11,18 +11,30 @@ class MentionsTest {
     @Test
     void aMentionIsTheWholeNameAfterAnAt() {
         var pablo = Mentions.of("Pablo");
-        assertTrue(pablo.matcher("@Pablo look").find());
-        assertTrue(pablo.matcher("hi @pablo.").find(), "case-insensitive; a sentence's full stop ends it");
-        assertTrue(pablo.matcher("(@Pablo)").find());
-        assertFalse(pablo.matcher("@Pablo2 look").find(), "another, longer name");
-        assertFalse(pablo.matcher("@Pablo.Picasso").find(), "a dot inside a name continues it");
-        assertFalse(pablo.matcher("mail pablo@Pablo.org").find(), "not an address");
-        assertFalse(pablo.matcher("Pablo").find(), "the name alone is no mention");
+        assertTrue(pablo.in("@Pablo look"));
+        assertTrue(pablo.in("hi @pablo."), "case-insensitive; a sentence's full stop ends it");
+        assertTrue(pablo.in("(@Pablo)"));
+        assertFalse(pablo.in("@Pablo2 look"), "another, longer name");
+        assertFalse(pablo.in("@Pablo.Picasso"), "a dot inside a name continues it");
+        assertFalse(pablo.in("mail pablo@Pablo.org"), "not an address");
+        assertFalse(pablo.in("Pablo"), "the name alone is no mention");
+    }
+
+    @Test
+    void caseIsFoldedAsTheBrowserFoldsIt() {
+        var sikas = Mentions.of("Sikas");
+        assertTrue(sikas.in("@SIKAS"));
+        assertTrue(sikas.in("@sikas"));
+        assertFalse(sikas.in("@S\u0131kas"), "a dotless i is another letter in the browser's simple case folding");
+        assertFalse(sikas.in("@S\u0130KAS"), "so is a dotted capital I");
+        assertTrue(sikas.in("@S\u0131kas or @SiKas"), "a later mention still counts");
+        assertTrue(Mentions.of("kate").in("@\u212Aate"), "the Kelvin sign folds to k");
+        assertTrue(Mentions.of("\u03C3\u03BF\u03C6\u03B9\u03B1").in("@\u03A3\u039F\u03A6\u0399\u0391"), "Greek capitals");
     }
 
     @Test
     void namesAreMatchedLiterally() {
-        assertFalse(Mentions.of("a.b").matcher("@axb").find());
-        assertTrue(Mentions.of("a.b").matcher("@a.b!").find());
+        assertFalse(Mentions.of("a.b").in("@axb"));
+        assertTrue(Mentions.of("a.b").in("@a.b!"));
     }
 }

@@ -1,21 +1,47 @@
 package chat.reads.control;
 
+import com.ibm.icu.lang.UCharacter;
+
+import java.util.Arrays;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Whether a message mentions a user: {@code @name} as plain text (so the seed's clients show it
  * as typed), not inside a longer name, case-insensitive; a sentence's full stop after the name
- * still counts. The browser uses the same rule ({@code mentions} in js/text.js).
+ * still counts. The browser uses the same rule ({@code mentions} in js/text.js), whose
+ * case-insensitive match is Unicode's simple case folding: so is this one's. Java's own
+ * {@code UNICODE_CASE} also takes a dotless {@code ı} or a dotted {@code İ} for an {@code i}, and
+ * counted mentions the page never showed.
  */
 public final class Mentions {
 
     private static final String NAME_CHAR = "[\\p{L}\\p{Nd}_\\-]";
 
-    public static Pattern of(String username) {
-        return Pattern.compile("(?<![\\p{L}\\p{Nd}_.\\-])@" + Pattern.quote(username)
-                + "(?!" + NAME_CHAR + "|\\." + NAME_CHAR + ")", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    private final Pattern candidates;
+    private final int[] folded;
+
+    private Mentions(String username) {
+        candidates = Pattern.compile("(?<![\\p{L}\\p{Nd}_.\\-])@(" + Pattern.quote(username)
+                + ")(?!" + NAME_CHAR + "|\\." + NAME_CHAR + ")", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        folded = fold(username);
     }
 
-    private Mentions() {
+    public static Mentions of(String username) {
+        return new Mentions(username);
+    }
+
+    public boolean in(String text) {
+        Matcher match = candidates.matcher(text);
+        while (match.find()) {
+            if (Arrays.equals(folded, fold(match.group(1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] fold(String name) {
+        return name.codePoints().map(c -> UCharacter.foldCase(c, UCharacter.FOLD_CASE_DEFAULT)).toArray();
     }
 }

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Read state on the server (docs/PROTOCOL.md, "Read state"): per user a hash {@code chat:read:<user>}
@@ -81,15 +80,21 @@ public class ReadMarks {
 
     /**
      * Whether the room holds the message, or for a marker of a whole second ({@code <date>-0}, the seed's messages have
-     * no id) any message of that second. A separate read, not part of ADVANCE's script: on a Redis Cluster the room and
+     * no id) a seed server's message of that second: over ours it would hide those posted later in the same second. A separate read, not part of ADVANCE's script: on a Redis Cluster the room and
      * the user's marks live on different shards. Messages are never removed (an edit replaces one in a single step).
      */
     private boolean exists(String roomId, MessageId messageId) {
         Collection<String> thatSecond = redis.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
                 .valueRange(messageId.date(), true, messageId.date() + 1, false);
         String id = messageId.toString();
-        return messageId.sequence() == 0 ? !thatSecond.isEmpty()
+        return messageId.sequence() == 0 ? thatSecond.stream().anyMatch(ReadMarks::withoutOurId)
                 : thatSecond.stream().anyMatch(json -> MessageCodec.parse(json).filter(message -> id.equals(message.id())).isPresent());
+    }
+
+    /** A seed server's message: a marker of its whole second is how a client names it. */
+    private static boolean withoutOurId(String json) {
+        return MessageCodec.parse(json).filter(message -> MessageId.parse(message.id()).map(MessageId::sequence).orElse(0L) == 0)
+                .isPresent();
     }
 
     /** Whether that changed anything. */
@@ -108,7 +113,7 @@ public class ReadMarks {
             baseline = Optional.ofNullable(marks.putIfAbsent(BASELINE, now)).orElse(now);
         }
         Set<String> muted = redis.<String>getSet(RedisKeys.mutedRooms(userId), StringCodec.INSTANCE).readAll();
-        Pattern mention = Mentions.of(username);
+        Mentions mention = Mentions.of(username);
         Map<String, ReadState> states = new LinkedHashMap<>();
         List<Room> all = List.copyOf(rooms);
         // A few rooms at a time: a user in 100 channels of long messages had 100 times 300 of them in memory at once.
@@ -132,7 +137,7 @@ public class ReadMarks {
         return states;
     }
 
-    private static ReadState state(String userId, MessageId marker, Collection<String> newer, Pattern mention, boolean muted) {
+    private static ReadState state(String userId, MessageId marker, Collection<String> newer, Mentions mention, boolean muted) {
         int unread = 0;
         int mentions = 0;
         for (String json : newer) {
@@ -140,7 +145,7 @@ public class ReadMarks {
             if (message.isPresent() && !userId.equals(message.get().from()) && isNewer(message.get(), marker)
                     && unread < COUNT_CAP) {
                 unread++;
-                if (mention.matcher(message.get().message()).find()) {
+                if (mention.in(message.get().message())) {
                     mentions++;
                 }
             }
