@@ -848,6 +848,15 @@ class SecurityIT {
             socket.send("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"half \\ud800 a pair\"}}");
             socket.await("error", d -> d != null && d.getString("message").contains("unpaired surrogate"));
             assertTrue(redis.zrange("room:0").stream().noneMatch(m -> m.contains("half ")), "nothing stored");
+            // Control characters other than tabs and line breaks: refused, posted or edited (NUL and BEL were stored).
+            socket.send("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"ring \\u0007 the bell\"}}");
+            socket.await("error", d -> d != null && d.getString("message").contains("control characters"));
+            assertTrue(redis.zrange("room:0").stream().noneMatch(m -> m.contains("ring ")), "nothing stored");
+            Reply withNul = browser.patch("/api/room/0/messages/" + stored.getString("id"), "{\"message\":\"nul \\u0000 inside\"}");
+            assertEquals(400, withNul.status(), withNul.body());
+            String lines = "two\tcolumns\nand lines " + Users.unique("l");
+            socket.sendMessage("0", lines);
+            assertEquals(lines, socket.awaitMessage(lines).getJsonObject("data").getString("message"), "tabs and line breaks are text");
         }
     }
 }

@@ -3,6 +3,7 @@ package chat.messages;
 import chat.messages.entity.ChatMessage;
 import chat.messages.entity.MessageCodec;
 import chat.messages.entity.MessageId;
+import chat.testing.Await;
 import chat.testing.ChatCluster;
 import chat.testing.ChatSocketClient;
 import chat.testing.RedisCommand;
@@ -53,6 +54,16 @@ class PostingIT {
             assertTrue(second.getBoolean("duplicate"));
             assertEquals(first.getString("id"), second.getString("id"), "the retry is answered with the original");
             assertEquals("0", second.getString("roomId"));
+            // The same id for a post into another room: nothing stored there, and the answer names the room it was stored
+            // in (it named the room asked for, where nothing was).
+            String room = Users.privateRoom(ann, bob);
+            a.post(room, text, clientId);
+            Await.until("the answer to the same id in another room", Duration.ofSeconds(20), () -> a.events("message.ack").size() == 2);
+            JsonObject elsewhere = a.events("message.ack").get(1).getJsonObject("data");
+            assertTrue(elsewhere.getBoolean("duplicate"));
+            assertEquals("0", elsewhere.getString("roomId"), elsewhere.toString());
+            assertEquals(first.getString("id"), elsewhere.getString("id"));
+            assertTrue(chat.probe().zrange("room:" + room).stream().noneMatch(m -> m.contains(text)), "nothing stored in " + room);
 
             String marker = Users.unique("marker-");
             a.post("0", marker, Users.unique("c"));
@@ -128,6 +139,11 @@ class PostingIT {
             a.post("0", "x", "not/valid");
             JsonObject badId = a.await("error", d -> d.getString("message").contains("clientMessageId")).getJsonObject("data");
             assertFalse(badId.containsKey("clientMessageId"), "an invalid id is not echoed");
+            // A number is no id: it was ignored, the post stored without an answer and without a retry's safety.
+            String numbered = Users.unique("numbered-");
+            a.send("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",\"message\":\"" + numbered + "\",\"clientMessageId\":5}}");
+            a.await("error", d -> d != null && "'clientMessageId' must be a string".equals(d.getString("message")));
+            assertTrue(chat.probe().zrange("room:0").stream().noneMatch(m -> m.contains(numbered)), "nothing stored");
 
             String full = Users.unique("c");
             String text = Users.unique("full-");

@@ -170,7 +170,11 @@ public class ChatSocket {
                     if (!(json.get("data") instanceof JsonObject data)) {
                         throw ChatError.badRequest("'data' must be an object with roomId and message");
                     }
-                    String id = data.get("clientMessageId") instanceof JsonString s ? s.getString() : null;
+                    JsonValue sentId = data.getOrDefault("clientMessageId", JsonValue.NULL);
+                    if (sentId != JsonValue.NULL && !(sentId instanceof JsonString)) { // a number was ignored: no ack, no retry safety
+                        throw ChatError.badRequest("'clientMessageId' must be a string");
+                    }
+                    String id = sentId instanceof JsonString s ? s.getString() : null;
                     Posting.checkClientMessageId(id);
                     clientMessageId = id;
                     requireAllowed(allowed);
@@ -274,7 +278,8 @@ public class ChatSocket {
                         refuse(connection, unwrap(failed), clientMessageId);
                     } else if (clientMessageId != null) {
                         connection.send(ChatEvent.frame(ACK, JSON.createObjectBuilder().add("clientMessageId", clientMessageId)
-                                .add("id", posted.stored().message().id()).add("roomId", roomId).add("stored", true)
+                                // The stored message's room: an id used before, in another room, names the message it posted there.
+                                .add("id", posted.stored().message().id()).add("roomId", posted.stored().message().roomId()).add("stored", true)
                                 .add("duplicate", posted.duplicate()).build().toString()));
                     }
                 });
