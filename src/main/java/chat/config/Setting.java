@@ -78,6 +78,8 @@ public enum Setting {
             + " JSON 400 instead of Payara's empty 200 (docs/SECURITY.md)"),
     CHAT_CHANNELS_PER_USER("100", "channels one user may belong to (created or joined, archived ones included)"),
     CHAT_MEMBERS_PER_CHANNEL("1000", "members one channel may have"),
+    CHAT_CHANNELS_CREATED_PER_HOUR("20", "channels one user may create per hour, all nodes together (that many at once,"
+            + " then one in turn as the hour goes on)"),
     CHAT_INVITATIONS_PER_MINUTE("30", "invitations into channels one user may send per minute, all nodes together"),
     CHAT_EDIT_TIME_LIMIT("PT24H", "how long after sending its author may still edit a message (deleting has no limit)");
 

@@ -78,6 +78,7 @@ public final class Settings {
     private final boolean undecodablePathWorkaround;
     private final int channelsPerUser;
     private final int membersPerChannel;
+    private final int channelsCreatedPerHour;
     private final int invitationsPerMinute;
     private final Duration editTimeLimit;
 
@@ -150,6 +151,7 @@ public final class Settings {
         undecodablePathWorkaround = in.bool(CHAT_PAYARA_UNDECODABLE_PATHS);
         channelsPerUser = in.integer(CHAT_CHANNELS_PER_USER, 1, 100_000);
         membersPerChannel = in.integer(CHAT_MEMBERS_PER_CHANNEL, 2, 1_000_000);
+        channelsCreatedPerHour = in.integer(CHAT_CHANNELS_CREATED_PER_HOUR, 1, 100_000);
         invitationsPerMinute = in.integer(CHAT_INVITATIONS_PER_MINUTE, 1, 100_000);
         editTimeLimit = in.duration(CHAT_EDIT_TIME_LIMIT, Duration.ofSeconds(1));
         in.failOnProblems();
@@ -443,6 +445,11 @@ public final class Settings {
 
     public int membersPerChannel() {
         return membersPerChannel;
+    }
+
+    /** Channels one user may create per hour, across all nodes. */
+    public int channelsCreatedPerHour() {
+        return channelsCreatedPerHour;
     }
 
     /** Invitations into channels one user may send per minute, across all nodes. */

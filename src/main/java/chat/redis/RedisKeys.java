@@ -120,6 +120,10 @@ public final class RedisKeys {
         return OWN_PREFIX + "rate:messages:" + userId;
     }
 
+    public static String channelCreationRate(String userId) {
+        return OWN_PREFIX + "rate:channels:" + userId;
+    }
+
     public static String invitationRate(String userId) {
         return OWN_PREFIX + "rate:invitations:" + userId;
     }

@@ -52,6 +52,7 @@ class ChannelsIT {
         env.put("CHAT_CHANNELS_PER_USER", "3");
         env.put("CHAT_MEMBERS_PER_CHANNEL", "4");
         env.put("CHAT_INVITATIONS_PER_MINUTE", "3");
+        env.put("CHAT_CHANNELS_CREATED_PER_HOUR", "5");
         env.put("CHAT_EDIT_TIME_LIMIT", "PT1H");
         env.put("CHAT_CATCH_UP_LIMIT", "10");
         chat = ChatCluster.start("channels", env);
@@ -541,6 +542,26 @@ class ChannelsIT {
         assertEquals(201, bob.http().post("/api/channels", "{\"name\":\"" + name + "\"}").status(), "its name is free again");
     }
 
+    /** Found from outside: one account created and left 130 public channels in a minute, every name kept from everyone. */
+    @Test
+    void channelsCreatedAndLeftInALoopRunIntoTheHourlyLimit() {
+        Person squatter = Users.register(chat.nodeA(), "squat");
+        for (int i = 0; i < 5; i++) {
+            Reply created = (i % 2 == 0 ? squatter.http() : squatter.http().on(chat.nodeB()))
+                    .post("/api/channels", "{\"name\":\"" + Users.unique("squat " + i + " ") + "\",\"kind\":null}");
+            assertEquals(201, created.status(), created.body());
+            assertEquals("public", created.object().getString("kind"), "a null kind is the default, as a missing one");
+            assertEquals(204, squatter.http().post("/api/channels/" + created.object().getString("id") + "/leave", "{}").status());
+        }
+        String name = Users.unique("squat 5 ");
+        Reply sixth = squatter.http().on(chat.nodeB()).post("/api/channels", "{\"name\":\"" + name + "\"}");
+        assertEquals(429, sixth.status(), "the sixth within the hour, on either node: " + sixth.body());
+        assertEquals("You are creating channels too fast (at most 5 an hour); try again later", sixth.object().getString("message"));
+        assertEquals(List.of("720"), sixth.headers("Retry-After"));
+        Person other = Users.register(chat.nodeB(), "other");
+        assertEquals(201, other.http().post("/api/channels", "{\"name\":\"" + name + "\"}").status(), "the name was not taken");
+    }
+
     @Test
     void limitsGiveClearErrors() {
         Person ann = Users.register(chat.nodeA(), "ann");
@@ -670,9 +691,27 @@ class ChannelsIT {
             bobSocket.sendMessage(room, "are you there?");
             bobSocket.awaitMessage("are you there?");
             Await.until("the room back in ann's list", Duration.ofSeconds(10), () -> listed(ann, room));
+
+            // Hidden again once a message brought it back: her other tab hears of it again (it did not, the room's entry
+            // from the second hiding still there).
+            int hiddenEvents = hidings(annElsewhere, room, true);
+            assertEquals(204, ann.http().post("/api/rooms/" + ann.id() + "/hidden", "{\"roomId\":\"" + room + "\"}").status());
+            assertFalse(listed(ann, room));
+            Await.until("ann's tab on node B told of the hiding after the comeback", Duration.ofSeconds(10),
+                    () -> hidings(annElsewhere, room, true) == hiddenEvents + 1);
+            assertEquals(204, ann.http().post("/api/rooms/" + ann.id() + "/hidden", "{\"roomId\":\"" + room + "\"}").status());
+            String marker = Users.unique("after-hiding-twice-");
+            bobSocket.sendMessage(room, marker);
+            annElsewhere.awaitMessage(marker);
+            assertEquals(hiddenEvents + 1, hidings(annElsewhere, room, true), "hiding a hidden room again tells nobody");
         }
         assertEquals(400, ann.http().post("/api/rooms/" + ann.id() + "/hidden", "{\"roomId\":\"0\"}").status());
         assertEquals(403, ann.http().post("/api/rooms/" + bob.id() + "/hidden", "{\"roomId\":\"" + room + "\"}").status());
+    }
+
+    private static int hidings(ChatSocketClient socket, String roomId, boolean hidden) {
+        return (int) socket.events("room.hidden").stream().map(e -> e.getJsonObject("data"))
+                .filter(d -> roomId.equals(d.getString("roomId")) && d.getBoolean("hidden") == hidden).count();
     }
 
     private static boolean listed(Person person, String roomId) {

@@ -51,7 +51,8 @@ public class ChannelsResource {
     public Response create(String body) {
         String me = caller.userId();
         JsonObject json = Json.object(body);
-        String kind = json.containsKey("kind") ? Json.requiredString(json, "kind") : null;
+        // null is the default, as a missing kind is (it was "'kind' is required")
+        String kind = json.getOrDefault("kind", JsonValue.NULL) != JsonValue.NULL ? Json.requiredString(json, "kind") : null;
         Channel channel = channels.create(me, Json.requiredString(json, "name"), kind);
         return Response.status(201).entity(channel).build();
     }

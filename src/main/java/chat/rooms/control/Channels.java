@@ -152,6 +152,11 @@ public class Channels {
     public Channel create(String userId, String rawName, String rawKind) {
         String name = validName(rawName);
         String kind = validKind(rawKind);
+        int perHour = config.channelsCreatedPerHour();
+        if (!buckets.take(RedisKeys.channelCreationRate(userId), perHour, perHour / 3600.0)) {
+            throw ChatError.tooManyRequests("You are creating channels too fast (at most " + perHour + " an hour); try again later",
+                    Math.max(1, Math.round(3600.0 / perHour)));
+        }
         String id = RoomId.channel(redis.getAtomicLong(RedisKeys.CHANNEL_SEQUENCE).incrementAndGet());
         channelNames.claim(id, name);
         Channel channel = new Channel(id, name, kind, userId, now(), null);

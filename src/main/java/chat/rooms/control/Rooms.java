@@ -151,7 +151,11 @@ public class Rooms {
             throw ChatError.badRequest("Only one-to-one rooms can be hidden; leave a channel instead");
         }
         requireMember(userId, roomId);
-        if (hidden(userId).fastPut(roomId, String.valueOf(redis.getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE).size()))) {
+        int size = redis.getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE).size();
+        // Told to the user's sockets unless it was hidden already: a room that a new message brought back still has its
+        // entry, with the count of its first hiding.
+        String before = hidden(userId).put(roomId, String.valueOf(size));
+        if (!stillHidden(before, size)) {
             hiding.fire(new RoomHidden(userId, roomId, true));
         }
     }
