@@ -372,7 +372,7 @@ export class Store {
         let mentioned = 0;
         if (room.lastRead !== null && this.me) {
             for (const m of room.messages) {
-                if (!this.isMe(m.from) && isAfter(m, room.lastRead)) {
+                if (!this.isMe(m.from) && !m.deleted && isAfter(m, room.lastRead)) { // as the server counts
                     unread++;
                     if (mentions(m.message, this.me.username)) {
                         mentioned++;

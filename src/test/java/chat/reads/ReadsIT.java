@@ -55,6 +55,8 @@ class ReadsIT {
         assertEquals(0, states.getJsonObject(room).getInt("mentions"));
         assertTrue(states.getJsonObject("0").getInt("mentions") >= 1, "the mention counted: " + states);
         assertFalse(states.getJsonObject(room).getBoolean("muted"));
+        assertEquals(204, bob.http().delete("/api/room/" + room + "/messages/" + first).status());
+        assertEquals(1, alice.http().get("/api/reads").object().getJsonObject(room).getInt("unread"), "a deleted message is no news");
 
         ChatHttp aliceOnB = alice.http().on(chat.nodeB());
         try (ChatSocketClient aliceElsewhere = ChatSocketClient.connect(chat.nodeB(), aliceOnB);

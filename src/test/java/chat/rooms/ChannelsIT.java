@@ -154,6 +154,8 @@ class ChannelsIT {
                     "any member may invite");
             assertEquals(404, bob.http().post("/api/channels/" + id + "/members", "{\"username\":\"nobody-" + Users.unique("x") + "\"}").status());
             assertEquals(400, bob.http().post("/api/channels/" + id + "/members", "{\"userId\":true}").status());
+            Reply both = bob.http().post("/api/channels/" + id + "/members", "{\"userId\":\"" + eve.id() + "\",\"username\":\"" + carol.username() + "\"}");
+            assertEquals(400, both.status(), "one of them was ignored: " + both.body());
             ann.http().post("/api/channels/" + id + "/members", "{\"username\":\"" + bob.username() + "\"}"); // again: nothing changes
             assertEquals(3, ann.http().get("/api/channels/" + id).object().getJsonArray("members").size());
 
@@ -534,8 +536,10 @@ class ChannelsIT {
         assertEquals(204, ann.http().post("/api/channels/" + id + "/leave", "{}").status());
         assertEquals(200, bob.http().get("/api/channels/" + id).status(), "bob is still in: it stays");
 
+        assertEquals(204, bob.http().post("/api/reads/mute", "{\"roomId\":\"" + id + "\",\"muted\":true}").status());
         assertEquals(204, bob.http().post("/api/channels/" + id + "/leave", "{}").status());
         assertEquals(404, bob.http().get("/api/channels/" + id).status());
+        assertFalse(redis.set("chat:muted:" + bob.id()).contains(id), "nor is it muted by its last member");
         for (String key : List.of("chat:channel:" + id, "room:" + id, "room:" + id + ":name", "chat:channel:" + id + ":members")) {
             assertEquals(0, redis.client().getKeys().countExists(key), key + " is gone");
         }

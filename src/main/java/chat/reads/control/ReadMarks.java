@@ -142,8 +142,8 @@ public class ReadMarks {
         int mentions = 0;
         for (String json : newer) {
             Optional<ChatMessage> message = MessageCodec.parse(json);
-            if (message.isPresent() && !userId.equals(message.get().from()) && isNewer(message.get(), marker)
-                    && unread < COUNT_CAP) {
+            if (message.isPresent() && !userId.equals(message.get().from()) && !Boolean.TRUE.equals(message.get().deleted())
+                    && isNewer(message.get(), marker) && unread < COUNT_CAP) {
                 unread++;
                 if (mention.in(message.get().message())) {
                     mentions++;

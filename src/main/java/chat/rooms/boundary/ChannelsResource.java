@@ -117,6 +117,9 @@ public class ChannelsResource {
         String me = caller.userId();
         JsonObject json = Json.object(body);
         String invitee;
+        if (json.containsKey("userId") && json.containsKey("username")) { // one was ignored: whom did the caller mean?
+            throw ChatError.badRequest("Name the invitee by 'userId' or by 'username', not both");
+        }
         if (json.containsKey("userId")) {
             invitee = Json.requiredId(json, "userId");
             if (!Users.isId(invitee)) {

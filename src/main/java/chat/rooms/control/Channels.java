@@ -360,17 +360,23 @@ public class Channels {
             throw ChatError.notFound("You are not a member of this channel");
         }
         if (!channel.isPublic() && !redis.getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).isExists()) {
-            deleteUnreachable(channel);
+            deleteUnreachable(channel, userId);
         }
     }
 
     /**
      * A private channel its last member left: nobody could reach it again (it takes an invitation,
-     * and only members invite), and its name stayed taken for good. It goes, with its messages.
+     * and only members invite), and its name stayed taken for good. It goes, with its messages, and with what its
+     * last member kept of it (muted, read up to). Members who left before keep theirs, as for any channel they left:
+     * entries nothing reads, since read state is listed only for a user's rooms.
      */
-    private void deleteUnreachable(Channel channel) {
+    private void deleteUnreachable(Channel channel, String lastMember) {
         String id = channel.id();
-        redis.getKeys().delete(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.room(id), RedisKeys.roomChanges(id));
+        RBatch batch = redis.createBatch();
+        batch.getKeys().deleteAsync(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.room(id), RedisKeys.roomChanges(id));
+        batch.getSet(RedisKeys.mutedRooms(lastMember), StringCodec.INSTANCE).removeAsync(id);
+        batch.getMap(RedisKeys.readMarks(lastMember), StringCodec.INSTANCE).fastRemoveAsync(id);
+        batch.execute();
         channelNames.release(id, channel.name());
     }
 
