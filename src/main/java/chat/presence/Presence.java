@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -128,6 +130,9 @@ public class Presence {
     @Inject
     Event<PresenceChange> changes;
 
+    /** Users whose presence update failed: repaired at the next heartbeat ({@link #settleUnsure}). */
+    private final Set<String> unsure = ConcurrentHashMap.newKeySet();
+
     /**
      * A place for one more socket of the user, all nodes together, held for its handshake until
      * {@link #connected} or {@link #release} (or for {@link #HANDSHAKE_HOLD_MILLIS}, should its node die in between).
@@ -155,18 +160,28 @@ public class Presence {
     public void connected(String userId, String handshake) {
         List<Object> keys = new ArrayList<>(keys(settings.serverId()));
         keys.add(RedisKeys.presenceOpening(userId));
-        long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.LONG,
-                keys, userId, settings.serverId(), leaseMillis(), handshake);
-        if (total == 1) {
-            cameOnline(userId);
+        try {
+            long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.LONG,
+                    keys, userId, settings.serverId(), leaseMillis(), handshake);
+            if (total == 1) {
+                cameOnline(userId);
+            }
+        } catch (RuntimeException e) {
+            unsure.add(userId);
+            throw e;
         }
     }
 
     public void disconnected(String userId) {
-        long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, DISCONNECT, RScript.ReturnType.LONG,
-                keys(settings.serverId()), userId, settings.serverId(), leaseMillis());
-        if (total == 0) {
-            wentOffline(userId);
+        try {
+            long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, DISCONNECT, RScript.ReturnType.LONG,
+                    keys(settings.serverId()), userId, settings.serverId(), leaseMillis());
+            if (total == 0) {
+                wentOffline(userId);
+            }
+        } catch (RuntimeException e) {
+            unsure.add(userId);
+            throw e;
         }
     }
 
@@ -178,7 +193,7 @@ public class Presence {
 
     /**
      * Renews this node's lease, rebuilds its entry from {@code localCounts} (sockets per user held
-     * by this node) if it was lost, and reaps nodes whose lease lapsed.
+     * by this node) if it was lost or an update failed, and reaps nodes whose lease lapsed.
      */
     public void heartbeat(Supplier<Map<String, Integer>> localCounts) {
         String me = settings.serverId();
@@ -191,6 +206,9 @@ public class Presence {
                 replaceWith(counts);
             }
         }
+        if (!unsure.isEmpty()) {
+            settleUnsure(localCounts.get());
+        }
         for (String node : redis.<String>getSet(RedisKeys.PRESENCE_NODES, StringCodec.INSTANCE).readAll()) {
             if (!node.equals(me)) {
                 List<Object> gone = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, REAP,
@@ -201,6 +219,29 @@ public class Presence {
                 gone.forEach(user -> wentOffline(user.toString()));
             }
         }
+    }
+
+    /**
+     * After updates that failed: whether they reached Redis is unknown (a reply lost to a paused Redis, or nothing sent).
+     * Unrepaired, a user whose last socket closed then stayed online for good (from outside: a socket closed during a
+     * 2.5 s {@code SIGSTOP} of Redis). This node's entry is replaced by what it holds, and each such user's place in
+     * {@code online_users} made to follow the total (the update's script may have run, its announcement not).
+     * A socket opening or closing in the instant of the repair may leave its user's count one off, as a rebuild can.
+     */
+    private void settleUnsure(Map<String, Integer> counts) {
+        List<String> users = List.copyOf(unsure);
+        replaceWith(counts);
+        for (String userId : users) {
+            boolean listed = online().contains(userId);
+            long total = socketsOf(userId);
+            if (total > 0 && !listed) {
+                cameOnline(userId);
+            } else if (total == 0 && listed) {
+                wentOffline(userId);
+            }
+            unsure.remove(userId);
+        }
+        LOG.info(() -> "Presence repaired after updates that failed, for users " + users);
     }
 
     /** Replaces this node's entry by the given socket counts (empty: this node holds nothing, e.g. at start and stop). */

@@ -1,6 +1,8 @@
 package chat.redis;
 
 import chat.config.Settings;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.util.ResourceLeakDetector;
 import jakarta.annotation.PreDestroy;
@@ -17,6 +19,8 @@ import org.redisson.api.RedissonClient;
 import org.redisson.api.options.ObjectParams;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.api.stream.StreamMessageId;
+import org.redisson.client.NettyHook;
+import org.redisson.client.RedisConnection;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.client.protocol.RedisCommands;
 import org.redisson.command.CommandAsyncExecutor;
@@ -54,6 +58,9 @@ public class Redis {
     @Inject
     Event<RedisDisconnected> disconnected;
 
+    @Inject
+    Event<RedisConnectionClosed> connectionClosed;
+
     /**
      * How long a blocking read may take beyond its block before it counts as failed: what Redisson
      * gives its own blocking commands with our settings (the response timeout and a second more).
@@ -90,6 +97,7 @@ public class Redis {
                             disconnected.fire(new RedisDisconnected(String.valueOf(address)));
                         }
                     });
+                    redisson.setNettyHook(toldOfEveryClose(redisson.getNettyHook()));
                     quietNettyLeakDetector();
                     client = Redisson.create(redisson);
                 }
@@ -98,13 +106,34 @@ public class Redis {
         return client;
     }
 
+    /** Redisson's own hook (or a {@code REDISSON_CONFIG} file's), and a {@link RedisConnectionClosed} for each connection that closes. */
+    private NettyHook toldOfEveryClose(NettyHook configured) {
+        return new NettyHook() {
+            @Override
+            public void afterBoostrapInitialization(Bootstrap bootstrap) {
+                configured.afterBoostrapInitialization(bootstrap);
+            }
+
+            @Override
+            public void afterChannelInitialization(Channel channel) {
+                configured.afterChannelInitialization(channel);
+                channel.closeFuture().addListener(closed -> {
+                    RedisConnection connection = RedisConnection.getFrom(channel);
+                    if (connection == null || !connection.isClosedIdle()) {
+                        connectionClosed.fire(new RedisConnectionClosed());
+                    }
+                });
+            }
+        };
+    }
+
     /**
      * {@code XREAD COUNT count BLOCK block STREAMS key after}: up to {@code count} entries after
      * {@code after}, waiting up to {@code block} for the first (null or empty: none came). The
      * answer completes where the reply arrives (a Netty thread of the client, which must not wait
      * for anything there, Redis least of all); should the read's connection close, it fails only
      * when its response timeout ({@code block} and two seconds) ends, so a caller that must not
-     * wait that long watches for {@link RedisDisconnected} itself.
+     * wait that long watches for {@link RedisConnectionClosed} itself.
      *
      * <p>Sent as Redisson's plain {@code XREAD}, not its blocking one ({@code RStream.read} with a
      * timeout). Redisson 4.7.0 ends every blocking command that succeeds by calling

@@ -11,7 +11,7 @@ import chat.realtime.hub.LocalConnections;
 import chat.realtime.hub.LocalFanOut;
 import chat.realtime.hub.OutboundEvent;
 import chat.redis.Redis;
-import chat.redis.RedisDisconnected;
+import chat.redis.RedisConnectionClosed;
 import chat.redis.RedisKeys;
 import chat.redis.StoreReset;
 import chat.rooms.control.RoomId;
@@ -269,7 +269,7 @@ public class MessageLog {
      * stalled for three seconds (found with {@code CLIENT KILL TYPE normal}). If it was another
      * connection, the read is sent once more than needed. Called on Redisson's I/O thread: only wakes the follower.
      */
-    void connectionClosed(@Observes RedisDisconnected event) {
+    void connectionClosed(@Observes RedisConnectionClosed event) {
         PendingRead<Read> read = inFlight;
         if (read != null) {
             read.giveUp();
