@@ -22,6 +22,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.Principal;
 import java.util.Optional;
 
@@ -80,6 +82,10 @@ public class HandshakeFilter extends HttpFilter {
         String origin = request.getHeader("Origin");
         if (origin != null && !Origins.isAllowed(origin, request, settings.allowedOrigins(), settings.hosts())) {
             refuse(response, 403, "Origin not allowed");
+            return;
+        }
+        if (!isWellFormed(request)) {
+            refuse(response, 400, "The socket's address is malformed");
             return;
         }
         LoginSession session;
@@ -214,6 +220,23 @@ public class HandshakeFilter extends HttpFilter {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether Tyrus can read the request's address: it parses it as a URI after writing the 101, and on a query such
+     * as {@code ?%zz} it failed there (a SEVERE trace), the socket never opened and its place was never given back.
+     */
+    private static boolean isWellFormed(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return true;
+        }
+        try {
+            new URI(request.getRequestURI() + "?" + query);
+            return true;
+        } catch (URISyntaxException malformed) {
+            return false;
+        }
     }
 
     private boolean isFull() {

@@ -3,11 +3,14 @@ package chat.realtime.socket;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /**
  * Sockets the handshake filter let through that the endpoint has not registered yet. Each holds a
@@ -29,8 +32,19 @@ import java.util.function.LongSupplier;
 @ApplicationScoped
 public class OpeningSockets {
 
+    /**
+     * Far longer than a handshake takes from the filter to the endpoint's registration. A place held longer was lost:
+     * its socket will never register (Tyrus failed after writing the 101, as it did for a query it cannot parse), and it
+     * is given back. Before, such places were never given back, and 100 crafted handshakes from one account made the
+     * node refuse every socket to everyone until it restarted.
+     */
+    static final long LOST_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Logger LOG = Logger.getLogger(OpeningSockets.class.getName());
+
     private final AtomicInteger opening = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> openingFrom = new ConcurrentHashMap<>();
+    private final Set<Opening> underWay = ConcurrentHashMap.newKeySet();
+    LongSupplier clock = System::nanoTime;
 
     /**
      * A place for one more socket, or none when the {@code open} sockets and those opening fill
@@ -42,12 +56,31 @@ public class OpeningSockets {
         while (true) {
             int n = opening.get();
             if (open.getAsInt() + n >= limit || atBound(n, atOnce)) {
-                return Optional.empty();
-            }
-            if (opening.compareAndSet(n, n + 1)) {
-                return Optional.of(new Opening());
+                if (giveBackLost() == 0) {
+                    return Optional.empty();
+                }
+            } else if (opening.compareAndSet(n, n + 1)) {
+                Opening place = new Opening(clock.getAsLong());
+                underWay.add(place);
+                return Optional.of(place);
             }
         }
+    }
+
+    /** Finishes the places held longer than {@link #LOST_AFTER_NANOS}; how many. Looked at only when places run out. */
+    private int giveBackLost() {
+        long now = clock.getAsLong();
+        int lost = 0;
+        for (Opening place : underWay) {
+            if (now - place.started > LOST_AFTER_NANOS && place.finishIfHeld()) {
+                lost++;
+            }
+        }
+        if (lost > 0) {
+            int given = lost;
+            LOG.warning(() -> given + " handshake place(s) held for more than 30 s without their sockets registering: given back");
+        }
+        return lost;
     }
 
     public int count() {
@@ -56,7 +89,7 @@ public class OpeningSockets {
 
     /** Whether {@code atOnce} handshakes are under way already (0: no such bound); {@link #admit} decides exactly. */
     public boolean isBusy(int atOnce) {
-        return atBound(opening.get(), atOnce);
+        return atBound(opening.get(), atOnce) && giveBackLost() == 0;
     }
 
     private static boolean atBound(int underWay, int atOnce) {
@@ -67,7 +100,12 @@ public class OpeningSockets {
     public final class Opening {
 
         private final AtomicBoolean finished = new AtomicBoolean();
+        private final long started;
         private volatile String address;
+
+        private Opening(long started) {
+            this.started = started;
+        }
 
         /**
          * Holds this place under the address's limit too: false when the {@code open} sockets from
@@ -91,12 +129,19 @@ public class OpeningSockets {
         }
 
         public void finish() {
-            if (finished.compareAndSet(false, true)) {
-                opening.decrementAndGet();
-                if (address != null) {
-                    openingFrom.computeIfPresent(address, (from, underWay) -> underWay == 1 ? null : underWay - 1);
-                }
+            finishIfHeld();
+        }
+
+        private boolean finishIfHeld() {
+            if (!finished.compareAndSet(false, true)) {
+                return false;
             }
+            underWay.remove(this);
+            opening.decrementAndGet();
+            if (address != null) {
+                openingFrom.computeIfPresent(address, (from, n) -> n == 1 ? null : n - 1);
+            }
+            return true;
         }
     }
 }

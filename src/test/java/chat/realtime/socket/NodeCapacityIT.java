@@ -2,7 +2,9 @@ package chat.realtime.socket;
 
 import chat.testing.Await;
 import chat.testing.ChatHttp;
+import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
+import chat.testing.RawHttp;
 import chat.testing.RedisServerProcess;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +121,31 @@ class NodeCapacityIT {
                         () -> pablo.get("/ws").status() == 204);
             }
             assertTrue(opened > 0, "some handshake won the place");
+            assertEquals(severeBefore, node.logLines("SEVERE"), "SEVERE lines in the node's log");
+        }
+    }
+
+    /**
+     * Found from outside: a handshake to {@code /ws?%zz=%ff} was answered 101, then Tyrus failed to parse its address
+     * (a SEVERE trace) and the socket never opened, its place among the handshakes under way never given back; 100 of
+     * them made the node refuse every socket to everyone until it restarted. Here the bound is 3.
+     */
+    @Test
+    void handshakesWithAnAddressTyrusCannotReadAreRefusedAndHoldNoPlace() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+             PayaraNode node = PayaraNode.launch("odd-query", redis.url(), Map.of("CHAT_WS_HANDSHAKES_AT_ONCE", "3"))) {
+            node.awaitReady();
+            long severeBefore = node.logLines("SEVERE");
+            ChatHttp pablo = new ChatHttp(node);
+            pablo.loggedIn("Pablo", "password123");
+            for (String query : List.of("?%zz=%ff", "?a|b", "?{x}", "?%", "?q=\"<x>\"", "?^")) {
+                assertEquals("HTTP/1.1 400 Bad Request", RawHttp.handshakeStatus(node, pablo.cookieHeader(), query), query);
+            }
+            String wellFormed = RawHttp.handshakeStatus(node, pablo.cookieHeader(), "?v=1&t=x%20y");
+            assertTrue(wellFormed.startsWith("HTTP/1.1 101 "), "a well-formed query still opens a socket: " + wellFormed);
+            try (ChatSocketClient socket = ChatSocketClient.connect(node, pablo)) {
+                socket.awaitReady();
+            }
             assertEquals(severeBefore, node.logLines("SEVERE"), "SEVERE lines in the node's log");
         }
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OpeningSocketsTest {
@@ -34,6 +35,24 @@ class OpeningSocketsTest {
         first.finish();
         assertTrue(opening.admit(() -> 0, 100, 2).isPresent(), "one finished makes room for the next");
         assertTrue(opening.admit(() -> 0, 100, 0).isPresent(), "0: no bound");
+    }
+
+    @Test
+    void aPlaceHeldLongerThanAnyHandshakeTakesIsGivenBackWhenPlacesRunOut() {
+        long[] now = {0};
+        opening.clock = () -> now[0];
+        OpeningSockets.Opening lost = opening.admit(() -> 0, 100, 2).orElseThrow(); // its socket never registers
+        now[0] += OpeningSockets.LOST_AFTER_NANOS / 2;
+        OpeningSockets.Opening young = opening.admit(() -> 0, 100, 2).orElseThrow();
+        assertTrue(opening.admit(() -> 0, 100, 2).isEmpty(), "both places held");
+        assertTrue(opening.isBusy(2));
+        now[0] += OpeningSockets.LOST_AFTER_NANOS / 2 + 1;
+        assertFalse(opening.isBusy(2), "the first place has been held too long");
+        assertTrue(opening.admit(() -> 0, 100, 2).isPresent(), "and is given to the next handshake");
+        assertEquals(2, opening.count());
+        lost.finish(); // finished late after all: nothing is given back twice
+        young.finish();
+        assertEquals(1, opening.count());
     }
 
     @Test
