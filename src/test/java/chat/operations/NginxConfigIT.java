@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,6 +96,48 @@ class NginxConfigIT {
             release.countDown();
             Await.until("the held requests answered", Duration.ofSeconds(30), () -> requests.stream().allMatch(CompletableFuture::isDone));
             assertEquals(20, requests.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 200).count());
+        }
+    }
+
+    /** Found from outside: one client whose request bodies trickled in held all of the proxy's connections. */
+    @Test
+    void oneAddressHoldsAtMostItsShareOfTheProxysConnections() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Consumer<HttpExchange> slow = exchange -> {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, 200, null);
+        };
+        try (StandIn one = new StandIn(slow); StandIn two = new StandIn(slow);
+             NginxProxy nginx = new NginxProxy(one.port(), two.port(), config -> {
+                 assertTrue(config.contains("limit_conn per_address 3000;"), "the limit the test lowers");
+                 return config.replace("limit_conn per_address 3000;", "limit_conn per_address 5;");
+             })) {
+            List<CompletableFuture<HttpResponse<String>>> fromOne = IntStream.range(0, 8)
+                    .mapToObj(i -> HTTP.sendAsync(request(nginx, "/api/me"), HttpResponse.BodyHandlers.ofString())).toList();
+            Await.until("3 of one address's requests refused", Duration.ofSeconds(30),
+                    () -> fromOne.stream().filter(CompletableFuture::isDone).count() == 3);
+            Await.until("5 held by the nodes", Duration.ofSeconds(30), () -> one.requests.get() + two.requests.get() == 5);
+            fromOne.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join)
+                    .forEach(refused -> assertEquals(503, refused.statusCode(), refused.body()));
+            URI base = URI.create(nginx.baseUrl());
+            try (Socket another = new Socket()) { // another client: the same proxy, another address
+                another.bind(new InetSocketAddress("127.0.0.2", 0));
+                another.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
+                another.setSoTimeout(30_000);
+                another.getOutputStream().write(("GET /api/me HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                Await.until("the other address's request let through to a node", Duration.ofSeconds(30),
+                        () -> one.requests.get() + two.requests.get() == 6);
+                release.countDown();
+                String status = new String(another.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+                assertEquals("HTTP/1.1 200 OK", status);
+            }
+            Await.until("the held requests answered", Duration.ofSeconds(30), () -> fromOne.stream().allMatch(CompletableFuture::isDone));
+            assertEquals(5, fromOne.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 200).count());
         }
     }
 
