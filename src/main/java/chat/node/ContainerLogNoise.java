@@ -35,6 +35,9 @@ import java.util.logging.Logger;
  * the answer and logs the failure at WARNING with a stack trace.
  * <li>A socket frame larger than Tyrus's incoming buffer (web.xml): Tyrus closes the socket with
  * 1011 as it should, and first logs a WARNING with a stack trace of some fifty lines, once per socket.
+ * <li>A chunked request body whose chunk sizes are not hexadecimal: Grizzly drops the connection and logs a
+ * WARNING (GRIZZLY0013) with a 2.5 KB stack trace, no account needed; from outside 160,000 such requests wrote
+ * 407 MB of log in 25 s to a node reached directly (nginx refuses them itself).
  * </ul>
  */
 @ApplicationScoped
@@ -50,6 +53,8 @@ public class ContainerLogNoise {
     private static final String JERSEY_RESPONDER = "org.glassfish.jersey.server.ServerRuntime$Responder";
     /** Tyrus logs the errors that close a socket there. */
     private static final String TYRUS_ENDPOINT = "org.glassfish.tyrus.core.TyrusEndpointWrapper";
+    /** Grizzly logs what fails while it parses a request there. */
+    private static final String GRIZZLY_FILTER_CHAIN = "org.glassfish.grizzly.filterchain.DefaultFilterChain";
     private static final Set<String> WELD_ASYNC_WARNINGS = Set.of("WELD-000714", "WELD-000715", "WELD-000225", "WELD-000335");
 
     /** Each filtered logger with the filter it had; held: a logger only weakly referenced may be collected with its filter. */
@@ -60,6 +65,7 @@ public class ContainerLogNoise {
         drop(JERSEY_RESPONDER, record -> RequestsPerAddress.isGoneClient(record.getThrown()), "An answer to a client that is gone");
         drop(HOST_LOGGER, ContainerLogNoise::isErrorPageToGoneClient, "An error page to a client that is gone");
         drop(TYRUS_ENDPOINT, ContainerLogNoise::isOversizedFrame, "A socket frame over the incoming buffer, closed with 1011");
+        drop(GRIZZLY_FILTER_CHAIN, ContainerLogNoise::isBrokenBody, "A request body Grizzly could not parse, connection dropped");
         for (String weld : WELD_LOGGERS) {
             drop(weld, ContainerLogNoise::isAsyncRequestWarning, "Weld's warning after an asynchronously read request");
         }
@@ -94,6 +100,12 @@ public class ContainerLogNoise {
         Throwable thrown = record.getThrown();
         return thrown instanceof IllegalArgumentException && Arrays.stream(thrown.getStackTrace())
                 .anyMatch(frame -> frame.getMethodName().equals("appendBuffers") && frame.getClassName().equals("org.glassfish.tyrus.core.Utils"));
+    }
+
+    /** By name: Grizzly's classes are the container's, not visible to the application. */
+    private static boolean isBrokenBody(LogRecord record) {
+        Throwable thrown = record.getThrown();
+        return thrown != null && thrown.getClass().getName().equals("org.glassfish.grizzly.http.HttpBrokenContentException");
     }
 
     /** The host logs through Catalina's logger, which writes the stack trace into the message. */
