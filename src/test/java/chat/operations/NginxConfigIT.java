@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,19 +69,9 @@ class NginxConfigIT {
     @Test
     void connectionsBeyondWhatTheProxyLetsInAreRefusedWith503AndRetryAfter() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Consumer<HttpExchange> slow = exchange -> {
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            answer(exchange, 200, null);
-        };
+        Consumer<HttpExchange> slow = heldUntil(release);
         try (StandIn one = new StandIn(slow); StandIn two = new StandIn(slow);
-             NginxProxy nginx = new NginxProxy(one.port(), two.port(), config -> {
-                 assertTrue(config.contains("limit_conn connections 9000;"), "the limit the test lowers");
-                 return config.replace("limit_conn connections 9000;", "limit_conn connections 20;");
-             })) {
+             NginxProxy nginx = new NginxProxy(one.port(), two.port(), lowered("limit_conn connections 9000;", "limit_conn connections 20;"))) {
             List<CompletableFuture<HttpResponse<String>>> requests = IntStream.range(0, 30)
                     .mapToObj(i -> HTTP.sendAsync(request(nginx, "/api/rooms/0/messages"), HttpResponse.BodyHandlers.ofString())).toList();
             Await.until("10 requests refused by the proxy", Duration.ofSeconds(30),
@@ -103,19 +94,9 @@ class NginxConfigIT {
     @Test
     void oneAddressHoldsAtMostItsShareOfTheProxysConnections() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Consumer<HttpExchange> slow = exchange -> {
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            answer(exchange, 200, null);
-        };
+        Consumer<HttpExchange> slow = heldUntil(release);
         try (StandIn one = new StandIn(slow); StandIn two = new StandIn(slow);
-             NginxProxy nginx = new NginxProxy(one.port(), two.port(), config -> {
-                 assertTrue(config.contains("limit_conn per_address 3000;"), "the limit the test lowers");
-                 return config.replace("limit_conn per_address 3000;", "limit_conn per_address 5;");
-             })) {
+             NginxProxy nginx = new NginxProxy(one.port(), two.port(), lowered("limit_conn per_address 3000;", "limit_conn per_address 5;"))) {
             List<CompletableFuture<HttpResponse<String>>> fromOne = IntStream.range(0, 8)
                     .mapToObj(i -> HTTP.sendAsync(request(nginx, "/api/me"), HttpResponse.BodyHandlers.ofString())).toList();
             Await.until("3 of one address's requests refused", Duration.ofSeconds(30),
@@ -139,6 +120,26 @@ class NginxConfigIT {
             Await.until("the held requests answered", Duration.ofSeconds(30), () -> fromOne.stream().allMatch(CompletableFuture::isDone));
             assertEquals(5, fromOne.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 200).count());
         }
+    }
+
+    /** A node that holds each request until {@code release} counts down (a minute at most), then answers 200. */
+    private static Consumer<HttpExchange> heldUntil(CountDownLatch release) {
+        return exchange -> {
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, 200, null);
+        };
+    }
+
+    /** The shipped file with one of its limits lowered (which must be there as shipped). */
+    private static UnaryOperator<String> lowered(String shipped, String instead) {
+        return config -> {
+            assertTrue(config.contains(shipped), "the limit the test lowers: " + shipped);
+            return config.replace(shipped, instead);
+        };
     }
 
     private static HttpRequest request(NginxProxy nginx, String path) {
