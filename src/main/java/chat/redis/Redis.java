@@ -68,6 +68,7 @@ public class Redis {
     private static final Duration READ_SLACK = Duration.ofSeconds(2);
 
     private volatile RedissonClient client;
+    private volatile boolean shuttingDown;
 
     /**
      * Creates the client on the deploying thread, before the beans that start threads of their own
@@ -119,7 +120,7 @@ public class Redis {
                 configured.afterChannelInitialization(channel);
                 channel.closeFuture().addListener(closed -> {
                     RedisConnection connection = RedisConnection.getFrom(channel);
-                    if (connection == null || !connection.isClosedIdle()) {
+                    if (!shuttingDown && (connection == null || !connection.isClosedIdle())) {
                         connectionClosed.fire(new RedisConnectionClosed());
                     }
                 });
@@ -174,6 +175,7 @@ public class Redis {
 
     @PreDestroy
     void shutdown() {
+        shuttingDown = true; // its connections' closes concern no one, and CDI may be gone when the last come
         RedissonClient c = client;
         if (c != null) {
             c.shutdown(0, 2, TimeUnit.SECONDS);
