@@ -51,6 +51,10 @@ public enum Setting {
     CHAT_REQUESTS_PER_ADDRESS_AT_ONCE("100", "requests of one client address a node works on at once (half of Payara's 200"
             + " request threads; WebSocket handshakes aside); beyond: 429 with Retry-After, and the connection is closed"),
     CHAT_SOCKET_OPENS_PER_SECOND("1", "sockets a user may open per second on each node, after CHAT_SOCKETS_PER_USER at once"),
+    CHAT_SOCKET_OPENS_PER_ADDRESS("500", "sockets one client address may open at once on each node (all its users"
+            + " together), before CHAT_SOCKET_OPENS_PER_ADDRESS_PER_SECOND"),
+    CHAT_SOCKET_OPENS_PER_ADDRESS_PER_SECOND("50", "sockets one client address may open per second on each node, once"
+            + " CHAT_SOCKET_OPENS_PER_ADDRESS of them opened at once"),
     CHAT_MAX_SOCKETS(null, "open sockets one node holds; beyond, a handshake gets 503 with Retry-After (default: the"
             + " node process's open-file limit less a tenth, at least 1,000 less, for its other connections and files;"
             + " at most what its heap holds at 48 KiB a socket beyond 128 MiB for the rest)"),

@@ -64,6 +64,8 @@ public final class Settings {
     private final int requestsPerAddressAtOnce;
     private final int maxSockets;
     private final double socketOpensPerSecond;
+    private final int socketOpensPerAddress;
+    private final double socketOpensPerAddressPerSecond;
     private final List<String> trustedProxies;
     private final Duration pingInterval;
     private final Duration socketIdleTimeout;
@@ -128,6 +130,8 @@ public final class Settings {
         socketsPerAddress = in.integer(CHAT_SOCKETS_PER_ADDRESS, 1, Integer.MAX_VALUE);
         requestsPerAddressAtOnce = in.integer(CHAT_REQUESTS_PER_ADDRESS_AT_ONCE, 1, Integer.MAX_VALUE);
         socketOpensPerSecond = in.rate(CHAT_SOCKET_OPENS_PER_SECOND);
+        socketOpensPerAddress = in.integer(CHAT_SOCKET_OPENS_PER_ADDRESS, 1, 100_000_000);
+        socketOpensPerAddressPerSecond = in.rate(CHAT_SOCKET_OPENS_PER_ADDRESS_PER_SECOND);
         maxSockets = in.integer(CHAT_MAX_SOCKETS,
                 Math.min(socketsTheOpenFileLimitAllows(), socketsTheHeapAllows(Runtime.getRuntime().maxMemory())), 1, Integer.MAX_VALUE);
         trustedProxies = in.list(CHAT_TRUSTED_PROXIES);
@@ -332,6 +336,16 @@ public final class Settings {
     /** Sockets one user may open per second on each node, once the socket limit's worth is spent. */
     public double socketOpensPerSecond() {
         return socketOpensPerSecond;
+    }
+
+    /** Sockets one client address may open at once on this node, before {@link #socketOpensPerAddressPerSecond}. */
+    public int socketOpensPerAddress() {
+        return socketOpensPerAddress;
+    }
+
+    /** Sockets one client address may open per second on this node, once {@link #socketOpensPerAddress} opened at once. */
+    public double socketOpensPerAddressPerSecond() {
+        return socketOpensPerAddressPerSecond;
     }
 
     public int maxSockets() {

@@ -33,7 +33,8 @@ public final class PayaraNode implements ChatNode {
             Map.entry("CHAT_LOGIN_FAILURES", "1000000"), Map.entry("CHAT_LOGIN_DEVICE_FAILURES", "1000000"),
             Map.entry("CHAT_LOGIN_ADDRESS_FAILURES", "1000000"), Map.entry("CHAT_SESSIONS_PER_USER", "1000000"),
             Map.entry("CHAT_SOCKETS_PER_USER", "100000"), Map.entry("CHAT_SOCKETS_PER_ADDRESS", "1000000"),
-            Map.entry("CHAT_REQUESTS_PER_ADDRESS_AT_ONCE", "1000000"),
+            Map.entry("CHAT_REQUESTS_PER_ADDRESS_AT_ONCE", "1000000"), Map.entry("CHAT_SOCKET_OPENS_PER_ADDRESS", "100000000"),
+            Map.entry("CHAT_SOCKET_OPENS_PER_ADDRESS_PER_SECOND", "1000000"),
             // short passwords in tests about something else; the metrics token the tests' scrapes send
             Map.entry("CHAT_MIN_PASSWORD_LENGTH", "1"), Map.entry("CHAT_METRICS_TOKEN", ChatHttp.METRICS_TOKEN));
     /**

@@ -151,6 +151,41 @@ class NodeCapacityIT {
     }
 
     /**
+     * Found from outside: 200 accounts registered from one address, opening and closing sockets in a loop, each within
+     * its own limit, sent every user 400 to 1,300 presence events a second. An address's opens are counted too (here 5,
+     * then one in 100 s), whoever its users are.
+     */
+    @Test
+    void theUsersOfOneAddressOpenNoMoreSocketsTogetherThanTheAddressMay() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+             PayaraNode node = PayaraNode.launch("address-opens", redis.url(),
+                     Map.of("CHAT_SOCKET_OPENS_PER_ADDRESS", "5", "CHAT_SOCKET_OPENS_PER_ADDRESS_PER_SECOND", "0.01"))) {
+            node.awaitReady();
+            List<ChatSocketClient> sockets = new ArrayList<>();
+            try {
+                for (String name : List.of("Pablo", "Joe", "Mary")) {
+                    ChatHttp user = new ChatHttp(node);
+                    user.loggedIn(name, "password123");
+                    for (int i = 0; i < 2 && sockets.size() < 5; i++) {
+                        sockets.add(ChatSocketClient.connect(node, user));
+                    }
+                    if (sockets.size() == 5) {
+                        assertEquals(429, ChatSocketClient.refusal(node.wsUrl(), user.cookieHeader(), node.origin()),
+                                name + " holds one socket; the address has opened five");
+                    }
+                }
+                sockets.remove(0).close();
+                ChatHttp alex = new ChatHttp(node);
+                alex.loggedIn("Alex", "password123");
+                assertEquals(429, ChatSocketClient.refusal(node.wsUrl(), alex.cookieHeader(), node.origin()),
+                        "opens are counted, not open sockets");
+            } finally {
+                sockets.forEach(ChatSocketClient::close);
+            }
+        }
+    }
+
+    /**
      * 12,000 handshakes at once, beside busy cores. Grizzly closes a connection that waits past its
      * idle timeout unanswered (120 s in {@code payara/post-boot.asadmin}, 30 s by default), or while
      * Tyrus writes its 101 (then Payara logs SEVERE), so a node too slow through a burst leaves
