@@ -142,8 +142,15 @@ public class HandshakeFilter extends HttpFilter {
                 refuseBusy(response, retryAfter);
                 return;
             }
-            if (!place.get().claimFrom(address, () -> connections.fromAddress(address), settings.socketsPerAddress())) {
+            // One address may hold half of the handshakes under way, the rest are everyone else's.
+            OpeningSockets.Claim claim = place.get().claimFrom(address, () -> connections.fromAddress(address),
+                    settings.socketsPerAddress(), settings.handshakesAtOnce() / 2);
+            if (claim == OpeningSockets.Claim.TOO_MANY_SOCKETS) {
                 refuse(response, 429, TOO_MANY_FROM_ADDRESS);
+                return;
+            }
+            if (claim == OpeningSockets.Claim.TOO_MANY_AT_ONCE) {
+                refuseBusy(response, 1);
                 return;
             }
             handshake = reserveUsersPlace(response, session);

@@ -96,6 +96,9 @@ public class OpeningSockets {
         return atOnce > 0 && underWay >= atOnce;
     }
 
+    /** What {@link Opening#claimFrom} made of a place under an address's limits. */
+    public enum Claim { CLAIMED, TOO_MANY_SOCKETS, TOO_MANY_AT_ONCE }
+
     /** One socket's place: finished once, when it is registered or when its handshake did not upgrade. */
     public final class Opening {
 
@@ -108,24 +111,32 @@ public class OpeningSockets {
         }
 
         /**
-         * Holds this place under the address's limit too: false when the {@code open} sockets from
-         * {@code address} and its handshakes under way fill {@code limit}. Exact for the same reason
-         * as {@link #admit}: a burst from one address read the open sockets alone and all passed.
+         * Holds this place under the address's limits too: {@link Claim#TOO_MANY_SOCKETS} when the
+         * {@code open} sockets from {@code address} and its handshakes under way fill {@code limit},
+         * {@link Claim#TOO_MANY_AT_ONCE} when its handshakes under way are {@code share} already (0: no share).
+         * Exact for the same reason as {@link #admit}: a burst from one address read the open sockets alone and all passed.
+         * The share keeps one address from holding every place of {@code CHAT_WS_HANDSHAKES_AT_ONCE}: on Open Liberty
+         * a handshake whose client resets the connection after sending it never opens its socket, and 100 of them
+         * from one client held every place until they lapsed ({@link #LOST_AFTER_NANOS}), found from outside.
          */
-        public boolean claimFrom(String address, LongSupplier open, int limit) {
-            boolean[] claimed = {false};
+        public Claim claimFrom(String address, LongSupplier open, int limit, int share) {
+            Claim[] claim = {Claim.CLAIMED};
             openingFrom.compute(address, (from, underWay) -> {
                 int n = underWay == null ? 0 : underWay;
                 if (open.getAsLong() + n >= limit) {
+                    claim[0] = Claim.TOO_MANY_SOCKETS;
                     return underWay;
                 }
-                claimed[0] = true;
+                if (share > 0 && n >= share) {
+                    claim[0] = Claim.TOO_MANY_AT_ONCE;
+                    return underWay;
+                }
                 return n + 1;
             });
-            if (claimed[0]) {
+            if (claim[0] == Claim.CLAIMED) {
                 this.address = address;
             }
-            return claimed[0];
+            return claim[0];
         }
 
         public void finish() {

@@ -74,23 +74,35 @@ class OpeningSocketsTest {
     @Test
     void anAddressGetsPlacesUpToItsLimitLessItsOpenSocketsAndGetsThemBackWhenTheyFinish() {
         OpeningSockets.Opening first = opening.admit(() -> 0, 100, 0).orElseThrow();
-        assertTrue(first.claimFrom("10.0.0.1", () -> 1, 3));
-        assertTrue(opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3));
-        assertTrue(!opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3),
+        assertEquals(OpeningSockets.Claim.CLAIMED, first.claimFrom("10.0.0.1", () -> 1, 3, 0));
+        assertEquals(OpeningSockets.Claim.CLAIMED, opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3, 0));
+        assertEquals(OpeningSockets.Claim.TOO_MANY_SOCKETS, opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3, 0),
                 "one open and two opening fill three");
-        assertTrue(opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.2", () -> 0, 3), "another address");
+        assertEquals(OpeningSockets.Claim.CLAIMED, opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.2", () -> 0, 3, 0), "another address");
         first.finish();
         first.finish();
-        assertTrue(opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3),
+        assertEquals(OpeningSockets.Claim.CLAIMED, opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3, 0),
                 "the finished place is free again, once");
-        assertTrue(!opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3));
+        assertEquals(OpeningSockets.Claim.TOO_MANY_SOCKETS, opening.admit(() -> 0, 100, 0).orElseThrow().claimFrom("10.0.0.1", () -> 1, 3, 0));
+    }
+
+    @Test
+    void anAddressHoldsAtMostItsShareOfTheHandshakesUnderWay() {
+        for (int i = 0; i < 2; i++) {
+            assertEquals(OpeningSockets.Claim.CLAIMED, opening.admit(() -> 0, 100, 4).orElseThrow().claimFrom("10.0.0.1", () -> 0, 100, 2));
+        }
+        OpeningSockets.Opening third = opening.admit(() -> 0, 100, 4).orElseThrow();
+        assertEquals(OpeningSockets.Claim.TOO_MANY_AT_ONCE, third.claimFrom("10.0.0.1", () -> 0, 100, 2), "half of four");
+        third.finish(); // as the handshake filter does with a refused one
+        assertEquals(OpeningSockets.Claim.CLAIMED, opening.admit(() -> 0, 100, 4).orElseThrow().claimFrom("10.0.0.2", () -> 0, 100, 2),
+                "another address has its places");
     }
 
     @Test
     void aBurstFromOneAddressNeverExceedsItsLimit() throws Exception {
         int claimed = takenAtOnce(() -> {
             OpeningSockets.Opening place = opening.admit(() -> 0, Integer.MAX_VALUE, 0).orElseThrow();
-            if (place.claimFrom("10.0.0.1", () -> 0, 5)) {
+            if (place.claimFrom("10.0.0.1", () -> 0, 5, 0) == OpeningSockets.Claim.CLAIMED) {
                 return true;
             }
             place.finish();
