@@ -114,15 +114,7 @@ public class HandshakeFilter extends HttpFilter {
             refuse(response, 429, "You are opening connections too fast; try again shortly");
             return;
         }
-        // Many accounts behind one address: 200 of them opening and closing sockets in a loop sent every user 400 to
-        // 1,300 presence events a second (found from outside), each account within its own limit.
         String address = ClientAddress.of(request, settings.trustedProxies());
-        double perSecond = settings.socketOpensPerAddressPerSecond();
-        if (!opensFromAddress.take(address, settings.socketOpensPerAddress(), perSecond)) {
-            response.setHeader("Retry-After", String.valueOf(Math.max(1, Math.round(1 / perSecond))));
-            refuse(response, 429, "Too many connections opening from your address; try again shortly");
-            return;
-        }
         // Exact, against every other handshake under way: a full node, or as many handshakes at once as it may
         // work on. Both refusals are cheap, so a burst's queue in the container drains in seconds.
         Optional<OpeningSockets.Opening> place = opening.admit(connections::size, settings.maxSockets(), settings.handshakesAtOnce());
@@ -151,6 +143,15 @@ public class HandshakeFilter extends HttpFilter {
             }
             if (claim == OpeningSockets.Claim.TOO_MANY_AT_ONCE) {
                 refuseBusy(response, 1);
+                return;
+            }
+            // Many accounts behind one address: 200 of them opening and closing sockets in a loop sent every user 400 to
+            // 1,300 presence events a second (found from outside), each account within its own limit. Counted only for
+            // handshakes the node would take, so an office retrying through a busy node's 503s does not spend its opens.
+            double perSecond = settings.socketOpensPerAddressPerSecond();
+            if (!opensFromAddress.take(address, settings.socketOpensPerAddress(), perSecond)) {
+                response.setHeader("Retry-After", String.valueOf(Math.max(1, Math.round(1 / perSecond))));
+                refuse(response, 429, "Too many connections opening from your address; try again shortly");
                 return;
             }
             handshake = reserveUsersPlace(response, session);
