@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * of ours is written instead; every other record passes as before.
  * <ul>
  * <li>Payara answers a request whose path cannot be decoded ({@code GET /%zz}) itself, before any
- * filter or error page of ours, and logs each one at SEVERE with a stack trace of some forty lines.
+ * filter or error page of ours, and logs each one at SEVERE with a stack trace of some forty lines; with an
+ * {@code Upgrade: websocket} header, Grizzly's WebSocket filter logs it first, a WARNING with a stack trace.
  * <li>A request whose body arrives after its headers is read asynchronously ({@code BoundedBody});
  * Payara ends such a request on the thread that completes it while Weld keeps the CDI request
  * context per thread, so each one leaves three or four Weld warnings about a "not fully compliant"
@@ -53,6 +54,8 @@ public class ContainerLogNoise {
     private static final String JERSEY_RESPONDER = "org.glassfish.jersey.server.ServerRuntime$Responder";
     /** Tyrus logs the errors that close a socket there. */
     private static final String TYRUS_ENDPOINT = "org.glassfish.tyrus.core.TyrusEndpointWrapper";
+    /** Grizzly's own WebSocket filter, which looks at every upgrade request before the container does, logs there. */
+    private static final String GRIZZLY_WEBSOCKETS = "websocket";
     /** Grizzly logs what fails while it parses a request there. */
     private static final String GRIZZLY_FILTER_CHAIN = "org.glassfish.grizzly.filterchain.DefaultFilterChain";
     private static final Set<String> WELD_ASYNC_WARNINGS = Set.of("WELD-000714", "WELD-000715", "WELD-000225", "WELD-000335");
@@ -62,6 +65,7 @@ public class ContainerLogNoise {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         drop(CONTAINER_LOGGER, ContainerLogNoise::isUndecodablePath, "Refused a request whose path cannot be decoded");
+        drop(GRIZZLY_WEBSOCKETS, ContainerLogNoise::isUndecodablePath, "Refused a WebSocket upgrade whose path cannot be decoded");
         drop(JERSEY_RESPONDER, record -> RequestsPerAddress.isGoneClient(record.getThrown()), "An answer to a client that is gone");
         drop(HOST_LOGGER, ContainerLogNoise::isErrorPageToGoneClient, "An error page to a client that is gone");
         drop(TYRUS_ENDPOINT, ContainerLogNoise::isOversizedFrame, "A socket frame over the incoming buffer, closed with 1011");

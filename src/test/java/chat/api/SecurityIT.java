@@ -678,6 +678,20 @@ class SecurityIT {
         assertEquals(before, node.logLines("GRIZZLY0013"), "no stack trace per broken chunked body (log flooding)");
     }
 
+    /** Found from outside: Grizzly's WebSocket filter logged a WARNING with a stack trace for each (15 MB in 3 s). */
+    @Test
+    void upgradeRequestsWhosePathCannotBeDecodedLeaveNoStackTraceInTheLog() throws IOException {
+        long before = node.logLines("Illegal hex characters");
+        for (int i = 0; i < 10; i++) {
+            rawExchange("GET /%zz" + i + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        }
+        String marker = "marker-" + java.util.UUID.randomUUID();
+        redis.publish("MESSAGES", marker);
+        Await.until("the node logged the marker", Duration.ofSeconds(20), () -> node.logLines(marker) > 0);
+        assertEquals(before, node.logLines("Illegal hex characters"), "no stack trace per undecodable upgrade (log flooding)");
+    }
+
     /** Sends a raw request (the JDK's client cannot send a path such as /%zz) and returns the answer's head. */
     private static String rawExchange(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", node.port())) {

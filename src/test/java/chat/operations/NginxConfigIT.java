@@ -90,6 +90,23 @@ class NginxConfigIT {
         }
     }
 
+    /** Found from outside: the client's own X-Forwarded-For was appended to, and each made-up address got its own shares. */
+    @Test
+    void theNodesLearnTheClientsAddressNotWhatTheClientSays() throws Exception {
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Consumer<HttpExchange> recording = exchange -> {
+            told.add(String.valueOf(exchange.getRequestHeaders().get("X-Forwarded-For")));
+            answer(exchange, 200, null);
+        };
+        try (StandIn one = new StandIn(recording); StandIn two = new StandIn(recording);
+             NginxProxy nginx = new NginxProxy(one.port(), two.port(), config -> config)) {
+            HttpRequest spoofed = HttpRequest.newBuilder(URI.create(nginx.baseUrl() + "/api/me"))
+                    .header("X-Forwarded-For", "10.9.9.9").timeout(Duration.ofSeconds(30)).build();
+            assertEquals(200, HTTP.send(spoofed, HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(List.of("[127.0.0.1]"), told);
+        }
+    }
+
     /** Found from outside: one client whose request bodies trickled in held all of the proxy's connections. */
     @Test
     void oneAddressHoldsAtMostItsShareOfTheProxysConnections() throws Exception {

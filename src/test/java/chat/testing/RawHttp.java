@@ -26,12 +26,18 @@ public final class RawHttp {
 
     /** A WebSocket handshake to {@code /ws} plus {@code query} exactly as given (the JDK's client would encode it); the answer's status line. */
     public static String handshakeStatus(ChatNode node, String cookieHeader, String query) throws IOException {
+        return handshakeStatus(node, cookieHeader, query, "");
+    }
+
+    /** The same with a body ({@code Content-Length} and its bytes), which no WebSocket client sends. */
+    public static String handshakeStatus(ChatNode node, String cookieHeader, String query, String body) throws IOException {
         URI base = URI.create(node.baseUrl());
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(20_000);
+            String length = body.isEmpty() ? "" : "Content-Length: " + body.length() + "\r\n";
             socket.getOutputStream().write(("GET /ws" + query + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nOrigin: " + node.origin()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nCookie: " + cookieHeader + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    + "Sec-WebSocket-Version: 13\r\nCookie: " + cookieHeader + "\r\n" + length + "\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
             String head = head(socket.getInputStream());
             return head.lines().findFirst().orElse("");
         }

@@ -89,6 +89,12 @@ public class HandshakeFilter extends HttpFilter {
             refuse(response, 400, "The socket's address is malformed");
             return;
         }
+        // Tyrus answered 101 to a handshake with a body and then waited for ever on the request thread, the socket never
+        // opened: 200 of them from one account made a node deaf (found from outside).
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            refuse(response, 400, "A WebSocket handshake carries no body");
+            return;
+        }
         LoginSession session;
         try {
             session = sessions.find(SessionCookie.tokenFrom(request)).orElse(null);
@@ -137,6 +143,10 @@ public class HandshakeFilter extends HttpFilter {
             // One address may hold half of the handshakes under way, the rest are everyone else's.
             OpeningSockets.Claim claim = place.get().claimFrom(address, () -> connections.fromAddress(address),
                     settings.socketsPerAddress(), settings.handshakesAtOnce() / 2);
+            if (claim == OpeningSockets.Claim.TOO_MANY_AT_ONCE && opening.giveBackLost() > 0) { // lost places of the address's
+                claim = place.get().claimFrom(address, () -> connections.fromAddress(address),
+                        settings.socketsPerAddress(), settings.handshakesAtOnce() / 2);
+            }
             if (claim == OpeningSockets.Claim.TOO_MANY_SOCKETS) {
                 refuse(response, 429, TOO_MANY_FROM_ADDRESS);
                 return;
@@ -241,15 +251,13 @@ public class HandshakeFilter extends HttpFilter {
 
     /**
      * Whether Tyrus can read the request's address: it parses it as a URI after writing the 101, and on a query such
-     * as {@code ?%zz} it failed there (a SEVERE trace), the socket never opened and its place was never given back.
+     * as {@code ?%zz} it failed there (a SEVERE trace), the socket never opened and its place was never given back;
+     * on a path parameter such as {@code /ws;{} it answered 500 with a stack trace in the log.
      */
     private static boolean isWellFormed(HttpServletRequest request) {
         String query = request.getQueryString();
-        if (query == null) {
-            return true;
-        }
         try {
-            new URI(request.getRequestURI() + "?" + query);
+            new URI(request.getRequestURI() + (query == null ? "" : "?" + query));
             return true;
         } catch (URISyntaxException malformed) {
             return false;

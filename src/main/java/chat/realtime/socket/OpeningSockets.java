@@ -68,7 +68,7 @@ public class OpeningSockets {
     }
 
     /** Finishes the places held longer than {@link #LOST_AFTER_NANOS}; how many. Looked at only when places run out. */
-    private int giveBackLost() {
+    public int giveBackLost() {
         long now = clock.getAsLong();
         int lost = 0;
         for (Opening place : underWay) {

@@ -99,6 +99,20 @@ class OpeningSocketsTest {
     }
 
     @Test
+    void anAddressGetsItsLostPlacesBackThoughTheNodeHasRoom() {
+        long[] now = {0};
+        opening.clock = () -> now[0];
+        for (int i = 0; i < 2; i++) { // their sockets never open
+            assertEquals(OpeningSockets.Claim.CLAIMED, opening.admit(() -> 0, 100, 100).orElseThrow().claimFrom("10.0.0.1", () -> 0, 100, 2));
+        }
+        now[0] += OpeningSockets.LOST_AFTER_NANOS + 1;
+        OpeningSockets.Opening next = opening.admit(() -> 0, 100, 100).orElseThrow(); // the node has room: nothing swept
+        assertEquals(OpeningSockets.Claim.TOO_MANY_AT_ONCE, next.claimFrom("10.0.0.1", () -> 0, 100, 2));
+        assertEquals(2, opening.giveBackLost(), "as the handshake filter asks when the address's share is full");
+        assertEquals(OpeningSockets.Claim.CLAIMED, next.claimFrom("10.0.0.1", () -> 0, 100, 2));
+    }
+
+    @Test
     void aBurstFromOneAddressNeverExceedsItsLimit() throws Exception {
         int claimed = takenAtOnce(() -> {
             OpeningSockets.Opening place = opening.admit(() -> 0, Integer.MAX_VALUE, 0).orElseThrow();
