@@ -160,25 +160,29 @@ public class Presence {
     public void connected(String userId, String handshake) {
         List<Object> keys = new ArrayList<>(keys(settings.serverId()));
         keys.add(RedisKeys.presenceOpening(userId));
-        try {
+        updating(userId, () -> {
             long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, CONNECT, RScript.ReturnType.LONG,
                     keys, userId, settings.serverId(), leaseMillis(), handshake);
             if (total == 1) {
                 cameOnline(userId);
             }
-        } catch (RuntimeException e) {
-            unsure.add(userId);
-            throw e;
-        }
+        });
     }
 
     public void disconnected(String userId) {
-        try {
+        updating(userId, () -> {
             long total = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, DISCONNECT, RScript.ReturnType.LONG,
                     keys(settings.serverId()), userId, settings.serverId(), leaseMillis());
             if (total == 0) {
                 wentOffline(userId);
             }
+        });
+    }
+
+    /** Runs a user's presence update; one that fails leaves the user to {@link #settleUnsure} (and is thrown on). */
+    private void updating(String userId, Runnable update) {
+        try {
+            update.run();
         } catch (RuntimeException e) {
             unsure.add(userId);
             throw e;

@@ -80,7 +80,8 @@ public class ReadMarks {
 
     /**
      * Whether the room holds the message, or for a marker of a whole second ({@code <date>-0}, the seed's messages have
-     * no id) a seed server's message of that second: over ours it would hide those posted later in the same second. A separate read, not part of ADVANCE's script: on a Redis Cluster the room and
+     * no id) a seed server's message of that second: over ours it would hide those posted later in the same second.
+     * A separate read, not part of ADVANCE's script: on a Redis Cluster the room and
      * the user's marks live on different shards. Messages are never removed (an edit replaces one in a single step).
      */
     private boolean exists(String roomId, MessageId messageId) {
