@@ -26,7 +26,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.Principal;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Guards the WebSocket handshake before the upgrade: a live session is required (401) and a
@@ -142,12 +141,8 @@ public class HandshakeFilter extends HttpFilter {
                 return;
             }
             // One address may hold half of the handshakes under way, the rest are everyone else's.
-            Supplier<OpeningSockets.Claim> claimFromAddress = () -> place.get().claimFrom(address,
+            OpeningSockets.Claim claim = place.get().claimFrom(address,
                     () -> connections.fromAddress(address), settings.socketsPerAddress(), settings.handshakesAtOnce() / 2);
-            OpeningSockets.Claim claim = claimFromAddress.get();
-            if (claim == OpeningSockets.Claim.TOO_MANY_AT_ONCE && opening.giveBackLost() > 0) { // lost places of the address's
-                claim = claimFromAddress.get();
-            }
             if (claim == OpeningSockets.Claim.TOO_MANY_SOCKETS) {
                 refuse(response, 429, TOO_MANY_FROM_ADDRESS);
                 return;

@@ -117,9 +117,18 @@ public class OpeningSockets {
          * Exact for the same reason as {@link #admit}: a burst from one address read the open sockets alone and all passed.
          * The share keeps one address from holding every place of {@code CHAT_WS_HANDSHAKES_AT_ONCE}: on Open Liberty
          * a handshake whose client resets the connection after sending it never opens its socket, and 100 of them
-         * from one client held every place until they lapsed ({@link #LOST_AFTER_NANOS}), found from outside.
+         * from one client held every place until they lapsed ({@link #LOST_AFTER_NANOS}), found from outside. A full
+         * share first gives back lost places, which {@link #admit} looks for only when the whole node is full.
          */
         public Claim claimFrom(String address, LongSupplier open, int limit, int share) {
+            Claim claim = tryClaimFrom(address, open, limit, share);
+            if (claim == Claim.TOO_MANY_AT_ONCE && giveBackLost() > 0) {
+                claim = tryClaimFrom(address, open, limit, share);
+            }
+            return claim;
+        }
+
+        private Claim tryClaimFrom(String address, LongSupplier open, int limit, int share) {
             Claim[] claim = {Claim.CLAIMED};
             openingFrom.compute(address, (from, underWay) -> {
                 int n = underWay == null ? 0 : underWay;
