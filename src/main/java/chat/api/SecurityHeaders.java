@@ -34,6 +34,8 @@ public class SecurityHeaders extends HttpFilter {
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+        // A page on another port of the same host is same-site: the Lax session cookie goes with its no-cors loads.
+        response.setHeader("Cross-Origin-Resource-Policy", "same-origin");
         if (Https.proven(request, settings.trustedProxies())) {
             response.setHeader("Strict-Transport-Security", HSTS);
         }

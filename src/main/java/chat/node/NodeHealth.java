@@ -30,7 +30,7 @@ public class NodeHealth {
     Metrics metrics;
 
     public Check live() {
-        return new Check("node", true, "up");
+        return new Check("node", true, "up", null);
     }
 
     public Check redis() {
@@ -46,14 +46,14 @@ public class NodeHealth {
                     throw new IllegalStateException(e);
                 }
             });
-            return new Check("redis", true, "answers");
+            return new Check("redis", true, "answers", null);
         } catch (RuntimeException e) {
-            return new Check("redis", false, "no answer: " + rootMessage(e));
+            return new Check("redis", false, "no answer", rootMessage(e));
         }
     }
 
     public Check relay() {
-        return new Check("relay", lifecycle.isReady(), lifecycle.readiness());
+        return new Check("relay", lifecycle.isReady(), lifecycle.readiness(), null);
     }
 
     /** The error and, when it wraps one, its innermost cause: a CDI or Redisson wrapper does not name what went wrong. */
@@ -69,7 +69,10 @@ public class NodeHealth {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
     }
 
-    /** One named check, as MicroProfile Health reports it. */
-    public record Check(String name, boolean up, String detail) {
+    /**
+     * One named check, as MicroProfile Health reports it; {@code cause}, when not null, is the error
+     * behind a failure (its text may name hosts and ports, so not everyone is told: {@link HealthServlet}).
+     */
+    public record Check(String name, boolean up, String detail, String cause) {
     }
 }

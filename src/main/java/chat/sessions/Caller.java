@@ -25,7 +25,7 @@ public class Caller {
         HttpServletRequest current = request.get();
         // Keyed by the request too: an async dispatch may find a request context another request left behind.
         if (session == null || current != lookedUpFor) {
-            session = sessions.find(SessionCookie.tokenFrom(current));
+            session = sessions.find(SessionCookie.tokensFrom(current));
             lookedUpFor = current;
         }
         return session;

@@ -5,6 +5,8 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The session cookie: HttpOnly, SameSite=Lax, and over HTTPS Secure with the {@code __Host-}
@@ -17,22 +19,20 @@ public final class SessionCookie {
     static final String SECURE_NAME = "__Host-chat_session";
 
     /**
-     * The session token of the cookie this scheme sets: over HTTPS only the {@code __Host-} one. A
-     * plain {@code chat_session} can be planted by a sibling subdomain ({@code Domain=.example.com}) or
-     * over plain HTTP, and honouring it there would log a browser in as the planter (cookie tossing).
+     * The session tokens of the cookies this scheme sets, in the order the browser sent them: over
+     * HTTPS only the {@code __Host-} one. A plain {@code chat_session} can be planted by a sibling
+     * subdomain ({@code Domain=.example.com}) or over plain HTTP, and honouring it there would log a
+     * browser in as the planter (cookie tossing). Over plain HTTP a page on another port of the same
+     * host can still plant one with a longer path, which the browser sends first: hence all of them,
+     * for {@link Sessions#find(List)} to weigh.
      */
-    public static String tokenFrom(HttpServletRequest request) {
+    public static List<String> tokensFrom(HttpServletRequest request) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
-            return null;
+            return List.of();
         }
         String name = Https.requested(request) ? SECURE_NAME : PLAIN_NAME;
-        for (Cookie cookie : cookies) {
-            if (name.equals(cookie.getName())) {
-                return cookie.getValue();
-            }
-        }
-        return null;
+        return Arrays.stream(cookies).filter(cookie -> name.equals(cookie.getName())).map(Cookie::getValue).toList();
     }
 
     public static String set(String token, Duration maxAge, boolean secure) {

@@ -22,9 +22,11 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +39,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class Sessions {
 
+    private static final Logger LOG = Logger.getLogger(Sessions.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
 
@@ -69,6 +72,30 @@ public class Sessions {
             mine.pollFirst(excess).forEach(old -> end(new LoginSession(old, userId)));
         }
         return token;
+    }
+
+    /**
+     * The live session behind a request's session cookies. The server sets one; more were planted
+     * (by a page on another port of the same host, over plain HTTP), and the browser sends a planted
+     * one with a longer path first. Dead or malformed tokens are ignored, so garbage planted there
+     * locks no one out. Two live sessions are not told apart: either may be the planter's, and
+     * using it would post the victim's words under the planter's name (found from outside). Both
+     * end, so the browser is asked to sign in, and after that only its own session lives.
+     */
+    public Optional<LoginSession> find(List<String> tokens) {
+        if (tokens.size() < 2) {
+            return find(tokens.isEmpty() ? null : tokens.get(0));
+        }
+        List<LoginSession> live = tokens.stream().distinct().map(this::find).flatMap(Optional::stream).toList();
+        if (live.size() == 1) {
+            return Optional.of(live.get(0));
+        }
+        if (!live.isEmpty()) {
+            LOG.warning(() -> "A request carried the cookies of " + live.size()
+                    + " live sessions (cookies planted from another port of this host?): all of them ended");
+            live.forEach(this::end);
+        }
+        return Optional.empty();
     }
 
     /** The live session behind a cookie token; using it restarts its idle clock. */

@@ -59,6 +59,8 @@ class HardeningIT {
         // The default burst (100 calls) with a sustained rate below what any machine serves one client:
         // at the default 20/s a loaded machine answering a call every 50 ms refilled as fast as the test called.
         defaults.put("CHAT_API_CALLS_PER_SECOND", "1");
+        // The same for messages (burst 40, default 5/s): on a busy machine 60 edits took 5 s and the refill let all through.
+        defaults.put("CHAT_MESSAGES_PER_SECOND", "0.2");
         defaults.put("CHAT_HISTORY_READS_AT_ONCE", "1");
         defaults.put("CHAT_SOCKET_OPENS_PER_SECOND", "0.01"); // the burst (20, the socket limit), then one in 100 s
         // Not the default 100: 32 held answers (2 MiB of queue each) fit the test node's 512 MB heap.
@@ -500,6 +502,7 @@ class HardeningIT {
             assertTrue(csp.contains("frame-ancestors 'none'"), csp);
             assertEquals("nosniff", reply.headers("X-Content-Type-Options").get(0));
             assertEquals("no-referrer", reply.headers("Referrer-Policy").get(0));
+            assertEquals("same-origin", reply.headers("Cross-Origin-Resource-Policy").get(0));
         }
     }
 

@@ -19,12 +19,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -123,6 +127,15 @@ class OperationsIT {
             Await.until("readiness DOWN without Redis", Duration.ofSeconds(30), () -> http.get("/health/ready").status() == 503);
             JsonObject down = http.get("/health/ready").object();
             assertEquals("DOWN", down.getString("status"));
+            JsonObject redisCheck = down.getJsonArray("checks").getJsonObject(0);
+            assertEquals("no answer", redisCheck.getJsonObject("data").getString("detail"));
+            assertTrue(redisCheck.getJsonObject("data").containsKey("cause"), "the operator on this machine learns why: " + down);
+            // Through a proxy (the shipped nginx passes /health on to anyone) the error's text, which named the
+            // Redis's address and connection pool, stays in the node: up or down, and what is down.
+            ChatHttp.Reply proxied = ChatHttp.send(HttpClient.newHttpClient(), HttpRequest.newBuilder(URI.create(a.baseUrl() + "/health/ready"))
+                    .header("X-Forwarded-For", "203.0.113.9"));
+            assertEquals(503, proxied.status());
+            assertFalse(proxied.body().contains("cause") || proxied.body().contains("Exception"), proxied.body());
             assertEquals(200, http.get("/health/live").status(), "a restart would not bring Redis back: still live");
         } finally {
             redis.startProcess();

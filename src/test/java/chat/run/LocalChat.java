@@ -217,7 +217,8 @@ public final class LocalChat {
         try (JsonReader reader = Json.createReader(new StringReader(answer.substring(json)))) {
             List<String> down = reader.readObject().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
                     .filter(check -> !"UP".equals(check.getString("status", "")))
-                    .map(check -> check.getString("name", "?") + ": " + check.getJsonObject("data").getString("detail", "down"))
+                    .map(check -> check.getString("name", "?") + ": " + check.getJsonObject("data").getString("detail", "down")
+                            + (check.getJsonObject("data").containsKey("cause") ? ": " + check.getJsonObject("data").getString("cause") : ""))
                     .toList();
             return down.isEmpty() ? answer : String.join("; ", down);
         } catch (RuntimeException notHealthJson) {

@@ -3,6 +3,7 @@ package chat.users;
 import chat.testing.ChatCluster;
 import chat.testing.ChatHttp;
 import chat.testing.ChatHttp.Reply;
+import chat.testing.ChatSocketClient;
 import chat.testing.RedisProbe;
 import chat.testing.SharedChat;
 import chat.testing.Users;
@@ -146,6 +147,59 @@ class LoginIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertEquals(401, loggedOut.status(), loggedOut.body());
         assertEquals(200, planter.get("/api/me").status(), "the planter's session was not touched");
+    }
+
+    /**
+     * Over plain HTTP a page on another port of the same host can plant a {@code chat_session} with a
+     * longer path ({@code Path=/api}), which the browser sends before the real one. Before, only the
+     * first was read: garbage there locked the user out for as long as the planted cookie lived, and a
+     * live session of the planter's signed the victim in as the planter (their typing stored under
+     * the planter's name). Found from outside with Chromium.
+     */
+    @Test
+    void aDeadSessionCookiePlantedBeforeTheRealOneLocksNoOneOut() {
+        ChatHttp victim = new ChatHttp(chat.nodeA());
+        String id = victim.loggedIn(Users.unique("tossed"), "pw").getString("id");
+        String real = "chat_session=" + victim.sessionCookie().orElseThrow().getValue();
+        ChatHttp ended = new ChatHttp(chat.nodeA());
+        ended.loggedIn(Users.unique("gone"), "pw");
+        String dead = "chat_session=" + ended.sessionCookie().orElseThrow().getValue();
+        assertEquals(204, ended.post("/api/logout", "{}").status());
+        HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        for (String planted : List.of("chat_session=garbage", dead, "chat_session=")) {
+            Reply me = ChatHttp.send(browser, HttpRequest.newBuilder(URI.create(chat.nodeB().baseUrl() + "/api/me"))
+                    .header("Cookie", planted + "; " + real));
+            assertEquals(200, me.status(), planted + ": " + me.body());
+            assertEquals(id, me.object().getString("id"));
+        }
+        ChatSocketClient.connect(chat.nodeB().wsUrl(), "chat_session=garbage; " + real, chat.nodeB().origin()).close();
+    }
+
+    @Test
+    void twoLiveSessionCookiesSignInNeitherAndBothEnd() {
+        ChatHttp planter = new ChatHttp(chat.nodeA());
+        planter.loggedIn(Users.unique("planter"), "pw");
+        String planted = "chat_session=" + planter.sessionCookie().orElseThrow().getValue();
+        ChatHttp victim = new ChatHttp(chat.nodeA());
+        String name = Users.unique("victim");
+        victim.loggedIn(name, "pw");
+        String real = "chat_session=" + victim.sessionCookie().orElseThrow().getValue();
+        HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        assertEquals(401, ChatSocketClient.refusal(chat.nodeB().wsUrl(), planted + "; " + real, chat.nodeB().origin()),
+                "neither session's socket");
+        Reply me = ChatHttp.send(browser, HttpRequest.newBuilder(URI.create(chat.nodeB().baseUrl() + "/api/me"))
+                .header("Cookie", planted + "; " + real));
+        assertEquals(401, me.status(), "not the planter's account: " + me.body());
+        assertEquals(401, planter.get("/api/me").status(), "the planted session ended");
+        assertEquals(401, victim.get("/api/me").status(), "the victim's too: the two could not be told apart");
+
+        victim.loggedIn(name, "pw"); // the browser still holds the planted cookie, dead now
+        Reply again = ChatHttp.send(browser, HttpRequest.newBuilder(URI.create(chat.nodeA().baseUrl() + "/api/me"))
+                .header("Cookie", planted + "; chat_session=" + victim.sessionCookie().orElseThrow().getValue()));
+        assertEquals(200, again.status(), "signing in again is enough: " + again.body());
+        assertEquals(name, again.object().getString("username"));
     }
 
     @Test

@@ -97,7 +97,7 @@ public class HandshakeFilter extends HttpFilter {
         }
         LoginSession session;
         try {
-            session = sessions.find(SessionCookie.tokenFrom(request)).orElse(null);
+            session = sessions.find(SessionCookie.tokensFrom(request)).orElse(null);
         } catch (RuntimeException e) {
             refuseIfOutage(response, e);
             return;
