@@ -104,8 +104,12 @@ public final class RedisKeys {
         return OWN_PREFIX + "username-skeleton:" + skeleton;
     }
 
-    /** Users up to this id have their skeleton claimed (users written by the seed's servers included). */
-    public static final String SKELETONS_INDEXED_UP_TO = OWN_PREFIX + "username-skeletons-indexed";
+    /**
+     * Users up to this id have their look-alike keys claimed (users written by the seed's servers included).
+     * Named anew whenever the keys change ({@code username-skeletons-indexed} before accents were dropped), so
+     * that every user's keys of the new kind are claimed again, from user 1.
+     */
+    public static final String USER_LOOK_ALIKES_INDEXED_UP_TO = OWN_PREFIX + "username-look-alikes-indexed";
 
     public static String registrationsOfAddress(String address) {
         return OWN_PREFIX + "throttle:register:address:" + address;
@@ -134,8 +138,8 @@ public final class RedisKeys {
     public static final String CHANNEL_SEQUENCE = OWN_PREFIX + "channel-seq";
     /** Hash: lower-cased channel name, and each of its look-alike keys, → channel id (names are unique, archived ones included). */
     public static final String CHANNEL_NAMES = OWN_PREFIX + "channel-names";
-    /** Channels up to this number have their names' look-alike keys in {@link #CHANNEL_NAMES}. */
-    public static final String CHANNEL_NAMES_INDEXED_UP_TO = OWN_PREFIX + "channel-names-indexed";
+    /** Channels up to this number have their names' look-alike keys in {@link #CHANNEL_NAMES}; named anew as {@link #USER_LOOK_ALIKES_INDEXED_UP_TO}. */
+    public static final String CHANNEL_NAMES_INDEXED_UP_TO = OWN_PREFIX + "channel-look-alikes-indexed";
     /** Sorted set, all scores 0: {@code <lower-cased name>\n<id>} of public, unarchived channels, for prefix search. */
     public static final String PUBLIC_CHANNELS = OWN_PREFIX + "channels:public";
 

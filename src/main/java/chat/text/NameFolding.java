@@ -26,7 +26,7 @@ public final class NameFolding {
 
     /** Accents removed (decomposed, combining marks dropped) and lower case: "jose" finds "José", "pablo" finds "Pablo". */
     public static String forSearch(String name) {
-        return MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFD)).replaceAll("").toLowerCase(Locale.ROOT);
+        return withoutMarks(name).toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -37,13 +37,22 @@ public final class NameFolding {
      * turns a capital I into an i, which looks like no l; so a second key takes the skeleton of the
      * name as written (ICU's skeleton maps I, like 1 and |, to l: {@code PabIo} meets {@code Pablo})
      * and then folds case. One key cannot do both: {@code Ian} looks like {@code ian} and {@code lan},
-     * which do not look alike.
+     * which do not look alike. Accents (combining marks) are dropped before and after the skeleton,
+     * which keeps them: a name both confusable and accented ({@code Pаbló} with a Cyrillic а, or an
+     * {@code і} with a dot above beside {@code Alice}) met neither the skeleton's key nor the rule for
+     * names differing only in accents (found from outside), and a claim taken atomically also keeps
+     * two names that differ only in accents from being registered at the same moment.
      */
     public static Set<String> lookAlikeKeys(String name) {
         Set<String> keys = new LinkedHashSet<>();
-        keys.add(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(NFKC_CASEFOLD.normalize(name))));
-        keys.add(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(NFKC.normalize(name))));
+        keys.add(withoutMarks(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutMarks(NFKC_CASEFOLD.normalize(name))))));
+        keys.add(withoutMarks(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutMarks(NFKC.normalize(name))))));
         return keys;
+    }
+
+    /** Decomposed, combining marks dropped. */
+    private static String withoutMarks(String text) {
+        return MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
     }
 
     private NameFolding() {

@@ -31,6 +31,21 @@ class NameFoldingTest {
         assertFalse(shareAKey("Pablo", "pabio"), "a small i is no l");
     }
 
+    /** Found from outside: each was registered beside the name it imitates. */
+    @Test
+    void lookAlikesWithAccentsShareAKeyWithTheNameTheyImitate() {
+        assertTrue(shareAKey("Pablo", "P\u0430bló"), "Cyrillic a and an acute");
+        assertTrue(shareAKey("Mary", "M\u0430rÿ"));
+        assertTrue(shareAKey("Alex", "Al\u0435x\u0301"));
+        assertTrue(shareAKey("Joe", "J\u03bfé"), "Greek omicron");
+        assertTrue(shareAKey("Joe", "Jo\u0451"), "Cyrillic yo");
+        assertTrue(shareAKey("Alice", "Al\u0456\u0307ce"), "Cyrillic i with a dot above");
+        assertTrue(shareAKey("Alice", "\u0410lice\u0307"));
+        assertTrue(shareAKey("Pablo", "PabIó"), "capital i and an acute");
+        assertTrue(shareAKey("Kalle", "Källe"), "accents alone too, claimed atomically");
+        assertFalse(shareAKey("Alice", "Alina"));
+    }
+
     /** Ian looks like ian and like lan, which do not look alike: one key per name could not say so. */
     @Test
     void aCapitalIMeetsBothItsLowerCaseAndAnL() {

@@ -49,6 +49,15 @@ class PasswordsTest {
         assertEquals("Password must not contain the NUL character", Passwords.problem("password123\0password123"));
     }
 
+    /** Each half of a surrogate pair alone is '?' in UTF-8: all such passwords were one, and not what was typed. */
+    @Test
+    void aPasswordWithAnUnpairedSurrogateIsRefused() {
+        assertTrue(Passwords.matches("????????", Passwords.hash("\ud800".repeat(8))), "what the rule prevents");
+        assertEquals("Password must be valid Unicode text: it holds an unpaired surrogate", Passwords.problemWithNew("\ud800".repeat(8), 8));
+        assertEquals("Password must be valid Unicode text: it holds an unpaired surrogate", Passwords.problem("secret\udfff"));
+        assertNull(Passwords.problemWithNew("\uD83D\uDE00".repeat(8), 8), "paired: an emoji is fine");
+    }
+
     @Test
     void newPasswordsNeedEightCharactersExistingOnesAnyLength() {
         assertNull(Passwords.problem("pw"), "an existing short password can still be checked");

@@ -30,8 +30,9 @@ public class LoginThrottle {
      * KEYS[1] the failures of this kind of client for the user (sorted set of attempt ids by ms:
      * {@code ?id} while its password is checked, {@code !id} once it failed), KEYS[2] the failures
      * from the address. ARGV[1] allowed, ARGV[2] window ms, ARGV[3] attempt id, ARGV[4] the address's
-     * allowance (0: not applied). Returns 0 and records the attempt as a failure until it succeeds;
-     * or the ms to wait; or -1 when attempts still being checked make the count, not failures.
+     * allowance (0: not applied). Returns {@code {verdict, ms to wait}}: 0 to go on (the attempt is
+     * recorded as a failure until it succeeds), {@link #BEING_CHECKED} (attempts still being checked make
+     * the count, not failures), {@link #CLIENT_FAILED} or {@link #ADDRESS_FAILED} (which allowance is used up).
      */
     private static final String BEGIN = """
             local t = redis.call('TIME')
@@ -44,18 +45,21 @@ public class LoginThrottle {
               for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
                 if string.sub(id, 1, 1) == '!' then failed = failed + 1 end
               end
-              if failed < tonumber(ARGV[1]) then return -1 end
+              if failed < tonumber(ARGV[1]) then return {1, 1000} end
               local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-              return math.max(1, tonumber(oldest[2]) + window - now)
+              return {2, math.max(1, tonumber(oldest[2]) + window - now)}
             end
             local addressAllowed = tonumber(ARGV[4])
             if addressAllowed > 0 and failures > 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= addressAllowed then
-              return math.max(1, redis.call('PTTL', KEYS[2]))
+              return {3, math.max(1, redis.call('PTTL', KEYS[2]))}
             end
             redis.call('ZADD', KEYS[1], now, '?' .. ARGV[3])
             redis.call('PEXPIRE', KEYS[1], window)
-            return 0
+            return {0, 0}
             """;
+    private static final long BEING_CHECKED = 1;
+    private static final long CLIENT_FAILED = 2;
+    private static final long ADDRESS_FAILED = 3;
 
     /** KEYS[1] the user's failures as in {@link #BEGIN}, KEYS[2] the address's. ARGV[1] window ms, ARGV[2] attempt id. */
     private static final String FAILED = """
@@ -87,17 +91,23 @@ public class LoginThrottle {
         int allowed = device.isPresent() ? settings.deviceLoginFailuresAllowed() : settings.loginFailuresAllowed();
         int addressAllowed = device.isPresent() ? 0 : settings.addressLoginFailuresAllowed();
         Attempt attempt = new Attempt(key, UUID.randomUUID().toString(), address);
-        Long waitMillis = script().eval(key, RScript.Mode.READ_WRITE, BEGIN, RScript.ReturnType.LONG,
+        List<Number> answer = script().eval(key, RScript.Mode.READ_WRITE, BEGIN, RScript.ReturnType.LIST,
                 List.of(key, RedisKeys.loginFailuresOfAddress(address)), String.valueOf(allowed),
                 String.valueOf(settings.loginFailureWindow().toMillis()), attempt.id(), String.valueOf(addressAllowed));
-        if (waitMillis != null && waitMillis < 0) {
+        long verdict = answer.get(0).longValue();
+        long waitSeconds = (answer.get(1).longValue() + 999) / 1000;
+        if (verdict == BEING_CHECKED) {
             // Correct passwords typed in several tabs at once count as failures only until they are checked.
             throw ChatError.tooManyRequests("Other logins as this user are being checked right now; try again in a moment", 1);
         }
-        if (waitMillis != null && waitMillis > 0) {
+        if (verdict == CLIENT_FAILED) {
             throw ChatError.tooManyRequests(device.isPresent() ? "Too many failed logins from this device, try again later"
                     : "Too many failed logins for this user from unrecognised browsers; try again later or use a browser you logged in with before",
-                    (waitMillis + 999) / 1000);
+                    waitSeconds);
+        }
+        if (verdict == ADDRESS_FAILED) { // this user failed before, and so did many logins from the address: not the user's doing alone
+            throw ChatError.tooManyRequests("Too many failed logins from your network; try again later or use a browser you logged in with before",
+                    waitSeconds);
         }
         return attempt;
     }

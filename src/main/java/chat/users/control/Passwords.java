@@ -45,6 +45,10 @@ public final class Passwords {
         if (bytes > MAX_BYTES) {
             return "Password must be at most 72 bytes";
         }
+        if (password.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
+            // JSON can carry half a surrogate pair; as UTF-8 each becomes '?', so "\ud800" x 8 set "????????" (found from outside).
+            return "Password must be valid Unicode text: it holds an unpaired surrogate";
+        }
         if (password.indexOf('\0') >= 0) {
             // bcrypt repeats the password's bytes and a NUL: "ab\0ab\0ab" would pass as eight characters and open with "ab".
             return "Password must not contain the NUL character";

@@ -33,7 +33,7 @@ public class Users {
      * Users registered since the last look, by this server or by the seed's (which knows no keys):
      * user ids count up from 1, so the new ones are known. All existing users keep their exact names.
      */
-    private static final LookAlikeIndex USERS_SINCE_LAST_LOOK = new LookAlikeIndex(RedisKeys.SKELETONS_INDEXED_UP_TO) {
+    private static final LookAlikeIndex USERS_SINCE_LAST_LOOK = new LookAlikeIndex(RedisKeys.USER_LOOK_ALIKES_INDEXED_UP_TO) {
         @Override
         protected RFuture<String> name(RBatch batch, long n) {
             return batch.<String, String>getMap(RedisKeys.user(String.valueOf(n)), StringCodec.INSTANCE).getAsync("username");
