@@ -10,6 +10,7 @@ import chat.realtime.relay.EpochChanged;
 import chat.realtime.relay.MessageLog;
 import chat.realtime.relay.MissedRelayEvents;
 import chat.realtime.relay.Relay;
+import chat.redis.EvictionPolicy;
 import chat.seeding.DemoData;
 import chat.sessions.Sessions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,6 +62,9 @@ public class NodeLifecycle {
     @Inject
     Metrics metrics;
 
+    @Inject
+    EvictionPolicy evictionPolicy;
+
     private ScheduledExecutorService scheduler;
     private UndecodablePaths undecodablePaths; // null: CHAT_PAYARA_UNDECODABLE_PATHS=false
     private volatile ScheduledFuture<?> listenerWatch;
@@ -108,6 +112,8 @@ public class NodeLifecycle {
                 log.start();
                 joined = true;
                 LOG.info(() -> "Chat node " + settings.serverId() + " joined the relay");
+                evictionPolicy.evicting().ifPresent(policy -> LOG.warning("Redis's maxmemory-policy is " + policy
+                        + ": once full, it deletes the chat's keys (sessions, users, messages). Set it to noeviction (docs/OPERATIONS.md)"));
             }
             relay.verify();
             metrics.timeRedis("presence_heartbeat", () -> presence.heartbeat(connections::countsByUser));

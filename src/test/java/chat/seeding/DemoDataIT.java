@@ -220,6 +220,41 @@ class DemoDataIT {
         }
     }
 
+    /**
+     * The user counter lost alone (evicted by an evicting {@code maxmemory-policy}, found from outside)
+     * while the users stay. Before, its absence meant an empty Redis: the demo data was written again
+     * (deleting the demo users' hashes for good), and the next newcomers took existing users' ids,
+     * with their rooms, history and live sessions. Now the counter is set again from the users' keys.
+     */
+    @Test
+    @Order(Order.DEFAULT + 3)
+    void aUserCounterLostAloneIsSetAgainAndNoOneIsNumberedOverAnExistingUser() {
+        AtomicReference<Person> registered = new AtomicReference<>();
+        Await.until("Eve registered", Duration.ofSeconds(60), () -> { // an earlier test's restart may still be settling
+            ChatHttp http = new ChatHttp(one);
+            String name = Users.unique("eve");
+            ChatHttp.Reply reply = http.login(name, "pw-eve-1234");
+            if (reply.status() == 201) {
+                registered.set(new Person(reply.object().getString("id"), name, http));
+            }
+            return registered.get() != null;
+        });
+        Person eve = registered.get();
+        String general = redis.zrange("room:0").toString();
+
+        redis.client().getBucket("total_users").delete();
+        ChatHttp newcomer = new ChatHttp(two);
+        Await.until("a newcomer registered", Duration.ofSeconds(30),
+                () -> newcomer.login(Users.unique("newcomer"), "pw-new-1234").status() == 201);
+
+        assertTrue(Long.parseLong(newcomer.get("/api/me").object().getString("id")) > Long.parseLong(eve.id()),
+                "the newcomer is numbered after Eve");
+        assertEquals(eve.username(), eve.http().get("/api/me").object().getString("username"), "Eve's session is still hers");
+        assertEquals(200, new ChatHttp(one).login(eve.username(), "pw-eve-1234").status());
+        assertEquals(200, new ChatHttp(one).login("Pablo", "password123").status(), "the demo users were not written over");
+        assertEquals(general, redis.zrange("room:0").toString(), "nor General's messages written again");
+    }
+
     /** Whether a device cookie's value ({@code nonce.signature}) is signed for the user with this key (docs/SECURITY.md). */
     private static boolean signedWith(String key, String userId, String passwordHash, String cookieValue) throws GeneralSecurityException {
         String[] parts = cookieValue.split("\\.");

@@ -14,7 +14,9 @@ import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
 import org.redisson.api.RFuture;
 import org.redisson.api.RMap;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysScanOptions;
 import org.redisson.client.codec.StringCodec;
 
 import java.util.ArrayList;
@@ -24,10 +26,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Users in the seed's layout: {@code username:{name}} → {@code user:{id}}, hash {@code user:{id}}. */
 @ApplicationScoped
 public class Users {
+
+    private static final Logger LOG = Logger.getLogger(Users.class.getName());
+    /** The seed's keys of a user: its hash and its rooms. */
+    private static final Pattern USER_KEY = Pattern.compile("user:([0-9]+)(?::rooms)?");
+    /** KEYS[1] the user counter; ARGV[1] the least it may hold. */
+    private static final String AT_LEAST = """
+            if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+            return 1
+            """;
+    /** KEYS[1] the new user's hash, written only if no user has it. ARGV[1] name, ARGV[2] password hash. */
+    private static final String CREATE = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'username', ARGV[1], 'password', ARGV[2])
+            return 1
+            """;
 
     /**
      * Users registered since the last look, by this server or by the seed's (which knows no keys):
@@ -51,9 +71,36 @@ public class Users {
     @Inject
     Directory directory;
 
-    /** Whether anyone was ever registered in this Redis (the seed's user counter exists). */
+    /**
+     * Whether anyone was ever registered in this Redis: the seed's user counter exists. The counter
+     * can be lost alone while the users stay (evicted by a {@code maxmemory-policy} other than
+     * {@code noeviction}, a shard of a cluster that lost its data): then it is set again from the
+     * users' keys. Before, the counter's absence alone meant an empty Redis: the demo data was
+     * written again over the users (the demo users' hashes deleted for good), and the next accounts
+     * registered took the ids of existing ones, their rooms, history and live sessions (found from outside).
+     */
     public boolean anyRegistered() {
-        return redis.getBucket(RedisKeys.TOTAL_USERS, StringCodec.INSTANCE).isExists();
+        return redis.getBucket(RedisKeys.TOTAL_USERS, StringCodec.INSTANCE).isExists() || restoreCounter();
+    }
+
+    /** Sets the user counter to at least the highest id among the users' keys; whether there was any. */
+    private boolean restoreCounter() {
+        long highest = 0;
+        for (String key : redis.getKeys().getKeys(KeysScanOptions.defaults().pattern("user:*").chunkSize(1000))) {
+            Matcher user = USER_KEY.matcher(key);
+            if (user.matches() && user.group(1).length() < 19) {
+                highest = Math.max(highest, Long.parseLong(user.group(1)));
+            }
+        }
+        if (highest == 0) {
+            return false;
+        }
+        long restored = highest;
+        redis.getScript(StringCodec.INSTANCE).eval(RedisKeys.TOTAL_USERS, RScript.Mode.READ_WRITE, AT_LEAST, RScript.ReturnType.LONG,
+                List.of(RedisKeys.TOTAL_USERS), String.valueOf(restored));
+        LOG.warning(() -> "The user counter (" + RedisKeys.TOTAL_USERS + ") was gone or behind while users were not: set to at least "
+                + restored + ". Redis may be evicting keys: give it maxmemory-policy noeviction (docs/OPERATIONS.md)");
+        return true;
     }
 
     /**
@@ -98,9 +145,8 @@ public class Users {
         USERS_SINCE_LAST_LOOK.catchUp(redis, redis.getAtomicLong(RedisKeys.TOTAL_USERS).get());
         Set<String> keys = NameFolding.lookAlikeKeys(username);
         keys.forEach(key -> refuseLookAlike(username, key));
-        String id = String.valueOf(redis.getAtomicLong(RedisKeys.TOTAL_USERS).incrementAndGet());
         // The hash first, then the names: whoever finds a name also finds the user.
-        hash(id).putAll(Map.of("username", username, "password", passwordHash));
+        String id = created(username, passwordHash);
         List<RBucket<String>> claims = new ArrayList<>();
         for (String key : keys) {
             RBucket<String> claim = redis.getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE);
@@ -122,6 +168,23 @@ public class Users {
         redis.getSet(RedisKeys.userRooms(id), StringCodec.INSTANCE).add(RedisKeys.GENERAL_ROOM_ID);
         directory.add(id, username);
         return Optional.of(new User(id, username));
+    }
+
+    /**
+     * Writes the new user's hash under the counter's next id, never over another user's: a counter
+     * that fell behind (see {@link #anyRegistered}) is set again from the users' keys first.
+     */
+    private String created(String username, String passwordHash) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            String id = String.valueOf(redis.getAtomicLong(RedisKeys.TOTAL_USERS).incrementAndGet());
+            Long written = redis.getScript(StringCodec.INSTANCE).eval(RedisKeys.user(id), RScript.Mode.READ_WRITE, CREATE,
+                    RScript.ReturnType.LONG, List.of(RedisKeys.user(id)), username, passwordHash);
+            if (written == 1) {
+                return id;
+            }
+            restoreCounter();
+        }
+        throw ChatError.unavailable("The chat could not number a new user; try again in a moment", 1);
     }
 
     public void changePassword(String id, String passwordHash) {
