@@ -5,6 +5,7 @@ import chat.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScoredSortedSet;
@@ -17,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
@@ -83,10 +85,21 @@ public class Sessions {
      * end, so the browser is asked to sign in, and after that only its own session lives.
      */
     public Optional<LoginSession> find(List<String> tokens) {
-        if (tokens.size() < 2) {
-            return find(tokens.isEmpty() ? null : tokens.get(0));
+        List<String> wellFormed = tokens.stream().filter(token -> token != null && TOKEN.matcher(token).matches()).distinct().toList();
+        if (wellFormed.size() < 2) {
+            return find(wellFormed.isEmpty() ? null : wellFormed.get(0));
         }
-        List<LoginSession> live = tokens.stream().distinct().map(this::find).flatMap(Optional::stream).toList();
+        // In one round trip: a request's header holds up to ~140 such cookies, and each is a lookup.
+        RBatch batch = redis.createBatch();
+        Map<String, RFuture<String>> values = new LinkedHashMap<>();
+        for (String token : wellFormed) {
+            String key = keyOf(token);
+            values.put(key, batch.<String>getBucket(RedisKeys.session(key), StringCodec.INSTANCE).getAndExpireAsync(idleTimeout()));
+        }
+        batch.execute();
+        List<LoginSession> live = new ArrayList<>();
+        values.forEach((key, value) -> Optional.ofNullable(value.toCompletableFuture().join())
+                .flatMap(found -> alive(key, found)).ifPresent(live::add));
         if (live.size() == 1) {
             return Optional.of(live.get(0));
         }

@@ -167,7 +167,9 @@ class LoginIT {
         assertEquals(204, ended.post("/api/logout", "{}").status());
         HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-        for (String planted : List.of("chat_session=garbage", dead, "chat_session=")) {
+        String many = java.util.stream.IntStream.range(0, 60) // well-formed, unknown: each one a lookup
+                .mapToObj(i -> "chat_session=" + "x".repeat(40) + String.format("%03d", i)).collect(java.util.stream.Collectors.joining("; "));
+        for (String planted : List.of("chat_session=garbage", dead, "chat_session=", many)) {
             Reply me = ChatHttp.send(browser, HttpRequest.newBuilder(URI.create(chat.nodeB().baseUrl() + "/api/me"))
                     .header("Cookie", planted + "; " + real));
             assertEquals(200, me.status(), planted + ": " + me.body());
