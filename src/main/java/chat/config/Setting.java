@@ -1,5 +1,8 @@
 package chat.config;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * Every setting a node reads: the environment variable (or MicroProfile Config property) of that
  * name, its default and what it means. The one list of names: {@link Settings} reads these and
@@ -102,5 +105,37 @@ public enum Setting {
 
     public String meaning() {
         return meaning;
+    }
+
+    /**
+     * The setting a name that is none was likely meant to be: a {@code CHAT_} name a letter or two
+     * away from one. Set with a typo, a limit stayed at its default without a word (found from
+     * outside). Names further away are left alone: scripts keep their own ({@code CHAT_HOME}).
+     */
+    public static Optional<Setting> misspeltAs(String name) {
+        if (!name.startsWith("CHAT_") || Arrays.stream(values()).anyMatch(s -> s.name().equals(name))) {
+            return Optional.empty();
+        }
+        return Arrays.stream(values()).filter(s -> distance(s.name(), name) <= 2).findFirst();
+    }
+
+    /** Levenshtein's: the fewest letters inserted, deleted or replaced to make one name the other. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 }

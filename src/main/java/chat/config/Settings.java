@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -168,7 +169,12 @@ public final class Settings {
      * @throws IllegalArgumentException naming every variable whose value is out of range
      */
     public static Settings read(Function<String, Optional<String>> source) {
-        return new Settings(new Values(source));
+        return read(source, List.of());
+    }
+
+    /** As {@link #read(Function)}; a name among {@code given} (the environment's, say) that is a setting's misspelt fails too. */
+    public static Settings read(Function<String, Optional<String>> source, Collection<String> given) {
+        return new Settings(new Values(source, given));
     }
 
     /** Settings from these values, the rest defaults: for tests and tools. */
@@ -480,10 +486,12 @@ public final class Settings {
     private static final class Values {
 
         private final Function<String, Optional<String>> source;
+        private final Collection<String> given;
         private final List<String> problems = new ArrayList<>();
 
-        Values(Function<String, Optional<String>> source) {
+        Values(Function<String, Optional<String>> source, Collection<String> given) {
             this.source = source;
+            this.given = given;
         }
 
         Optional<String> text(Setting setting) {
@@ -608,6 +616,8 @@ public final class Settings {
         }
 
         void failOnProblems() {
+            given.forEach(name -> Setting.misspeltAs(name).ifPresent(meant -> problems.add(name + " is no setting: did you mean "
+                    + meant.name() + "?")));
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid settings: " + String.join("; ", problems));
             }

@@ -8,6 +8,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.interceptor.Interceptor;
 
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,7 +40,9 @@ public class SettingsSource {
             synchronized (this) {
                 if (settings == null) {
                     try {
-                        settings = Settings.read(SettingsSource::value);
+                        Set<String> given = new TreeSet<>(System.getenv().keySet());
+                        given.addAll(System.getProperties().stringPropertyNames());
+                        settings = Settings.read(SettingsSource::value, given);
                     } catch (IllegalArgumentException e) {
                         LOG.log(Level.SEVERE, e.getMessage());
                         throw e;

@@ -138,4 +138,17 @@ class SettingsTest {
         String problem = problemWith(Map.of("CHAT_API_BURST", "-1", "CHAT_WS_FLUSH_INTERVAL_MS", "soon"));
         assertTrue(problem.contains("CHAT_API_BURST") && problem.contains("CHAT_WS_FLUSH_INTERVAL_MS"), problem);
     }
+
+    /** Found from outside: with CHAT_MAX_MESAGE_LENGTH=10 the node served with the default 5,000, and said nothing. */
+    @Test
+    void aSettingsNameMisspeltStopsTheStartAndNamesTheOneMeant() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> Settings.read(name -> Optional.empty(), List.of("PATH", "CHAT_MAX_MESAGE_LENGTH", "CHAT_PRESENCE_LEAS")));
+        assertEquals("Invalid settings: CHAT_MAX_MESAGE_LENGTH is no setting: did you mean CHAT_MAX_MESSAGE_LENGTH?; "
+                + "CHAT_PRESENCE_LEAS is no setting: did you mean CHAT_PRESENCE_LEASE?", refused.getMessage());
+        assertEquals(Optional.empty(), Setting.misspeltAs("CHAT_HOME"), "the Docker entrypoint's own variable");
+        assertEquals(Optional.empty(), Setting.misspeltAs("CHAT_MAX_MESSAGE_LENGTH"), "a setting");
+        assertEquals(Optional.empty(), Setting.misspeltAs("CHAT_IMAGE_TAG"), "another tool's name, far from every setting");
+        Settings.read(name -> Optional.empty(), List.of("CHAT_HOME", "CHAT_SERVER_ID", "HOME")); // starts
+    }
 }
