@@ -127,8 +127,8 @@ class DeploymentFilesTest {
         String entrypoint = Files.readString(ENTRYPOINT);
         assertEquals(port, match(entrypoint, "port=\"\\$\\{PORT:-(\\d+)}\""), "Payara Micro listens on the exposed port");
         assertTrue(entrypoint.contains("--port \"$port\""));
-        assertTrue(dockerfile.contains("localhost:" + port + "/health/") || dockerfile.contains("127.0.0.1:" + port + "/health/"),
-                "HEALTHCHECK probes the node's own health endpoint");
+        assertTrue(dockerfile.contains("127.0.0.1:${PORT:-" + port + "}/health/ready"),
+                "HEALTHCHECK probes the node's own readiness on the port it serves (PORT, as the entrypoint reads it)");
 
         String nginx = Files.readString(DOCKER_NGINX);
         Set<String> upstreams = new TreeSet<>(all(nginx, "server\\s+([\\w.-]+:\\d+)"));
@@ -259,6 +259,7 @@ class DeploymentFilesTest {
             assertTrue(nginx.contains("proxy_set_header X-Forwarded-Proto $scheme"), file.toString());
             assertTrue(nginx.contains("proxy_set_header Host $http_host"), "Origin check needs host and port: " + file);
             String directives = nginx.replaceAll("(?m)#.*$", "");
+            assertTrue(directives.contains("server_tokens off;"), "no nginx version in answers, as the nodes send no Server header: " + file);
             assertFalse(directives.contains("ip_hash") || directives.contains("sticky") || directives.contains("hash "),
                     "no sticky sessions: " + file);
         }
