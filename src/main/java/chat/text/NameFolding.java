@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
 public final class NameFolding {
 
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    /**
+     * The combining marks that are accents (the Combining Diacritical Marks blocks), not every mark:
+     * Indic and Thai vowel signs are marks too, and without them "राम" and "रमा" (Ram, Rama) met.
+     */
+    private static final Pattern ACCENTS = Pattern.compile("[\\u0300-\\u036F\\u1AB0-\\u1AFF\\u1DC0-\\u1DFF\\u20D0-\\u20FF\\uFE20-\\uFE2F]+");
     /** Immutable once built, and safe to share between threads. */
     private static final SpoofChecker SPOOF = new SpoofChecker.Builder().build();
     private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
@@ -38,21 +43,26 @@ public final class NameFolding {
      * name as written (ICU's skeleton maps I, like 1 and |, to l: {@code PabIo} meets {@code Pablo})
      * and then folds case. One key cannot do both: {@code Ian} looks like {@code ian} and {@code lan},
      * which do not look alike. Accents (combining marks) are dropped before and after the skeleton,
-     * which keeps them: a name both confusable and accented ({@code Pаbló} with a Cyrillic а, or an
+     * which keeps them (accents only: Indic and Thai vowel signs are marks that make other names): a name both confusable and accented ({@code Pаbló} with a Cyrillic а, or an
      * {@code і} with a dot above beside {@code Alice}) met neither the skeleton's key nor the rule for
      * names differing only in accents (found from outside), and a claim taken atomically also keeps
      * two names that differ only in accents from being registered at the same moment.
      */
     public static Set<String> lookAlikeKeys(String name) {
         Set<String> keys = new LinkedHashSet<>();
-        keys.add(withoutMarks(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutMarks(NFKC_CASEFOLD.normalize(name))))));
-        keys.add(withoutMarks(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutMarks(NFKC.normalize(name))))));
+        keys.add(withoutAccents(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutAccents(NFKC_CASEFOLD.normalize(name))))));
+        keys.add(withoutAccents(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutAccents(NFKC.normalize(name))))));
         return keys;
     }
 
     /** Decomposed, combining marks dropped. */
     private static String withoutMarks(String text) {
         return MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+    }
+
+    /** Decomposed, accents dropped. */
+    private static String withoutAccents(String text) {
+        return ACCENTS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
     }
 
     private NameFolding() {

@@ -46,6 +46,14 @@ class NameFoldingTest {
         assertFalse(shareAKey("Alice", "Alina"));
     }
 
+    /** Vowel signs are marks, not accents: these are other names (the first two: Ram and Rama, Kiran and Karan). */
+    @Test
+    void vowelSignsAreNoAccents() {
+        assertFalse(shareAKey("राम", "रमा"));
+        assertFalse(shareAKey("किरण", "करण"));
+        assertFalse(shareAKey("ครู", "คร"));
+    }
+
     /** Ian looks like ian and like lan, which do not look alike: one key per name could not say so. */
     @Test
     void aCapitalIMeetsBothItsLowerCaseAndAnL() {

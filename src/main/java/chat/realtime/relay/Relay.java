@@ -172,7 +172,7 @@ public class Relay {
         if (!subscribed) {
             return;
         }
-        health.mayBeDeaf("a connection to Redis closed (" + event.address() + ")");
+        health.mayBeDeaf("a connection to Redis closed"); // not which: /health/ready is public, and the address is the Redis's
         CompletableFuture.runAsync(() -> { // never on Redisson's I/O thread, which calls this
             try {
                 synchronized (this) {

@@ -37,6 +37,9 @@ public class Users {
     private static final Logger LOG = Logger.getLogger(Users.class.getName());
     /** The seed's keys of a user: its hash and its rooms. */
     private static final Pattern USER_KEY = Pattern.compile("user:([0-9]+)(?::rooms)?");
+    private static final Pattern SESSIONS_KEY = Pattern.compile(Pattern.quote(RedisKeys.sessionsOfUser("")) + "([0-9]+)");
+    /** A direct messages room's messages: {@code room:<smaller id>:<larger id>}. */
+    private static final Pattern DIRECT_ROOM_KEY = Pattern.compile("room:([0-9]+):([0-9]+)");
     /** KEYS[1] the user counter; ARGV[1] the least it may hold. */
     private static final String AT_LEAST = """
             if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
@@ -83,11 +86,25 @@ public class Users {
         return redis.getBucket(RedisKeys.TOTAL_USERS, StringCodec.INSTANCE).isExists() || restoreCounter();
     }
 
-    /** Sets the user counter to at least the highest id among the users' keys; whether there was any. */
+    /**
+     * Sets the user counter to at least the highest id any key still names; whether there was any.
+     * Not only the users' hashes: an id whose hash is gone but whose name, rooms, sessions or direct
+     * messages remain was handed out again, and its newcomer got that user's history and live sessions
+     * (found from outside). A full SCAN, for repairs only.
+     */
     private boolean restoreCounter() {
-        long highest = 0;
-        for (String key : redis.getKeys().getKeys(KeysScanOptions.defaults().pattern("user:*").chunkSize(1000))) {
-            Matcher user = USER_KEY.matcher(key);
+        long highest = Math.max(highestIn("user:*", USER_KEY), highestIn(RedisKeys.sessionsOfUser("*"), SESSIONS_KEY));
+        highest = Math.max(highest, highestIn("room:*", DIRECT_ROOM_KEY));
+        RBatch names = redis.createBatch();
+        List<RFuture<String>> owners = new ArrayList<>();
+        for (String key : redis.getKeys().getKeys(KeysScanOptions.defaults().pattern("username:*").chunkSize(1000))) {
+            owners.add(names.<String>getBucket(key, StringCodec.INSTANCE).getAsync());
+        }
+        if (!owners.isEmpty()) {
+            names.execute();
+        }
+        for (RFuture<String> owner : owners) {
+            Matcher user = USER_KEY.matcher(String.valueOf(owner.toCompletableFuture().join()));
             if (user.matches() && user.group(1).length() < 19) {
                 highest = Math.max(highest, Long.parseLong(user.group(1)));
             }
@@ -170,6 +187,22 @@ public class Users {
         return Optional.of(new User(id, username));
     }
 
+    /** The highest id that the keys matching {@code pattern} name in {@code id}'s groups (0: none). */
+    private long highestIn(String pattern, Pattern id) {
+        long highest = 0;
+        for (String key : redis.getKeys().getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(1000))) {
+            Matcher named = id.matcher(key);
+            if (named.matches()) {
+                for (int group = 1; group <= named.groupCount(); group++) {
+                    if (named.group(group) != null && named.group(group).length() < 19) {
+                        highest = Math.max(highest, Long.parseLong(named.group(group)));
+                    }
+                }
+            }
+        }
+        return highest;
+    }
+
     /**
      * Writes the new user's hash under the counter's next id, never over another user's: a counter
      * that fell behind (see {@link #anyRegistered}) is set again from the users' keys first.
@@ -177,14 +210,25 @@ public class Users {
     private String created(String username, String passwordHash) {
         for (int attempt = 0; attempt < 5; attempt++) {
             String id = String.valueOf(redis.getAtomicLong(RedisKeys.TOTAL_USERS).incrementAndGet());
-            Long written = redis.getScript(StringCodec.INSTANCE).eval(RedisKeys.user(id), RScript.Mode.READ_WRITE, CREATE,
-                    RScript.ReturnType.LONG, List.of(RedisKeys.user(id)), username, passwordHash);
-            if (written == 1) {
-                return id;
+            if (!leftBehind(id)) {
+                Long written = redis.getScript(StringCodec.INSTANCE).eval(RedisKeys.user(id), RScript.Mode.READ_WRITE, CREATE,
+                        RScript.ReturnType.LONG, List.of(RedisKeys.user(id)), username, passwordHash);
+                if (written == 1) {
+                    return id;
+                }
             }
             restoreCounter();
         }
         throw ChatError.unavailable("The chat could not number a new user; try again in a moment", 1);
+    }
+
+    /** Whether an earlier user of this id left rooms or sessions (its hash gone): not to be inherited. Apart, for a Redis Cluster's slots. */
+    private boolean leftBehind(String id) {
+        RBatch batch = redis.createBatch();
+        RFuture<Boolean> rooms = batch.getBucket(RedisKeys.userRooms(id), StringCodec.INSTANCE).isExistsAsync();
+        RFuture<Boolean> sessions = batch.getBucket(RedisKeys.sessionsOfUser(id), StringCodec.INSTANCE).isExistsAsync();
+        batch.execute();
+        return rooms.toCompletableFuture().join() || sessions.toCompletableFuture().join();
     }
 
     public void changePassword(String id, String passwordHash) {

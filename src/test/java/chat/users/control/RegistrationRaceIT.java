@@ -102,6 +102,43 @@ class RegistrationRaceIT {
         }
     }
 
+    /** Found from outside: the newest user's hash and rooms gone with the counter, their name and sessions not. */
+    @Test
+    void anIdWhoseNameOrSessionsRemainIsNotHandedOutAgain() {
+        try (RedisServerProcess redis = RedisServerProcess.start(); RedisProbe probe = new RedisProbe(redis.url())) {
+            RedissonClient client = probe.client();
+            Users users = users(client);
+            users.register("first", "hash-1").orElseThrow();
+            users.register("alex", "hash-2").orElseThrow();
+            users.register("mary", "hash-3").orElseThrow();
+            client.getScoredSortedSet(RedisKeys.sessionsOfUser("3"), StringCodec.INSTANCE).add(1, "a-session-of-marys");
+            client.getKeys().delete(RedisKeys.TOTAL_USERS, RedisKeys.user("2"), RedisKeys.userRooms("2"), RedisKeys.user("3"),
+                    RedisKeys.userRooms("3"));
+
+            assertEquals("4", users.register("newcomer", "hash-4").orElseThrow().id(), "alex's name and mary's sessions remain");
+        }
+    }
+
+    /**
+     * The seed's servers count a user up first and write its hash after. A registration that looked in
+     * between passed the new id over for good, and a look-alike of the name written then was registered.
+     */
+    @Test
+    void aUserCountedButNotYetWrittenIsLookedAtAgain() {
+        try (RedisServerProcess redis = RedisServerProcess.start(); RedisProbe probe = new RedisProbe(redis.url())) {
+            RedissonClient client = probe.client();
+            Users users = users(client);
+            users.register("first", "hash-1").orElseThrow();
+            String seeds = String.valueOf(client.getAtomicLong(RedisKeys.TOTAL_USERS).incrementAndGet()); // a seed server's INCR
+            users.register("trigger", "hash").orElseThrow();
+            client.getMap(RedisKeys.user(seeds), StringCodec.INSTANCE).put("username", "Zoe"); // its HSET, a moment later
+            client.getBucket(RedisKeys.usernameToUser("Zoe"), StringCodec.INSTANCE).set(RedisKeys.user(seeds));
+
+            assertEquals(409, assertThrows(ChatError.class, () -> users.register("Z\u043e\u0435", "hash")).status(),
+                    "Cyrillic o and e");
+        }
+    }
+
     private static Users users(RedissonClient redis) {
         Users users = new Users();
         users.redis = redis;
