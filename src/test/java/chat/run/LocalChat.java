@@ -17,8 +17,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,6 +44,8 @@ public final class LocalChat {
     private static final Duration PATIENCE = Duration.ofSeconds(45);
     private static final Duration NOTICE_EVERY = Duration.ofSeconds(60);
     static final String NO_ANSWER = "no answer yet";
+    /** Open while the chat runs: its lock keeps a second run out of the same directory. */
+    private static FileChannel runLock;
 
     public static void main(String[] args) throws Exception {
         Path war = Path.of(System.getProperty("chat.run.war", "target/redis-chat.war"));
@@ -53,6 +57,13 @@ public final class LocalChat {
             System.exit(1);
         }
         Files.createDirectories(data);
+        // Held until this process ends (the OS lets go of it even on a kill). A second run beside the first emptied its
+        // Payara root under it and started a second Redis on the same append-only file: two chats that merged on restart.
+        runLock = FileChannel.open(data.resolve("run.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (runLock.tryLock() == null) {
+            System.err.println("Another run of the chat uses " + data.toAbsolutePath() + "; stop it first (Ctrl-C), or run from another copy.");
+            System.exit(1);
+        }
         // Payara Micro redeploys whatever its root directory holds from the previous run before
         // deploying the WAR again (a second deployment, with SEVERE traces and 404/500 answers in
         // between): every run starts from an empty one.

@@ -88,6 +88,16 @@ class LocalChatIT {
             String log = Files.readString(data.resolve("payara.log"));
             assertFalse(log.contains("SEVERE"), run + ": no SEVERE in " + data.resolve("payara.log"));
             assertEquals(1, occurrences(log, "was successfully deployed"), run + ": the WAR is deployed once");
+            if (!killRedis) {
+                // A second run beside it (another port, the same directory) emptied its Payara root under it and started a
+                // second Redis on its append-only file (found by a newcomer): it is refused and the first goes on.
+                Process second = launch(data, Ports.free());
+                assertTrue(second.waitFor(60, TimeUnit.SECONDS), run + ": a second run in the same directory stops at once");
+                String said = new String(second.getInputStream().readAllBytes());
+                assertEquals(1, second.exitValue(), said);
+                assertTrue(said.contains("Another run of the chat uses"), said);
+                assertEquals(200, http.get("/health/ready").status(), run + ": the first run goes on");
+            }
             if (killRedis) {
                 // Its Redis killed under it, the run command starts it again and the chat goes on with its data.
                 ProcessHandle redis = process.descendants().filter(p -> p.info().command().orElse("").contains("redis-server"))
