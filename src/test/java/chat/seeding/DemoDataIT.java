@@ -167,18 +167,7 @@ class DemoDataIT {
     @Test
     @Order(Order.DEFAULT + 2)
     void theSocketsOfAUserTheDataLossForgotCloseBeforeAnyoneCanGetTheirId() {
-        // Registrations wait a few seconds after an earlier test's restart without data, as they do here below.
-        AtomicReference<Person> registered = new AtomicReference<>();
-        Await.until("Eve registered", Duration.ofSeconds(60), () -> {
-            ChatHttp http = new ChatHttp(two);
-            String name = Users.unique("eve");
-            ChatHttp.Reply reply = http.login(name, "pw-eve-1234");
-            if (reply.status() == 201) {
-                registered.set(new Person(reply.object().getString("id"), name, http));
-            }
-            return registered.get() != null;
-        });
-        Person eve = registered.get();
+        Person eve = eveRegisteredOn(two);
         try (ChatSocketClient eveOnOne = ChatSocketClient.connect(one, eve.http());
              ChatSocketClient eveOnTwo = ChatSocketClient.connect(two, eve.http())) {
             eveOnOne.awaitReady();
@@ -229,17 +218,7 @@ class DemoDataIT {
     @Test
     @Order(Order.DEFAULT + 3)
     void aUserCounterLostAloneIsSetAgainAndNoOneIsNumberedOverAnExistingUser() {
-        AtomicReference<Person> registered = new AtomicReference<>();
-        Await.until("Eve registered", Duration.ofSeconds(60), () -> { // an earlier test's restart may still be settling
-            ChatHttp http = new ChatHttp(one);
-            String name = Users.unique("eve");
-            ChatHttp.Reply reply = http.login(name, "pw-eve-1234");
-            if (reply.status() == 201) {
-                registered.set(new Person(reply.object().getString("id"), name, http));
-            }
-            return registered.get() != null;
-        });
-        Person eve = registered.get();
+        Person eve = eveRegisteredOn(one);
         String general = redis.zrange("room:0").toString();
 
         redis.client().getBucket("total_users").delete();
@@ -253,6 +232,21 @@ class DemoDataIT {
         assertEquals(200, new ChatHttp(one).login(eve.username(), "pw-eve-1234").status());
         assertEquals(200, new ChatHttp(one).login("Pablo", "password123").status(), "the demo users were not written over");
         assertEquals(general, redis.zrange("room:0").toString(), "nor General's messages written again");
+    }
+
+    /** A new user, Eve (password "pw-eve-1234"); registrations wait a few seconds after an earlier test's restart without data. */
+    private static Person eveRegisteredOn(PayaraNode node) {
+        AtomicReference<Person> registered = new AtomicReference<>();
+        Await.until("Eve registered", Duration.ofSeconds(60), () -> {
+            ChatHttp http = new ChatHttp(node);
+            String name = Users.unique("eve");
+            ChatHttp.Reply reply = http.login(name, "pw-eve-1234");
+            if (reply.status() == 201) {
+                registered.set(new Person(reply.object().getString("id"), name, http));
+            }
+            return registered.get() != null;
+        });
+        return registered.get();
     }
 
     /** Whether a device cookie's value ({@code nonce.signature}) is signed for the user with this key (docs/SECURITY.md). */
