@@ -7,6 +7,7 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class EvictionPolicy {
 
+    private static final Logger LOG = Logger.getLogger(EvictionPolicy.class.getName());
     private static final Pattern POLICY = Pattern.compile("(?m)^maxmemory_policy:(\\S+)");
 
     @Inject
@@ -25,9 +27,14 @@ public class EvictionPolicy {
 
     /** The policy when it is not {@code noeviction}; empty otherwise, or when Redis does not tell. */
     public Optional<String> evicting() {
-        // INFO through a script: Redisson reaches the server that way on every topology; CONFIG may be disabled.
-        String info = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY, "return redis.call('INFO', 'memory')",
-                RScript.ReturnType.STRING);
+        String info;
+        try { // INFO through a script: Redisson reaches the server that way on every topology; CONFIG may be disabled
+            info = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY, "return redis.call('INFO', 'memory')",
+                    RScript.ReturnType.STRING);
+        } catch (RuntimeException notTold) { // a managed Redis may refuse INFO in scripts: nothing to warn about then
+            LOG.fine(() -> "Redis's maxmemory-policy not known: " + notTold);
+            return Optional.empty();
+        }
         Matcher policy = POLICY.matcher(info == null ? "" : info);
         return policy.find() && !policy.group(1).equals("noeviction") ? Optional.of(policy.group(1)) : Optional.empty();
     }
