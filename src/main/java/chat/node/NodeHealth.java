@@ -8,6 +8,7 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Liveness and readiness of this node. Live: the process answers (a restart would not help
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class NodeHealth {
 
+    private static final Logger LOG = Logger.getLogger(NodeHealth.class.getName());
     private static final long REDIS_TIMEOUT_MILLIS = 2000;
 
     @Inject
@@ -48,7 +50,8 @@ public class NodeHealth {
             });
             return new Check("redis", true, "answers", null);
         } catch (RuntimeException e) {
-            return new Check("redis", false, "no answer", rootMessage(e));
+            LOG.fine(() -> "Redis gave the health check no answer: " + rootMessage(e));
+            return new Check("redis", false, "no answer", rootCause(e).getClass().getSimpleName());
         }
     }
 
@@ -62,16 +65,22 @@ public class NodeHealth {
     }
 
     private static String rootMessage(Throwable e) {
+        Throwable t = rootCause(e);
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+    }
+
+    private static Throwable rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
+        return t;
     }
 
     /**
-     * One named check, as MicroProfile Health reports it; {@code cause}, when not null, is the error
-     * behind a failure (its text may name hosts and ports, so not everyone is told: {@link HealthServlet}).
+     * One named check, as MicroProfile Health reports it; {@code cause}, when not null, is the kind of
+     * error behind a failure (its class: Redisson's messages named the Redis's address, local ports and
+     * pool, found from outside; they go to the log), told only to the node's own machine ({@link HealthServlet}).
      */
     public record Check(String name, boolean up, String detail, String cause) {
     }

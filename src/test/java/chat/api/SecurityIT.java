@@ -372,6 +372,11 @@ class SecurityIT {
             Reply reply = login(new ChatHttp(node), lookAlike, PASSWORD, newAddress());
             assertEquals(409, reply.status(), lookAlike + " → " + reply.body());
         }
+        // Signing in as a look-alike: not "no account named ...", on which the page offers to create what would be refused.
+        Reply signIn = new ChatHttp(node).post("/api/login", Json.createObjectBuilder().add("username", base.replace('a', '\u0430'))
+                .add("password", PASSWORD).add("mode", "signin").build().toString());
+        assertEquals(409, signIn.status(), signIn.body());
+        assertTrue(signIn.object().getString("message").contains("looks like " + base + "'s name"), signIn.body());
         for (String invisible : List.of(base + "\u3164", base.substring(0, 2) + "\u200B" + base.substring(2), base + "\u00A0x")) {
             assertEquals(400, login(new ChatHttp(node), invisible, PASSWORD, newAddress()).status(), invisible);
         }
@@ -783,6 +788,8 @@ class SecurityIT {
 
         assertEquals(403, laptop.post("/api/password", "{\"currentPassword\":\"wrong!!!\",\"newPassword\":\"brand new pass\"}").status());
         assertEquals(400, laptop.post("/api/password", "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"short\"}").status());
+        assertEquals(400, laptop.post("/api/password", "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"" + PASSWORD + "\"}").status(),
+                "the current password again");
         Reply changed = laptop.post("/api/password", "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"brand new pass\"}");
         assertEquals(200, changed.status(), changed.body());
         assertEquals(1, changed.object().getInt("ended"));

@@ -144,7 +144,9 @@ class ChannelsIT {
             eveSocket.sendMessage(id, "let me in");
             eveSocket.await("error", d -> d != null && d.getString("message").equals("No such room"));
 
-            Reply invited = ann.http().post("/api/channels/" + id + "/members", "{\"username\":\"" + bob.username() + "\"}");
+            // In another case, as names are everywhere else (found from outside: "joe" was "No user named" while @joe mentioned Joe).
+            Reply invited = ann.http().post("/api/channels/" + id + "/members",
+                    "{\"username\":\"" + bob.username().toUpperCase(java.util.Locale.ROOT) + "\"}");
             assertEquals(200, invited.status(), invited.body());
             JsonObject joined = bobSocket.await("channel.member.joined", d -> d != null && bob.id().equals(d.getString("userId")));
             assertEquals(name, joined.getJsonObject("data").getJsonObject("channel").getString("name"));

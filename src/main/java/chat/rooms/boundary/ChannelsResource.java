@@ -109,7 +109,7 @@ public class ChannelsResource {
         return Response.noContent().build();
     }
 
-    /** Invites {@code {"username": "..."}} (exact name, blanks around it dropped) or {@code {"userId": "..."}}: they become a member. */
+    /** Invites {@code {"username": "..."}} (the name in any case and accents, blanks around it dropped) or {@code {"userId": "..."}}: they become a member. */
     @POST
     @Path("{id}/members")
     @Consumes(MediaType.WILDCARD)

@@ -349,9 +349,9 @@ public class Channels {
         return channel;
     }
 
-    /** The user of that exact name (the directory's prefix search is for finding it). */
+    /** The user of that name, in any case and accents as at signing in ("joe" was "No user named" while @joe mentioned Joe). */
     public String userNamed(String username) {
-        return users.idOf(username).orElseThrow(() -> ChatError.notFound("No user named '" + username + "'"));
+        return users.idOfFolded(username).orElseThrow(() -> ChatError.notFound("No user named '" + username + "'"));
     }
 
     public void leave(String userId, String id) {

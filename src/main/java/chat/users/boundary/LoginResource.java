@@ -118,6 +118,15 @@ public class LoginResource {
         if (existing.isEmpty()) {
             List<DirectoryEntry> alike = directory.sameFoldedName(username);
             if (mode.equals("signin")) {
+                // The page offers to create a name that is not found: not one refused as a look-alike (one that cannot be a
+                // name at all is still offered, and then refused saying why).
+                if (alike.isEmpty() && Usernames.problemWithNew(username) == null) {
+                    String asked = username;
+                    users.lookAlikeOf(username).ifPresent(other -> {
+                        throw new ChatError(409, "There is no account named " + asked + ", and it looks like " + other
+                                + "'s name: sign in as " + other + ", or choose another name");
+                    });
+                }
                 if (alike.size() != 1) {
                     throw new ChatError(404, "There is no account named " + username);
                 }
@@ -220,6 +229,9 @@ public class LoginResource {
         String problem = Passwords.problemWithNew(next, settings.minPasswordLength());
         if (problem != null) {
             throw ChatError.badRequest(problem);
+        }
+        if (next.equals(current)) { // before, "Password changed" while nothing had
+            throw ChatError.badRequest("The new password is the current one");
         }
         String id = session.userId();
         users.byId(id).orElseThrow(ChatError::unauthorized); // a session of a user Redis no longer knows

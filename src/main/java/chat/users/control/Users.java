@@ -137,6 +137,17 @@ public class Users {
         return Optional.of(ref.startsWith("user:") ? ref.substring(5) : ref);
     }
 
+    /**
+     * The user of that name, or else the one user whose name differs from it only in case or accents
+     * ("joe" finds Joe), as signing in finds them; empty when there is none, or more than one.
+     */
+    public Optional<String> idOfFolded(String username) {
+        return idOf(username).or(() -> {
+            var alike = directory.sameFoldedName(username);
+            return alike.size() == 1 ? Optional.of(alike.get(0).id()) : Optional.empty();
+        });
+    }
+
     public Optional<User> byId(String id) {
         String name = hash(id).get("username");
         return name == null ? Optional.empty() : Optional.of(new User(id, name));
@@ -247,11 +258,22 @@ public class Users {
 
     /** 409 when another user's name has this look-alike key. */
     private void refuseLookAlike(String username, String key) {
+        Optional<String> other = holderOf(username, key);
+        if (other.isPresent()) {
+            throw new ChatError(409, "This name looks like an existing user's name, " + other.get() + "'s: sign in as "
+                    + other.get() + ", or choose another");
+        }
+    }
+
+    /** The name of another user that {@code username} looks like (shares a look-alike key with), if any. */
+    public Optional<String> lookAlikeOf(String username) {
+        return NameFolding.lookAlikeKeys(username).stream().map(key -> holderOf(username, key)).flatMap(Optional::stream).findFirst();
+    }
+
+    private Optional<String> holderOf(String username, String key) {
         String holder = redis.<String>getBucket(RedisKeys.usernameSkeleton(key), StringCodec.INSTANCE).get();
         String holderName = holder == null ? null : hash(holder).get("username");
-        if (holderName != null && !username.equals(holderName)) {
-            throw new ChatError(409, "This name is taken or looks like an existing user's name; choose another");
-        }
+        return holderName != null && !username.equals(holderName) ? Optional.of(holderName) : Optional.empty();
     }
 
     /** The given users that exist, with their online flag, keyed by id, in the order asked. */
