@@ -105,8 +105,8 @@ public class Users {
         }
         for (RFuture<String> owner : owners) {
             Matcher user = USER_KEY.matcher(String.valueOf(owner.toCompletableFuture().join()));
-            if (user.matches() && user.group(1).length() < 19) {
-                highest = Math.max(highest, Long.parseLong(user.group(1)));
+            if (user.matches()) {
+                highest = Math.max(highest, asId(user.group(1)));
             }
         }
         if (highest == 0) {
@@ -205,13 +205,16 @@ public class Users {
             Matcher named = id.matcher(key);
             if (named.matches()) {
                 for (int group = 1; group <= named.groupCount(); group++) {
-                    if (named.group(group) != null && named.group(group).length() < 19) {
-                        highest = Math.max(highest, Long.parseLong(named.group(group)));
-                    }
+                    highest = Math.max(highest, asId(named.group(group)));
                 }
             }
         }
         return highest;
+    }
+
+    /** A user id from the digits a key holds; 0 (none) for more than a long holds, which no counter reached. */
+    private static long asId(String digits) {
+        return digits == null || digits.length() > 18 ? 0 : Long.parseLong(digits);
     }
 
     /**
