@@ -97,15 +97,41 @@ class MessageCodecTest {
     void apiAnswersWriteMessagesAsTheCodecDoes() throws Exception {
         ChatMessage plain = new ChatMessage("1615480369-000000000007", "1", new BigDecimal("1615480369.25"), "Hello", "1:2");
         ChatMessage seeds = new ChatMessage(null, "2", BigDecimal.valueOf(1615480369L), "Hi", "0");
-        ChatMessage edited = plain.editedTo("Hello again", 1615480400L);
+        ChatMessage edited = plain.editedTo("Hello again", 1615480400_120L);
+        ChatMessage editedOnTheSecond = plain.editedTo("Hello once more", 1615480401_000L);
         ChatMessage deleted = plain.asDeleted();
         try (Jsonb jsonb = JsonbBuilder.create()) {
-            for (ChatMessage message : List.of(plain, seeds, edited, deleted)) {
+            for (ChatMessage message : List.of(plain, seeds, edited, editedOnTheSecond, deleted)) {
                 assertEquals(MessageCodec.toJson(message), jsonb.toJson(message));
             }
             assertEquals("[" + MessageCodec.toJson(plain) + "," + MessageCodec.toJson(deleted) + "]", jsonb.toJson(List.of(plain, deleted)));
             assertEquals("{\"id\":\"0\",\"messages\":[" + MessageCodec.toJson(edited) + "],\"name\":\"General\"}",
                     jsonb.toJson(new RoomWithMessages("0", "General", List.of(edited))));
+        }
+    }
+
+    @Test
+    void everyEditIsLaterThanTheOneBeforeEvenInTheSameMillisecondOrBehindAnotherNodesClock() {
+        ChatMessage plain = new ChatMessage("1615480369-000000000007", "1", BigDecimal.valueOf(1615480369L), "Hello", "0");
+        ChatMessage first = plain.editedTo("Hello, all", 1615480400_120L);
+        assertEquals(new BigDecimal("1615480400.120"), first.edited());
+        assertEquals(new BigDecimal("1615480400.121"), first.editedTo("Hello, everyone", 1615480400_120L).edited());
+        assertEquals(new BigDecimal("1615480400.121"), first.editedTo("Hello, everyone", 1615480399_000L).edited(), "a node whose clock is behind");
+        ChatMessage wholeSeconds = MessageCodec.parse("{\"id\":\"1615480369-000000000007\",\"from\":\"1\",\"date\":1615480369,"
+                + "\"message\":\"Hello\",\"roomId\":\"0\",\"edited\":1615480400}").orElseThrow();
+        assertEquals(new BigDecimal("1615480400.001"), wholeSeconds.editedTo("Hello, all", 1615480400_000L).edited(),
+                "an edit in the same second as one stored in whole seconds");
+        assertEquals("{\"id\":\"1615480369-000000000007\",\"from\":\"1\",\"date\":1615480369,\"message\":\"Hello, all\","
+                + "\"roomId\":\"0\",\"edited\":1615480400.120}", MessageCodec.toJson(first));
+        assertEquals(first, MessageCodec.parse(MessageCodec.toJson(first)).orElseThrow());
+    }
+
+    @Test
+    void anEditTimeThatIsNoneOfOursIsIgnored() {
+        for (String edited : List.of("1e999999999", "1.0000001", "\"soon\"", "1234567890123.5")) {
+            ChatMessage read = MessageCodec.parse("{\"from\":\"1\",\"date\":1615480369,\"message\":\"Hi\",\"roomId\":\"0\",\"edited\":"
+                    + edited + "}").orElseThrow();
+            assertEquals(null, read.edited(), edited);
         }
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.client.codec.StringCodec;
 
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -289,13 +290,27 @@ class ChannelsIT {
             assertEquals(score, score(id, first), "same score: same place in the room");
             assertEquals(2, redis.zrange("room:" + id).size(), "replaced, not added");
 
+            // Edited again at once, through the other node, mostly within the same second: a later state
+            // every client can tell from the first (in whole seconds the two were alike, and every tab kept the first).
+            Reply again = ann.http().on(chat.nodeA()).patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"the very first\"}");
+            assertEquals(200, again.status(), again.body());
+            BigDecimal firstEdit = edited.object().getJsonNumber("edited").bigDecimalValue();
+            BigDecimal secondEdit = again.object().getJsonNumber("edited").bigDecimalValue();
+            assertTrue(secondEdit.compareTo(firstEdit) > 0, firstEdit + " then " + secondEdit);
+            for (ChatSocketClient socket : List.of(annSocket, bobSocket)) {
+                JsonObject event = socket.await("message.edited", d -> d != null && "the very first".equals(d.getString("message")));
+                assertEquals(secondEdit, event.getJsonObject("data").getJsonNumber("edited").bigDecimalValue());
+            }
+            assertEquals(secondEdit, parse(member(id, first)).getJsonNumber("edited").bigDecimalValue());
+
             assertEquals(403, bob.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"mine\"}").status());
             assertEquals(403, bob.http().delete("/api/room/" + id + "/messages/" + first).status(), "not his, not his channel");
             assertEquals(400, ann.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"  \"}").status());
             // Trimmed as a post is (an edit kept the blanks and fillers around its text before): the same text, no change.
-            Reply padded = ann.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"\\u3164 the first \\u00a0\"}");
-            assertEquals("the first", padded.object().getString("message"), padded.body());
-            assertEquals("the first", parse(member(id, first)).getString("message"));
+            Reply padded = ann.http().patch("/api/room/" + id + "/messages/" + first, "{\"message\":\"\\u3164 the very first \\u00a0\"}");
+            assertEquals("the very first", padded.object().getString("message"), padded.body());
+            assertEquals(secondEdit, padded.object().getJsonNumber("edited").bigDecimalValue(), "no change, no new edit time");
+            assertEquals("the very first", parse(member(id, first)).getString("message"));
             assertEquals(404, ann.http().patch("/api/room/" + id + "/messages/1700000000-999999999999", "{\"message\":\"x\"}").status());
             assertEquals(404, ann.http().delete("/api/room/" + id + "/messages/nonsense").status());
 
@@ -310,7 +325,7 @@ class ChannelsIT {
             assertEquals(409, bob.http().patch("/api/room/" + id + "/messages/" + bobs, "{\"message\":\"back\"}").status());
 
             List<JsonValue> history = bob.http().get("/api/room/" + id + "/messages").array();
-            assertEquals(List.of("(message deleted)", "the first"), history.stream().map(m -> m.asJsonObject().getString("message")).toList());
+            assertEquals(List.of("(message deleted)", "the very first"), history.stream().map(m -> m.asJsonObject().getString("message")).toList());
         }
     }
 

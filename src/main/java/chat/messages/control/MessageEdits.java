@@ -80,7 +80,7 @@ public class MessageEdits {
             if (attempt == 0 && !buckets.take(RedisKeys.messageRate(userId), config.messageBurst(), config.messagesPerSecond())) {
                 throw Posting.tooFast();
             }
-            ChatMessage edited = message.editedTo(trimmed, now);
+            ChatMessage edited = message.editedTo(trimmed, clock.millis());
             if (history.replace(found, edited, now)) {
                 announce(ChatEvent.MESSAGE_EDITED, edited);
                 return edited;

@@ -74,10 +74,21 @@ public final class MessageCodec {
         }
         String id = json.get("id") instanceof JsonString s ? s.getString() : null;
         BigDecimal seconds = number.bigDecimalValue();
-        Long edited = json.get("edited") instanceof JsonNumber e && e.isIntegral() ? e.longValue() : null;
+        BigDecimal edited = editTime(json.get("edited"));
         Boolean deleted = json.get("deleted") == JsonValue.TRUE ? Boolean.TRUE : null;
         return Optional.of(new ChatMessage(id, from, seconds.scale() < 0 ? seconds.setScale(0) : seconds, text.getString(), roomId,
                 edited, deleted));
+    }
+
+    /** Unix seconds to the millisecond at most (whole seconds before 7 December 2026); anything else is no edit time of ours. */
+    private static BigDecimal editTime(JsonValue value) {
+        if (value instanceof JsonNumber number) {
+            BigDecimal seconds = number.bigDecimalValue();
+            if (seconds.scale() <= 3 && seconds.precision() - seconds.scale() <= 12) {
+                return seconds;
+            }
+        }
+        return null;
     }
 
     /** An id sent as a string or an integral number. */
