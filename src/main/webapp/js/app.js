@@ -78,7 +78,7 @@ function onEvent(type, data) {
             let room = store.room(message.roomId);
             if (!room) {
                 room = store.addRoom(message.roomId, []);
-                store.unreadFromStart(room);
+                sync.readStateOf(room);
                 sync.loadLatest(room);
                 if (isChannel(room.id)) {
                     sync.refreshRooms(); // its name and kind
@@ -101,7 +101,7 @@ function onEvent(type, data) {
             break;
         case 'show.room': {
             const room = store.addRoom(data.id, data.names);
-            store.unreadFromStart(room);
+            sync.readStateOf(room);
             if (!room.loaded) {
                 sync.loadLatest(room);
             }
@@ -440,7 +440,7 @@ async function openPerson(userId) {
         if (!room.loaded) {
             sync.loadLatest(room);
         }
-        store.unreadFromStart(room);
+        sync.readStateOf(room);
         openRoom(room.id);
     } catch (failed) {
         conversation.showError(`The private room could not be opened: ${failed.message}`);

@@ -126,6 +126,7 @@ class Room {
     merge(messages) {
         const added = [];
         this.changed = [];
+        this.replaced = []; // the states the changed ones replaced, in the same order
         for (const message of messages) {
             const key = keyOf(message);
             if (!this.keys.has(key)) {
@@ -134,6 +135,7 @@ class Room {
             } else if (message.id) {
                 const index = this.messages.findIndex((m) => m.id === message.id);
                 if (index >= 0 && isLaterState(this.messages[index], message)) {
+                    this.replaced.push(this.messages[index]);
                     this.messages[index] = message;
                     this.changed.push(message);
                 }
@@ -358,23 +360,35 @@ export class Store {
         room.dividerBefore = first ? keyOf(first) : null;
     }
 
-    /** A room that appears while I am here (someone wrote to me first) is unread from its first message. */
+    /** A room the server has no read state for (someone wrote to me first) is unread from its first message. */
     unreadFromStart(room) {
         if (room.lastRead === null && this.readsLoaded) {
             room.lastRead = '0-0';
+            if (room.dividerBefore === undefined && room.id === this.activeRoomId) {
+                this.placeDivider(room);
+            }
             this.recount(room);
         }
+    }
+
+    /** Whether a message counts as unread in its room, as the server counts: another's, not deleted, after the marker. */
+    isUnread(room, m) {
+        return room.lastRead !== null && !this.isMe(m.from) && !m.deleted && isAfter(m, room.lastRead);
+    }
+
+    isUnreadMention(room, m) {
+        return this.isUnread(room, m) && mentions(m.message, this.me.username);
     }
 
     /** Unread and mention counts: what the server counted, or what is loaded here after the marker if more. */
     recount(room) {
         let unread = 0;
         let mentioned = 0;
-        if (room.lastRead !== null && this.me) {
+        if (this.me) {
             for (const m of room.messages) {
-                if (!this.isMe(m.from) && !m.deleted && isAfter(m, room.lastRead)) { // as the server counts
+                if (this.isUnread(room, m)) {
                     unread++;
-                    if (mentions(m.message, this.me.username)) {
+                    if (this.isUnreadMention(room, m)) {
                         mentioned++;
                     }
                 }
@@ -382,6 +396,20 @@ export class Store {
         }
         room.unread = Math.max(unread, room.serverUnread);
         room.mentions = Math.max(mentioned, room.serverMentions);
+    }
+
+    /**
+     * The server's counts as they would be after an edit or a deletion of a loaded message: a deleted
+     * unread message no longer counts, an edit may add or drop a mention. Else they would stay a floor
+     * under the counts until the next reconnect (3 unread shown, 2 left).
+     */
+    countChange(room, before, after) {
+        if (!this.me) {
+            return;
+        }
+        room.serverUnread = Math.max(0, room.serverUnread + Number(this.isUnread(room, after)) - Number(this.isUnread(room, before)));
+        room.serverMentions = Math.max(0, room.serverMentions
+            + Number(this.isUnreadMention(room, after)) - Number(this.isUnreadMention(room, before)));
     }
 
     /** The server's read state of every room (at each (re)connect). */
@@ -507,7 +535,9 @@ export class Store {
         }
         const added = room.merge(messages);
         added.forEach((m) => this.confirm(m));
+        room.changed.forEach((after, i) => this.countChange(room, room.replaced[i], after));
         if (room.changed.length > 0 && added.length === 0) {
+            this.recount(room);
             this.emit('messages', { roomId: room.id, added, changed: room.changed, fresh, older });
         }
         if (added.length > 0) {

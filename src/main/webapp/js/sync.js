@@ -145,6 +145,17 @@ export class RoomSync {
         return Promise.allSettled(done);
     }
 
+    /**
+     * A room that appears while I am here: someone wrote to me first, or wrote in a room I had hidden
+     * (whose read marker the server has: counted from the start, all its old messages were unread again).
+     */
+    async readStateOf(room) {
+        await this.refreshReads();
+        if (this.active) {
+            this.store.unreadFromStart(room); // when the server had none for it, or could not be asked
+        }
+    }
+
     /** Unread and mention counts, read markers and mutes of every room, as the server keeps them. */
     async refreshReads() {
         try {

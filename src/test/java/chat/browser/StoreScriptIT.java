@@ -136,10 +136,39 @@ class StoreScriptIT {
                 const afterEdit = room.messages[0].message;
                 add(message(1, '', { deleted: true }));
                 add(message(1, 'first, edited', { edited: 1796000100 }));
-                done({ edited, afterEdit, deleted: room.messages[0].deleted, held: ids(room) });
+                const afterDelete = room.messages[0].deleted;
+                add(message(2, 'second'));
+                add(message(2, 'second, edited', { edited: 1796000100.25 }));
+                add(message(2, 'second, edited again', { edited: 1796000100.251 })); // in the same second
+                add(message(2, 'second, edited', { edited: 1796000100.25 }));       // the first edit's event, late
+                done({ edited, afterEdit, deleted: afterDelete, held: ids(room), second: room.messages[1].message });
                 """);
 
-        assertEquals(Map.of("edited", List.of(), "afterEdit", "first, edited", "deleted", true, "held", List.of(1L)), result);
+        assertEquals(Map.of("edited", List.of(), "afterEdit", "first, edited", "deleted", true, "held", List.of(1L, 2L),
+                "second", "second, edited again"), result);
+    }
+
+    @Test
+    void editsAndDeletionsOfLoadedMessagesChangeTheServersUnreadAndMentionCounts() {
+        Object result = run("""
+                add(message(1, 'read already'));
+                store.setReadStates({ '0': { lastRead: '1796000000-1', unread: 5, mentions: 0, muted: false } });
+                add(message(2, 'two'), message(3, 'three'), message(4, 'mine', { from: '1' }));
+                const counts = () => [room.unread, room.mentions];
+                const loaded = counts();          // five on the server, two of them loaded here
+                add(message(2, '', { deleted: true }));
+                const deleted = counts();
+                add(message(3, 'three, @ann', { edited: 1796000100 }));
+                const mentioned = counts();
+                add(message(3, 'three, never mind', { edited: 1796000101 }));
+                const unmentioned = counts();
+                add(message(1, '', { deleted: true }), message(4, '', { deleted: true, from: '1' }));
+                const readOrMine = counts();
+                done({ loaded, deleted, mentioned, unmentioned, readOrMine });
+                """);
+
+        assertEquals(Map.of("loaded", List.of(5L, 0L), "deleted", List.of(4L, 0L), "mentioned", List.of(4L, 1L),
+                "unmentioned", List.of(4L, 0L), "readOrMine", List.of(4L, 0L)), result);
     }
 
     @Test

@@ -210,6 +210,36 @@ class TeamReadingIT {
         desk.find("#room-hide").click();
         desk.awaitTrue("the hidden room gone from the desk", () -> desk.room(bob) == null);
         phone.awaitTrue("the room hidden on the desk is gone from the phone", () -> phone.room(bob) == null);
+
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bobHttp)) {
+            // A message brings the hidden room back with that one message unread (every message it ever had
+            // counted as unread before, and "New messages" stood above the first of them).
+            bobSocket.sendMessage(room, "three, after you hid the room");
+            phone.awaitTrue("the room back on the phone, one unread", () -> phone.room(bob) != null && "1".equals(phone.unreadBadge(bob)));
+            desk.awaitTrue("the room back on the desk, one unread", () -> desk.room(bob) != null && "1".equals(desk.unreadBadge(bob)));
+            desk.openRoom(bob);
+            desk.awaitMessage("three, after you hid the room");
+            assertEquals(List.of("New messages", "three, after you hid the room"), desk.js("""
+                    const d = document.querySelector('#messages .unread-divider');
+                    return d ? [d.textContent, d.nextElementSibling.querySelector('.message__text').textContent] : null;"""));
+            phone.awaitTrue("read on the desk, read on the phone", () -> phone.unreadBadge(bob).isEmpty());
+            desk.openRoom("General");
+
+            // An unread message deleted and another edited to mention Alice: the counts follow in every tab
+            // (they stayed as they were until the next reconnect).
+            bobSocket.sendMessage(room, "four");
+            String four = bobSocket.awaitMessage("four").getJsonObject("data").getString("id");
+            bobSocket.sendMessage(room, "five");
+            String five = bobSocket.awaitMessage("five").getJsonObject("data").getString("id");
+            phone.awaitTrue("two unread on the phone", () -> "2".equals(phone.unreadBadge(bob)));
+            assertEquals(204, bobHttp.delete("/api/room/" + room + "/messages/" + four).status());
+            assertEquals(200, bobHttp.patch("/api/room/" + room + "/messages/" + five,
+                    "{\"message\":\"five, @" + alice.toLowerCase() + "\"}").status());
+            phone.awaitTrue("one unread, one mention on the phone",
+                    () -> "1".equals(phone.unreadBadge(bob)) && "@1".equals(phone.mentionBadge(bob)));
+            desk.awaitTrue("one unread, one mention on the desk",
+                    () -> "1".equals(desk.unreadBadge(bob)) && "@1".equals(desk.mentionBadge(bob)));
+        }
         assertEquals(List.of(), desk.newConsoleErrors());
         assertEquals(List.of(), phone.newConsoleErrors());
     }
