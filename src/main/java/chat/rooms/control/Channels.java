@@ -14,6 +14,7 @@ import chat.users.entity.User;
 import chat.users.entity.UserStatus;
 import com.ibm.icu.lang.UCharacter;
 import com.ibm.icu.lang.UProperty;
+import com.ibm.icu.text.UnicodeSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -56,6 +57,8 @@ public class Channels {
     private static final Duration RENAME_LEASE = Duration.ofSeconds(10);
     /** Private use, unassigned, half a surrogate pair: no text to name anything (controls and formats are {@link VisibleText}'s). */
     private static final Pattern NOT_TEXT = Pattern.compile("[\\p{Co}\\p{Cn}\\p{Cs}]");
+    /** Emoji whose pictures are joined by zero-width joiners (👨‍💻, 🏳️‍🌈), each shown as one: Unicode's recommended ones. */
+    private static final UnicodeSet JOINED_EMOJI = new UnicodeSet("[:RGI_Emoji_ZWJ_Sequence:]").freeze();
     /** Blanks of every kind (no-break and ideographic spaces too): one space between words. */
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     /** After every name in a UTF-8 byte order: the end of a prefix search. */
@@ -578,13 +581,31 @@ public class Channels {
         if (name.codePointCount(0, name.length()) > NAME_MAX) {
             throw ChatError.badRequest("A channel name may have at most " + NAME_MAX + " characters");
         }
-        if (NOT_TEXT.matcher(name).find() || name.codePoints().anyMatch(Channels::isInvisibleInAName)) {
+        if (NOT_TEXT.matcher(name).find() || withoutJoinedEmoji(name).codePoints().anyMatch(Channels::isInvisibleInAName)) {
             throw ChatError.badRequest("A channel name may not contain control or invisible characters");
         }
         if (name.codePoints().allMatch(c -> c == ' ' || isMark(c))) {
             throw ChatError.badRequest("A channel needs a name that shows"); // a lone variation selector or accent
         }
         return name;
+    }
+
+    /** The name with each joined emoji as one space: the joiners in them show nothing by themselves, but are no hidden text. */
+    private static String withoutJoinedEmoji(String name) {
+        StringBuilder rest = new StringBuilder(name.length());
+        int i = 0;
+        while (i < name.length()) {
+            int end = JOINED_EMOJI.span(name, i, UnicodeSet.SpanCondition.SIMPLE);
+            if (end > i) {
+                rest.append(' ');
+                i = end;
+            } else {
+                int c = name.codePointAt(i);
+                rest.appendCodePoint(c);
+                i += Character.charCount(c);
+            }
+        }
+        return rest.toString();
     }
 
     /** Shows nothing (a control, a format character, a Hangul filler, a braille blank), other than the space between words; emoji keep their variation selectors. */

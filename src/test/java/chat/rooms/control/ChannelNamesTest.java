@@ -32,6 +32,18 @@ class ChannelNamesTest {
     }
 
     @Test
+    void emojiJoinedByZeroWidthJoinersAreOnePictureNotHiddenText() {
+        for (String joined : List.of("\uD83D\uDC68\u200D\uD83D\uDCBB devs", "\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08 pride",
+                "\uD83D\uDC69\uD83C\uDFFD\u200D\uD83D\uDD2C lab", "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67 family")) {
+            assertEquals(joined, Channels.validName(joined));
+        }
+        for (String hidden : List.of("a\u200Db", "\uD83D\uDC68\u200D", "\u200D\uD83D\uDCBB", "\uD83D\uDC68\u200D\uD83D\uDCBB\u200D",
+                "\uD83D\uDC68\u200D\u200D\uD83D\uDCBB", "\uD83C\uDF89\u200D\uD83C\uDF89")) {
+            assertEquals(400, assertThrows(ChatError.class, () -> Channels.validName(hidden), hidden).status(), hidden);
+        }
+    }
+
+    @Test
     void emptyLongInvisibleAndControlNamesAreRefused() {
         for (String bad : List.of("", "   ", "#", "x".repeat(81), "🎉".repeat(81), "bell\u0007", "rtl\u202Eevil",
                 "zero\u200Bwidth", "design\u3164", "\u3164", "braille\u2800blank", "soft\u00ADhyphen", "\u115F\u1160", "\uFE0F", "\u0301",
