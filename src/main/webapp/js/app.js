@@ -96,7 +96,7 @@ function onEvent(type, data) {
         case 'user.connected':
         case 'user.disconnected':
             if (data.id !== undefined) {
-                store.upsertUsers([{ id: data.id, username: data.username, online: type === 'user.connected' }]);
+                store.presenceChanged(data.id, data.username, type === 'user.connected');
             }
             break;
         case 'show.room': {

@@ -176,6 +176,8 @@ export class Store {
     reset() {
         this.me = null;
         this.users = new Map(); // id -> {id, username, online}
+        this.presenceClock = 0; // counts presence events; a snapshot asked for at n does not undo those after n
+        this.presenceChangedAt = new Map(); // user id -> the clock at their last presence event
         this.rooms = new Map(); // id -> Room
         this.activeRoomId = GENERAL;
         this.lookingAtActive = true; // false while a phone shows the room list instead
@@ -208,11 +210,27 @@ export class Store {
         return this.me !== null && String(userId) === this.me.id;
     }
 
-    upsertUsers(list, { replaceOnline = false } = {}) {
+    /** A user's first socket opened or last one closed, as it happened: later than any snapshot asked for before it. */
+    presenceChanged(id, username, online) {
+        this.presenceClock++;
+        this.presenceChangedAt.set(String(id), this.presenceClock);
+        this.upsertUsers([{ id, username, online }]);
+    }
+
+    /**
+     * Users as the server listed them; `askedAt`: the presence clock when the list was asked
+     * for, so that whose presence changed since keep what the event said (a node's users all reconnect
+     * to the others at once when it stops, while the page asks for the list: it undid their events).
+     * `replaceOnline`: the list is everyone online, whoever is not in it is offline.
+     */
+    upsertUsers(list, { replaceOnline = false, askedAt = Infinity } = {}) {
+        const changedSince = (id) => (this.presenceChangedAt.get(id) || 0) > askedAt;
         if (replaceOnline) {
             const online = new Set(list.map((u) => String(u.id)));
             for (const user of this.users.values()) {
-                user.online = online.has(user.id) || this.isMe(user.id);
+                if (!changedSince(user.id)) {
+                    user.online = online.has(user.id) || this.isMe(user.id);
+                }
             }
         }
         for (const user of list) {
@@ -221,7 +239,7 @@ export class Store {
             this.users.set(id, {
                 id,
                 username: user.username || (known && known.username) || id,
-                online: this.isMe(id) || Boolean(user.online),
+                online: this.isMe(id) || (known && changedSince(id) ? known.online : Boolean(user.online)),
             });
         }
         this.emit('users');

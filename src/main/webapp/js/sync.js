@@ -275,9 +275,10 @@ export class RoomSync {
 
     async refreshOnline() {
         try {
+            const askedAt = this.store.presenceClock;
             const online = await this.call(() => api.onlineUsers());
             if (this.active) {
-                this.store.upsertUsers(Object.values(online || {}), { replaceOnline: true });
+                this.store.upsertUsers(Object.values(online || {}), { replaceOnline: true, askedAt });
             }
         } catch (failed) {
             // presence events keep it current meanwhile
@@ -294,9 +295,10 @@ export class RoomSync {
         this.resolving = true;
         batch.forEach((id) => this.askedUsers.add(id));
         try {
+            const askedAt = this.store.presenceClock;
             const users = await this.call(() => api.users(batch));
             if (this.active) {
-                this.store.upsertUsers(Object.values(users || {}));
+                this.store.upsertUsers(Object.values(users || {}), { askedAt });
             }
         } catch (failed) {
             batch.forEach((id) => this.askedUsers.delete(id)); // asked again with the next unknown name

@@ -149,6 +149,24 @@ class StoreScriptIT {
     }
 
     @Test
+    void aListOfWhoIsOnlineAskedForBeforeAPresenceEventDoesNotUndoIt() {
+        Object result = run("""
+                store.upsertUsers([{ id: '2', username: 'bob', online: true }, { id: '3', username: 'cat', online: true },
+                    { id: '4', username: 'dan', online: false }], { replaceOnline: true });
+                const askedAt = store.presenceClock;          // the page asks who is online ...
+                store.presenceChanged('3', 'cat', false);     // ... cat's node stops, her socket closes ...
+                store.presenceChanged('4', 'dan', true);      // ... dan's socket opens on another node
+                store.upsertUsers([{ id: '2', username: 'bob', online: true }, { id: '3', username: 'cat', online: true }],
+                    { replaceOnline: true, askedAt });         // the answer, made before both
+                const first = ['2', '3', '4'].map((id) => store.users.get(id).online);
+                store.upsertUsers([{ id: '3', username: 'cat', online: true }], { replaceOnline: true, askedAt: store.presenceClock });
+                done({ first, later: ['2', '3', '4'].map((id) => store.users.get(id).online) });
+                """);
+
+        assertEquals(Map.of("first", List.of(true, false, true), "later", List.of(false, true, false)), result);
+    }
+
+    @Test
     void editsAndDeletionsOfLoadedMessagesChangeTheServersUnreadAndMentionCounts() {
         Object result = run("""
                 add(message(1, 'read already'));
