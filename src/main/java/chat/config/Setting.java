@@ -20,6 +20,9 @@ public enum Setting {
     CHAT_HOSTS(null, "comma-separated host names browsers reach the chat by, besides localhost and IP addresses: a page under another name (DNS rebinding) may not log in, post or open a socket"),
     CHAT_SESSION_IDLE_TIMEOUT("P7D", "a login session unused this long ends"),
     CHAT_PRESENCE_LEASE("PT15S", "a node silent this long is presumed dead; its users go offline"),
+    CHAT_SHUTDOWN_GRACE("PT3S", "on SIGTERM (Payara), how long a node goes on answering before it stops: /health/ready says"
+            + " DOWN, its sockets close so that their clients reconnect to other nodes, new handshakes get 503 with Retry-After,"
+            + " API calls are answered as before"),
     CHAT_MAX_MESSAGE_LENGTH("5000", "characters per message, after trimming"),
     CHAT_OUTBOUND_QUEUE_LIMIT("4096", "events that may wait for one slow socket before it is closed"),
     CHAT_OUTBOUND_QUEUE_BYTES("1048576", "bytes of events that may wait for one slow socket before it is closed"),

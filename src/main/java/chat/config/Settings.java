@@ -41,6 +41,7 @@ public final class Settings {
     private final int outboundQueueBytes;
     private final int outboundNodeBytes;
     private final boolean seedDemoData;
+    private final Duration shutdownGrace;
     private final int loginFailuresAllowed;
     private final Duration loginFailureWindow;
     private final int deviceLoginFailuresAllowed;
@@ -98,6 +99,7 @@ public final class Settings {
         hosts = in.list(CHAT_HOSTS).stream().map(host -> host.toLowerCase(Locale.ROOT)).toList();
         sessionIdleTimeout = in.duration(CHAT_SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1));
         presenceLease = in.duration(CHAT_PRESENCE_LEASE, Duration.ofSeconds(3));
+        shutdownGrace = in.duration(CHAT_SHUTDOWN_GRACE, Duration.ZERO);
         maxMessageLength = in.integer(CHAT_MAX_MESSAGE_LENGTH, 1, 1_000_000);
         outboundQueueLimit = in.integer(CHAT_OUTBOUND_QUEUE_LIMIT, 1, 1_000_000);
         outboundQueueBytes = in.integer(CHAT_OUTBOUND_QUEUE_BYTES, 1024, Integer.MAX_VALUE);
@@ -218,6 +220,10 @@ public final class Settings {
     /** How long a node's presence lease lives without renewal; its users go offline after that. */
     public Duration presenceLease() {
         return presenceLease;
+    }
+
+    public Duration shutdownGrace() {
+        return shutdownGrace;
     }
 
     public int maxMessageLength() {

@@ -37,6 +37,8 @@ import java.util.logging.Logger;
 public class NodeLifecycle {
 
     private static final Logger LOG = Logger.getLogger(NodeLifecycle.class.getName());
+    /** Milliseconds Payara waits, when the JVM is told to stop, before it stops the applications. */
+    private static final String PAYARA_SHUTDOWN_GRACE = "fish.payara.shutdowngrace";
 
     @Inject
     Settings settings;
@@ -71,6 +73,8 @@ public class NodeLifecycle {
     private volatile boolean seeded;
     private volatile boolean joined;
     private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean stopping;
+    private Thread drainOnStop;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         metrics.gauge("chat_sockets_connected", "WebSocket connections open on this node", connections::size);
@@ -94,6 +98,37 @@ public class NodeLifecycle {
         }
         long ping = settings.pingInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::checkSockets, ping, ping, TimeUnit.MILLISECONDS);
+        drainOnStop();
+    }
+
+    /**
+     * On SIGTERM, the node says it is stopping for {@code CHAT_SHUTDOWN_GRACE} before the container
+     * stops it: Payara waits that long ({@code fish.payara.shutdowngrace}, unless the operator set it)
+     * before it undeploys the chat, while this hook, run by the JVM at the same moment, closes the
+     * sockets (their clients reconnect to other nodes) and refuses new ones with 503 and
+     * {@code Retry-After} ({@link StartupGate}). Without it a stopping node went on taking handshakes
+     * until Payara undeployed the chat, then answered every request with a bare 503 and 500 of the
+     * container's, no {@code Retry-After}, for a second or so before its port closed.
+     */
+    private void drainOnStop() {
+        long grace = settings.shutdownGrace().toMillis();
+        if (grace > 0 && System.getProperty(PAYARA_SHUTDOWN_GRACE) == null) {
+            System.setProperty(PAYARA_SHUTDOWN_GRACE, String.valueOf(grace));
+        }
+        drainOnStop = AppThreads.daemon("chat-drain-" + settings.serverId(), this::drain);
+        Runtime.getRuntime().addShutdownHook(drainOnStop);
+    }
+
+    private void drain() {
+        stopping = true;
+        LOG.info(() -> "Chat node " + settings.serverId() + " stopping: not ready, its sockets closed, new ones refused for "
+                + System.getProperty(PAYARA_SHUTDOWN_GRACE, "0") + " ms before the container stops");
+        connections.closeAll("Server shutting down");
+    }
+
+    /** From SIGTERM on: see {@link #drainOnStop()}. */
+    public boolean isStopping() {
+        return stopping;
     }
 
     private void tick() {
@@ -183,11 +218,14 @@ public class NodeLifecycle {
      * through it and hears the other nodes now (see {@code RelayHealth}), and reads the message log.
      */
     public boolean isReady() {
-        return seeded && joined && relay.isListening() && log.isFollowing();
+        return !stopping && seeded && joined && relay.isListening() && log.isFollowing();
     }
 
     /** Why the node is ready or not, for {@code /health/ready}. */
     public String readiness() {
+        if (stopping) {
+            return "stopping";
+        }
         if (!seeded) {
             return "demo data not written yet";
         }
@@ -225,6 +263,13 @@ public class NodeLifecycle {
     void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object application) {
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (drainOnStop != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(drainOnStop); // undeployed while the JVM goes on: it would hold the application
+            } catch (IllegalStateException jvmStopping) {
+                // the hook has run or runs now
+            }
         }
         if (undecodablePaths != null) {
             undecodablePaths.stop();

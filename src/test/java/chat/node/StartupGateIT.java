@@ -1,5 +1,6 @@
 package chat.node;
 
+import chat.testing.Await;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
 import chat.testing.PayaraNode;
@@ -83,6 +84,41 @@ class StartupGateIT {
             try (RedisProbe probe = new RedisProbe(redis.url())) {
                 assertEquals("user:" + pabloId, probe.get("username:Pablo"), "the demo Pablo, the only one");
             }
+        }
+    }
+
+    /**
+     * SIGTERM: the node says it is stopping for its grace before Payara undeploys the chat. Before, it
+     * went on taking handshakes until then, and answered everything with the container's bare 503 and
+     * 500 (no Retry-After, no JSON) for a second or so before its port closed (found from outside).
+     */
+    @Test
+    void aStoppingNodeClosesItsSocketsRefusesNewOnesAndStillAnswersTheApiDuringItsGrace() throws Exception {
+        try (RedisServerProcess redis = RedisServerProcess.start();
+             PayaraNode node = PayaraNode.start("stopping", redis.url(), Map.of("CHAT_SHUTDOWN_GRACE", "PT60S"))) {
+            ChatHttp pablo = new ChatHttp(node);
+            assertEquals(200, pablo.login("Pablo", "password123").status());
+            try (ChatSocketClient socket = ChatSocketClient.connect(node, pablo)) {
+                socket.awaitReady();
+                assertTrue(node.jvm().destroy(), "SIGTERM sent");
+
+                assertEquals(1001, socket.awaitClose(), "closed at once, so that its client reconnects to another node");
+                ChatHttp.Reply ready = Await.value("readiness DOWN", Duration.ofSeconds(30), () -> {
+                    ChatHttp.Reply health = new ChatHttp(node).get("/health/ready");
+                    return health.status() == 503 ? health : null;
+                });
+                assertTrue(ready.body().contains("stopping"), ready.body());
+                assertEquals(503, ChatSocketClient.refusal(node.wsUrl(), pablo.cookieHeader(), node.origin()), "a new handshake");
+                ChatHttp.Reply probe = pablo.get("/ws");
+                assertEquals(503, probe.status(), probe.body());
+                assertEquals(List.of(StartupGate.RETRY_AFTER_SECONDS), probe.headers("Retry-After"));
+                assertEquals("This chat node is stopping, try again shortly", probe.object().getString("message"));
+                ChatHttp.Reply me = pablo.get("/api/me");
+                assertEquals(200, me.status(), "the API still answers: " + me.body());
+                assertEquals("Pablo", me.object().getString("username"));
+                assertTrue(node.jvm().isAlive(), "all this within the grace, before the container stopped");
+            }
+            node.kill(); // rather than wait out the grace
         }
     }
 

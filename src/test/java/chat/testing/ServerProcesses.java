@@ -41,6 +41,7 @@ public final class ServerProcesses {
         env.put("CHAT_SERVER_ID", serverId);
         env.put("CHAT_PRESENCE_LEASE", "PT6S");
         env.put("CHAT_OUTBOUND_QUEUE_LIMIT", "256");
+        env.put("CHAT_SHUTDOWN_GRACE", "PT0S"); // a test's node stops at once; StartupGateIT tests the grace
         env.putAll(PayaraNode.UNLIMITED);
         env.putAll(extra);
         return env;
