@@ -310,7 +310,8 @@ export class Store {
     addNotice(roomId, text) {
         const room = this.room(roomId);
         if (room) {
-            room.notices.push({ date: Date.now() / 1000, text });
+            // Whole seconds, as messages are dated: "You added cat" stood after cat's first message of that second.
+            room.notices.push({ date: Math.floor(Date.now() / 1000), text });
             this.emit('messages', { roomId: room.id, added: [], notice: text });
         }
     }

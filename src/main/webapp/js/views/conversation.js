@@ -350,10 +350,15 @@ export class ConversationView {
      * Redraws the open room. New messages scroll into view only if the reader was already at the
      * bottom (or sent one); older pages keep what the reader was looking at in place.
      */
-    render({ added = [], older = false } = {}) {
+    render({ added = [], older = false, changed = [] } = {}) {
         const room = this.store.activeRoom;
         if (!room) {
             return;
+        }
+        if (this.editing && changed.some((m) => m.deleted && m.id === this.editing.id)) {
+            // Deleted in another tab: what was typed stays, to send as a new message or clear (Esc threw it away).
+            this.stopEditing(false);
+            this.showError('The message you were editing was deleted; your text is still here, to send as a new message.', 'notice');
         }
         this.switchDraft();
         const switched = this.renderedRoomId !== room.id;

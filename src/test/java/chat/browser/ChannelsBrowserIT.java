@@ -1,9 +1,11 @@
 package chat.browser;
 
 import chat.testing.ChatCluster;
+import chat.testing.ChatHttp;
 import chat.testing.SharedChat;
 import chat.testing.Users;
 import chat.testing.Users.Person;
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -98,6 +100,22 @@ class ChannelsBrowserIT {
         a.awaitTrue("editing mode over", () -> !a.isShown("#editing"));
         b.screenshot("22-message-edited");
 
+        // Deleted on another of Alice's devices while she edits it again: the composer leaves editing mode
+        // and keeps what she typed (it said "This message was deleted" only when she saved, and Esc threw the text away).
+        box.sendKeys(Keys.ARROW_UP);
+        a.awaitTrue("editing again", () -> a.isShown("#editing"));
+        box.sendKeys(", everyone");
+        ChatHttp elsewhere = new ChatHttp(chat.nodeB());
+        String aliceId = elsewhere.loggedIn(alice, PASSWORD).getString("id");
+        String channelId = elsewhere.get("/api/rooms/" + aliceId).array().stream().map(JsonValue::asJsonObject)
+                .filter(r -> r.getJsonArray("names").getString(0).equals(channel)).findFirst().orElseThrow().getString("id");
+        List<String> ids = a.messageIds();
+        assertEquals(204, elsewhere.delete("/api/room/" + channelId + "/messages/" + ids.get(ids.size() - 1)).status());
+        a.awaitTrue("editing mode over, the text kept", () -> !a.isShown("#editing")
+                && "Welcome to the channel, everyone".equals(box.getDomProperty("value")));
+        assertTrue(a.find("#composer-error").getText().contains("was deleted"), a.find("#composer-error").getText());
+        box.clear();
+
         // Bob deletes his own message after confirming.
         b.send("oops, wrong channel");
         a.awaitMessage("oops, wrong channel");
@@ -116,7 +134,7 @@ class ChannelsBrowserIT {
         b.find("#confirm-ok").click();
         a.awaitMessages("the tombstone on Alice's screen", texts -> texts.contains("(message deleted)")
                 && !texts.contains("oops, wrong channel"));
-        b.awaitTrue("shown as deleted", () -> b.findAll("#messages .message--deleted").size() == 1);
+        b.awaitTrue("shown as deleted", () -> b.findAll("#messages .message--deleted").size() == 2); // Alice's welcome too
 
         // Alice invites Carol by name and removes Bob.
         a.find("#channel-members").click();
