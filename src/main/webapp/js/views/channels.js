@@ -171,13 +171,18 @@ export class ChannelDialogs {
     /** Redraws the member list if it is open for this channel (a member joined or left). */
     membersChanged(roomId) {
         if (byId('members-dialog').open && this.membersOf === roomId) {
-            this.refreshMembers();
+            if (this.store.room(roomId)) {
+                this.refreshMembers();
+            } else {
+                byId('members-dialog').close(); // I left or was removed: it showed the old list, "No such channel" and Invite
+            }
         }
     }
 
     async refreshMembers() {
         const roomId = this.membersOf;
         try {
+            const askedAt = this.store.presenceClock;
             const details = await api.channel(roomId);
             if (roomId !== this.membersOf) {
                 return;
@@ -196,7 +201,7 @@ export class ChannelDialogs {
                     class: 'button button--small button--ghost button--danger', type: 'button', text: 'Remove',
                     'aria-label': `Remove ${member.username}`, onclick: () => this.remove(member),
                 }) : null)));
-            this.store.upsertUsers(details.members);
+            this.store.upsertUsers(details.members, { askedAt });
             byId('invite-form').hidden = !open;
             byId('rename-form').hidden = !(mine && open);
             byId('rename-name').value = details.name;

@@ -142,10 +142,13 @@ class ChannelsBrowserIT {
         a.find("#invite-name").sendKeys(carol.username(), Keys.ENTER);
         a.awaitTrue("Carol a member", () -> a.findAll("#members-list li").stream().anyMatch(li -> li.getText().contains(carol.username())));
         a.screenshot("24-members-and-invite");
+        b.find("#channel-members").click(); // Bob looks at the members as he is removed
+        b.awaitTrue("Bob's member list", () -> b.isShown("#members-dialog") && b.findAll("#members-list li").size() == 3);
         click(a, "#members-list button[aria-label='Remove " + bob + "']");
         a.awaitTrue("Bob gone from the list", () -> a.findAll("#members-list li").stream().noneMatch(li -> li.getText().contains(bob)));
         a.find("#members-close").click();
         b.awaitTrue("the channel gone from Bob's sidebar", () -> b.findAll("#rooms .room").stream().noneMatch(r -> r.getText().contains(channel)));
+        b.awaitTrue("Bob's member list closed, not left showing the old members", () -> !b.isShown("#members-dialog"));
         b.awaitTrue("Bob told", () -> b.find("#composer-error").getText().contains("removed you"));
         assertEquals("General", b.roomTitle());
         b.screenshot("25-removed-from-channel");
