@@ -106,10 +106,11 @@ public final class RedisKeys {
 
     /**
      * Users up to this id have their look-alike keys claimed (users written by the seed's servers included).
-     * Named anew whenever the keys change ({@code username-skeletons-indexed} before accents were dropped), so
-     * that every user's keys of the new kind are claimed again, from user 1.
+     * Named anew whenever the keys change ({@code username-skeletons-indexed} before accents were dropped,
+     * {@code username-look-alikes-indexed} before names were also compared without what stands between
+     * their words), so that every user's keys of the new kind are claimed again, from user 1.
      */
-    public static final String USER_LOOK_ALIKES_INDEXED_UP_TO = OWN_PREFIX + "username-look-alikes-indexed";
+    public static final String USER_LOOK_ALIKES_INDEXED_UP_TO = OWN_PREFIX + "username-look-alikes-joined-indexed";
 
     public static String registrationsOfAddress(String address) {
         return OWN_PREFIX + "throttle:register:address:" + address;
@@ -139,7 +140,7 @@ public final class RedisKeys {
     /** Hash: lower-cased channel name, and each of its look-alike keys, → channel id (names are unique, archived ones included). */
     public static final String CHANNEL_NAMES = OWN_PREFIX + "channel-names";
     /** Channels up to this number have their names' look-alike keys in {@link #CHANNEL_NAMES}; named anew as {@link #USER_LOOK_ALIKES_INDEXED_UP_TO}. */
-    public static final String CHANNEL_NAMES_INDEXED_UP_TO = OWN_PREFIX + "channel-look-alikes-indexed";
+    public static final String CHANNEL_NAMES_INDEXED_UP_TO = OWN_PREFIX + "channel-look-alikes-joined-indexed";
     /** Sorted set, all scores 0: {@code <lower-cased name>\n<id>} of public, unarchived channels, for prefix search. */
     public static final String PUBLIC_CHANNELS = OWN_PREFIX + "channels:public";
 

@@ -5,6 +5,7 @@ import com.ibm.icu.text.SpoofChecker;
 
 import java.text.Normalizer;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -24,6 +25,13 @@ public final class NameFolding {
      * Indic and Thai vowel signs are marks too, and without them "राम" and "रमा" (Ram, Rama) met.
      */
     private static final Pattern ACCENTS = Pattern.compile("[\\u0300-\\u036F\\u1AB0-\\u1AFF\\u1DC0-\\u1DFF\\u20D0-\\u20FF\\uFE20-\\uFE2F]+");
+    /**
+     * What stands between words: blanks, dashes, connectors ({@code _}) and dots. A name's keys are also
+     * taken with them left out: {@code design team}, {@code design_team}, {@code designteam} and
+     * {@code design—team} (an em dash) sat beside {@code design-team} (found from outside), and
+     * {@code joe.smith} would beside {@code joe_smith}.
+     */
+    private static final Pattern BETWEEN_WORDS = Pattern.compile("[\\p{Z}\\s\\p{Pd}\\p{Pc}.\\u00B7\\u2027\\u30FB]+");
     /** Immutable once built, and safe to share between threads. */
     private static final SpoofChecker SPOOF = new SpoofChecker.Builder().build();
     private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
@@ -46,12 +54,16 @@ public final class NameFolding {
      * which keeps them (accents only: Indic and Thai vowel signs are marks that make other names): a name both confusable and accented ({@code Pаbló} with a Cyrillic а, or an
      * {@code і} with a dot above beside {@code Alice}) met neither the skeleton's key nor the rule for
      * names differing only in accents (found from outside), and a claim taken atomically also keeps
-     * two names that differ only in accents from being registered at the same moment.
+     * two names that differ only in accents from being registered at the same moment. Both keys are
+     * also taken of the name without what stands between its words ({@link #BETWEEN_WORDS}).
      */
     public static Set<String> lookAlikeKeys(String name) {
         Set<String> keys = new LinkedHashSet<>();
-        keys.add(withoutAccents(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutAccents(NFKC_CASEFOLD.normalize(name))))));
-        keys.add(withoutAccents(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutAccents(NFKC.normalize(name))))));
+        String joined = BETWEEN_WORDS.matcher(NFKC.normalize(name)).replaceAll("");
+        for (String form : joined.isEmpty() ? List.of(name) : List.of(name, joined)) {
+            keys.add(withoutAccents(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutAccents(NFKC_CASEFOLD.normalize(form))))));
+            keys.add(withoutAccents(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutAccents(NFKC.normalize(form))))));
+        }
         return keys;
     }
 

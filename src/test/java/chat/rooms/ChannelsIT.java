@@ -650,6 +650,10 @@ class ChannelsIT {
         assertEquals(409, bob.http().post("/api/channels", "{\"name\":\"" + name.replace(' ', '\u00A0') + "\"}").status(),
                 "a no-break space is a space");
         String bobsId = bob.http().post("/api/channels", "{\"name\":\"" + Users.unique("accounts ") + "\"}").object().getString("id");
+        for (String joined : List.of(name.replace(" ", ""), name.replace(' ', '_'), name.replace(" ", " \u2014 "))) {
+            assertEquals(409, bob.http().patch("/api/channels/" + bobsId, "{\"name\":\"" + joined + "\"}").status(),
+                    joined + ": what stands between the words makes no other name");
+        }
         assertEquals(409, bob.http().patch("/api/channels/" + bobsId, "{\"name\":\"" + cyrillic + "\"}").status(), "nor by renaming");
 
         Reply recased = ann.http().patch("/api/channels/" + annsId, "{\"name\":\"" + name.toUpperCase(Locale.ROOT) + "\"}");

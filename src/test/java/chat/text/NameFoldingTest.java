@@ -63,6 +63,22 @@ class NameFoldingTest {
         assertFalse(shareAKey("ian", "lan"));
     }
 
+    /** design team, design_team, designteam and design—team sat beside design-team (found from outside). */
+    @Test
+    void namesThatDifferOnlyInWhatStandsBetweenTheirWordsShareAKey() {
+        for (String lookAlike : List.of("design team", "design_team", "designteam", "design\u2014team", "design\u2013team",
+                "Design.Team", "design \u00B7 team", "design\uFF3Fteam", "d\u0435sign-team")) {
+            assertTrue(shareAKey("design-team", lookAlike), lookAlike);
+        }
+        assertTrue(shareAKey("joe.smith", "joesmith"));
+        assertTrue(shareAKey("joe.smith", "Joe_Smith"));
+        assertTrue(shareAKey("Pab-lo", "Pablo"));
+        assertFalse(shareAKey("design-team", "design-teams"));
+        assertFalse(shareAKey("joe.smith", "joe.smyth"));
+        assertFalse(shareAKey("ian", "l-an"), "joined, still no look-alike of what it was not before");
+        assertFalse(NameFolding.lookAlikeKeys("- -").contains(""), "nothing but separators: the keys of the name as it is");
+    }
+
     private static boolean shareAKey(String a, String b) {
         Set<String> keys = new java.util.HashSet<>(NameFolding.lookAlikeKeys(a));
         keys.retainAll(NameFolding.lookAlikeKeys(b));
