@@ -634,6 +634,43 @@ class ChannelsIT {
         assertEquals(401, new ChatHttp(chat.nodeA()).post("/api/channels", "{\"name\":\"anon\"}").status());
     }
 
+    /** Before, a deletion was a compare-and-set like an edit: the author's edits kept the creator's deletion failing with 409. */
+    @Test
+    void aDeletionWinsOverEditsMadeAtTheSameMoment() throws Exception {
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person bob = Users.register(chat.nodeB(), "bob");
+        String id = bob.http().post("/api/channels", "{\"name\":\"" + Users.unique("moderated ") + "\"}").object().getString("id");
+        assertEquals(200, ann.http().post("/api/channels/" + id + "/join", "{}").status());
+        ExecutorService editors = Executors.newFixedThreadPool(4);
+        try (ChatSocketClient annSocket = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            for (int round = 0; round < 5; round++) {
+                annSocket.sendMessage(id, "edit war " + round);
+                String message = annSocket.awaitMessage("edit war " + round).getJsonObject("data").getString("id");
+                String path = "/api/room/" + id + "/messages/" + message;
+                List<Future<?>> edits = new ArrayList<>();
+                for (ChatHttp session : List.of(ann.http().on(chat.nodeA()), ann.http().on(chat.nodeB()),
+                        ann.http().on(chat.nodeA()), ann.http().on(chat.nodeB()))) {
+                    edits.add(editors.submit(() -> {
+                        for (int i = 0; i < 200; i++) { // until deleted (409), then the edits stop
+                            if (session.patch(path, "{\"message\":\"edit " + i + " by " + Thread.currentThread().getName() + "\"}").status() != 200) {
+                                return;
+                            }
+                        }
+                    }));
+                }
+                Await.until("edits under way", Duration.ofSeconds(30), () -> parse(member(id, message)).getString("message").startsWith("edit "));
+                Reply deleted = bob.http().delete(path);
+                assertEquals(204, deleted.status(), "round " + round + ": " + deleted.body());
+                for (Future<?> edit : edits) {
+                    edit.get(60, TimeUnit.SECONDS);
+                }
+                assertTrue(parse(member(id, message)).getBoolean("deleted"), "round " + round + ": the tombstone stays");
+            }
+        } finally {
+            editors.shutdownNow();
+        }
+    }
+
     @Test
     void aNameThatLooksLikeAnotherChannelsIsRefused() {
         Person ann = Users.register(chat.nodeA(), "ann");

@@ -51,6 +51,21 @@ public class MessageHistory {
             return 1
             """;
 
+    // KEYS[1]: room:{id}. ARGV[1]: the message's score, ARGV[2]: its id, ARGV[3]: its tombstone. The message becomes the
+    // tombstone whatever state it is in now (an edit may have changed it since it was read): 1; 0 when it is one already.
+    private static final String DELETE = """
+            for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])) do
+              local ok, message = pcall(cjson.decode, member)
+              if ok and type(message) == 'table' and message.id == ARGV[2] then
+                if message.deleted == true then return 0 end
+                redis.call('ZREM', KEYS[1], member)
+                redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+                return 1
+              end
+            end
+            return 0
+            """;
+
     @Inject
     RedissonClient redis;
 
@@ -169,12 +184,33 @@ public class MessageHistory {
         if (replaced == null || replaced == 0) {
             return false;
         }
+        noteChange(changed, changedAtSeconds);
+        return true;
+    }
+
+    /**
+     * Replaces a stored message by its tombstone under the same score, whatever its text is now; then notes the change
+     * for catch-up. False when it was deleted already. Unlike an edit, a deletion does not depend on the text it
+     * replaces: as a compare-and-set, a stream of edits by the author (within the message limit) kept a channel
+     * creator's deletion failing with 409 (found from outside).
+     */
+    public boolean delete(Found current, ChatMessage tombstone, long changedAtSeconds) {
+        String key = RedisKeys.room(tombstone.roomId());
+        Long replaced = redis.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, DELETE, RScript.ReturnType.LONG,
+                List.of(key), String.valueOf(current.score()), tombstone.id(), MessageCodec.toJson(tombstone));
+        if (replaced == null || replaced == 0) {
+            return false;
+        }
+        noteChange(tombstone, changedAtSeconds);
+        return true;
+    }
+
+    private void noteChange(ChatMessage changed, long changedAtSeconds) {
         RBatch batch = redis.createBatch();
         var changes = batch.<String>getScoredSortedSet(RedisKeys.roomChanges(changed.roomId()), StringCodec.INSTANCE);
         changes.addAsync(changedAtSeconds, changed.id());
         changes.removeRangeByRankAsync(0, -CHANGES_KEPT - 1);
         batch.execute();
-        return true;
     }
 
     private static boolean isNewer(ChatMessage message, MessageId lastSeen) {
