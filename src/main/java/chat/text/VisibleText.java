@@ -22,8 +22,15 @@ public final class VisibleText {
         return text.substring(start, end);
     }
 
+    /** Something that shows by itself: not only blanks, invisibles or accents (a combining mark shows on the character before it). */
     public static boolean showsAnything(String text) {
-        return text.codePoints().anyMatch(c -> !isInvisible(c));
+        return text.codePoints().anyMatch(c -> !isInvisible(c) && !isCombiningMark(c));
+    }
+
+    /** An accent or variation selector: it shows only on the character before it. */
+    public static boolean isCombiningMark(int c) {
+        int type = UCharacter.getType(c);
+        return type == UCharacter.NON_SPACING_MARK || type == UCharacter.ENCLOSING_MARK;
     }
 
     /** Shows nothing by itself: blank, filler, format, control or default-ignorable. */

@@ -57,8 +57,11 @@ public class Channels {
     private static final Duration RENAME_LEASE = Duration.ofSeconds(10);
     /** Private use, unassigned, half a surrogate pair: no text to name anything (controls and formats are {@link VisibleText}'s). */
     private static final Pattern NOT_TEXT = Pattern.compile("[\\p{Co}\\p{Cn}\\p{Cs}]");
-    /** Emoji whose pictures are joined by zero-width joiners (👨‍💻, 🏳️‍🌈), each shown as one: Unicode's recommended ones. */
-    private static final UnicodeSet JOINED_EMOJI = new UnicodeSet("[:RGI_Emoji_ZWJ_Sequence:]").freeze();
+    /**
+     * Emoji whose pictures are joined by zero-width joiners (👨‍💻, 🏳️‍🌈) or tagged (England's and Scotland's flags),
+     * each shown as one: Unicode's recommended ones. The joiners and tags show nothing by themselves.
+     */
+    private static final UnicodeSet EMOJI_SEQUENCES = new UnicodeSet("[[:RGI_Emoji_ZWJ_Sequence:][:RGI_Emoji_Tag_Sequence:]]").freeze();
     /** Blanks of every kind (no-break and ideographic spaces too): one space between words. */
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     /** After every name in a UTF-8 byte order: the end of a prefix search. */
@@ -574,28 +577,28 @@ public class Channels {
         if (raw == null) {
             throw ChatError.badRequest("'name' is required");
         }
-        String name = WHITE_SPACE.matcher(raw).replaceAll(" ").strip().replaceFirst("^#+", "").strip();
+        String name = WHITE_SPACE.matcher(raw).replaceAll(" ").strip().replaceFirst("^#+(?![\\uFE0F\\u20E3])", "").strip();
         if (name.isEmpty()) {
             throw ChatError.badRequest("A channel needs a name");
         }
         if (name.codePointCount(0, name.length()) > NAME_MAX) {
             throw ChatError.badRequest("A channel name may have at most " + NAME_MAX + " characters");
         }
-        if (NOT_TEXT.matcher(name).find() || withoutJoinedEmoji(name).codePoints().anyMatch(Channels::isInvisibleInAName)) {
+        if (NOT_TEXT.matcher(name).find() || withoutEmojiSequences(name).codePoints().anyMatch(Channels::isInvisibleInAName)) {
             throw ChatError.badRequest("A channel name may not contain control or invisible characters");
         }
-        if (name.codePoints().allMatch(c -> c == ' ' || isMark(c))) {
+        if (name.codePoints().allMatch(c -> c == ' ' || VisibleText.isCombiningMark(c))) {
             throw ChatError.badRequest("A channel needs a name that shows"); // a lone variation selector or accent
         }
         return name;
     }
 
-    /** The name with each joined emoji as one space: the joiners in them show nothing by themselves, but are no hidden text. */
-    private static String withoutJoinedEmoji(String name) {
+    /** The name with each joined or tagged emoji as one space: what joins or tags them shows nothing by itself, but is no hidden text. */
+    private static String withoutEmojiSequences(String name) {
         StringBuilder rest = new StringBuilder(name.length());
         int i = 0;
         while (i < name.length()) {
-            int end = JOINED_EMOJI.span(name, i, UnicodeSet.SpanCondition.SIMPLE);
+            int end = EMOJI_SEQUENCES.span(name, i, UnicodeSet.SpanCondition.SIMPLE);
             if (end > i) {
                 rest.append(' ');
                 i = end;
@@ -613,11 +616,6 @@ public class Channels {
         return c != ' ' && VisibleText.isInvisible(c) && !UCharacter.hasBinaryProperty(c, UProperty.VARIATION_SELECTOR);
     }
 
-    /** An accent or variation selector: it shows only on the character before it. */
-    private static boolean isMark(int c) {
-        int type = UCharacter.getType(c);
-        return type == UCharacter.NON_SPACING_MARK || type == UCharacter.ENCLOSING_MARK;
-    }
 
     static String validKind(String raw) {
         if (raw == null || Channel.PUBLIC.equals(raw)) {

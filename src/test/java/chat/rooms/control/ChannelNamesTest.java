@@ -37,6 +37,12 @@ class ChannelNamesTest {
                 "\uD83D\uDC69\uD83C\uDFFD\u200D\uD83D\uDD2C lab", "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67 family")) {
             assertEquals(joined, Channels.validName(joined));
         }
+        String england = new String(Character.toChars(0x1F3F4)) + tags("gbeng");
+        for (String shown : List.of(england + " fans", "#\uFE0F\u20E3 hash", "#\u20E3")) {
+            assertEquals(shown, Channels.validName(shown), "a tagged flag, a keycap #: their # is no channel sign");
+        }
+        assertEquals("#\uFE0F\u20E3", Channels.validName("##\uFE0F\u20E3"));
+        assertEquals(400, assertThrows(ChatError.class, () -> Channels.validName("hidden" + tags("gbeng"))).status(), "tags alone");
         for (String hidden : List.of("a\u200Db", "\uD83D\uDC68\u200D", "\u200D\uD83D\uDCBB", "\uD83D\uDC68\u200D\uD83D\uDCBB\u200D",
                 "\uD83D\uDC68\u200D\u200D\uD83D\uDCBB", "\uD83C\uDF89\u200D\uD83C\uDF89")) {
             assertEquals(400, assertThrows(ChatError.class, () -> Channels.validName(hidden), hidden).status(), hidden);
@@ -74,5 +80,12 @@ class ChannelNamesTest {
         assertEquals("private", Channels.validKind("private"));
         assertEquals(400, assertThrows(ChatError.class, () -> Channels.validKind("secret")).status());
         assertEquals(400, assertThrows(ChatError.class, () -> Channels.validKind("PRIVATE")).status());
+    }
+
+    /** Tag characters spelling the text, and the cancel tag: what follows a black flag in England's and Scotland's flags. */
+    private static String tags(String text) {
+        StringBuilder tags = new StringBuilder();
+        text.codePoints().forEach(c -> tags.appendCodePoint(0xE0000 + c));
+        return tags.appendCodePoint(0xE007F).toString();
     }
 }
