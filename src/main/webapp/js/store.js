@@ -375,7 +375,7 @@ export class Store {
             room.dividerBefore = undefined; // placed once both are known
             return;
         }
-        const first = room.messages.find((m) => !this.isMe(m.from) && isAfter(m, room.lastRead));
+        const first = room.messages.find((m) => this.isUnread(room, m)); // not above a deleted one: it counts as read
         room.dividerBefore = first ? keyOf(first) : null;
     }
 

@@ -99,7 +99,8 @@ public final class Settings {
         hosts = in.list(CHAT_HOSTS).stream().map(host -> host.toLowerCase(Locale.ROOT)).toList();
         sessionIdleTimeout = in.duration(CHAT_SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1));
         presenceLease = in.duration(CHAT_PRESENCE_LEASE, Duration.ofSeconds(3));
-        shutdownGrace = in.duration(CHAT_SHUTDOWN_GRACE, Duration.ZERO);
+        // Payara reads its grace as an int of milliseconds and ignores a larger one: no grace at all (found from outside).
+        shutdownGrace = in.duration(CHAT_SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMillis(Integer.MAX_VALUE));
         maxMessageLength = in.integer(CHAT_MAX_MESSAGE_LENGTH, 1, 1_000_000);
         outboundQueueLimit = in.integer(CHAT_OUTBOUND_QUEUE_LIMIT, 1, 1_000_000);
         outboundQueueBytes = in.integer(CHAT_OUTBOUND_QUEUE_BYTES, 1024, Integer.MAX_VALUE);
@@ -608,16 +609,22 @@ public final class Settings {
 
         /** An ISO-8601 duration (PT15S, P7D) or a number of seconds, at least {@code min}. */
         Duration duration(Setting setting, Duration min) {
+            return duration(setting, min, null);
+        }
+
+        /** @param max the longest allowed, or null */
+        Duration duration(Setting setting, Duration min, Duration max) {
             String text = textOrDefault(setting);
             try {
                 Duration value = text.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(text)) : Duration.parse(text);
-                if (value.compareTo(min) >= 0) {
+                if (value.compareTo(min) >= 0 && (max == null || value.compareTo(max) <= 0)) {
                     return value;
                 }
             } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
                 // reported below
             }
-            badValue(setting, "a duration of at least " + min + " (ISO-8601 like PT30S or P7D, or seconds)");
+            badValue(setting, "a duration of at least " + min + (max == null ? "" : " and at most " + max)
+                    + " (ISO-8601 like PT30S or P7D, or seconds)");
             return Duration.parse(setting.defaultValue());
         }
 

@@ -176,17 +176,20 @@ class StoreScriptIT {
                 const loaded = counts();          // five on the server, two of them loaded here
                 add(message(2, '', { deleted: true }));
                 const deleted = counts();
+                room.loaded = true;
+                store.placeDivider(room);
+                const divider = room.dividerBefore; // above the first unread, not above the deleted one
                 add(message(3, 'three, @ann', { edited: 1796000100 }));
                 const mentioned = counts();
                 add(message(3, 'three, never mind', { edited: 1796000101 }));
                 const unmentioned = counts();
                 add(message(1, '', { deleted: true }), message(4, '', { deleted: true, from: '1' }));
                 const readOrMine = counts();
-                done({ loaded, deleted, mentioned, unmentioned, readOrMine });
+                done({ loaded, deleted, mentioned, unmentioned, readOrMine, divider });
                 """);
 
         assertEquals(Map.of("loaded", List.of(5L, 0L), "deleted", List.of(4L, 0L), "mentioned", List.of(4L, 1L),
-                "unmentioned", List.of(4L, 0L), "readOrMine", List.of(4L, 0L)), result);
+                "unmentioned", List.of(4L, 0L), "readOrMine", List.of(4L, 0L), "divider", "id:1796000000-3"), result);
     }
 
     @Test

@@ -109,6 +109,10 @@ class SettingsTest {
         assertTrue(problemWith(Map.of("CHAT_MAX_MESSAGE_LENGTH", "0")).contains("CHAT_MAX_MESSAGE_LENGTH must be a whole number from 1"));
         assertTrue(problemWith(Map.of("CHAT_SOCKETS_PER_USER", "1e3")).contains("CHAT_SOCKETS_PER_USER"));
         assertTrue(problemWith(Map.of("CHAT_PRESENCE_LEASE", "PT1S")).contains("CHAT_PRESENCE_LEASE must be a duration of at least PT3S"));
+        // Payara ignored a grace over an int of milliseconds: no grace at all instead of a long one.
+        String grace = problemWith(Map.of("CHAT_SHUTDOWN_GRACE", "P100D"));
+        assertTrue(grace.contains("CHAT_SHUTDOWN_GRACE must be a duration of at least PT0S and at most PT596H31M23.647S"), grace);
+        assertTrue(problemWith(Map.of("CHAT_SHUTDOWN_GRACE", "-PT1S")).contains("CHAT_SHUTDOWN_GRACE"));
         assertTrue(problemWith(Map.of("CHAT_DEMO_DATA", "yes")).contains("CHAT_DEMO_DATA must be true or false"));
         assertTrue(problemWith(Map.of("CHAT_ALLOWED_ORIGINS", "https://ok.example, *")).contains("CHAT_ALLOWED_ORIGINS"));
         assertTrue(problemWith(Map.of("CHAT_SERVER_ID", "node one")).contains("CHAT_SERVER_ID"));
