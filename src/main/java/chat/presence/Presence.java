@@ -27,7 +27,9 @@ import java.util.logging.Logger;
  * online anywhere. A node whose lease lapses (it died without a goodbye) is reaped by the others:
  * its counts are subtracted and its users, if that was their last socket, go offline. All
  * presence keys share one hash tag, so each step is one atomic script even on a Redis Cluster;
- * the seed's {@code online_users} set follows the totals.
+ * the seed's {@code online_users} set follows the totals: a step that takes a total to or from zero
+ * marks the user as settling in the same script, and a node that dies before {@code online_users}
+ * follows leaves the mark for the others' heartbeats.
  */
 @ApplicationScoped
 public class Presence {
@@ -48,23 +50,34 @@ public class Presence {
             redis.call('PEXPIRE', KEYS[2], ARGV[4])
             return 1
             """;
-    // KEYS: totals, node hash, lease, nodes, the user's handshakes under way. ARGV: user, serverId, lease ms, the
-    // socket's handshake id. Returns the user's new total; the handshake's place becomes the socket it opened.
-    private static final String CONNECT = """
-            redis.call('ZREM', KEYS[5], ARGV[4])
+    /** Marks users whose total went to or from zero as settling (scripts that change totals call it). */
+    private static final String SETTLING = """
+            local function settling(users)
+              if #users == 0 then return end
+              local t = redis.call('TIME')
+              local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+              for _, user in ipairs(users) do redis.call('ZADD', KEYS[5], now, user) end
+            end
+            """;
+    // KEYS: totals, node hash, lease, nodes, settling, the user's handshakes under way. ARGV: user, serverId, lease ms,
+    // the socket's handshake id. Returns the user's new total; the handshake's place becomes the socket it opened.
+    private static final String CONNECT = SETTLING + """
+            redis.call('ZREM', KEYS[6], ARGV[4])
             redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
             redis.call('SADD', KEYS[4], ARGV[2])
             if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], '1', 'PX', ARGV[3]) end
-            return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+            local total = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+            if total == 1 then settling({ARGV[1]}) end
+            return total
             """;
-    // KEYS: totals, node hash, lease, nodes. ARGV: user, serverId. Returns the user's new total, or -1 when this node held
-    // no socket of the user.
-    private static final String DISCONNECT = """
+    // KEYS: totals, node hash, lease, nodes, settling. ARGV: user, serverId. Returns the user's new total, or -1 when this
+    // node held no socket of the user.
+    private static final String DISCONNECT = SETTLING + """
             local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
             if mine <= 0 then return -1 end
             if mine == 1 then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HINCRBY', KEYS[2], ARGV[1], -1) end
             local total = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
-            if total <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) return 0 end
+            if total <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) settling({ARGV[1]}) return 0 end
             return total
             """;
     // KEYS: lease, nodes, node hash. ARGV: serverId, lease ms. Returns 1 if the lease was alive or the
@@ -75,9 +88,9 @@ public class Presence {
             redis.call('SADD', KEYS[2], ARGV[1])
             if alive then return 1 else return 0 end
             """;
-    // KEYS: totals, node hash, lease, nodes. ARGV: serverId, then user, count pairs: this node's whole truth.
+    // KEYS: totals, node hash, lease, nodes, settling. ARGV: serverId, then user, count pairs: this node's whole truth.
     // Returns the users whose total went from zero to positive (+id) or from positive to zero (-id).
-    private static final String REPLACE = """
+    private static final String REPLACE = SETTLING + """
             local changed = {}
             local old = redis.call('HGETALL', KEYS[2])
             local before = {}
@@ -99,10 +112,13 @@ public class Presence {
               end
               redis.call('HSET', KEYS[2], user, n)
             end
+            local users = {}
+            for i, c in ipairs(changed) do users[i] = string.sub(c, 2) end
+            settling(users)
             return changed
             """;
-    // KEYS: totals, node hash, lease, nodes. ARGV: the other node's serverId. Reaps only a lapsed lease.
-    private static final String REAP = """
+    // KEYS: totals, node hash, lease, nodes, settling. ARGV: the other node's serverId. Reaps only a lapsed lease.
+    private static final String REAP = SETTLING + """
             if redis.call('EXISTS', KEYS[3]) == 1 then return {} end
             local gone = {}
             local old = redis.call('HGETALL', KEYS[2])
@@ -112,8 +128,18 @@ public class Presence {
             end
             redis.call('DEL', KEYS[2])
             redis.call('SREM', KEYS[4], ARGV[1])
+            settling(gone)
             return gone
             """;
+    // KEYS: settling. ARGV: how long a live node may take to make online_users follow what it marked (ms). The users
+    // marked longer ago than that (by Redis's clock, which marked them), at most 1000 at a time.
+    private static final String LEFT_BEHIND = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]), 'LIMIT', 0, 1000)
+            """;
+    /** Far longer than a live node takes from a presence script to {@code online_users} following it. */
+    private static final long SETTLE_WITHIN_MILLIS = 10_000;
 
     /** Longer than any handshake takes from the filter to the endpoint; only a node dying in between leaves a place held this long. */
     static final long HANDSHAKE_HOLD_MILLIS = 30_000;
@@ -223,6 +249,33 @@ public class Presence {
                 gone.forEach(user -> wentOffline(user.toString()));
             }
         }
+        settleLeftBehind();
+    }
+
+    /**
+     * Users whose total went to or from zero while {@code online_users} did not follow: the node that changed the total
+     * died before it could (a SIGKILL while it closed its sockets left users online for good; found from outside).
+     */
+    private void settleLeftBehind() {
+        List<Object> users = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_ONLY, LEFT_BEHIND, RScript.ReturnType.LIST,
+                List.of(RedisKeys.PRESENCE_SETTLING), String.valueOf(SETTLE_WITHIN_MILLIS));
+        if (!users.isEmpty()) {
+            users.forEach(user -> follow(user.toString()));
+            LOG.info(() -> "Presence settled for users a node left unsettled: " + users);
+        }
+    }
+
+    /** Makes {@code online_users} follow the user's total. */
+    private void follow(String userId) {
+        boolean listed = online().contains(userId);
+        long total = socketsOf(userId);
+        if (total > 0 && !listed) {
+            cameOnline(userId);
+        } else if (total == 0 && listed) {
+            wentOffline(userId);
+        } else {
+            settled(userId);
+        }
     }
 
     /**
@@ -236,13 +289,7 @@ public class Presence {
         List<String> users = List.copyOf(unsure);
         replaceWith(counts);
         for (String userId : users) {
-            boolean listed = online().contains(userId);
-            long total = socketsOf(userId);
-            if (total > 0 && !listed) {
-                cameOnline(userId);
-            } else if (total == 0 && listed) {
-                wentOffline(userId);
-            }
+            follow(userId);
             unsure.remove(userId);
         }
         LOG.info(() -> "Presence repaired after updates that failed, for users " + users);
@@ -276,6 +323,7 @@ public class Presence {
 
     private void cameOnline(String userId) {
         online().add(userId);
+        settled(userId);
         announce(userId, true);
     }
 
@@ -284,9 +332,16 @@ public class Presence {
         // A socket may have opened elsewhere between our count reaching zero and the removal.
         if (socketsOf(userId) > 0) {
             online().add(userId);
+            settled(userId);
             return;
         }
+        settled(userId);
         announce(userId, false);
+    }
+
+    /** {@code online_users} follows the user's total again. */
+    private void settled(String userId) {
+        redis.getScoredSortedSet(RedisKeys.PRESENCE_SETTLING, StringCodec.INSTANCE).remove(userId);
     }
 
     private void announce(String userId, boolean online) {
@@ -303,6 +358,6 @@ public class Presence {
 
     private static List<Object> keys(String serverId) {
         return List.of(RedisKeys.PRESENCE_TOTALS, RedisKeys.presenceNode(serverId), RedisKeys.presenceLease(serverId),
-                RedisKeys.PRESENCE_NODES);
+                RedisKeys.PRESENCE_NODES, RedisKeys.PRESENCE_SETTLING);
     }
 }

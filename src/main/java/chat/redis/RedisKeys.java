@@ -172,6 +172,11 @@ public final class RedisKeys {
     // Presence keys share one hash tag so that one Lua script may touch them on a Redis Cluster.
     public static final String PRESENCE_TOTALS = OWN_PREFIX + "{presence}:totals";
     public static final String PRESENCE_NODES = OWN_PREFIX + "{presence}:nodes";
+    /**
+     * Sorted set: users whose total went to or from zero, scored by when (ms), until {@link #ONLINE_USERS} follows
+     * (a node that died in between left them there; the others' heartbeats settle them).
+     */
+    public static final String PRESENCE_SETTLING = OWN_PREFIX + "{presence}:settling";
 
     public static String presenceNode(String serverId) {
         return OWN_PREFIX + "{presence}:node:" + serverId;

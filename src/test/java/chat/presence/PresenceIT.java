@@ -11,6 +11,7 @@ import chat.testing.Users.Person;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.client.codec.StringCodec;
 
 import java.time.Duration;
 import java.util.Map;
@@ -65,6 +66,28 @@ class PresenceIT {
             watchingOnB.await("user.disconnected", about(ann));
             Await.until("ann out of online_users", Duration.ofSeconds(5), () -> !redis.set("online_users").contains(ann.id()));
             markerSocket.close();
+        }
+    }
+
+    /**
+     * A node killed between lowering a user's total to zero and taking the user out of {@code online_users} (from
+     * outside: SIGKILL while its stop closed its sockets) left the user online for good. Redis as it left it: the
+     * total gone, the user still listed, marked as settling long ago; the live nodes settle it.
+     */
+    @Test
+    void aUserANodeDiedBeforeTakingOfflineGoesOfflineAtTheNextHeartbeat() {
+        Person watcher = Users.register(chat.nodeA(), "watcher");
+        Person ann = Users.register(chat.nodeB(), "ann");
+        try (ChatSocketClient watching = ChatSocketClient.connect(chat.nodeA(), watcher.http())) {
+            watching.awaitReady();
+            redis.client().getSet("online_users", StringCodec.INSTANCE).add(ann.id());
+            redis.client().getScoredSortedSet("chat:{presence}:settling", StringCodec.INSTANCE)
+                    .add(System.currentTimeMillis() - 60_000, ann.id());
+            assertEquals(null, redis.hash("chat:{presence}:totals").get(ann.id()), "no socket of hers anywhere");
+
+            watching.await("user.disconnected", about(ann));
+            assertFalse(redis.set("online_users").contains(ann.id()));
+            Await.until("her mark settled", Duration.ofSeconds(30), () -> !redis.zrange("chat:{presence}:settling").contains(ann.id()));
         }
     }
 
