@@ -74,7 +74,7 @@ public class NodeLifecycle {
     private volatile boolean joined;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopping;
-    private Thread drainOnStop;
+    private Thread drainHook;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object application) {
         metrics.gauge("chat_sockets_connected", "WebSocket connections open on this node", connections::size);
@@ -115,8 +115,8 @@ public class NodeLifecycle {
         if (grace > 0 && System.getProperty(PAYARA_SHUTDOWN_GRACE) == null) {
             System.setProperty(PAYARA_SHUTDOWN_GRACE, String.valueOf(grace));
         }
-        drainOnStop = AppThreads.daemon("chat-drain-" + settings.serverId(), this::drain);
-        Runtime.getRuntime().addShutdownHook(drainOnStop);
+        drainHook = AppThreads.daemon("chat-drain-" + settings.serverId(), this::drain);
+        Runtime.getRuntime().addShutdownHook(drainHook);
     }
 
     private void drain() {
@@ -264,9 +264,9 @@ public class NodeLifecycle {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
-        if (drainOnStop != null) {
+        if (drainHook != null) {
             try {
-                Runtime.getRuntime().removeShutdownHook(drainOnStop); // undeployed while the JVM goes on: it would hold the application
+                Runtime.getRuntime().removeShutdownHook(drainHook); // undeployed while the JVM goes on: it would hold the application
             } catch (IllegalStateException jvmStopping) {
                 // the hook has run or runs now
             }
