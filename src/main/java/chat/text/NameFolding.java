@@ -59,8 +59,10 @@ public final class NameFolding {
      */
     public static Set<String> lookAlikeKeys(String name) {
         Set<String> keys = new LinkedHashSet<>();
-        String joined = BETWEEN_WORDS.matcher(NFKC.normalize(name)).replaceAll("");
-        for (String form : joined.isEmpty() ? List.of(name) : List.of(name, joined)) {
+        String written = NFKC.normalize(name);
+        String joined = BETWEEN_WORDS.matcher(written).replaceAll("");
+        // A name with nothing between its words (most) is folded once, not twice for the same keys.
+        for (String form : joined.isEmpty() || joined.equals(written) ? List.of(name) : List.of(name, joined)) {
             keys.add(withoutAccents(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutAccents(NFKC_CASEFOLD.normalize(form))))));
             keys.add(withoutAccents(NFKC_CASEFOLD.normalize(SPOOF.getSkeleton(withoutAccents(NFKC.normalize(form))))));
         }
