@@ -16,7 +16,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -28,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedeployIT {
 
+    private static final Pattern POOL_THREAD = Pattern.compile("\"(redisson(?:-[a-z]+)*)-(\\d+)-(\\d+)\"");
+
     @Test
     void fiveRedeploysLeakNoThreadsOrConnections() throws Exception {
         Path exploded = explode(PayaraNode.war());
@@ -38,9 +46,9 @@ class RedeployIT {
             node.awaitReady();
             Await.until("the node to join the relay", Duration.ofSeconds(60), () -> node.logLines("joined the relay") == 1);
             new ChatHttp(node).loggedIn("Pablo", "password123");
-            int threads = redissonThreads(node);
+            Map<String, List<String>> pools = redissonPools(node);
             long clients = connectedClients(redis);
-            assertTrue(threads > 0, "the thread dump shows the running client's threads");
+            assertTrue(pools.containsKey("redisson-netty"), "the thread dump shows the running client's threads: " + pools);
 
             for (int round = 1; round <= 5; round++) {
                 long deployments = redeploy(node, exploded.resolve(".reload"));
@@ -53,10 +61,11 @@ class RedeployIT {
                 return new ChatHttp(node).login("Pablo", "password123").status() == 200
                         && node.logLines("joined the relay") == before;
             });
-            // Each deployment's client starts its pools' threads lazily (a busier one may start one more), but
-            // a client left behind keeps all of its own: five of them would add five times as many.
-            Await.until("Redisson threads back to about " + threads + " (now " + redissonThreads(node) + ")", Duration.ofSeconds(30),
-                    () -> redissonThreads(node) < threads + threads / 2);
+            // A client starts its pools' threads lazily (a busy run had 26 against 16 at first), so their count tells
+            // little; a client left behind keeps pools of its own beside the new client's.
+            Await.until("one Redisson client's threads left, as at first " + pools + " (now " + redissonPools(node) + ")", Duration.ofSeconds(30),
+                    () -> oneClients(redissonPools(node)));
+            Await.until("one deployment's scheduler left (now " + schedulers(node) + ")", Duration.ofSeconds(30), () -> schedulers(node) == 1);
             Await.until("Redis connections back to " + clients + " (now " + connectedClients(redis) + ")", Duration.ofSeconds(30),
                     () -> connectedClients(redis) <= clients);
         }
@@ -101,13 +110,36 @@ class RedeployIT {
         return Long.parseLong(info.get("connected_clients"));
     }
 
-    private static int redissonThreads(PayaraNode node) {
+    /**
+     * The node's Redisson threads by kind, as pool and thread number ("redisson-netty-7-3" is thread 3 of netty pool 7).
+     * Each deployment's class loader numbers its pools anew, so a client left behind shows as the same names twice.
+     */
+    private static Map<String, List<String>> redissonPools(PayaraNode node) {
+        Map<String, List<String>> pools = new TreeMap<>();
+        threadDump(node).lines().map(POOL_THREAD::matcher).filter(Matcher::lookingAt)
+                .forEach(thread -> pools.computeIfAbsent(thread.group(1), kind -> new ArrayList<>()).add(thread.group(2) + "-" + thread.group(3)));
+        pools.values().forEach(threads -> threads.sort(null)); // a failure's message shows the same names side by side
+        return pools;
+    }
+
+    /** One client's: one pool of each kind, no thread twice. */
+    private static boolean oneClients(Map<String, List<String>> pools) {
+        return pools.values().stream().allMatch(threads -> Set.copyOf(threads).size() == threads.size()
+                && threads.stream().map(thread -> thread.substring(0, thread.indexOf('-'))).distinct().count() == 1);
+    }
+
+    /** The deployments' own schedulers, one per deployment ({@code chat-node-<server id>}). */
+    private static long schedulers(PayaraNode node) {
+        return threadDump(node).lines().filter(line -> line.startsWith("\"chat-node-")).count();
+    }
+
+    private static String threadDump(PayaraNode node) {
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     String.valueOf(node.pid()), "Thread.print").redirectErrorStream(true).start();
             String dump = new String(jcmd.getInputStream().readAllBytes());
             jcmd.waitFor();
-            return (int) dump.lines().filter(l -> l.startsWith("\"redisson-") || l.startsWith("\"chat-node-")).count();
+            return dump;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
