@@ -31,7 +31,7 @@ public final class NameFolding {
      * {@code design—team} (an em dash) sat beside {@code design-team} (found from outside), and
      * {@code joe.smith} would beside {@code joe_smith}.
      */
-    private static final Pattern BETWEEN_WORDS = Pattern.compile("[\\p{Z}\\s\\p{Pd}\\p{Pc}.\\u00B7\\u2027\\u30FB]+");
+    static final Pattern BETWEEN_WORDS = Pattern.compile("[\\p{Z}\\s\\p{Pd}\\p{Pc}.\\u00B7\\u2027\\u30FB]+");
     /** Immutable once built, and safe to share between threads. */
     private static final SpoofChecker SPOOF = new SpoofChecker.Builder().build();
     private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();

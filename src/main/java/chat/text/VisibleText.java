@@ -2,12 +2,22 @@ package chat.text;
 
 import com.ibm.icu.lang.UCharacter;
 import com.ibm.icu.lang.UProperty;
+import com.ibm.icu.text.Normalizer2;
 
 /**
  * What shows on screen: blanks of every kind (no-break spaces included), Hangul fillers (U+3164)
  * and invisible format characters (U+200B) do not. Names and messages are judged by it.
  */
 public final class VisibleText {
+
+    /**
+     * The most accents or marks a name may stack on one character, counted decomposed: Vietnamese
+     * needs two (ệ), a Tibetan stack three or four; twenty ("Zalgo" text) smear over the lines above
+     * and below a name wherever it is listed.
+     */
+    public static final int MOST_MARKS_ON_A_CHARACTER = 4;
+
+    private static final Normalizer2 NFD = Normalizer2.getNFDInstance();
 
     /** Without leading and trailing blanks, fillers and format characters (emoji variation selectors stay). */
     public static String trim(String text) {
@@ -31,6 +41,18 @@ public final class VisibleText {
     public static boolean isCombiningMark(int c) {
         int type = UCharacter.getType(c);
         return type == UCharacter.NON_SPACING_MARK || type == UCharacter.ENCLOSING_MARK;
+    }
+
+    /** More than {@link #MOST_MARKS_ON_A_CHARACTER} combining marks in a row, decomposed. */
+    public static boolean stacksTooManyMarks(String text) {
+        int inARow = 0;
+        for (int c : NFD.normalize(text).codePoints().toArray()) {
+            inARow = isCombiningMark(c) ? inARow + 1 : 0;
+            if (inARow > MOST_MARKS_ON_A_CHARACTER) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Shows nothing by itself: blank, filler, format, control or default-ignorable. */

@@ -381,6 +381,12 @@ class SecurityIT {
             assertEquals(400, login(new ChatHttp(node), invisible, PASSWORD, newAddress()).status(), invisible);
         }
         assertEquals(200, login(new ChatHttp(node), base, PASSWORD, newAddress()).status());
+        // A Greek τ is no confusable of a t in UTS #39's data: a word mixing scripts so is refused for what it is (found from outside).
+        String greek = "\u03C4om" + Users.unique("x").substring(1);
+        Reply mixed = login(new ChatHttp(node), greek, PASSWORD, newAddress());
+        assertEquals(400, mixed.status(), mixed.body());
+        assertEquals("Username must not mix scripts within a word, as look-alike names do: '" + greek + "' mixes Greek and Latin letters",
+                mixed.object().getString("message"));
     }
 
     @Test

@@ -677,12 +677,17 @@ class ChannelsIT {
         Person bob = Users.register(chat.nodeB(), "bob");
         String name = Users.unique("payroll ");
         String cyrillic = name.replace('a', '\u0430').replace('o', '\u043E'); // looks the same, other letters
+        String fullwidth = name.replace("payroll", "\uFF50\uFF41\uFF59\uFF52\uFF4F\uFF4C\uFF4C");
         String annsId = ann.http().post("/api/channels", "{\"name\":\"" + name + "\",\"kind\":\"private\"}").object().getString("id");
 
-        Reply lookAlike = bob.http().post("/api/channels", "{\"name\":\"" + cyrillic + "\"}");
+        Reply lookAlike = bob.http().post("/api/channels", "{\"name\":\"" + fullwidth + "\"}");
         assertEquals(409, lookAlike.status(), lookAlike.body());
-        assertEquals("'" + cyrillic + "' looks like the name of another channel", lookAlike.object().getString("message"),
+        assertEquals("'" + fullwidth + "' looks like the name of another channel", lookAlike.object().getString("message"),
                 "names only what bob typed: the other channel is private");
+        Reply mixed = bob.http().post("/api/channels", "{\"name\":\"" + cyrillic + "\"}");
+        assertEquals(400, mixed.status(), mixed.body());
+        assertEquals("A channel name may not mix scripts within a word, as look-alike names do: 'p\u0430yr\u043Ell' mixes Latin and Cyrillic letters",
+                mixed.object().getString("message"), "Cyrillic letters in a Latin word, look-alike or not");
         assertEquals(409, bob.http().post("/api/channels", "{\"name\":\"#" + name.toUpperCase(Locale.ROOT) + "\"}").status());
         assertEquals(409, bob.http().post("/api/channels", "{\"name\":\"" + name.replace(' ', '\u00A0') + "\"}").status(),
                 "a no-break space is a space");
@@ -691,12 +696,12 @@ class ChannelsIT {
             assertEquals(409, bob.http().patch("/api/channels/" + bobsId, "{\"name\":\"" + joined + "\"}").status(),
                     joined + ": what stands between the words makes no other name");
         }
-        assertEquals(409, bob.http().patch("/api/channels/" + bobsId, "{\"name\":\"" + cyrillic + "\"}").status(), "nor by renaming");
+        assertEquals(409, bob.http().patch("/api/channels/" + bobsId, "{\"name\":\"" + fullwidth + "\"}").status(), "nor by renaming");
 
         Reply recased = ann.http().patch("/api/channels/" + annsId, "{\"name\":\"" + name.toUpperCase(Locale.ROOT) + "\"}");
         assertEquals(200, recased.status(), "a channel may take another case of its own name: " + recased.body());
         assertEquals(200, ann.http().patch("/api/channels/" + annsId, "{\"name\":\"" + name + " archive\"}").status());
-        assertEquals(201, bob.http().post("/api/channels", "{\"name\":\"" + cyrillic + "\"}").status(),
+        assertEquals(201, bob.http().post("/api/channels", "{\"name\":\"" + fullwidth + "\"}").status(),
                 "a renamed channel's old name is free again, its look-alikes with it");
 
         // A channel as a version without look-alike keys left it: its lower-cased name only.
@@ -706,7 +711,7 @@ class ChannelsIT {
                 .putAll(Map.of("kind", "public", "creator", ann.id(), "created", "1796000000"));
         redis.client().getBucket("room:" + olderId + ":name", StringCodec.INSTANCE).set(older);
         redis.client().<String, String>getMap("chat:channel-names", StringCodec.INSTANCE).put(older, olderId);
-        Reply olderLookAlike = ann.http().post("/api/channels", "{\"name\":\"" + older.replace('e', '\u0435') + "\"}");
+        Reply olderLookAlike = ann.http().post("/api/channels", "{\"name\":\"" + older.replace("budget", "budg\u0113t") + "\"}"); // an ē
         assertEquals(409, olderLookAlike.status(), olderLookAlike.body());
     }
 
@@ -719,10 +724,10 @@ class ChannelsIT {
             assertEquals(409, same.status(), same.body());
             assertEquals("'" + name.replace("#", "") + "' is the name of the room everyone is in", same.object().getString("message"));
         }
-        String cyrillic = "Gener\u0430l";
-        Reply lookAlike = ann.http().post("/api/channels", "{\"name\":\"" + cyrillic + "\"}");
+        String bold = "\uD835\uDC06eneral"; // a mathematical bold G
+        Reply lookAlike = ann.http().post("/api/channels", "{\"name\":\"" + bold + "\"}");
         assertEquals(409, lookAlike.status(), lookAlike.body());
-        assertEquals("'" + cyrillic + "' looks like the name of the room everyone is in", lookAlike.object().getString("message"));
+        assertEquals("'" + bold + "' looks like the name of the room everyone is in", lookAlike.object().getString("message"));
         String annsId = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("general talk ") + "\"}").object().getString("id");
         assertEquals(409, ann.http().patch("/api/channels/" + annsId, "{\"name\":\"GeneraI\"}").status(), "nor by renaming");
     }

@@ -54,4 +54,18 @@ class UsernamesTest {
             assertNotNull(Usernames.problemWithNew(sneaky), sneaky);
         }
     }
+
+    /** Look-alikes the confusable keys cannot catch: a Greek τ or α in a Latin word, a Cyrillic Г for a G, and accents stacked up. */
+    @Test
+    void wordsMixingScriptsAsLookAlikesDoAndTallStacksOfMarksAreRefused() {
+        assertEquals("Username must not mix scripts within a word, as look-alike names do: 'M\u03B1ry' mixes Latin and Greek letters",
+                Usernames.problemMixingScripts("M\u03B1ry"));
+        assertNotNull(Usernames.problemMixingScripts("\u0413ary"));
+        assertNotNull(Usernames.problemMixingScripts("\u03C4om.smith"));
+        assertEquals("Username must not stack more than 4 accents or marks on one letter", Usernames.problemWithNew("Ma" + "\u0301".repeat(20) + "ry"));
+        for (String ok : List.of("ivan.\u0438\u0432\u0430\u043D", "\u5C71\u7530Taro", "Nguy\u1EC5n", "\u03A3\u03BF\u03C6\u03AF\u03B1")) {
+            assertNull(Usernames.problemWithNew(ok), ok);
+            assertNull(Usernames.problemMixingScripts(ok), ok);
+        }
+    }
 }

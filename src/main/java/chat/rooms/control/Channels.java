@@ -8,6 +8,7 @@ import chat.rooms.entity.Channel;
 import chat.rooms.entity.ChannelChange;
 import chat.rooms.entity.ChannelDetails;
 import chat.rooms.entity.ChannelListing;
+import chat.text.ScriptMixing;
 import chat.text.VisibleText;
 import chat.users.control.Users;
 import chat.users.entity.User;
@@ -589,6 +590,13 @@ public class Channels {
         }
         if (name.codePoints().allMatch(c -> c == ' ' || VisibleText.isCombiningMark(c))) {
             throw ChatError.badRequest("A channel needs a name that shows"); // a lone variation selector or accent
+        }
+        if (VisibleText.stacksTooManyMarks(name)) {
+            throw ChatError.badRequest("A channel name may not stack more than " + VisibleText.MOST_MARKS_ON_A_CHARACTER + " accents or marks on one character");
+        }
+        String mixing = ScriptMixing.problem(name);
+        if (mixing != null) {
+            throw ChatError.badRequest("A channel name may not mix scripts within a word, as look-alike names do: " + mixing);
         }
         return name;
     }

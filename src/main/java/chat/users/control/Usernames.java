@@ -1,5 +1,6 @@
 package chat.users.control;
 
+import chat.text.ScriptMixing;
 import chat.text.VisibleText;
 import com.ibm.icu.text.Normalizer2;
 import com.ibm.icu.text.SpoofChecker;
@@ -12,9 +13,10 @@ import java.util.regex.Pattern;
  * {@code Mary} in a sentence), its letters and digits after NFKC from UTS #39's recommended identifier
  * characters (no {@code ᴍ} small capital or {@code ǀ} click letter, which pass for {@code M} and {@code l} and are
  * no confusables of them; fullwidth and mathematical letters become plain ones and meet the look-alike
- * check), nothing invisible (fillers such as U+3164, format characters), and not
+ * check), nothing invisible (fillers such as U+3164, format characters), no tall stacks of marks, not
  * confusable with an existing name: two names clash when they share one of their
- * {@link chat.text.NameFolding#lookAlikeKeys look-alike keys}.
+ * {@link chat.text.NameFolding#lookAlikeKeys look-alike keys}, and no word mixing scripts as look-alikes do
+ * ({@link #problemMixingScripts}: {@code Mαry} with a Greek α).
  * Existing names (the seed's servers write any) keep logging in exactly as they are.
  */
 public final class Usernames {
@@ -40,7 +42,20 @@ public final class Usernames {
         if (uncommon >= 0) {
             return "Username must not contain '" + Character.toString(uncommon) + "': it is not a letter or digit in common use";
         }
+        if (VisibleText.stacksTooManyMarks(name)) {
+            return "Username must not stack more than " + VisibleText.MOST_MARKS_ON_A_CHARACTER + " accents or marks on one letter";
+        }
         return null;
+    }
+
+    /**
+     * Why a new name that looks like no existing one is still refused, or null: a word mixing scripts as
+     * look-alikes do. Judged after the look-alike keys, so that {@code Pаblo} with a Cyrillic а is told
+     * whose name it imitates.
+     */
+    public static String problemMixingScripts(String name) {
+        String mixing = ScriptMixing.problem(name);
+        return mixing == null ? null : "Username must not mix scripts within a word, as look-alike names do: " + mixing;
     }
 
     private Usernames() {

@@ -173,6 +173,10 @@ public class Users {
         USERS_SINCE_LAST_LOOK.catchUp(redis, redis.getAtomicLong(RedisKeys.TOTAL_USERS).get());
         Set<String> keys = NameFolding.lookAlikeKeys(username);
         keys.forEach(key -> refuseLookAlike(username, key));
+        String mixing = Usernames.problemMixingScripts(username);
+        if (mixing != null) {
+            throw ChatError.badRequest(mixing);
+        }
         // The hash first, then the names: whoever finds a name also finds the user.
         String id = created(username, passwordHash);
         List<RBucket<String>> claims = new ArrayList<>();

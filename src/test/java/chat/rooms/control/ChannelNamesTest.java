@@ -74,6 +74,17 @@ class ChannelNamesTest {
         }
     }
 
+    /** Found from outside: {@code design-τeam} (a Greek τ) and {@code a} with 22 accents were taken as channel names. */
+    @Test
+    void wordsMixingScriptsAsLookAlikesDoAndTallStacksOfMarksAreRefused() {
+        ChatError mixed = assertThrows(ChatError.class, () -> Channels.validName("design-\u03C4eam"));
+        assertEquals(400, mixed.status());
+        assertTrue(mixed.getMessage().contains("'\u03C4eam' mixes Greek and Latin letters"), mixed.getMessage());
+        ChatError stacked = assertThrows(ChatError.class, () -> Channels.validName("a" + "\u0301".repeat(22)));
+        assertEquals(400, stacked.status());
+        assertEquals("Team \u0395\u03BB\u03BB\u03AC\u03B4\u03B1", Channels.validName("Team \u0395\u03BB\u03BB\u03AC\u03B4\u03B1"), "one script in each word");
+    }
+
     @Test
     void kindIsPublicUnlessPrivateIsAsked() {
         assertEquals("public", Channels.validKind(null));
