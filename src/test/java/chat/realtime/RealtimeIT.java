@@ -226,6 +226,29 @@ class RealtimeIT {
         }
     }
 
+    /**
+     * A message may come in fragments; the node keeps them, not the runtime, and closes a socket whose message grows
+     * past 64 KiB before it is finished (before, 3,900 sockets each holding 60 KB of a message never finished ran
+     * a node out of heap: found from outside; the bound for the whole node is in {@code UnfinishedMessagesTest}).
+     */
+    @Test
+    void aMessageInFragmentsIsTakenWholeAndOneThatGrowsPast64KiBUnfinishedIsClosedWith1009() {
+        Person ann = Users.register(chat.nodeA(), "frag");
+        try (ChatSocketClient a = ChatSocketClient.connect(chat.nodeA(), ann.http())) {
+            String text = "in three parts " + ann.id();
+            a.sendFragment("{\"type\":\"message\",\"data\":{\"roomId\":\"0\",", false);
+            a.sendFragment("\"message\":\"" + text + "\",", false);
+            a.sendFragment("\"clientMessageId\":\"parts\"}}", true);
+            a.awaitMessage(text);
+            a.awaitAck("parts");
+
+            for (int i = 0; i < 4; i++) {
+                a.sendFragment("x".repeat(20_000), false);
+            }
+            assertEquals(1009, a.awaitClose());
+        }
+    }
+
     /** Tyrus cuts such a frame off as it arrives (web.xml's incoming buffer) and logged a stack trace for each. */
     @Test
     void framesOver128KiBCloseTheSocketWith1011AndNoStackTraceInTheLog() throws IOException {

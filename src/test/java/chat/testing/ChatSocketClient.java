@@ -81,6 +81,11 @@ public final class ChatSocketClient implements WebSocket.Listener, AutoCloseable
         socket.sendText(frame, true).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
+    /** One fragment of a text message: a frame without FIN unless it is the last. */
+    public void sendFragment(String part, boolean last) {
+        socket.sendText(part, last).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
     public void sendBinary(byte[] frame) {
         socket.sendBinary(java.nio.ByteBuffer.wrap(frame), true).orTimeout(10, TimeUnit.SECONDS).join();
     }

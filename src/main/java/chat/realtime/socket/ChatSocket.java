@@ -24,6 +24,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -57,6 +58,7 @@ public class ChatSocket {
     private static final String CONNECTION = "chat.connection";
     private static final String OUTBOX = "chat.outbox";
     private static final String ALLOWANCE = "chat.allowance";
+    private static final String UNFINISHED = "chat.unfinished";
     private static final int MAX_FRAME_BYTES = 64 * 1024;
     private static final String READY = "ready";
     private static final String ACK = "message.ack";
@@ -91,6 +93,9 @@ public class ChatSocket {
     @Inject
     TyrusAdapter tyrus;
 
+    @Inject
+    UnfinishedMessages unfinished;
+
     @OnOpen
     public void open(Session session) {
         if (!(session.getUserPrincipal() instanceof SessionPrincipal principal)) {
@@ -98,7 +103,8 @@ public class ChatSocket {
             return;
         }
         tyrus.opened(session);
-        session.setMaxTextMessageBufferSize(64 * 1024);
+        session.setMaxTextMessageBufferSize(MAX_FRAME_BYTES);
+        takeFragmentsAsTheyCome(session); // before any frame can come: one before the socket is registered is ignored
         // No runtime idle timeout (unanswered pings close a socket): on Tyrus, a timeout set here
         // raced with the timer task its handshake had already scheduled, which then closed the new
         // socket as idle (status 1000 on the wire) about once in a few thousand sockets.
@@ -143,6 +149,43 @@ public class ChatSocket {
     private void giveUpPlaces(SessionPrincipal principal) {
         principal.place().finish();
         presence.release(principal.session().userId(), principal.handshake());
+    }
+
+    /**
+     * On Tyrus (Payara) the socket's text messages come fragment by fragment, so that the runtime
+     * holds no unfinished message for its sender ({@link UnfinishedMessages}): the handlers made of
+     * this class's annotations give way to the same ones taken programmatically, the text one partial.
+     * Elsewhere they stay: Open Liberty cuts a frame over the limit off while it arrives only for an
+     * annotated whole-message handler (given a partial one, or one added in code, it held a frame
+     * announced as 4 MiB until the idle timeout).
+     */
+    private void takeFragmentsAsTheyCome(Session session) {
+        if (!tyrus.isTyrus(session)) {
+            return;
+        }
+        for (MessageHandler annotated : Set.copyOf(session.getMessageHandlers())) {
+            session.removeMessageHandler(annotated);
+        }
+        session.setMaxBinaryMessageBufferSize(MAX_FRAME_BYTES);
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (part, last) -> receivePart(session, part, last));
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) frame -> receiveBinary(session, frame));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> pong(session, pong));
+    }
+
+    /** A fragment of a text message, or a whole one (its only fragment). */
+    private void receivePart(Session session, String part, boolean last) {
+        if (last && !(session.getUserProperties().get(UNFINISHED) instanceof UnfinishedMessages.Message)) {
+            receive(session, part); // the usual case: a message in one frame
+            return;
+        }
+        Connection connection = (Connection) session.getUserProperties().get(CONNECTION);
+        if (connection == null) {
+            return;
+        }
+        String frame = assembled(session, connection, part, last);
+        if (frame != null) {
+            receive(session, frame);
+        }
     }
 
     @OnMessage(maxMessageSize = MAX_FRAME_BYTES)
@@ -193,6 +236,31 @@ public class ChatSocket {
             }
         } catch (RuntimeException e) {
             refuse(connection, e, clientMessageId);
+        }
+    }
+
+    /** The message once its last fragment came, else null (the socket closed if the fragment was refused). */
+    private String assembled(Session session, Connection connection, String part, boolean last) {
+        connection.heard();
+        UnfinishedMessages.Message message = (UnfinishedMessages.Message) session.getUserProperties()
+                .computeIfAbsent(UNFINISHED, key -> unfinished.start());
+        switch (message.add(part, last, MAX_FRAME_BYTES)) {
+            case WHOLE -> {
+                return message.whole();
+            }
+            case UNFINISHED -> {
+                return null;
+            }
+            case TOO_BIG -> {
+                close(session, CloseReason.CloseCodes.TOO_BIG, "Frames are limited to 64 KiB");
+                return null;
+            }
+            default -> {
+                metrics.frameRejected(503);
+                close(session, CloseReason.CloseCodes.TRY_AGAIN_LATER,
+                        "This node holds as many unfinished messages as it can: send each message in one frame");
+                return null;
+            }
         }
     }
 
@@ -253,9 +321,10 @@ public class ChatSocket {
     }
 
     /**
-     * Tyrus (Payara) closes the socket with 1009 itself, before a frame over maxMessageSize
-     * reaches the endpoint; Undertow (WildFly) and Open Liberty hand it over whole, so the endpoint
-     * applies the same limit. A frame of fewer chars than a third of the limit cannot be over it in UTF-8.
+     * Tyrus (Payara) closes the socket with 1009 itself, before a frame over the session's limit
+     * reaches the endpoint; Undertow (WildFly) and Open Liberty hand it over whole, and a message
+     * in fragments is joined here, so the endpoint applies the same limit. A frame of fewer chars
+     * than a third of the limit cannot be over it in UTF-8.
      */
     private static boolean isTooBig(String frame) {
         return frame.length() > MAX_FRAME_BYTES / 3
@@ -328,6 +397,9 @@ public class ChatSocket {
 
     @OnClose
     public void closed(Session session, CloseReason reason) {
+        if (session.getUserProperties().remove(UNFINISHED) instanceof UnfinishedMessages.Message message) {
+            message.release();
+        }
         Connection connection = (Connection) session.getUserProperties().remove(CONNECTION);
         if (connection == null) {
             return;

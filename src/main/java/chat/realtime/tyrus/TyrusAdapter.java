@@ -77,6 +77,11 @@ public class TyrusAdapter {
         }
     }
 
+    /** Whether the socket is Tyrus's (Payara's). */
+    public boolean isTyrus(Session session) {
+        return session.getClass().getName().startsWith("org.glassfish.tyrus.");
+    }
+
     /** Whether sockets may be written with raw frames (switched on; whether this runtime has them shows per socket). */
     public boolean rawFramesOn() {
         return rawFrames;
