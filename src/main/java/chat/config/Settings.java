@@ -394,6 +394,8 @@ public final class Settings {
     /** The heap a node needs besides its sockets: Payara, the chat, Grizzly's pooled requests after a storm (about 100 MB). */
     private static final long HEAP_BESIDES_SOCKETS = 128L * 1024 * 1024;
     private static final int FEWEST_SOCKETS_FROM_THE_HEAP = 100;
+    /** The longest any duration setting may be: in milliseconds and nanoseconds alike it stays far within a long. */
+    private static final Duration LONGEST_DURATION = Duration.ofDays(3650);
 
     /**
      * A node whose open-file limit is far above what its heap holds (a container's 1,048,576 files
@@ -607,23 +609,25 @@ public final class Settings {
             return Boolean.parseBoolean(value);
         }
 
-        /** An ISO-8601 duration (PT15S, P7D) or a number of seconds, at least {@code min}. */
+        /**
+         * An ISO-8601 duration (PT15S, P7D) or a number of seconds, at least {@code min} and at most ten years: a longer
+         * one passed the check and then overflowed in use (P200000000000D made every login answer 500; found from outside).
+         */
         Duration duration(Setting setting, Duration min) {
-            return duration(setting, min, null);
+            return duration(setting, min, LONGEST_DURATION);
         }
 
-        /** @param max the longest allowed, or null */
         Duration duration(Setting setting, Duration min, Duration max) {
             String text = textOrDefault(setting);
             try {
                 Duration value = text.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(text)) : Duration.parse(text);
-                if (value.compareTo(min) >= 0 && (max == null || value.compareTo(max) <= 0)) {
+                if (value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
                     return value;
                 }
             } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
                 // reported below
             }
-            badValue(setting, "a duration of at least " + min + (max == null ? "" : " and at most " + max)
+            badValue(setting, "a duration of at least " + min + " and at most " + max
                     + " (ISO-8601 like PT30S or P7D, or seconds)");
             return Duration.parse(setting.defaultValue());
         }

@@ -76,6 +76,12 @@ class SettingsTest {
     void durationsAreIsoOrSeconds() {
         assertEquals(Duration.ofSeconds(90), Settings.of(Map.of("CHAT_SESSION_IDLE_TIMEOUT", "90")).sessionIdleTimeout());
         assertEquals(Duration.ofMinutes(30), Settings.of(Map.of("CHAT_SESSION_IDLE_TIMEOUT", " PT30M ")).sessionIdleTimeout());
+        assertEquals(Duration.ofDays(3650), Settings.of(Map.of("CHAT_SESSION_LIFETIME", "P3650D")).sessionLifetime());
+        // Found from outside: P200000000000D passed, then overflowed in every login (500 for everyone).
+        for (String setting : List.of("CHAT_LOGIN_FAILURE_WINDOW", "CHAT_SESSION_LIFETIME", "CHAT_PING_INTERVAL")) {
+            assertTrue(problemWith(Map.of(setting, "P200000000000D")).contains(setting + " must be a duration of at least"), setting);
+            assertTrue(problemWith(Map.of(setting, "P3651D")).contains("at most PT87600H"), setting);
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +46,7 @@ public final class LocalChat {
     private static final Duration PATIENCE = Duration.ofSeconds(45);
     private static final Duration NOTICE_EVERY = Duration.ofSeconds(60);
     static final String NO_ANSWER = "no answer yet";
+    private static final String INVALID_SETTINGS = "Invalid settings: ";
     /** Open while the chat runs: its lock keeps a second run out of the same directory. */
     private static FileChannel runLock;
 
@@ -117,6 +120,11 @@ public final class LocalChat {
                 }
                 if (!node.get().isAlive()) {
                     throw new IllegalStateException("Payara Micro exited; see " + log);
+                }
+                Optional<String> refused = settingsRefused(log);
+                if (refused.isPresent()) { // the node would answer 500 for ever: say why, as the launch script does
+                    System.err.println("redis-chat: the chat refused its settings: " + refused.get());
+                    System.exit(1); // the shutdown hook stops the node and Redis
                 }
                 if (listenerRace.hit(log)) {
                     OUT.println("redis-chat: Payara enabled its HTTP listener but port " + httpPort
@@ -213,6 +221,19 @@ public final class LocalChat {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+    }
+
+    /** The start-up check's refusal of the settings in Payara's log ("Invalid settings: CHAT_... must be ..."), if any. */
+    static Optional<String> settingsRefused(Path log) {
+        if (!Files.exists(log)) {
+            return Optional.empty();
+        }
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains(INVALID_SETTINGS))
+                    .map(line -> line.substring(line.indexOf(INVALID_SETTINGS))).findFirst();
+        } catch (IOException | UncheckedIOException unreadable) { // or a line cut in a character while Payara writes it
+            return Optional.empty();
         }
     }
 
