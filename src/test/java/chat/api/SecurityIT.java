@@ -584,7 +584,7 @@ class SecurityIT {
     @Test
     void nothingNamesTheServerOrItsInnards() {
         ChatHttp anyone = new ChatHttp(node);
-        for (String path : List.of("/", "/api/randomname", "/nope.html", "/api/nope", "/api/application.wadl", "/metrics")) {
+        for (String path : List.of("/", "/api/randomname", "/nope.html", "/api/nope", "/api/application.wadl", "/openapi/application.wadl", "/metrics")) {
             Reply reply = anyone.get(path);
             assertTrue(reply.headers("Server").isEmpty(), path + " Server: " + reply.headers("Server"));
             assertTrue(reply.headers("X-Powered-By").isEmpty(), path);
@@ -596,6 +596,7 @@ class SecurityIT {
             }
         }
         assertEquals(404, anyone.get("/api/application.wadl").status(), "no WADL");
+        assertEquals(404, anyone.get("/openapi/application.wadl").status(), "nor from Payara's own OpenAPI endpoint (found from outside)");
         assertEquals(404, anyone.get("/metrics").status(), "no /metrics without CHAT_METRICS_TOKEN");
         Reply put = anyone.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/index.html"))
                 .PUT(HttpRequest.BodyPublishers.ofString("x")));
