@@ -1,8 +1,11 @@
 package chat.presence;
 
+import chat.config.AppThreads;
 import chat.config.Settings;
 import chat.redis.RedisKeys;
 import chat.users.control.Users;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -18,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -158,6 +163,41 @@ public class Presence {
 
     /** Users whose presence update failed: repaired at the next heartbeat ({@link #settleUnsure}). */
     private final Set<String> unsure = ConcurrentHashMap.newKeySet();
+    /** Seed servers' presence events, in the order they came, off the relay's thread (each looks at Redis). */
+    private ExecutorService seedEvents;
+
+    @PostConstruct
+    void start() {
+        seedEvents = Executors.newSingleThreadExecutor(task -> AppThreads.daemon("chat-presence-seed-events", task));
+    }
+
+    @PreDestroy
+    void stop() {
+        seedEvents.shutdownNow();
+    }
+
+    /**
+     * A seed server's presence event about the user; {@code deliver} hands it to this node's sockets. A seed server takes
+     * a user out of {@code online_users} when its own socket of the user closes, whatever sockets the user holds on our
+     * nodes: such a user showed offline everywhere while a socket here stayed open (found from outside). For a user with
+     * sockets on our nodes its "went offline" is not delivered; the user is put back and announced online again, to the
+     * seed's sockets too. One thread takes them in order, so that a seed user's "online" right after is not overtaken.
+     */
+    public void seedServerSaid(String userId, boolean online, Runnable deliver) {
+        seedEvents.execute(() -> {
+            try {
+                if (!online && socketsOf(userId) > 0) {
+                    if (!online().contains(userId)) {
+                        cameOnline(userId);
+                    }
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "Sockets of user " + userId + " not looked up; the seed server's event is delivered as it came: " + e);
+            }
+            deliver.run();
+        });
+    }
 
     /**
      * A place for one more socket of the user, all nodes together, held for its handshake until

@@ -36,6 +36,16 @@ class MessageCodecTest {
         assertEquals("2", extraFields.from());
     }
 
+    /** Found from outside: a seed user's {@code <b>&amp;} read {@code &ltb&gt&amp;} on our pages. */
+    @Test
+    void aSeedServersEscapedAnglesReadAsTyped() {
+        assertEquals("<b>&amp;\"' if a<b and c>d", MessageCodec.parse(
+                "{\"from\":\"1\",\"date\":1,\"message\":\"&ltb&gt&amp;\\\"' if a&ltb and c&gtd\",\"roomId\":\"0\"}").orElseThrow().message());
+        assertEquals("&lt; is ours", MessageCodec.parse(
+                "{\"id\":\"1-000000000001\",\"from\":\"1\",\"date\":1,\"message\":\"&lt; is ours\",\"roomId\":\"0\"}").orElseThrow().message(),
+                "ours are stored as typed");
+    }
+
     @Test
     void refusesWhatIsNotAMessage() {
         assertTrue(MessageCodec.parse("not json").isEmpty());

@@ -118,4 +118,39 @@ class PresenceIT {
             doomed.close();
         }
     }
+
+    /**
+     * A seed server takes a user out of {@code online_users}, and says so on {@code MESSAGES}, when its own socket of
+     * the user closes, whatever sockets the user holds on our nodes. Found from outside: the user then showed offline
+     * everywhere, 25 s on, with a socket open here. Its "went offline" for a user without sockets here still counts.
+     */
+    @Test
+    void aSeedServersWentOfflineForAUserWithASocketOnOurNodesIsUndone() {
+        Person watcher = Users.register(chat.nodeA(), "watcher");
+        Person ann = Users.register(chat.nodeA(), "ann");
+        Person onTheSeed = Users.register(chat.nodeA(), "seeder");
+        try (ChatSocketClient watching = ChatSocketClient.connect(chat.nodeA(), watcher.http());
+             ChatSocketClient annOnB = ChatSocketClient.connect(chat.nodeB(), ann.http().on(chat.nodeB()))) {
+            watching.await("user.connected", about(ann));
+            redis.client().getSet("online_users", StringCodec.INSTANCE).remove(ann.id()); // as the seed server does
+            seedServerSays("user.disconnected", ann);
+
+            Await.until("ann back in online_users", Duration.ofSeconds(10), () -> redis.set("online_users").contains(ann.id()));
+            seedServerSays("user.connected", onTheSeed); // after ann's on the same channel: the watcher has ann's by then
+            watching.await("user.connected", about(onTheSeed));
+            assertTrue(watching.events("user.disconnected").stream().noneMatch(e -> about(ann).test(e.getJsonObject("data"))),
+                    "ann was never shown offline");
+            seedServerSays("user.disconnected", onTheSeed);
+            watching.await("user.disconnected", about(onTheSeed));
+            assertFalse(annOnB.isClosed());
+        }
+    }
+
+    /** An envelope as the seed's Node.js server publishes it: no date, a server id of its own. */
+    private void seedServerSays(String type, Person user) {
+        String envelope = jakarta.json.Json.createObjectBuilder().add("serverId", "seed-node-1").add("type", type)
+                .add("data", jakarta.json.Json.createObjectBuilder().add("id", user.id()).add("username", user.username())
+                        .add("online", type.equals("user.connected"))).build().toString();
+        redis.client().getTopic("MESSAGES", StringCodec.INSTANCE).publish(envelope);
+    }
 }

@@ -218,8 +218,9 @@ public class MessageHistory {
         if (id.isPresent()) {
             return id.get().sequence() > lastSeen.sequence();
         }
-        // Written by a seed node: no sequence, its second is all we know.
-        return message.date().compareTo(BigDecimal.valueOf(lastSeen.date())) > 0;
+        // Written by a seed node: no sequence, its second is all we know, so one of the same second may come after
+        // lastSeen (a client may hold it already, and tells it apart by sender, date and text: docs/PROTOCOL.md, "Messages").
+        return message.date().compareTo(BigDecimal.valueOf(lastSeen.date())) >= 0;
     }
 
     private List<ChatMessage> parseAll(Collection<String> members) {

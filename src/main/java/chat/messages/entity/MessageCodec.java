@@ -76,8 +76,17 @@ public final class MessageCodec {
         BigDecimal seconds = number.bigDecimalValue();
         BigDecimal edited = editTime(json.get("edited"));
         Boolean deleted = json.get("deleted") == JsonValue.TRUE ? Boolean.TRUE : null;
-        return Optional.of(new ChatMessage(id, from, seconds.scale() < 0 ? seconds.setScale(0) : seconds, text.getString(), roomId,
-                edited, deleted));
+        return Optional.of(new ChatMessage(id, from, seconds.scale() < 0 ? seconds.setScale(0) : seconds,
+                id == null ? asTyped(text.getString()) : text.getString(), roomId, edited, deleted));
+    }
+
+    /**
+     * A seed server stores a message with each {@code <} and {@code >} written as {@code &lt} and {@code &gt}
+     * (without the semicolon), and nothing else changed: a seed user's {@code if a<b} read {@code if a&ltb} on every
+     * page of ours (found from outside). Messages without an id are the seed's: they read as their author typed them.
+     */
+    private static String asTyped(String seedText) {
+        return seedText.indexOf('&') < 0 ? seedText : seedText.replace("&lt", "<").replace("&gt", ">");
     }
 
     /** Unix seconds to the millisecond at most (whole seconds before 7 December 2026); anything else is no edit time of ours. */

@@ -4,6 +4,7 @@ import chat.config.Settings;
 import chat.messages.entity.Envelope;
 import chat.messages.entity.MessageCodec;
 import chat.operations.Metrics;
+import chat.presence.Presence;
 import chat.realtime.hub.ChannelEvents;
 import chat.realtime.hub.ChatEvent;
 import chat.realtime.hub.LocalConnections;
@@ -77,6 +78,9 @@ public class Relay {
 
     @Inject
     MessageLog log;
+
+    @Inject
+    Presence presence;
 
     @Inject
     Event<MissedRelayEvents> missedEvents;
@@ -307,6 +311,13 @@ public class Relay {
         };
         if (event == null) {
             LOG.warning(() -> "Skipping an envelope that is not understood: " + abbreviate(payload));
+            return;
+        }
+        boolean presenceOfASeedServer = envelope.sentAt() == null // only our nodes date their envelopes
+                && (ChatEvent.USER_CONNECTED.equals(event.type()) || ChatEvent.USER_DISCONNECTED.equals(event.type()));
+        if (presenceOfASeedServer) {
+            presence.seedServerSaid(MessageCodec.idText(envelope.data().get("id")), ChatEvent.USER_CONNECTED.equals(event.type()),
+                    () -> fanOut.deliver(event));
             return;
         }
         fanOut.deliver(event);
