@@ -4,7 +4,7 @@
 /** Accents removed and lower case, as the directory compares names. */
 export const fold = (name) => String(name).normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 
-const NAME_CHAR = '[\\p{L}\\p{Nd}_\\-]';
+const NAME_CHAR = '[\\p{L}\\p{M}\\p{Nd}_\\-]';
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const mentionPatterns = new Map();
@@ -13,15 +13,16 @@ const mentionPatterns = new Map();
 export function mentions(text, username) {
     let pattern = mentionPatterns.get(username);
     if (!pattern) {
-        pattern = new RegExp(`(?<![\\p{L}\\p{Nd}_.\\-])@${escapeRegExp(username)}(?!${NAME_CHAR}|\\.${NAME_CHAR})`, 'iu');
+        // In NFC, both, and on through a name's accents, as the server matches (chat.reads.control.Mentions).
+        pattern = new RegExp(`(?<![\\p{L}\\p{M}\\p{Nd}_.\\-])@${escapeRegExp(String(username).normalize('NFC'))}(?!${NAME_CHAR}|\\.${NAME_CHAR})`, 'iu');
         mentionPatterns.set(username, pattern);
     }
-    return pattern.test(text);
+    return pattern.test(String(text).normalize('NFC'));
 }
 
 // A candidate link: http(s):// up to white space; trailing punctuation is the sentence's, not the link's.
 const LINK = /\bhttps?:\/\/[^\s<>"']+/giu;
-const MENTION = /(?<![\p{L}\p{Nd}_.\-])@[\p{L}\p{Nd}_.\-]+/gu;
+const MENTION = /(?<![\p{L}\p{M}\p{Nd}_.\-])@[\p{L}\p{M}\p{Nd}_.\-]+/gu;
 // Bidirectional controls (U+061C, U+200E-F, U+202A-E, U+2066-9) would let a link read otherwise than where it leads
 // ("https://example.com/\u202Egpj.exe" shows as ".../exe.jpg"): a link shows its text without them (and the view isolates it).
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;

@@ -37,4 +37,14 @@ class MentionsTest {
         assertFalse(Mentions.of("a.b").in("@axb"));
         assertTrue(Mentions.of("a.b").in("@a.b!"));
     }
+
+    /** Found from outside: {@code @Rene\u0301e} reads as {@code @Renée} and mentioned no one; {@code @Joe\u0301} reads as {@code @Joé} and mentioned Joe. */
+    @Test
+    void accentsTypedApartAreTheSameLettersAndAnAccentGoesOnWithTheName() {
+        assertTrue(Mentions.of("Ren\u00E9e").in("hi @Rene\u0301e"));
+        assertTrue(Mentions.of("Rene\u0301e").in("hi @Ren\u00E9e"), "a name written apart too");
+        assertFalse(Mentions.of("Joe").in("hi @Joe\u0301"), "that is @Jo\u00E9");
+        assertFalse(Mentions.of("Joe").in("hi @Jo\u00E9"));
+        assertTrue(Mentions.of("Jo\u00E9").in("hi @Joe\u0301"));
+    }
 }

@@ -1,6 +1,7 @@
 package chat.reads.control;
 
 import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.text.Normalizer2;
 
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -12,19 +13,24 @@ import java.util.regex.Pattern;
  * still counts. The browser uses the same rule ({@code mentions} in js/text.js), whose
  * case-insensitive match is Unicode's simple case folding: so is this one's. Java's own
  * {@code UNICODE_CASE} also takes a dotless {@code ı} or a dotted {@code İ} for an {@code i}, and
- * counted mentions the page never showed.
+ * counted mentions the page never showed. Both compare the text and the name in NFC, and a name
+ * goes on through its accents: {@code @Rene\u0301e} (an accent typed apart, as some keyboards send
+ * it) looks like {@code @Renée} and mentioned no one, while {@code @Joe\u0301}, which reads
+ * {@code @Joé}, mentioned Joe (found from outside).
  */
 public final class Mentions {
 
-    private static final String NAME_CHAR = "[\\p{L}\\p{Nd}_\\-]";
+    private static final String NAME_CHAR = "[\\p{L}\\p{M}\\p{Nd}_\\-]";
+    private static final Normalizer2 NFC = Normalizer2.getNFCInstance();
 
     private final Pattern candidates;
     private final int[] folded;
 
     private Mentions(String username) {
-        candidates = Pattern.compile("(?<![\\p{L}\\p{Nd}_.\\-])@(" + Pattern.quote(username)
+        String name = NFC.normalize(username);
+        candidates = Pattern.compile("(?<![\\p{L}\\p{M}\\p{Nd}_.\\-])@(" + Pattern.quote(name)
                 + ")(?!" + NAME_CHAR + "|\\." + NAME_CHAR + ")", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-        folded = fold(username);
+        folded = fold(name);
     }
 
     public static Mentions of(String username) {
@@ -32,7 +38,7 @@ public final class Mentions {
     }
 
     public boolean in(String text) {
-        Matcher match = candidates.matcher(text);
+        Matcher match = candidates.matcher(NFC.normalize(text));
         while (match.find()) {
             if (Arrays.equals(folded, fold(match.group(1)))) {
                 return true;
