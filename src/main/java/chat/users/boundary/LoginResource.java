@@ -260,16 +260,17 @@ public class LoginResource {
     private Credentials authenticate(String id, String password) {
         Optional<Credentials> account = users.credentials(id);
         String hash = account.map(Credentials::passwordHash).orElse(null);
+        Optional<String> device = devices.deviceOf(request, id, hash);
         LoginThrottle.Attempt attempt;
         try {
-            attempt = throttle.begin(id, devices.deviceOf(request, id, hash), address()); // before bcrypt: a guesser costs us no CPU
+            attempt = throttle.begin(id, device, address()); // before bcrypt: a guesser costs us no CPU
         } catch (ChatError throttled) {
             metrics.loginFailed("throttled");
             throw throttled;
         }
         boolean matches;
         try {
-            matches = hashing.run(id, address(), () -> Passwords.matches(password, hash));
+            matches = hashing.run(id, PasswordHashing.client(device, address()), () -> Passwords.matches(password, hash));
         } catch (RuntimeException notChecked) { // busy node, Redis trouble: no failure of the user's
             throttle.succeeded(attempt);
             throw notChecked;
