@@ -66,6 +66,33 @@ class NginxConfigIT {
         }
     }
 
+    /**
+     * Found from outside: a 2 MB body, a 9 KB header or URI and a fleet with no node up got nginx's own HTML pages,
+     * without the JSON the API promises or the security headers every answer carries.
+     */
+    @Test
+    void theProxysOwnRefusalsAreJsonWithTheSecurityHeaders() throws Exception {
+        try (NginxProxy nginx = new NginxProxy(Ports.free(), Ports.free(), config -> config)) { // no node listens
+            List<HttpRequest> refused = List.of(
+                    HttpRequest.newBuilder(URI.create(nginx.baseUrl() + "/api/login")).timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString("x".repeat(2 * 1024 * 1024))).build(),
+                    request(nginx, "/api/users?ids=" + "1,".repeat(5000)),
+                    HttpRequest.newBuilder(URI.create(nginx.baseUrl() + "/api/me")).timeout(Duration.ofSeconds(60))
+                            .header("X-Padding", "y".repeat(9 * 1024)).build(),
+                    request(nginx, "/api/me"));
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (HttpRequest request : refused) {
+                HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                statuses.add(answer.statusCode());
+                assertEquals("application/json", answer.headers().firstValue("Content-Type").orElse(""), request.uri() + ": " + answer.body());
+                assertTrue(answer.body().startsWith("{\"message\":\""), answer.body());
+                assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), request.uri().toString());
+                assertTrue(answer.headers().firstValue("Content-Security-Policy").isPresent(), request.uri().toString());
+            }
+            assertEquals(List.of(413, 414, 400, 502), statuses);
+        }
+    }
+
     @Test
     void connectionsBeyondWhatTheProxyLetsInAreRefusedWith503AndRetryAfter() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
