@@ -246,6 +246,7 @@ public class ChatSocket {
                 .computeIfAbsent(UNFINISHED, key -> unfinished.start());
         switch (message.add(part, last, MAX_FRAME_BYTES)) {
             case WHOLE -> {
+                session.getUserProperties().remove(UNFINISHED); // the next message in one frame takes the short way again
                 return message.whole();
             }
             case UNFINISHED -> {

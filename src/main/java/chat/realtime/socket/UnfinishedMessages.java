@@ -84,9 +84,5 @@ public class UnfinishedMessages {
             chars = 0;
             parts.clear();
         }
-
-        boolean isEmpty() {
-            return parts.isEmpty();
-        }
     }
 }
