@@ -67,8 +67,9 @@ class NginxConfigIT {
     }
 
     /**
-     * Found from outside: a 2 MB body, a 9 KB header or URI and a fleet with no node up got nginx's own HTML pages,
-     * without the JSON the API promises or the security headers every answer carries.
+     * Found from outside: a 2 MB body, a 9 KB header or URI, a fleet with no node up, TRACE and the error pages'
+     * own addresses got nginx's own HTML pages, without the JSON the API promises or the security headers every
+     * answer carries.
      */
     @Test
     void theProxysOwnRefusalsAreJsonWithTheSecurityHeaders() throws Exception {
@@ -79,7 +80,10 @@ class NginxConfigIT {
                     request(nginx, "/api/users?ids=" + "1,".repeat(5000)),
                     HttpRequest.newBuilder(URI.create(nginx.baseUrl() + "/api/me")).timeout(Duration.ofSeconds(60))
                             .header("X-Padding", "y".repeat(9 * 1024)).build(),
-                    request(nginx, "/api/me"));
+                    request(nginx, "/api/me"),
+                    HttpRequest.newBuilder(URI.create(nginx.baseUrl() + "/")).timeout(Duration.ofSeconds(60))
+                            .method("TRACE", HttpRequest.BodyPublishers.noBody()).build(),
+                    request(nginx, "/.proxy-errors/413"));
             List<Integer> statuses = new java.util.ArrayList<>();
             for (HttpRequest request : refused) {
                 HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -89,7 +93,7 @@ class NginxConfigIT {
                 assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), request.uri().toString());
                 assertTrue(answer.headers().firstValue("Content-Security-Policy").isPresent(), request.uri().toString());
             }
-            assertEquals(List.of(413, 414, 400, 502), statuses);
+            assertEquals(List.of(413, 414, 400, 502, 405, 404), statuses);
         }
     }
 
