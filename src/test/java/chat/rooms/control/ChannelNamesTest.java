@@ -83,6 +83,14 @@ class ChannelNamesTest {
         ChatError stacked = assertThrows(ChatError.class, () -> Channels.validName("a" + "\u0301".repeat(22)));
         assertEquals(400, stacked.status());
         assertEquals("Team \u0395\u03BB\u03BB\u03AC\u03B4\u03B1", Channels.validName("Team \u0395\u03BB\u03BB\u03AC\u03B4\u03B1"), "one script in each word");
+        // Re-attacked from outside: Latin small capitals are Latin and no confusables of the letters they pass for.
+        for (String smallCapital : List.of("\u1D1Beam-photo", "team-\u1D18hoto", "\u1D1B\u1D07\u1D00\u1D0D")) {
+            ChatError refused = assertThrows(ChatError.class, () -> Channels.validName(smallCapital), smallCapital);
+            assertTrue(refused.getMessage().contains("is not a letter in common use"), refused.getMessage());
+        }
+        for (String common : List.of("Tiếng Việt", "हिन्दी टीम", "山田チーム", "Команда", "café ☕", "ｄｅｓｉｇｎ", "Ⅻ club")) {
+            assertEquals(common, Channels.validName(common));
+        }
     }
 
     @Test
