@@ -1,10 +1,12 @@
 package chat.text;
 
 import com.ibm.icu.lang.UScript;
+import com.ibm.icu.text.Normalizer2;
 import com.ibm.icu.text.SpoofChecker;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +25,16 @@ public final class ScriptMixing {
             .setChecks(SpoofChecker.RESTRICTION_LEVEL | SpoofChecker.MIXED_NUMBERS)
             .setRestrictionLevel(SpoofChecker.RestrictionLevel.MODERATELY_RESTRICTIVE)
             .build();
+    private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
+
+    /**
+     * The first of the name's characters, after NFKC, among those {@code judged}, that UTS #39 does not recommend in
+     * identifiers ({@code SpoofChecker.RECOMMENDED}: a small capital {@code ᴛ} passes for a {@code t} and is no
+     * confusable of it), or -1.
+     */
+    public static int firstUncommon(String name, IntPredicate judged) {
+        return NFKC.normalize(name).codePoints().filter(c -> judged.test(c) && !SpoofChecker.RECOMMENDED.contains(c)).findFirst().orElse(-1);
+    }
 
     /** How the first such word of the name mixes its scripts or digits ("'τeam' mixes Greek and Latin letters"), or null. */
     public static String problem(String name) {

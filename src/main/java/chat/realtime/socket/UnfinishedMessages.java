@@ -36,7 +36,7 @@ public class UnfinishedMessages {
     }
 
     /** Chars held in unfinished messages on this node. */
-    public long heldChars() {
+    long heldChars() {
         return heldChars.get();
     }
 

@@ -15,8 +15,6 @@ import chat.users.entity.User;
 import chat.users.entity.UserStatus;
 import com.ibm.icu.lang.UCharacter;
 import com.ibm.icu.lang.UProperty;
-import com.ibm.icu.text.Normalizer2;
-import com.ibm.icu.text.SpoofChecker;
 import com.ibm.icu.text.UnicodeSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -66,7 +64,6 @@ public class Channels {
      */
     private static final UnicodeSet EMOJI_SEQUENCES = new UnicodeSet("[[:RGI_Emoji_ZWJ_Sequence:][:RGI_Emoji_Tag_Sequence:]]").freeze();
     /** Blanks of every kind (no-break and ideographic spaces too): one space between words. */
-    private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
     private static final Pattern WHITE_SPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
     /** After every name in a UTF-8 byte order: the end of a prefix search. */
     private static final String HIGHEST = new String(Character.toChars(Character.MAX_CODE_POINT));
@@ -594,8 +591,7 @@ public class Channels {
         if (name.codePoints().allMatch(c -> c == ' ' || VisibleText.isCombiningMark(c))) {
             throw ChatError.badRequest("A channel needs a name that shows"); // a lone variation selector or accent
         }
-        int uncommon = NFKC.normalize(name).codePoints().filter(c -> UCharacter.isLetter(c) && !SpoofChecker.RECOMMENDED.contains(c))
-                .findFirst().orElse(-1);
+        int uncommon = ScriptMixing.firstUncommon(name, UCharacter::isLetter);
         if (uncommon >= 0) { // as for user names: a small capital ᴛ passes for a t and is no confusable of it
             throw ChatError.badRequest("A channel name may not contain '" + Character.toString(uncommon) + "': it is not a letter in common use");
         }

@@ -2,8 +2,6 @@ package chat.users.control;
 
 import chat.text.ScriptMixing;
 import chat.text.VisibleText;
-import com.ibm.icu.text.Normalizer2;
-import com.ibm.icu.text.SpoofChecker;
 
 import java.util.regex.Pattern;
 
@@ -23,7 +21,6 @@ public final class Usernames {
 
     /** Letters with their marks: Devanagari's vowel signs and viramas, Thai's tone marks, an accent typed apart (NFD). */
     private static final Pattern VALID = Pattern.compile("[\\p{L}\\p{M}\\p{Nd}_.\\-]{1,32}");
-    private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
     /** The last letter may carry a mark (रवि ends with a vowel sign); a mark cannot come first. */
     private static final Pattern LETTER_OR_DIGIT_AT_BOTH_ENDS = Pattern.compile("[\\p{L}\\p{Nd}](?:.*[\\p{L}\\p{M}\\p{Nd}])?");
 
@@ -38,7 +35,7 @@ public final class Usernames {
         if (!LETTER_OR_DIGIT_AT_BOTH_ENDS.matcher(name).matches()) {
             return "Username must begin and end with a letter or digit";
         }
-        int uncommon = NFKC.normalize(name).codePoints().filter(c -> "_.-".indexOf(c) < 0 && !SpoofChecker.RECOMMENDED.contains(c)).findFirst().orElse(-1);
+        int uncommon = ScriptMixing.firstUncommon(name, c -> "_.-".indexOf(c) < 0);
         if (uncommon >= 0) {
             return "Username must not contain '" + Character.toString(uncommon) + "': it is not a letter or digit in common use";
         }
