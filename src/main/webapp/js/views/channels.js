@@ -163,9 +163,19 @@ export class ChannelDialogs {
         this.membersOf = roomId;
         byId('members-error').textContent = '';
         byId('invite-name').value = '';
+        byId('rename-name').value = '';
+        // The last opening's list and forms wait for this channel's answer: a name typed into the rename
+        // form it still showed was overwritten by the answer, or cut in two when Invite took the focus.
+        byId('members-list').replaceChildren();
+        for (const id of ['invite-form', 'rename-form', 'channel-archive']) {
+            byId(id).hidden = true;
+        }
         open(byId('members-dialog'));
         await this.refreshMembers();
-        byId('invite-name').focus();
+        const typing = document.activeElement;
+        if (!(typing instanceof HTMLInputElement && byId('members-dialog').contains(typing))) {
+            byId('invite-name').focus();
+        }
     }
 
     /** Redraws the member list if it is open for this channel (a member joined or left). */
@@ -204,7 +214,9 @@ export class ChannelDialogs {
             this.store.upsertUsers(details.members, { askedAt });
             byId('invite-form').hidden = !open;
             byId('rename-form').hidden = !(mine && open);
-            byId('rename-name').value = details.name;
+            if (document.activeElement !== byId('rename-name')) {
+                byId('rename-name').value = details.name; // a redraw (someone joined) keeps a new name being typed
+            }
             byId('channel-archive').hidden = !mine;
             byId('channel-archive').textContent = details.archived ? 'Restore channel' : 'Archive channel';
             byId('channel-archive').classList.toggle('button--danger', !details.archived); // restoring loses nothing

@@ -331,7 +331,7 @@ class BrowserIT {
         phone.screenshot("11b-phone-channel-header");
 
         phone.find("#channel-members").click();
-        phone.awaitTrue("the member list", () -> phone.isShown("#members-dialog"));
+        phone.awaitTrue("the member list", () -> phone.isShown("#members-dialog") && phone.isShown("#invite-form"));
         phone.find("#invite-name").sendKeys(longName, Keys.ENTER);
         phone.awaitTrue("the long name a member", () -> phone.find("#members-list").getText().contains(longName.substring(0, 12)));
         assertEquals(List.of(), phone.js("""
