@@ -23,7 +23,7 @@ public enum Setting {
     CHAT_SHUTDOWN_GRACE("PT3S", "on SIGTERM (Payara), how long a node goes on answering before it stops: /health/ready says"
             + " DOWN, its sockets close so that their clients reconnect to other nodes, new handshakes get 503 with Retry-After,"
             + " API calls are answered as before"),
-    CHAT_MAX_MESSAGE_LENGTH("5000", "characters per message, after trimming"),
+    CHAT_MAX_MESSAGE_LENGTH("5000", "characters per message, after trimming (at most 10,000: a message fits one 64 KiB frame)"),
     CHAT_OUTBOUND_QUEUE_LIMIT("4096", "events that may wait for one slow socket before it is closed"),
     CHAT_OUTBOUND_QUEUE_BYTES("1048576", "bytes of events that may wait for one slow socket before it is closed"),
     CHAT_OUTBOUND_NODE_BYTES(null, "bytes of events that may wait for all of a node's sockets; beyond, a socket behind by more"

@@ -101,7 +101,10 @@ public final class Settings {
         presenceLease = in.duration(CHAT_PRESENCE_LEASE, Duration.ofSeconds(3));
         // Payara reads its grace as an int of milliseconds and ignores a larger one: no grace at all (found from outside).
         shutdownGrace = in.duration(CHAT_SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMillis(Integer.MAX_VALUE));
-        maxMessageLength = in.integer(CHAT_MAX_MESSAGE_LENGTH, 1, 1_000_000);
+        // A message typed to the limit must fit the 64 KiB a client frame may have (docs/PROTOCOL.md) even where
+        // JSON spells each character in 6 bytes (a control character, which is then refused with an answer): a
+        // larger frame closes the socket, and the page's outbox sent it again after every reconnection.
+        maxMessageLength = in.integer(CHAT_MAX_MESSAGE_LENGTH, 1, 10_000);
         outboundQueueLimit = in.integer(CHAT_OUTBOUND_QUEUE_LIMIT, 1, 1_000_000);
         outboundQueueBytes = in.integer(CHAT_OUTBOUND_QUEUE_BYTES, 1024, Integer.MAX_VALUE);
         outboundNodeBytes = in.integer(CHAT_OUTBOUND_NODE_BYTES,

@@ -175,7 +175,7 @@ export class ConversationView {
             return;
         }
         try {
-            await this.onEdit(message, text);
+            await this.onEdit(message, text.trim());
             if (this.editing === message) {
                 this.stopEditing(true);
             }
@@ -189,13 +189,14 @@ export class ConversationView {
             this.submitEdit();
             return;
         }
-        const text = this.text.value;
-        if (text.trim() === '') {
+        // Sent trimmed, as the server keeps it: a pasted tail of blanks made a frame past 64 KiB, which closes the socket.
+        const text = this.text.value.trim();
+        if (text === '') {
             this.showError('Type a message first.', 'empty');
             this.text.focus();
             return;
         }
-        const size = length(text.trim());
+        const size = length(text);
         if (size > limits.maxMessageLength) {
             this.showError(`A message may have at most ${limits.maxMessageLength} characters; this one has ${size}.`, 'length');
             this.text.focus();

@@ -520,6 +520,13 @@ class BrowserIT {
             a.awaitMessage("line one\nline two");
             bobSocket.awaitMessage("line one\nline two");
 
+            // Pasted with a long tail of blanks it went out as typed: a frame past 64 KiB closed the socket,
+            // and the outbox sent it again after every reconnection. What is trimmed away is not sent.
+            a.js("document.getElementById('composer-text').value = arguments[0];", "padded" + " ".repeat(70_000));
+            a.find("#send").click();
+            a.awaitMessage("padded");
+            bobSocket.awaitMessage("padded");
+
             // The server's error frame is shown, and the refused text is given back.
             String tooLong = "x".repeat(5001);
             a.js("const t = document.getElementById('composer-text'); t.value = arguments[0];", tooLong);

@@ -113,6 +113,9 @@ class SettingsTest {
         assertTrue(problemWith(Map.of("CHAT_MESSAGES_PER_SECOND", "0")).contains("CHAT_MESSAGES_PER_SECOND"));
         assertTrue(problemWith(Map.of("CHAT_MESSAGES_PER_SECOND", "NaN")).contains("CHAT_MESSAGES_PER_SECOND"));
         assertTrue(problemWith(Map.of("CHAT_MAX_MESSAGE_LENGTH", "0")).contains("CHAT_MAX_MESSAGE_LENGTH must be a whole number from 1"));
+        // Longer messages would not fit the 64 KiB a client frame may have (6 bytes a character at worst).
+        assertTrue(problemWith(Map.of("CHAT_MAX_MESSAGE_LENGTH", "10001")).contains("CHAT_MAX_MESSAGE_LENGTH must be a whole number from 1 to 10000"));
+        assertEquals(10_000, Settings.of(Map.of("CHAT_MAX_MESSAGE_LENGTH", "10000")).maxMessageLength());
         assertTrue(problemWith(Map.of("CHAT_SOCKETS_PER_USER", "1e3")).contains("CHAT_SOCKETS_PER_USER"));
         assertTrue(problemWith(Map.of("CHAT_PRESENCE_LEASE", "PT1S")).contains("CHAT_PRESENCE_LEASE must be a duration of at least PT3S"));
         // Payara ignored a grace over an int of milliseconds: no grace at all instead of a long one.
