@@ -1,9 +1,11 @@
 // The HTTP API (docs/PROTOCOL.md, "HTTP API"). Every call is same-origin with the session cookie; errors become ApiError.
 
 export class ApiError extends Error {
-    constructor(status, message) {
+    /** retryAfter: the seconds of the answer's Retry-After, or 0. */
+    constructor(status, message, retryAfter = 0) {
         super(message);
         this.status = status;
+        this.retryAfter = retryAfter;
     }
 }
 
@@ -38,7 +40,8 @@ async function request(method, path, body) {
     }
     if (!response.ok) {
         const message = json && typeof json.message === 'string' ? json.message : `Request failed (${response.status})`;
-        throw new ApiError(response.status, message);
+        const retryAfter = Number(response.headers.get('Retry-After'));
+        throw new ApiError(response.status, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 0);
     }
     return json;
 }

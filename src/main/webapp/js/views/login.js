@@ -9,6 +9,13 @@ const LAST_NAME = 'redis-chat.last-name';
 const NAME = /^[\p{L}\p{M}\p{Nd}_.\-]+$/u; // letters with their marks (Devanagari, Thai), as the server allows
 const MAX_NAME = 32;
 const MAX_PASSWORD_BYTES = 72;
+// "Try again in a moment" (other sign-ins being checked, a busy address or node): the page tries
+// again itself, a few times, each after the answer's Retry-After and up to as long again.
+const MOMENT_SECONDS = 5;
+const TRIES_IN_A_MOMENT = 4;
+const momentary = (failed) => (failed.status === 429 || failed.status === 503)
+    && failed.retryAfter > 0 && failed.retryAfter <= MOMENT_SECONDS;
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const LEADS = {
     signin: 'Welcome back. Sign in with your name and password.',
@@ -114,7 +121,19 @@ export function setUpLogin(onLoggedIn) {
         byId('login-confirm-create').disabled = true;
         error.textContent = '';
         try {
-            const user = await api.login(name, password.value, mode);
+            let user;
+            for (let tries = 1; ; tries++) {
+                try {
+                    user = await api.login(name, password.value, mode);
+                    break;
+                } catch (failed) {
+                    if (!momentary(failed) || tries === TRIES_IN_A_MOMENT) {
+                        throw failed;
+                    }
+                    error.textContent = "Busy signing others in; trying again…";
+                    await pause(failed.retryAfter * 1000 * (1 + Math.random()));
+                }
+            }
             password.value = '';
             hideConfirm();
             rememberName(user.username);

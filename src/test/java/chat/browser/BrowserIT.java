@@ -21,7 +21,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,6 +134,36 @@ class BrowserIT {
                 .filter(e -> !e.matches(".*/api/login - Failed to load resource: the server responded with a status of 40[01] .*"))
                 .toList();
         assertEquals(List.of(), unexpected);
+    }
+
+    /**
+     * Sign-ins that must wait for others being checked are answered "try again in a moment" (429 with a short
+     * Retry-After); the page showed that and left the trying again to the user. It now tries again itself.
+     */
+    @Test
+    void aSignInToldToComeBackInAMomentIsTriedAgainByThePage(ChatCluster chat) throws InterruptedException {
+        String dana = name("Dana");
+        new ChatHttp(chat.nodeA()).loggedIn(dana, PASSWORD);
+        ChatPage page = browser(chat.nodeA().baseUrl());
+        page.awaitLoginForm();
+        ExecutorService others = Executors.newFixedThreadPool(12);
+        AtomicBoolean signingIn = new AtomicBoolean(true);
+        try {
+            for (int i = 0; i < 12; i++) {
+                others.submit(() -> {
+                    while (signingIn.get()) {
+                        new ChatHttp(chat.nodeA()).login(dana, PASSWORD); // a new browser each time
+                    }
+                });
+            }
+            page.submitLogin(dana, PASSWORD);
+            page.awaitTrue("the page trying again", () -> page.find("#login-error").getText().contains("trying again"));
+        } finally {
+            signingIn.set(false);
+            others.shutdown();
+            assertTrue(others.awaitTermination(60, TimeUnit.SECONDS), "the other sign-ins ended");
+        }
+        page.awaitChatAs(dana);
     }
 
     @Test
