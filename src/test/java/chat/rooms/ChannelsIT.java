@@ -466,6 +466,46 @@ class ChannelsIT {
     }
 
     /**
+     * An invitation on one node racing the last member's leave on the other ends one way or the other:
+     * the invitee is in a channel that still exists, or nothing of the channel is left. Found from
+     * outside: in a few rounds of a hundred the invitee became the only member of a channel deleted
+     * meanwhile, listed nowhere, impossible to leave, and one of their channel places taken for good.
+     */
+    @Test
+    void anInvitationRacingTheLastMembersLeaveLeavesNoMemberOfAChannelThatIsGone() throws Exception {
+        Person victim = Users.register(chat.nodeB(), "invitee");
+        ChatHttp victimOnA = victim.http().on(chat.nodeA());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int creator = 0; creator < 20; creator++) {
+                Person ann = Users.register(chat.nodeA(), "last");
+                ChatHttp annOnB = ann.http().on(chat.nodeB());
+                for (int round = 0; round < 3; round++) { // CHAT_INVITATIONS_PER_MINUTE
+                    String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("going ") + "\",\"kind\":\"private\"}")
+                            .object().getString("id");
+                    Future<Reply> leaving = pool.submit(() -> ann.http().post("/api/channels/" + id + "/leave", "{}"));
+                    Future<Reply> inviting = pool.submit(() -> annOnB.post("/api/channels/" + id + "/members",
+                            "{\"userId\":\"" + victim.id() + "\"}"));
+                    assertEquals(204, leaving.get(20, TimeUnit.SECONDS).status());
+                    int invited = inviting.get(20, TimeUnit.SECONDS).status();
+                    boolean exists = redis.client().getKeys().countExists("chat:channel:" + id) == 1;
+                    boolean member = redis.set("chat:channel:" + id + ":members").contains(victim.id());
+                    boolean listed = redis.set("user:" + victim.id() + ":rooms").contains(id);
+                    String state = "creator " + creator + " round " + round + ": invitation " + invited + ", the channel there "
+                            + exists + ", the invitee a member " + member + ", in their rooms " + listed;
+                    assertEquals(member, listed, state);
+                    assertEquals(exists, member, state); // its last member left: only the invitee can keep it
+                    if (member) {
+                        assertEquals(204, victimOnA.post("/api/channels/" + id + "/leave", "{}").status(), state);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * Two renames of one channel at once, from both nodes: afterwards the channel holds one name,
      * its own, and stands once in the browser. Before, both claimed their names and each released
      * only the old one, so in about half the rounds a name nobody had stayed taken.

@@ -89,14 +89,21 @@ public class Channels {
             """;
 
     /**
-     * Makes ARGV[1] a member of the channel ARGV[2]: KEYS[1] its members, KEYS[2] the user's rooms.
-     * 0 when a member already, -1 when the channel has ARGV[3] members, -2 when the user's rooms hold
-     * ARGV[4] channels (rooms whose id starts with ARGV[5]); else both sets change at once and 1.
+     * Makes ARGV[1] a member of the channel ARGV[2]: KEYS[1] its members, KEYS[2] the user's rooms,
+     * KEYS[3] the channel. -3 when the channel is gone, -4 when it is archived, -5 when the inviter
+     * ARGV[6] ('' for a join) is no longer a member; 0 when a member already, -1 when the channel has
+     * ARGV[3] members, -2 when the user's rooms hold ARGV[4] channels (rooms whose id starts with
+     * ARGV[5]); else both sets change at once and 1.
      * Checking and writing the two sets apart let a refused invitation make the user a member for a
      * moment (posts were logged for them, a concurrent invitation found them in), and a join racing
-     * a leave left one set without the other.
+     * a leave left one set without the other. Checked before the script, an invitation racing the
+     * last member's leave made the invitee the only member of a channel deleted meanwhile: listed
+     * nowhere, impossible to leave, and a place taken for good (found from outside).
      */
     private static final String ADD_MEMBER = """
+            if redis.call('EXISTS', KEYS[3]) == 0 then return -3 end
+            if redis.call('HEXISTS', KEYS[3], 'archived') == 1 then return -4 end
+            if ARGV[6] ~= '' and redis.call('SISMEMBER', KEYS[1], ARGV[6]) == 0 then return -5 end
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
             if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
             local channels = 0
@@ -129,11 +136,21 @@ public class Channels {
             return 1
             """;
 
-    /** Ends ARGV[1]'s membership of the channel ARGV[2] in both sets at once (KEYS as above): 1 when it was a member. */
+    /**
+     * Ends ARGV[1]'s membership of the channel ARGV[2] in both sets at once (KEYS[1..3] as above): 0
+     * when not a member, else 1, or 2 when that was a private channel's last member: then the
+     * channel goes in the same step (KEYS[4..6] its name, messages and changes; KEYS[7..8] what its
+     * last member kept of it), so that no invitation can come between (see {@link #ADD_MEMBER}).
+     */
     private static final String REMOVE_MEMBER = """
             local removed = redis.call('SREM', KEYS[1], ARGV[1])
             redis.call('SREM', KEYS[2], ARGV[2])
-            return removed
+            if removed == 0 then return 0 end
+            if redis.call('SCARD', KEYS[1]) > 0 or redis.call('HGET', KEYS[3], 'kind') ~= 'private' then return 1 end
+            redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+            redis.call('SREM', KEYS[7], ARGV[2])
+            redis.call('HDEL', KEYS[8], ARGV[2])
+            return 2
             """;
 
     @Inject
@@ -352,7 +369,7 @@ public class Channels {
             throw ChatError.tooManyRequests("You are inviting too fast (at most " + perMinute + " a minute); try again shortly",
                     Math.max(1, Math.round(60.0 / perMinute)));
         }
-        addMember(channel, inviteeId, inviterId);
+        addMember(channel, inviteeId, inviterId); // checks again, with the adding, that the inviter is still in
         return channel;
     }
 
@@ -361,30 +378,18 @@ public class Channels {
         return users.idOfFolded(username).orElseThrow(() -> ChatError.notFound("No user named '" + username + "'"));
     }
 
+    /**
+     * A private channel its last member left goes: nobody could reach it again (it takes an
+     * invitation, and only members invite), and its name stayed taken for good. It goes with its
+     * messages and with what its last member kept of it (muted, read up to); members who left before
+     * keep theirs, as for any channel they left: entries nothing reads, since read state is listed
+     * only for a user's rooms.
+     */
     public void leave(String userId, String id) {
         Channel channel = visible(userId, id);
         if (!removeMember(channel, userId, userId)) {
             throw ChatError.notFound("You are not a member of this channel");
         }
-        if (!channel.isPublic() && !redis.getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).isExists()) {
-            deleteUnreachable(channel, userId);
-        }
-    }
-
-    /**
-     * A private channel its last member left: nobody could reach it again (it takes an invitation,
-     * and only members invite), and its name stayed taken for good. It goes, with its messages, and with what its
-     * last member kept of it (muted, read up to). Members who left before keep theirs, as for any channel they left:
-     * entries nothing reads, since read state is listed only for a user's rooms.
-     */
-    private void deleteUnreachable(Channel channel, String lastMember) {
-        String id = channel.id();
-        RBatch batch = redis.createBatch();
-        batch.getKeys().deleteAsync(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.room(id), RedisKeys.roomChanges(id));
-        batch.getSet(RedisKeys.mutedRooms(lastMember), StringCodec.INSTANCE).removeAsync(id);
-        batch.getMap(RedisKeys.readMarks(lastMember), StringCodec.INSTANCE).fastRemoveAsync(id);
-        batch.execute();
-        channelNames.release(id, channel.name());
     }
 
     /** The creator removes a member; anyone may remove themselves (that is leaving). */
@@ -467,8 +472,17 @@ public class Channels {
         boolean invited = !userId.equals(by);
         int places = invited ? placesOthersMayFill() : config.channelsPerUser();
         int added = redis.getConfig().isClusterConfig() ? addOneSetAfterTheOther(channel.id(), userId, places)
-                : membership(ADD_MEMBER, channel.id(), userId, String.valueOf(config.membersPerChannel()), String.valueOf(places),
-                CHANNEL_PREFIX);
+                : membership(ADD_MEMBER, channel.id(), userId, List.of(RedisKeys.channel(channel.id())),
+                String.valueOf(config.membersPerChannel()), String.valueOf(places), CHANNEL_PREFIX, invited ? by : "");
+        if (added == -3) {
+            throw noSuchChannel();
+        }
+        if (added == -4) {
+            throw archived();
+        }
+        if (added == -5) {
+            throw ChatError.forbidden("Only members may invite people into a channel");
+        }
         if (added == -1) {
             throw conflict("This channel is full: it may have at most " + config.membersPerChannel() + " members");
         }
@@ -498,13 +512,29 @@ public class Channels {
     }
 
     private boolean removeMember(Channel channel, String userId, String by) {
+        String id = channel.id();
         boolean removed;
+        boolean deleted = false;
         if (redis.getConfig().isClusterConfig()) {
             // Membership first: from the moment it is gone, no node delivers the channel's events to them.
-            removed = redis.<String>getSet(RedisKeys.channelMembers(channel.id()), StringCodec.INSTANCE).remove(userId);
-            redis.<String>getSet(RedisKeys.userRooms(userId), StringCodec.INSTANCE).remove(channel.id());
+            removed = redis.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).remove(userId);
+            redis.<String>getSet(RedisKeys.userRooms(userId), StringCodec.INSTANCE).remove(id);
+            if (removed && !channel.isPublic() && !redis.getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).isExists()) {
+                RBatch batch = redis.createBatch(); // keys of several shards: not in one step (docs/PROTOCOL.md, "Channels")
+                batch.getKeys().deleteAsync(RedisKeys.channel(id), RedisKeys.roomName(id), RedisKeys.room(id), RedisKeys.roomChanges(id));
+                batch.getSet(RedisKeys.mutedRooms(userId), StringCodec.INSTANCE).removeAsync(id);
+                batch.getMap(RedisKeys.readMarks(userId), StringCodec.INSTANCE).fastRemoveAsync(id);
+                batch.execute();
+                deleted = true;
+            }
         } else {
-            removed = membership(REMOVE_MEMBER, channel.id(), userId) > 0;
+            int result = membership(REMOVE_MEMBER, id, userId, List.of(RedisKeys.channel(id), RedisKeys.roomName(id),
+                    RedisKeys.room(id), RedisKeys.roomChanges(id), RedisKeys.mutedRooms(userId), RedisKeys.readMarks(userId)));
+            removed = result > 0;
+            deleted = result == 2;
+        }
+        if (deleted) {
+            channelNames.release(id, channel.name());
         }
         if (removed) {
             changes.fire(new ChannelChange(ChannelChange.Kind.LEFT, channel, userId, username(userId), by));
@@ -512,11 +542,14 @@ public class Channels {
         return removed;
     }
 
-    private int membership(String script, String channelId, String userId, String... more) {
+    /** Runs a membership script: KEYS the channel's members, the user's rooms, then {@code moreKeys}; ARGV user, channel, then {@code more}. */
+    private int membership(String script, String channelId, String userId, List<String> moreKeys, String... more) {
+        List<Object> keys = new ArrayList<>(List.of(RedisKeys.channelMembers(channelId), RedisKeys.userRooms(userId)));
+        keys.addAll(moreKeys);
         List<Object> args = new ArrayList<>(List.of(userId, channelId));
         args.addAll(List.of(more));
         Long result = redis.getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, script, RScript.ReturnType.LONG,
-                List.of(RedisKeys.channelMembers(channelId), RedisKeys.userRooms(userId)), args.toArray());
+                keys, args.toArray());
         return result == null ? 0 : result.intValue();
     }
 
