@@ -38,6 +38,21 @@ export function safeUrl(text) {
 }
 
 /**
+ * A link as it is shown and opened: as typed, unless the host typed is not the one the browser reaches
+ * (look-alike letters or slashes in it, which it turns into punycode, a "name@" before it, escapes); then as
+ * the browser will open it, without the "name@". "https://github.com\u2215org\u2215x.evil.example/" read as a
+ * GitHub address and opened github.xn--orgx-….evil.example (found from outside).
+ */
+function link(typed, url) {
+    const typedHost = typed.replace(/^https?:\/\//iu, '').split(/[/?#]/u)[0];
+    if (url.username === '' && url.password === '' && typedHost.toLowerCase() === url.host) {
+        return { href: url.href, text: typed.replace(BIDI_CONTROLS, '') };
+    }
+    const reached = `${url.protocol}//${url.host}${url.pathname}${url.search}${url.hash}`;
+    return { href: reached, text: reached };
+}
+
+/**
  * Splits message text into pieces: {text}, {text, href} for links and {text, mention} for @names;
  * the views turn them into nodes with textContent, never markup.
  */
@@ -52,7 +67,7 @@ export function pieces(text) {
         }
         const url = safeUrl(candidate);
         if (url) {
-            found.push({ start: match.index, end: match.index + candidate.length, href: url.href });
+            found.push({ start: match.index, end: match.index + candidate.length, ...link(candidate, url) });
         }
     }
     for (const match of text.matchAll(MENTION)) {
@@ -72,8 +87,7 @@ export function pieces(text) {
         if (piece.start > at) {
             result.push({ text: text.slice(at, piece.start) });
         }
-        const shown = text.slice(piece.start, piece.end);
-        result.push({ ...piece, text: piece.href ? shown.replace(BIDI_CONTROLS, '') : shown });
+        result.push(piece.href ? piece : { ...piece, text: text.slice(piece.start, piece.end) });
         at = piece.end;
     }
     if (at < text.length) {

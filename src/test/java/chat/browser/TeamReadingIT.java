@@ -378,7 +378,19 @@ class TeamReadingIT {
             a.awaitMessage(text); // the text exactly as sent
             bobSocket.sendMessage("0", spoof);
             a.awaitMessage("Photo: https://example.com/gpj.exe");
+            // Look-alike slashes and letters in a host, or a name before it: the link read as one address and opened
+            // another (found from outside). It is shown as the browser opens it.
+            bobSocket.sendMessage("0", "Sign in: https://github.com\u2215org\u2215repo.evil-example.net/ https://p\u0430ypal.com/invoice "
+                    + "https://paypal.com@evil-example.com/login");
+            a.awaitMessages("the look-alike links", texts -> texts.stream().anyMatch(t -> t.startsWith("Sign in: ")));
         }
+        assertEquals(List.of(
+                List.of("https://github.xn--comorgrepo-9g1fd.evil-example.net/", "https://github.xn--comorgrepo-9g1fd.evil-example.net/"),
+                List.of("https://xn--pypal-4ve.com/invoice", "https://xn--pypal-4ve.com/invoice"),
+                List.of("https://evil-example.com/login", "https://evil-example.com/login")), a.js("""
+                const m = [...document.querySelectorAll('#messages .message')]
+                    .find(m => m.querySelector('.message__text').textContent.startsWith('Sign in: '));
+                return [...m.querySelectorAll('a')].map(l => [l.getAttribute('href'), l.textContent]);"""));
         // A right-to-left override inside a link would make it read ".../exe.jpg": the link shows its text without bidi
         // controls, isolated left to right, so that it reads as where it leads.
         assertEquals(List.of("https://example.com/%E2%80%AEgpj.exe", "https://example.com/gpj.exe", "ltr"), a.js("""
