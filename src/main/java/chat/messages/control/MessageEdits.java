@@ -81,9 +81,13 @@ public class MessageEdits {
                 throw Posting.tooFast();
             }
             ChatMessage edited = message.editedTo(trimmed, clock.millis());
-            if (history.replace(found, edited, now)) {
+            MessageHistory.Change change = history.replace(found, edited, userId, now);
+            if (change == MessageHistory.Change.MADE) {
                 announce(ChatEvent.MESSAGE_EDITED, edited);
                 return edited;
+            }
+            if (change == MessageHistory.Change.NOT_WRITABLE) {
+                rooms.requireWritable(userId, roomId); // says why; writable again by now (restored): once more
             }
         }
         throw new ChatError(409, "The message is being changed elsewhere at the same moment; try again");
@@ -101,7 +105,12 @@ public class MessageEdits {
             throw ChatError.forbidden("You can only delete your own messages");
         }
         ChatMessage deleted = message.asDeleted(); // of what an edit never changes: its id, sender, date and room
-        if (history.delete(found, deleted, now())) {
+        MessageHistory.Change change = history.delete(found, deleted, userId, now());
+        if (change == MessageHistory.Change.NOT_WRITABLE) {
+            rooms.requireWritable(userId, roomId); // says why
+            throw new ChatError(409, "The channel changed at the same moment; try again");
+        }
+        if (change == MessageHistory.Change.MADE) {
             announce(ChatEvent.MESSAGE_DELETED, deleted);
         }
     }

@@ -6,6 +6,7 @@ import chat.messages.entity.MessageCodec;
 import chat.messages.entity.MessageId;
 import chat.messages.entity.StoredMessage;
 import chat.redis.RedisKeys;
+import chat.rooms.control.RoomId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.redisson.api.RBatch;
@@ -43,8 +44,18 @@ public class MessageHistory {
     private static final int CHANGES_KEPT = 10_000;
     /** Seconds of a room read in one round trip when looking messages up by id: a busy second holds hundreds. */
     private static final int SECONDS_AT_A_TIME = 16;
+    /**
+     * In a channel (KEYS[2] the channel, KEYS[3] its members), an edit or a deletion is made only while the
+     * channel is open and its maker ARGV[4] a member: -1 otherwise. Checked before the script, an edit started
+     * as the channel was archived was stored after the archiving had been answered (found from outside).
+     */
+    private static final String WRITABLE = """
+            if #KEYS == 3 and (redis.call('HEXISTS', KEYS[2], 'archived') == 1
+                or redis.call('SISMEMBER', KEYS[3], ARGV[4]) == 0) then return -1 end
+            """;
+
     /** Compare-and-set of one member: same score, new JSON; 0 when the old JSON is no longer there. */
-    private static final String REPLACE = """
+    private static final String REPLACE = WRITABLE + """
             if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return 0 end
             redis.call('ZREM', KEYS[1], ARGV[1])
             redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
@@ -53,7 +64,7 @@ public class MessageHistory {
 
     // KEYS[1]: room:{id}. ARGV[1]: the message's score, ARGV[2]: its id, ARGV[3]: its tombstone. The message becomes the
     // tombstone whatever state it is in now (an edit may have changed it since it was read): 1; 0 when it is one already.
-    private static final String DELETE = """
+    private static final String DELETE = WRITABLE + """
             for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])) do
               local ok, message = pcall(cjson.decode, member)
               if ok and type(message) == 'table' and message.id == ARGV[2] then
@@ -173,19 +184,21 @@ public class MessageHistory {
         return found;
     }
 
+    /** What a change of a stored message came to. */
+    public enum Change {
+        MADE,
+        /** An edit: the message is no longer stored as read (someone changed it meanwhile). A deletion: it was deleted already. */
+        NOT_MADE,
+        /** In a channel: archived, or its maker no longer a member, at the moment of the change. */
+        NOT_WRITABLE
+    }
+
     /**
      * Replaces a stored message by its new state under the same score, if it is still stored as
-     * read (false otherwise: someone changed it meanwhile); then notes the change for catch-up.
+     * read, in the same step as {@link #WRITABLE}'s check for {@code by}; then notes the change for catch-up.
      */
-    public boolean replace(Found current, ChatMessage changed, long changedAtSeconds) {
-        String key = RedisKeys.room(changed.roomId());
-        Long replaced = redis.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, REPLACE, RScript.ReturnType.LONG,
-                List.of(key), current.json(), MessageCodec.toJson(changed), String.valueOf(current.score()));
-        if (replaced == null || replaced == 0) {
-            return false;
-        }
-        noteChange(changed, changedAtSeconds);
-        return true;
+    public Change replace(Found current, ChatMessage changed, String by, long changedAtSeconds) {
+        return change(REPLACE, changed, by, changedAtSeconds, current.json(), MessageCodec.toJson(changed), String.valueOf(current.score()));
     }
 
     /**
@@ -194,15 +207,25 @@ public class MessageHistory {
      * replaces: as a compare-and-set, a stream of edits by the author (within the message limit) kept a channel
      * creator's deletion failing with 409 (found from outside).
      */
-    public boolean delete(Found current, ChatMessage tombstone, long changedAtSeconds) {
-        String key = RedisKeys.room(tombstone.roomId());
-        Long replaced = redis.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, DELETE, RScript.ReturnType.LONG,
-                List.of(key), String.valueOf(current.score()), tombstone.id(), MessageCodec.toJson(tombstone));
-        if (replaced == null || replaced == 0) {
-            return false;
+    public Change delete(Found current, ChatMessage tombstone, String by, long changedAtSeconds) {
+        return change(DELETE, tombstone, by, changedAtSeconds, String.valueOf(current.score()), tombstone.id(), MessageCodec.toJson(tombstone));
+    }
+
+    private Change change(String script, ChatMessage changed, String by, long changedAtSeconds, String... args) {
+        String roomId = changed.roomId();
+        String key = RedisKeys.room(roomId);
+        List<Object> keys = RoomId.isChannel(roomId) && !redis.getConfig().isClusterConfig() // other shards there
+                ? List.of(key, RedisKeys.channel(roomId), RedisKeys.channelMembers(roomId)) : List.of(key);
+        Long result = redis.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, script, RScript.ReturnType.LONG,
+                keys, args[0], args[1], args[2], by);
+        if (result != null && result < 0) {
+            return Change.NOT_WRITABLE;
         }
-        noteChange(tombstone, changedAtSeconds);
-        return true;
+        if (result == null || result == 0) {
+            return Change.NOT_MADE;
+        }
+        noteChange(changed, changedAtSeconds);
+        return Change.MADE;
     }
 
     private void noteChange(ChatMessage changed, long changedAtSeconds) {
