@@ -559,14 +559,23 @@ public class Channels {
         return result == null ? 0 : result.intValue();
     }
 
-    private Channel existing(String id) {
-        return find(id).orElseThrow(Channels::noSuchChannel);
-    }
-
-    /** The channel, unless it is private and the user is not in it: then it does not exist for them. */
+    /**
+     * The channel, unless it is private and the user is not in it: then it does not exist for them.
+     * One round trip whatever the answer: asking about a private channel took one more than asking
+     * about an id no channel has, which an outsider could time (found from outside).
+     */
     private Channel visible(String userId, String id) {
-        Channel channel = existing(id);
-        if (!channel.isPublic() && !isMember(userId, id)) {
+        if (!RoomId.isChannel(id)) {
+            throw noSuchChannel();
+        }
+        RBatch batch = redis.createBatch();
+        RFuture<Map<String, String>> fields = batch.<String, String>getMap(RedisKeys.channel(id), StringCodec.INSTANCE).readAllMapAsync();
+        RFuture<String> name = batch.<String>getBucket(RedisKeys.roomName(id), StringCodec.INSTANCE).getAsync();
+        RFuture<Boolean> member = batch.<String>getSet(RedisKeys.channelMembers(id), StringCodec.INSTANCE).containsAsync(userId);
+        batch.execute();
+        Channel channel = channel(id, fields.toCompletableFuture().join(), name.toCompletableFuture().join())
+                .orElseThrow(Channels::noSuchChannel);
+        if (!channel.isPublic() && !member.toCompletableFuture().join()) {
             throw noSuchChannel();
         }
         return channel;
