@@ -1,5 +1,7 @@
 package chat.reads;
 
+import chat.messages.entity.MessageId;
+import chat.redis.RedisKeys;
 import chat.testing.ChatCluster;
 import chat.testing.ChatHttp;
 import chat.testing.ChatSocketClient;
@@ -11,6 +13,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.client.codec.StringCodec;
 
 import java.util.List;
 
@@ -102,6 +105,40 @@ class ReadsIT {
         assertEquals(400, alice.http().post("/api/reads/mute", Json.createObjectBuilder().add("roomId", room).add("muted", "yes")
                 .build().toString()).status());
         assertEquals(403, eve.http().post("/api/reads/mute", mute(room, true)).status(), "not Eve's room");
+    }
+
+    /**
+     * Found from outside: a room that had 300 messages in the minute of a user's read mark counted
+     * nothing after them (unread 0 and no mention, with three new messages and a mention): the count
+     * read 300 messages from that minute on, oldest first.
+     */
+    @Test
+    void aBusyMinuteAtTheReadMarkHidesNothingNewer() {
+        Person alice = Users.register(chat.nodeA(), "Alice");
+        Person bob = Users.register(chat.nodeB(), "Bob");
+        alice.http().get("/api/reads"); // where her counting starts
+        String room = Users.privateRoom(alice, bob);
+        bob.http().post("/api/room", Json.createObjectBuilder().add("user1", bob.id()).add("user2", alice.id()).build().toString());
+        var redis = chat.probe().client();
+        long second = System.currentTimeMillis() / 1000;
+        String busyMinutesLast = null;
+        for (int i = 0; i < 320; i++) { // a busy minute, stored as any node stores a message
+            MessageId id = new MessageId(second, redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet());
+            busyMinutesLast = id.toString();
+            redis.<String>getScoredSortedSet(RedisKeys.room(room), StringCodec.INSTANCE).add(second, Json.createObjectBuilder()
+                    .add("id", busyMinutesLast).add("from", bob.id()).add("date", second).add("message", "busy " + i)
+                    .add("roomId", room).build().toString());
+        }
+        assertEquals(204, alice.http().post("/api/reads", read(room, busyMinutesLast)).status());
+        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
+            for (String text : List.of("after the rush", "@" + alice.username() + " look", "and this")) {
+                bobSocket.sendMessage(room, text);
+                bobSocket.awaitMessage(text);
+            }
+        }
+        JsonObject state = alice.http().get("/api/reads").object().getJsonObject(room);
+        assertEquals(3, state.getInt("unread"), state.toString());
+        assertEquals(1, state.getInt("mentions"), state.toString());
     }
 
     /** Rooms are counted a few at a time (a user in 100 channels of long messages had them all in memory at once): every one still counted. */
