@@ -166,6 +166,9 @@ export class ChannelDialogs {
         byId('rename-name').value = '';
         // The last opening's list and forms wait for this channel's answer: a name typed into the rename
         // form it still showed was overwritten by the answer, or cut in two when Invite took the focus.
+        const room = this.store.room(roomId);
+        byId('members-title').textContent = room && room.channel ? `# ${room.channel.name}` : 'Members';
+        byId('members-about').textContent = '';
         byId('members-list').replaceChildren();
         for (const id of ['invite-form', 'rename-form', 'channel-archive']) {
             byId(id).hidden = true;

@@ -28,10 +28,11 @@ import java.util.function.Supplier;
  *
  * <p>A client's line holds at most {@link #IN_LINE_PER_TURN} checks per turn it gives at once, the
  * one being done included, and a user's {@link #IN_ONE_USERS_LINE}; one more is refused at once
- * (429, Retry-After) instead of waiting: every waiting check holds a request thread, and 100 logins from one address, each
- * waiting its turn, held every request that address may have under way at once, so that everyone
- * behind it got 429 for everything, the user's own browser too (found from outside). The client's
- * line comes first so that a flood spread over many accounts of its own is bounded by it as well.
+ * (429, Retry-After) instead of waiting: every waiting check holds a request thread, and 100
+ * logins from one address, each waiting its turn, held every request that address may have under
+ * way at once, so that everyone behind it got 429 for everything, the user's own browser too (found
+ * from outside). The client's line comes first so that a flood spread over many accounts of its
+ * own is bounded by it as well.
  */
 @ApplicationScoped
 public class PasswordHashing {
