@@ -145,7 +145,7 @@ public class Posting {
         boolean serverId = clientMessageId == null;
         String postId = serverId ? SERVER_POST_ID + UUID.randomUUID() : clientMessageId;
         int remember = serverId ? PostingScript.REMEMBER_SERVER_IDS_SECONDS : PostingScript.REMEMBER_SECONDS;
-        PostingScript.Post post = new PostingScript.Post(draft, postId, remember, sender.key());
+        PostingScript.Post post = new PostingScript.Post(draft, postId, remember, sender.key(), System.currentTimeMillis());
         return outbox.post(post, serverId, answer -> finish(answer, post, start));
     }
 

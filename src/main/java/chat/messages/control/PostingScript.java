@@ -70,7 +70,8 @@ public class PostingScript {
     // [, a private room's two users | a channel and its members].
     // ARGV: burst, per second, the draft after its id, sequence format, the draft after its date, date, channel, envelope
     // head, envelope tail, log cap, remember seconds, the room's checks ('p' private room, 'P' one whose first message
-    // may be stored: the room was announced, 'c' channel, '' none), the sender, how a message begins (up to its id).
+    // may be stored: the room was announced, 'c' channel, '' none), the sender, how a message begins (up to its id),
+    // when the post was received (Unix ms: its token is counted from then, see TokenBuckets).
     // Returns 0 when the sender has no token, 'S' .. json when stored, 'D' .. json of the original for a retry,
     // 'E' when the sender's session has ended (unless the post id has a record: a retry of a post tried before it ended),
     // 'U' while a post with the same id is under way elsewhere ('' in its record, see Posting), 'N' when the room does
@@ -96,7 +97,7 @@ public class PostingScript {
             local original = redis.call('GET', KEYS[5])
             if original == '' then return 'U' end
             if original then return 'D' .. original end
-            """ + TokenBuckets.TAKE_OR_RETURN_0 + """
+            """ + TokenBuckets.takeOrReturn0("ARGV[15]") + """
             local sequence = redis.call('INCR', KEYS[2])
             local date = ARGV[6]
             local newest = redis.call('GET', KEYS[7])
@@ -168,14 +169,15 @@ public class PostingScript {
      * node did not hear of it: Redis restarted without its data, a logout during a pub/sub outage);
      * {@code roomAnnounced}: a private room's first message may be stored, its room was announced.
      */
-    record Post(Draft draft, String postId, int rememberSeconds, String sessionKey, boolean roomAnnounced) {
+    record Post(Draft draft, String postId, int rememberSeconds, String sessionKey, long askedAt, boolean roomAnnounced) {
 
-        Post(Draft draft, String postId, int rememberSeconds, String sessionKey) {
-            this(draft, postId, rememberSeconds, sessionKey, false);
+        /** {@code askedAt}: the Unix milliseconds the post was received, from which its sender's token is counted. */
+        Post(Draft draft, String postId, int rememberSeconds, String sessionKey, long askedAt) {
+            this(draft, postId, rememberSeconds, sessionKey, askedAt, false);
         }
 
         Post announced() {
-            return new Post(draft, postId, rememberSeconds, sessionKey, true);
+            return new Post(draft, postId, rememberSeconds, sessionKey, askedAt, true);
         }
     }
 
@@ -226,7 +228,8 @@ public class PostingScript {
                 draft.afterId(), MessageCodec.SEQUENCE_FORMAT, draft.afterDate(), String.valueOf(draft.date()),
                 RedisKeys.CHANNEL, relay.envelopeHead(ChatEvent.MESSAGE),
                 MessageCodec.envelopeTail(System.currentTimeMillis(), true),
-                String.valueOf(MessageLog.CAP), String.valueOf(post.rememberSeconds()), checks, draft.from(), MessageCodec.ID_START);
+                String.valueOf(MessageLog.CAP), String.valueOf(post.rememberSeconds()), checks, draft.from(), MessageCodec.ID_START,
+                String.valueOf(post.askedAt()));
         return result.toCompletableFuture();
     }
 
