@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,33 +26,14 @@ class PasswordHashingTest {
      */
     @Test
     void aBrowserTheUserSignedInWithBeforeDoesNotQueueBehindItsAddress() throws InterruptedException {
-        PasswordHashing hashing = new PasswordHashing();
-        hashing.settings = Settings.of(Map.of("CHAT_BCRYPT_CONCURRENCY", "1"));
-        hashing.size();
         List<String> order = Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        threads.add(started(() -> hashing.run("1", "10.0.0.1", () -> {
-            holding.countDown();
-            awaitQuietly(release);
-            return order.add("first of the address");
-        })));
-        holding.await();
+        BusyNode node = new BusyNode("1", "10.0.0.1", () -> order.add("first of the address"));
         for (int i = 2; i <= 4; i++) {
-            String user = String.valueOf(i);
-            Thread flood = started(() -> hashing.run(user, "10.0.0.1", () -> order.add("the address's flood")));
-            threads.add(flood);
-            Await.until("a login of the flood waiting", Duration.ofSeconds(5), () -> flood.getState() == Thread.State.TIMED_WAITING);
+            node.waiting("a login of the flood", String.valueOf(i), "10.0.0.1", () -> order.add("the address's flood"));
         }
-        Thread own = started(() -> hashing.run("9", PasswordHashing.client(Optional.of("d-1"), "10.0.0.1"),
-                () -> order.add("the user's own browser")));
-        threads.add(own);
-        Await.until("the user's own login waiting", Duration.ofSeconds(5), () -> own.getState() == Thread.State.TIMED_WAITING);
-        release.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
+        node.waiting("the user's own login", "9", PasswordHashing.client(Optional.of("d-1"), "10.0.0.1"),
+                () -> order.add("the user's own browser"));
+        node.finish();
         assertEquals(List.of("first of the address", "the user's own browser", "the address's flood", "the address's flood",
                 "the address's flood"), order);
     }
@@ -63,86 +45,85 @@ class PasswordHashingTest {
      */
     @Test
     void aFullLineRefusesAtOnceInsteadOfHoldingAThreadAndTheUsersOwnBrowserStillTakesItsTurn() throws InterruptedException {
-        PasswordHashing hashing = new PasswordHashing();
-        hashing.settings = Settings.of(Map.of("CHAT_BCRYPT_CONCURRENCY", "1"));
-        hashing.size();
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        threads.add(started(() -> hashing.run("1", "10.0.0.1", () -> {
-            holding.countDown();
-            awaitQuietly(release);
-            return true;
-        })));
-        holding.await();
+        BusyNode node = new BusyNode("1", "10.0.0.1", () -> true);
         for (int i = 2; i <= PasswordHashing.IN_LINE_PER_TURN; i++) { // accounts of the flood's own, one address
-            String user = String.valueOf(i);
-            Thread flood = started(() -> hashing.run(user, "10.0.0.1", () -> true));
-            threads.add(flood);
-            Await.until("a login of the flood waiting", Duration.ofSeconds(5), () -> flood.getState() == Thread.State.TIMED_WAITING);
+            node.waiting("a login of the flood", String.valueOf(i), "10.0.0.1", () -> true);
         }
 
-        ChatError refused = assertThrows(ChatError.class, () -> hashing.run("20", "10.0.0.1", () -> true));
+        ChatError refused = assertThrows(ChatError.class, () -> node.hashing.run("20", "10.0.0.1", () -> true));
         assertEquals(429, refused.status());
         assertEquals(1, refused.retryAfterSeconds());
         assertEquals(PasswordHashing.FULL_LINE, refused.getMessage());
         CountDownLatch ownChecked = new CountDownLatch(1);
-        Thread own = started(() -> hashing.run("9", PasswordHashing.client(Optional.of("d-1"), "10.0.0.1"), () -> {
+        node.waiting("the user's own login", "9", PasswordHashing.client(Optional.of("d-1"), "10.0.0.1"), () -> {
             ownChecked.countDown();
             return true;
-        }));
-        threads.add(own);
-        Await.until("the user's own login waiting for the node", Duration.ofSeconds(5), () -> own.getState() == Thread.State.TIMED_WAITING);
+        });
 
-        release.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
+        node.finish();
         assertEquals(0, ownChecked.getCount(), "the user's own browser checked");
-        assertTrue(hashing.run("21", "10.0.0.1", () -> true), "the line takes logins again once it has room");
+        assertTrue(node.hashing.run("21", "10.0.0.1", () -> true), "the line takes logins again once it has room");
     }
 
     /** One account's line is bounded too: correct logins of one's own account from many browsers at once. */
     @Test
     void oneUsersLineIsBoundedToo() throws InterruptedException {
-        PasswordHashing hashing = new PasswordHashing();
-        hashing.settings = Settings.of(Map.of("CHAT_BCRYPT_CONCURRENCY", "1"));
-        hashing.size();
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        threads.add(started(() -> hashing.run("1", "10.0.0.1", () -> {
-            holding.countDown();
-            awaitQuietly(release);
-            return true;
-        })));
-        holding.await();
+        BusyNode node = new BusyNode("1", "10.0.0.1", () -> true);
         for (int i = 2; i <= PasswordHashing.IN_ONE_USERS_LINE; i++) { // many browsers of one's own (device cookies)
-            String address = "10.0.1." + i;
-            Thread same = started(() -> hashing.run("1", address, () -> true));
-            threads.add(same);
-            Await.until("a login of the same account waiting", Duration.ofSeconds(5), () -> same.getState() == Thread.State.TIMED_WAITING);
+            node.waiting("a login of the same account", "1", "10.0.1." + i, () -> true);
         }
-        ChatError refused = assertThrows(ChatError.class, () -> hashing.run("1", "10.0.2.1", () -> true));
+        ChatError refused = assertThrows(ChatError.class, () -> node.hashing.run("1", "10.0.2.1", () -> true));
         assertEquals(429, refused.status());
         assertEquals(PasswordHashing.FULL_USERS_LINE, refused.getMessage());
-        release.countDown();
-        for (Thread thread : threads) {
-            thread.join();
+        node.finish();
+    }
+
+    /** A node hashing one check at a time, whose only turn a first check holds until {@link #finish}. */
+    private static final class BusyNode {
+
+        final PasswordHashing hashing = new PasswordHashing();
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final List<Thread> threads = new ArrayList<>();
+
+        BusyNode(String userId, String client, Supplier<Boolean> first) throws InterruptedException {
+            hashing.settings = Settings.of(Map.of("CHAT_BCRYPT_CONCURRENCY", "1"));
+            hashing.size();
+            CountDownLatch holding = new CountDownLatch(1);
+            threads.add(started(() -> hashing.run(userId, client, () -> {
+                holding.countDown();
+                awaitQuietly(release);
+                return first.get();
+            })));
+            holding.await();
         }
-    }
 
-    private static Thread started(Runnable work) {
-        Thread thread = new Thread(work);
-        thread.start();
-        return thread;
-    }
+        /** Starts a check and returns once it waits for its turn. */
+        void waiting(String what, String userId, String client, Supplier<Boolean> work) {
+            Thread thread = started(() -> hashing.run(userId, client, work));
+            threads.add(thread);
+            Await.until(what + " waiting", Duration.ofSeconds(5), () -> thread.getState() == Thread.State.TIMED_WAITING);
+        }
 
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        /** Lets the first check end; returns once every check has run. */
+        void finish() throws InterruptedException {
+            release.countDown();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+
+        private static Thread started(Runnable work) {
+            Thread thread = new Thread(work);
+            thread.start();
+            return thread;
+        }
+
+        private static void awaitQuietly(CountDownLatch latch) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
