@@ -163,7 +163,7 @@ public class LoginResource {
                         StoreReset.SETTLING.toSeconds());
             }
             throttle.checkRegistration(address());
-            String hash = hashing.run(null, address(), () -> Passwords.hash(password));
+            String hash = hashing.run(null, address(), Optional.empty(), () -> Passwords.hash(password));
             Optional<User> registered = users.register(username, hash);
             if (registered.isPresent()) {
                 account = new Credentials(registered.get(), hash);
@@ -240,7 +240,7 @@ public class LoginResource {
         } catch (ChatError wrong) {
             throw wrong.status() == 401 ? ChatError.forbidden("The current password is wrong") : wrong;
         }
-        String hash = hashing.run(id, address(), () -> Passwords.hash(next));
+        String hash = hashing.run(id, address(), Optional.empty(), () -> Passwords.hash(next));
         users.changePassword(id, hash);
         return Response.ok(Map.of("ended", sessions.endOthers(session)))
                 .header(HttpHeaders.SET_COOKIE, devices.issue(id, hash, Https.requested(request))).build();
@@ -270,7 +270,7 @@ public class LoginResource {
         }
         boolean matches;
         try {
-            matches = hashing.run(id, PasswordHashing.client(device, address()), () -> Passwords.matches(password, hash));
+            matches = hashing.run(id, address(), device, () -> Passwords.matches(password, hash));
         } catch (RuntimeException notChecked) { // busy node, Redis trouble: no failure of the user's
             throttle.succeeded(attempt);
             throw notChecked;

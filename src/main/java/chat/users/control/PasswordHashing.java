@@ -32,13 +32,18 @@ import java.util.function.Supplier;
  * logins from one address, each waiting its turn, held every request that address may have under
  * way at once, so that everyone behind it got 429 for everything, the user's own browser too (found
  * from outside). The client's line comes first so that a flood spread over many accounts of its
- * own is bounded by it as well.
+ * own is bounded by it as well. Before all of them, an address has at most
+ * {@link #AT_ONCE_PER_ADDRESS} checks under way per turn of the node, its browsers with device
+ * cookies included: a flood whose 100 accounts each sent its own device cookie (each a client of
+ * its own) held the address's requests as before (found from outside when this was re-attacked).
  */
 @ApplicationScoped
 public class PasswordHashing {
 
     static final Duration LONGEST_WAIT = Duration.ofSeconds(5);
     static final int IN_LINE_PER_TURN = 4;
+    /** Far below CHAT_REQUESTS_PER_ADDRESS_AT_ONCE (100), so that one address's sign-ins never take its requests' places. */
+    static final int AT_ONCE_PER_ADDRESS = 16;
     /** More than the attempts new browsers may have under way for one user (CHAT_LOGIN_FAILURES): the throttle speaks first. */
     static final int IN_ONE_USERS_LINE = 8;
     static final String FULL_LINE = "Too many sign-ins at once from here; try again in a moment";
@@ -48,24 +53,28 @@ public class PasswordHashing {
     Settings settings;
 
     private final Turns perUser = new Turns(1, IN_ONE_USERS_LINE, FULL_USERS_LINE);
+    private Turns perAddress;
     private Turns perClient;
     private Turns node;
 
     @PostConstruct
     void size() {
+        // As many turns as places: a count, never a wait.
+        perAddress = new Turns(settings.bcryptConcurrency() * AT_ONCE_PER_ADDRESS, 1, FULL_LINE);
         perClient = new Turns(settings.bcryptConcurrency(), IN_LINE_PER_TURN, FULL_LINE);
         // Each client's line lets only its turns through to here: this one is bounded by theirs.
         node = new Turns(settings.bcryptConcurrency(), Integer.MAX_VALUE / settings.bcryptConcurrency(), "");
     }
 
     /**
-     * Runs the work in turn for the client (its address, or {@link #client}) and the user
-     * ({@code null} for a name not registered yet); 429 when a line is full, 503 when the turn does
-     * not come within {@link #LONGEST_WAIT}.
+     * Runs the work in turn for the client address, the client (the browser's device cookie for the
+     * user, else its address) and the user ({@code null} for a name not registered yet); 429 when a
+     * line is full, 503 when the turn does not come within {@link #LONGEST_WAIT}.
      */
-    public <T> T run(String userId, String client, Supplier<T> work) {
+    public <T> T run(String userId, String address, Optional<String> device, Supplier<T> work) {
         long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
-        try (Turn ofClient = perClient.take(client, deadline);
+        try (Turn fromAddress = perAddress.take(address, deadline);
+             Turn ofClient = perClient.take(device.map(id -> "device " + id).orElse(address), deadline);
              Turn user = perUser.take(userId, deadline);
              Turn ofNode = node.take("", deadline)) {
             return work.get();
@@ -73,11 +82,6 @@ public class PasswordHashing {
             Thread.currentThread().interrupt();
             throw new ChatError(503, "Interrupted");
         }
-    }
-
-    /** Whose turns a check takes besides its user's: the user's own browser's, else its client address's. */
-    public static String client(Optional<String> device, String address) {
-        return device.map(id -> "device " + id).orElse(address);
     }
 
     /** A turn taken; closing it gives it back. */

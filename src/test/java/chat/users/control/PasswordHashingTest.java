@@ -29,10 +29,9 @@ class PasswordHashingTest {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         BusyNode node = new BusyNode("1", "10.0.0.1", () -> order.add("first of the address"));
         for (int i = 2; i <= 4; i++) {
-            node.waiting("a login of the flood", String.valueOf(i), "10.0.0.1", () -> order.add("the address's flood"));
+            node.waiting("a login of the flood", String.valueOf(i), "10.0.0.1", Optional.empty(), () -> order.add("the address's flood"));
         }
-        node.waiting("the user's own login", "9", PasswordHashing.client(Optional.of("d-1"), "10.0.0.1"),
-                () -> order.add("the user's own browser"));
+        node.waiting("the user's own login", "9", "10.0.0.1", Optional.of("d-1"), () -> order.add("the user's own browser"));
         node.finish();
         assertEquals(List.of("first of the address", "the user's own browser", "the address's flood", "the address's flood",
                 "the address's flood"), order);
@@ -47,22 +46,41 @@ class PasswordHashingTest {
     void aFullLineRefusesAtOnceInsteadOfHoldingAThreadAndTheUsersOwnBrowserStillTakesItsTurn() throws InterruptedException {
         BusyNode node = new BusyNode("1", "10.0.0.1", () -> true);
         for (int i = 2; i <= PasswordHashing.IN_LINE_PER_TURN; i++) { // accounts of the flood's own, one address
-            node.waiting("a login of the flood", String.valueOf(i), "10.0.0.1", () -> true);
+            node.waiting("a login of the flood", String.valueOf(i), "10.0.0.1", Optional.empty(), () -> true);
         }
 
-        ChatError refused = assertThrows(ChatError.class, () -> node.hashing.run("20", "10.0.0.1", () -> true));
+        ChatError refused = assertThrows(ChatError.class, () -> node.hashing.run("20", "10.0.0.1", Optional.empty(), () -> true));
         assertEquals(429, refused.status());
         assertEquals(1, refused.retryAfterSeconds());
         assertEquals(PasswordHashing.FULL_LINE, refused.getMessage());
         CountDownLatch ownChecked = new CountDownLatch(1);
-        node.waiting("the user's own login", "9", PasswordHashing.client(Optional.of("d-1"), "10.0.0.1"), () -> {
+        node.waiting("the user's own login", "9", "10.0.0.1", Optional.of("d-1"), () -> {
             ownChecked.countDown();
             return true;
         });
 
         node.finish();
         assertEquals(0, ownChecked.getCount(), "the user's own browser checked");
-        assertTrue(node.hashing.run("21", "10.0.0.1", () -> true), "the line takes logins again once it has room");
+        assertTrue(node.hashing.run("21", "10.0.0.1", Optional.empty(), () -> true), "the line takes logins again once it has room");
+    }
+
+    /**
+     * Found when the line above was re-attacked: 100 accounts of the flood's own, each signing in with its own device
+     * cookie (each a client of its own), held the address's requests as before. An address has at most
+     * {@link PasswordHashing#AT_ONCE_PER_ADDRESS} checks under way, its browsers' included; other addresses are not held up.
+     */
+    @Test
+    void anAddressHasAFewChecksUnderWayWhateverDeviceCookiesItsBrowsersSend() throws InterruptedException {
+        BusyNode node = new BusyNode("1", "10.0.0.1", () -> true);
+        for (int i = 2; i <= PasswordHashing.AT_ONCE_PER_ADDRESS; i++) {
+            node.waiting("a login of the flood with its own device cookie", String.valueOf(i), "10.0.0.1", Optional.of("d-" + i), () -> true);
+        }
+        ChatError refused = assertThrows(ChatError.class,
+                () -> node.hashing.run("99", "10.0.0.1", Optional.of("d-99"), () -> true));
+        assertEquals(429, refused.status());
+        assertEquals(PasswordHashing.FULL_LINE, refused.getMessage());
+        node.waiting("a login from another address", "50", "10.0.0.2", Optional.empty(), () -> true);
+        node.finish();
     }
 
     /** One account's line is bounded too: correct logins of one's own account from many browsers at once. */
@@ -70,9 +88,9 @@ class PasswordHashingTest {
     void oneUsersLineIsBoundedToo() throws InterruptedException {
         BusyNode node = new BusyNode("1", "10.0.0.1", () -> true);
         for (int i = 2; i <= PasswordHashing.IN_ONE_USERS_LINE; i++) { // many browsers of one's own (device cookies)
-            node.waiting("a login of the same account", "1", "10.0.1." + i, () -> true);
+            node.waiting("a login of the same account", "1", "10.0.1." + i, Optional.empty(), () -> true);
         }
-        ChatError refused = assertThrows(ChatError.class, () -> node.hashing.run("1", "10.0.2.1", () -> true));
+        ChatError refused = assertThrows(ChatError.class, () -> node.hashing.run("1", "10.0.2.1", Optional.empty(), () -> true));
         assertEquals(429, refused.status());
         assertEquals(PasswordHashing.FULL_USERS_LINE, refused.getMessage());
         node.finish();
@@ -85,11 +103,11 @@ class PasswordHashingTest {
         private final CountDownLatch release = new CountDownLatch(1);
         private final List<Thread> threads = new ArrayList<>();
 
-        BusyNode(String userId, String client, Supplier<Boolean> first) throws InterruptedException {
+        BusyNode(String userId, String address, Supplier<Boolean> first) throws InterruptedException {
             hashing.settings = Settings.of(Map.of("CHAT_BCRYPT_CONCURRENCY", "1"));
             hashing.size();
             CountDownLatch holding = new CountDownLatch(1);
-            threads.add(started(() -> hashing.run(userId, client, () -> {
+            threads.add(started(() -> hashing.run(userId, address, Optional.empty(), () -> {
                 holding.countDown();
                 awaitQuietly(release);
                 return first.get();
@@ -98,8 +116,8 @@ class PasswordHashingTest {
         }
 
         /** Starts a check and returns once it waits for its turn. */
-        void waiting(String what, String userId, String client, Supplier<Boolean> work) {
-            Thread thread = started(() -> hashing.run(userId, client, work));
+        void waiting(String what, String userId, String address, Optional<String> device, Supplier<Boolean> work) {
+            Thread thread = started(() -> hashing.run(userId, address, device, work));
             threads.add(thread);
             Await.until(what + " waiting", Duration.ofSeconds(5), () -> thread.getState() == Thread.State.TIMED_WAITING);
         }
