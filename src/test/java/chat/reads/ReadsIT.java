@@ -139,6 +139,18 @@ class ReadsIT {
         JsonObject state = alice.http().get("/api/reads").object().getJsonObject(room);
         assertEquals(3, state.getInt("unread"), state.toString());
         assertEquals(1, state.getInt("mentions"), state.toString());
+
+        // The mention, then 150 more: each count stops at 100 on its own (the mention was counted only among the first
+        // hundred unread, and read newest first it was not among them: mentions 0, found when this was re-attacked).
+        for (int i = 0; i < 150; i++) {
+            MessageId id = new MessageId(second + 1, redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet());
+            redis.<String>getScoredSortedSet(RedisKeys.room(room), StringCodec.INSTANCE).add(second + 1, Json.createObjectBuilder()
+                    .add("id", id.toString()).add("from", bob.id()).add("date", second + 1).add("message", "later " + i)
+                    .add("roomId", room).build().toString());
+        }
+        state = alice.http().get("/api/reads").object().getJsonObject(room);
+        assertEquals(100, state.getInt("unread"), state.toString());
+        assertEquals(1, state.getInt("mentions"), state.toString());
     }
 
     /** Rooms are counted a few at a time (a user in 100 channels of long messages had them all in memory at once): every one still counted. */

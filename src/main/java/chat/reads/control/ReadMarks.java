@@ -140,20 +140,24 @@ public class ReadMarks {
         return states;
     }
 
+    /**
+     * Each count stops at {@link #COUNT_CAP} on its own: mentions counted only among the first hundred unread
+     * missed one older than the newest hundred (unread 100, mentions 0; found from outside).
+     */
     private static ReadState state(String userId, MessageId marker, Collection<String> newer, Mentions mention, boolean muted) {
         int unread = 0;
         int mentions = 0;
         for (String json : newer) {
             Optional<ChatMessage> message = MessageCodec.parse(json);
             if (message.isPresent() && !userId.equals(message.get().from()) && !Boolean.TRUE.equals(message.get().deleted())
-                    && isNewer(message.get(), marker) && unread < COUNT_CAP) {
+                    && isNewer(message.get(), marker)) {
                 unread++;
                 if (mention.in(message.get().message())) {
                     mentions++;
                 }
             }
         }
-        return new ReadState(marker.toString(), unread, mentions, muted);
+        return new ReadState(marker.toString(), Math.min(unread, COUNT_CAP), Math.min(mentions, COUNT_CAP), muted);
     }
 
     /** As ADVANCE compares: by sequence when both have one, else by the second. */

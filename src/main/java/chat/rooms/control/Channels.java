@@ -478,7 +478,7 @@ public class Channels {
             throw noSuchChannel();
         }
         if (added == -4) {
-            throw archived();
+            throw conflict("This channel is archived"); // as requireOpen says it, when the archiving came first
         }
         if (added == -5) {
             throw ChatError.forbidden("Only members may invite people into a channel");
