@@ -495,11 +495,24 @@ function renderBanner() {
 
 let sidebarQueued = false;
 
-/** "(n) room · redis-chat": n counts unread messages of rooms not muted, the open one too while the tab is hidden. */
+/**
+ * "(n) room · redis-chat": n counts unread messages of rooms not muted, the open one too while the tab is hidden.
+ * On a phone the conversation hides the room list, and a phone shows no title: its back button counts what waits
+ * in the other rooms (a direct message with a mention arrived unseen, found from outside).
+ */
 function updateTitle() {
     const unread = store.totalUnread();
     const room = store.activeRoom;
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${room ? store.roomTitle(room) + ' · ' : ''}redis-chat`;
+    const elsewhere = [...store.rooms.values()].filter((r) => r !== room);
+    const waiting = elsewhere.filter((r) => !r.muted).reduce((sum, r) => sum + r.unread, 0);
+    const mentioned = elsewhere.some((r) => r.mentions > 0);
+    const count = byId('back-count');
+    count.textContent = waiting > 99 ? '99+' : waiting > 0 ? String(waiting) : mentioned ? '@' : '';
+    count.hidden = count.textContent === '';
+    count.classList.toggle('badge--mention', mentioned);
+    byId('back').setAttribute('aria-label', waiting > 0 || mentioned
+        ? `Back to rooms: ${waiting} unread${mentioned ? ', mentioned' : ''} elsewhere` : 'Back to rooms');
 }
 
 function queueSidebar() {

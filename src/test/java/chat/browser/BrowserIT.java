@@ -335,6 +335,20 @@ class BrowserIT {
                 "the send button is on screen: " + send);
         phone.screenshot("11-phone-conversation");
 
+        // A direct message with a mention while the phone shows General: a phone shows no title and the room list is
+        // hidden, so nothing on screen told of it (found from outside). The back button counts what waits elsewhere.
+        String danaId = new ChatHttp(chat.nodeB()).loggedIn(dana, PASSWORD).getString("id");
+        ChatHttp erin = new ChatHttp(chat.nodeA());
+        String erinId = erin.loggedIn(name("Erin"), PASSWORD).getString("id");
+        String direct = erin.post("/api/room", Json.createObjectBuilder().add("user1", erinId).add("user2", danaId).build().toString())
+                .object().getString("id");
+        try (ChatSocketClient erinSocket = ChatSocketClient.connect(chat.nodeA(), erin)) {
+            erinSocket.sendMessage(direct, "@" + dana + " have a look");
+            erinSocket.awaitMessage("@" + dana + " have a look");
+        }
+        phone.awaitTrue("the back button telling of it", () -> phone.isShown("#back-count") && "1".equals(phone.find("#back-count").getText()));
+        phone.screenshot("11a-phone-waiting-elsewhere");
+
         phone.find("#back").click();
         phone.awaitTrue("back to the room list", () -> phone.isShown(".sidebar"));
 
