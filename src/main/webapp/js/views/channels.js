@@ -124,7 +124,7 @@ export class ChannelDialogs {
                     onclick: () => this.join(channel),
                 })));
             if (items.length === 0) {
-                items.push(el('li', { class: 'browse__empty', text: 'No public channel by that name. Create one with “+ New”.' }));
+                items.push(el('li', { class: 'browse__empty', text: 'No open public channel by that name (an archived or private one may hold it). Create one with “+ New”.' }));
             }
             byId('browse-results').replaceChildren(...items);
         } catch (failed) {

@@ -334,6 +334,11 @@ class BrowserIT {
         assertTrue(((Number) send.get("right")).doubleValue() <= 375 && ((Number) send.get("bottom")).doubleValue() <= 812,
                 "the send button is on screen: " + send);
         phone.screenshot("11-phone-conversation");
+        // No hover on a touch screen: the message's tools were invisible and still took taps (found from outside).
+        assertEquals(Boolean.TRUE, phone.js("return matchMedia('(hover: none)').matches"), "a touch screen, as a phone's");
+        assertEquals(1.0, ((Number) phone.js("const own = [...document.querySelectorAll('#messages .message--own')].pop();"
+                + "return Number(getComputedStyle(own.querySelector('.message__tools')).opacity);")).doubleValue(),
+                "the tools of one's own message seen on a phone");
 
         // A direct message with a mention while the phone shows General: a phone shows no title and the room list is
         // hidden, so nothing on screen told of it (found from outside). The back button counts what waits elsewhere.
