@@ -354,9 +354,9 @@ export class Store {
             if (a.id === GENERAL || b.id === GENERAL) {
                 return a.id === GENERAL ? -1 : 1;
             }
-            const da = a.last ? a.last.date : 0;
-            const db = b.last ? b.last.date : 0;
-            return db - da || this.roomTitle(a).localeCompare(this.roomTitle(b));
+            // By the messages' order, not their dates alone: two rooms written in the same second sorted by title.
+            const newer = a.last && b.last ? compareMessages(b.last, a.last) : (b.last ? 1 : 0) - (a.last ? 1 : 0);
+            return newer || this.roomTitle(a).localeCompare(this.roomTitle(b));
         });
     }
 

@@ -12,9 +12,12 @@ export function renderMe(store) {
 
 let shownOrder = [];
 
+// A touch screen's last tap counts as :hover until the next tap, and a phone's list fills the screen.
+const touchFirst = matchMedia('(pointer: coarse)');
+
 /** Whether the user is pointing at or moving through the room list: then nothing moves under them. */
 function held(list) {
-    return list.matches(':hover') || list.contains(document.activeElement);
+    return (!touchFirst.matches && list.matches(':hover')) || list.contains(document.activeElement);
 }
 
 function roomOrder(store, list) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WindowType;
+import org.openqa.selenium.interactions.Actions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -218,6 +219,45 @@ class BrowserIT {
     }
 
     @Test
+    void aRoomListPointedAtKeepsItsOrderUntilThePointerLeaves(ChatCluster chat) {
+        String gina = name("Gina");
+        ChatPage page = browser(chat.nodeA().baseUrl()).login(gina, PASSWORD);
+        String ginaId = new ChatHttp(chat.nodeA()).loggedIn(gina, PASSWORD).getString("id");
+        String hal = name("Hal");
+        String ida = name("Ida");
+        writeTo(chat, ginaId, hal, "first from Hal");
+        writeTo(chat, ginaId, ida, "then Ida");
+        page.awaitTrue("both conversations listed", () -> directRooms(page).size() == 2);
+        assertEquals(List.of(ida, hal), directRooms(page), "the newest first");
+
+        new Actions(page.driver()).moveToElement(page.find("#direct-rooms")).perform();
+        writeTo(chat, ginaId, hal, "Hal again");
+        page.awaitTrue("Hal's new message in the list", () -> page.roomPreview(hal).contains("Hal again"));
+        assertEquals(List.of(ida, hal), directRooms(page), "nothing moves under the pointer");
+
+        new Actions(page.driver()).moveToElement(page.find("#composer-text")).perform();
+        page.awaitTrue("the list in order once the pointer left", () -> List.of(hal, ida).equals(directRooms(page)));
+        assertNoConsoleErrors(page);
+    }
+
+    /** Signs the user in (registering them the first time) and sends one message in their private room with the other. */
+    private static void writeTo(ChatCluster chat, String toId, String from, String text) {
+        ChatHttp sender = new ChatHttp(chat.nodeB());
+        String fromId = sender.loggedIn(from, PASSWORD).getString("id");
+        String room = sender.post("/api/room", Json.createObjectBuilder().add("user1", fromId).add("user2", toId).build().toString())
+                .object().getString("id");
+        try (ChatSocketClient socket = ChatSocketClient.connect(chat.nodeB(), sender)) {
+            socket.sendMessage(room, text);
+            socket.awaitMessage(text);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> directRooms(ChatPage page) {
+        return (List<String>) page.js("return [...document.querySelectorAll('#direct-rooms .room__name')].map(n => n.textContent);");
+    }
+
+    @Test
     void markupInAMessageIsShownAsText(ChatCluster chat) {
         String alice = name("Alice");
         String bob = name("Bob");
@@ -344,7 +384,8 @@ class BrowserIT {
         // hidden, so nothing on screen told of it (found from outside). The back button counts what waits elsewhere.
         String danaId = new ChatHttp(chat.nodeB()).loggedIn(dana, PASSWORD).getString("id");
         ChatHttp erin = new ChatHttp(chat.nodeA());
-        String erinId = erin.loggedIn(name("Erin"), PASSWORD).getString("id");
+        String erinName = name("Erin");
+        String erinId = erin.loggedIn(erinName, PASSWORD).getString("id");
         String direct = erin.post("/api/room", Json.createObjectBuilder().add("user1", erinId).add("user2", danaId).build().toString())
                 .object().getString("id");
         try (ChatSocketClient erinSocket = ChatSocketClient.connect(chat.nodeA(), erin)) {
@@ -356,6 +397,22 @@ class BrowserIT {
 
         phone.find("#back").click();
         phone.awaitTrue("back to the room list", () -> phone.isShown(".sidebar"));
+
+        // A list keeps its order while a mouse points at it; a touch screen's last tap counts as pointing until the
+        // next one, and a phone's list fills the screen: newer conversations stayed below older ones there.
+        ChatHttp finn = new ChatHttp(chat.nodeA());
+        String finnName = name("Finn");
+        String finnId = finn.loggedIn(finnName, PASSWORD).getString("id");
+        String finnsRoom = finn.post("/api/room", Json.createObjectBuilder().add("user1", finnId).add("user2", danaId).build().toString())
+                .object().getString("id");
+        try (ChatSocketClient finnSocket = ChatSocketClient.connect(chat.nodeA(), finn)) {
+            finnSocket.sendMessage(finnsRoom, "newer than Erin's");
+            finnSocket.awaitMessage("newer than Erin's");
+        }
+        phone.awaitTrue("Finn's conversation listed", () -> phone.roomPreview(finnName).contains("newer than Erin's"));
+        assertEquals(List.of(finnName, erinName), phone.js(
+                "return [...document.querySelectorAll('#direct-rooms .room__name')].map(n => n.textContent);"),
+                "the newest conversation first on a phone");
 
         // A channel's header holds two buttons more: they once squeezed its name to "# …" (a long one may end in "…",
         // but not in less than 150 px) and the subtitle under the buttons.

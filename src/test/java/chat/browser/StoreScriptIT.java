@@ -128,6 +128,22 @@ class StoreScriptIT {
     }
 
     @Test
+    void roomsWrittenInTheSameSecondAreListedNewestFirst() {
+        Object result = run("""
+                store.addRoom('1:3', ['ann', 'zoe']);
+                store.addRoom('1:4', ['ann', 'bob']);
+                store.addRoom('1:5', ['ann', 'cat']);
+                const second = 1796000000;
+                store.addMessages('1:3', [normalizeMessage({ id: `${second}-8`, from: '3', date: second, message: 'a', roomId: '1:3' })]);
+                store.addMessages('1:4', [normalizeMessage({ id: `${second}-7`, from: '4', date: second, message: 'b', roomId: '1:4' })]);
+                done(store.sortedRooms().map((r) => r.id));
+                """);
+
+        assertEquals(List.of("0", "1:3", "1:4", "1:5"), result,
+                "General first, then by the order the messages were stored (zoe's last), not by name; a room without any last");
+    }
+
+    @Test
     void aLaterStateOfAKnownMessageReplacesItAndAnEarlierOneDoesNot() {
         Object result = run("""
                 add(message(1, 'first'));
