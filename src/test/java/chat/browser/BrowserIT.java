@@ -383,15 +383,8 @@ class BrowserIT {
         // A direct message with a mention while the phone shows General: a phone shows no title and the room list is
         // hidden, so nothing on screen told of it (found from outside). The back button counts what waits elsewhere.
         String danaId = new ChatHttp(chat.nodeB()).loggedIn(dana, PASSWORD).getString("id");
-        ChatHttp erin = new ChatHttp(chat.nodeA());
         String erinName = name("Erin");
-        String erinId = erin.loggedIn(erinName, PASSWORD).getString("id");
-        String direct = erin.post("/api/room", Json.createObjectBuilder().add("user1", erinId).add("user2", danaId).build().toString())
-                .object().getString("id");
-        try (ChatSocketClient erinSocket = ChatSocketClient.connect(chat.nodeA(), erin)) {
-            erinSocket.sendMessage(direct, "@" + dana + " have a look");
-            erinSocket.awaitMessage("@" + dana + " have a look");
-        }
+        writeTo(chat, danaId, erinName, "@" + dana + " have a look");
         phone.awaitTrue("the back button telling of it", () -> phone.isShown("#back-count") && "1".equals(phone.find("#back-count").getText()));
         phone.screenshot("11a-phone-waiting-elsewhere");
 
@@ -400,15 +393,8 @@ class BrowserIT {
 
         // A list keeps its order while a mouse points at it; a touch screen's last tap counts as pointing until the
         // next one, and a phone's list fills the screen: newer conversations stayed below older ones there.
-        ChatHttp finn = new ChatHttp(chat.nodeA());
         String finnName = name("Finn");
-        String finnId = finn.loggedIn(finnName, PASSWORD).getString("id");
-        String finnsRoom = finn.post("/api/room", Json.createObjectBuilder().add("user1", finnId).add("user2", danaId).build().toString())
-                .object().getString("id");
-        try (ChatSocketClient finnSocket = ChatSocketClient.connect(chat.nodeA(), finn)) {
-            finnSocket.sendMessage(finnsRoom, "newer than Erin's");
-            finnSocket.awaitMessage("newer than Erin's");
-        }
+        writeTo(chat, danaId, finnName, "newer than Erin's");
         phone.awaitTrue("Finn's conversation listed", () -> phone.roomPreview(finnName).contains("newer than Erin's"));
         assertEquals(List.of(finnName, erinName), phone.js(
                 "return [...document.querySelectorAll('#direct-rooms .room__name')].map(n => n.textContent);"),
