@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -499,6 +500,54 @@ class ChannelsIT {
                         assertEquals(204, victimOnA.post("/api/channels/" + id + "/leave", "{}").status(), state);
                     }
                 }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A member removed from a private channel while their joins keep coming stays out: a join checked
+     * that the caller could see the channel (a member can) and then added them in a script that did
+     * not check the channel's kind, so a join landing between the check and the removal put them
+     * back, as if they had joined a private channel themselves (4 rounds of 8 from outside).
+     */
+    @Test
+    void aMemberRemovedFromAPrivateChannelWhileJoiningStaysOut() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 8; round++) {
+                Person ann = Users.register(chat.nodeA(), "keeper");
+                Person joe = Users.register(chat.nodeB(), "pusher");
+                String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("closed ") + "\",\"kind\":\"private\"}")
+                        .object().getString("id");
+                assertEquals(200, ann.http().post("/api/channels/" + id + "/members", "{\"userId\":\"" + joe.id() + "\"}").status());
+                AtomicBoolean removed = new AtomicBoolean();
+                List<Future<Integer>> joining = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    ChatHttp joeOn = t % 2 == 0 ? joe.http() : joe.http().on(chat.nodeA());
+                    joining.add(pool.submit(() -> {
+                        int afterRemoval = 0;
+                        while (afterRemoval < 20) { // until the removal has been answered and 20 joins after it
+                            int status = joeOn.post("/api/channels/" + id + "/join", "{}").status();
+                            if (removed.get()) {
+                                afterRemoval++;
+                            }
+                            if (status == 404 && removed.get()) {
+                                return status;
+                            }
+                        }
+                        return 200;
+                    }));
+                }
+                assertEquals(204, ann.http().delete("/api/channels/" + id + "/members/" + joe.id()).status());
+                removed.set(true);
+                for (Future<Integer> join : joining) {
+                    join.get(60, TimeUnit.SECONDS);
+                }
+                String state = "round " + round;
+                assertFalse(redis.set("chat:channel:" + id + ":members").contains(joe.id()), state + ": a member again");
+                assertFalse(redis.set("user:" + joe.id() + ":rooms").contains(id), state + ": in their rooms again");
             }
         } finally {
             pool.shutdownNow();

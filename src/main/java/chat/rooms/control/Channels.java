@@ -90,21 +90,24 @@ public class Channels {
 
     /**
      * Makes ARGV[1] a member of the channel ARGV[2]: KEYS[1] its members, KEYS[2] the user's rooms,
-     * KEYS[3] the channel. -3 when the channel is gone, -4 when it is archived, -5 when the inviter
-     * ARGV[6] ('' for a join) is no longer a member; 0 when a member already, -1 when the channel has
-     * ARGV[3] members, -2 when the user's rooms hold ARGV[4] channels (rooms whose id starts with
-     * ARGV[5]); else both sets change at once and 1.
+     * KEYS[3] the channel. -3 when the channel is gone, or private and this is a join, -4 when it is
+     * archived, -5 when the inviter ARGV[6] ('' for a join) is no longer a member; 0 when a member
+     * already, -1 when the channel has ARGV[3] members, -2 when the user's rooms hold ARGV[4]
+     * channels (rooms whose id starts with ARGV[5]); else both sets change at once and 1.
      * Checking and writing the two sets apart let a refused invitation make the user a member for a
      * moment (posts were logged for them, a concurrent invitation found them in), and a join racing
      * a leave left one set without the other. Checked before the script, an invitation racing the
      * last member's leave made the invitee the only member of a channel deleted meanwhile: listed
-     * nowhere, impossible to leave, and a place taken for good (found from outside).
+     * nowhere, impossible to leave, and a place taken for good (found from outside). A join is checked
+     * first against what the caller may see (a member sees a private channel): a removed member's join
+     * that came between that and the removal put them back into the private channel (found from outside).
      */
     private static final String ADD_MEMBER = """
             if redis.call('EXISTS', KEYS[3]) == 0 then return -3 end
             if redis.call('HEXISTS', KEYS[3], 'archived') == 1 then return -4 end
             if ARGV[6] ~= '' and redis.call('SISMEMBER', KEYS[1], ARGV[6]) == 0 then return -5 end
             if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+            if ARGV[6] == '' and redis.call('HGET', KEYS[3], 'kind') ~= 'public' then return -3 end
             if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
             local channels = 0
             for _, room in ipairs(redis.call('SMEMBERS', KEYS[2])) do
