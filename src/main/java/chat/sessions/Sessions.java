@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -56,8 +57,23 @@ public class Sessions {
 
     Clock clock = Clock.systemUTC();
 
+    /**
+     * Starts a session for the user on credentials checked a moment ago, and returns the token for its cookie,
+     * unless they no longer hold once the session is in the user's index: a password change between the check and
+     * the start ended only the sessions it found, and one started on the old password after that lived on (5 of 5
+     * tries from outside). Compared after the start, a change either finds this session or is seen here.
+     */
+    public Optional<String> startIf(String userId, BooleanSupplier credentialsHold) {
+        String token = start(userId);
+        if (credentialsHold.getAsBoolean()) {
+            return Optional.of(token);
+        }
+        end(new LoginSession(keyOf(token), userId));
+        return Optional.empty();
+    }
+
     /** Starts a session for the user and returns the token for its cookie; ends their oldest beyond the cap. */
-    public String start(String userId) {
+    private String start(String userId) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

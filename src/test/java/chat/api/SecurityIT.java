@@ -807,6 +807,43 @@ class SecurityIT {
     }
 
     /**
+     * Whoever signs in with the old password again and again while its owner changes it keeps no
+     * session: a login checked against the old hash waited its turn behind the change's bcrypt and
+     * started its session after the change had ended the others (5 of 5 from outside).
+     */
+    @Test
+    void aLoginWithTheOldPasswordRacingItsChangeKeepsNoSession() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            for (int round = 0; round < 3; round++) {
+                String user = Users.unique("raced");
+                ChatHttp owner = registered(user);
+                ChatHttp intruder = new ChatHttp(node);
+                String address = newAddress();
+                AtomicInteger signedIn = new AtomicInteger();
+                Future<Integer> signingIn = pool.submit(() -> {
+                    while (true) { // each login ends the one before: the intruder holds one session at a time
+                        int status = login(intruder, user, PASSWORD, address).status();
+                        if (status != 200) {
+                            return status;
+                        }
+                        signedIn.incrementAndGet();
+                    }
+                });
+                Await.until("the intruder signed in twice", Duration.ofSeconds(20), () -> signedIn.get() >= 2);
+                Reply changed = owner.post("/api/password", "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"brand new pass\"}");
+                assertEquals(200, changed.status(), changed.body());
+                assertEquals(401, signingIn.get(30, TimeUnit.SECONDS), "round " + round + ": the old password refused at last");
+                assertEquals(401, intruder.get("/api/me").status(), "round " + round + ": the intruder's last session, after "
+                        + signedIn.get() + " logins");
+                assertEquals(200, owner.get("/api/me").status());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * Whoever once knew the old password and collected device cookies while it lasted gets no
      * allowance of guesses against the new one from them; before, each such cookie kept ten guesses
      * for a year. The browser that changed the password gets a new cookie and stays recognised.

@@ -179,7 +179,8 @@ public class LoginResource {
         }
         // A fresh session id at every login: the old one (if any) stops working.
         caller.session().ifPresent(sessions::end);
-        String token = sessions.start(user.id());
+        String token = sessions.startIf(user.id(), () -> users.credentials(user.id()).map(Credentials::passwordHash)
+                .equals(Optional.ofNullable(account.passwordHash()))).orElseThrow(LoginResource::wrongPassword);
         boolean https = Https.requested(request);
         Response.ResponseBuilder response = Response.status(status)
                 .header(HttpHeaders.SET_COOKIE, SessionCookie.set(token, sessions.cookieMaxAge(), https))
