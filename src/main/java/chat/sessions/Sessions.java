@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -160,6 +161,11 @@ public class Sessions {
             }
         });
         return gone;
+    }
+
+    /** Whether the session has ended, asked without waiting for Redis's answer. */
+    public CompletionStage<Boolean> hasEnded(String sessionKey) {
+        return bucket(sessionKey).isExistsAsync().thenApply(exists -> !exists);
     }
 
     /** Ends the session on every node: its sockets close wherever they are. */

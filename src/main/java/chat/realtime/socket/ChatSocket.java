@@ -143,6 +143,14 @@ public class ChatSocket {
         } catch (RuntimeException e) {
             LOG.warning(() -> "Presence not recorded for user " + connection.userId() + ": " + e);
         }
+        // A logout or a password change between the handshake's check and the registration found no socket to close,
+        // and this one got the user's events until the next ping's check (20 s; found from outside). Asked again now
+        // that it is registered, an ending either finds the socket or is seen here (the ping's check if Redis fails).
+        sessions.hasEnded(connection.sessionKey()).thenAccept(ended -> {
+            if (ended) {
+                connection.close(CloseReason.CloseCodes.VIOLATED_POLICY, "Session ended");
+            }
+        });
     }
 
     /** For a socket that will not be registered: its places under the node's, the address's and the user's limits. */

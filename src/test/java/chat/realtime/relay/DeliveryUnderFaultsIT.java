@@ -23,6 +23,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -115,6 +121,46 @@ class DeliveryUnderFaultsIT {
             bobOnB.sendMessage(ROOM, marker);
             bobOnB.awaitMessage(marker);
             assertFalse(bobOnB.isClosed(), "a live session's socket stays");
+        }
+    }
+
+    /**
+     * A logout that comes while a socket's handshake is under way closes that socket too. It ended
+     * the sessions' sockets it found, and a socket registered after the ending but checked before it
+     * got every event of its user until the ping's check, 20 s later by default (found from outside).
+     */
+    @Test
+    void aLogoutRacingTheHandshakeLeavesNoSocketOpen() throws Exception {
+        Users.Person ann = Users.register(a, "racer");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            int opened = 0;
+            for (int attempt = 0; attempt < 20; attempt++) {
+                ChatHttp session = new ChatHttp(a);
+                session.loggedIn(ann.username(), "pw-racer");
+                CountDownLatch go = new CountDownLatch(1);
+                Future<ChatSocketClient> opening = pool.submit(() -> {
+                    go.await();
+                    return ChatSocketClient.open(a, session);
+                });
+                Future<Integer> loggingOut = pool.submit(() -> {
+                    go.await();
+                    return session.post("/api/logout", "{}").status();
+                });
+                go.countDown();
+                assertEquals(204, loggingOut.get(20, TimeUnit.SECONDS));
+                ChatSocketClient socket;
+                try {
+                    socket = opening.get(20, TimeUnit.SECONDS);
+                } catch (ExecutionException refused) { // the logout came first: no socket
+                    continue;
+                }
+                opened++;
+                assertEquals(1008, socket.awaitClose(), "attempt " + attempt + ": the socket of the session that ended");
+            }
+            System.out.println("a logout racing the handshake: " + opened + " sockets of 20 opened, each then closed");
+        } finally {
+            pool.shutdownNow();
         }
     }
 
