@@ -154,9 +154,12 @@ public final class RedisKeys {
         return OWN_PREFIX + "channel:" + channelId + ":members";
     }
 
-    /** A Redisson lock held while the channel is renamed, so that two renames at once do not both keep their names. */
-    public static String channelRenaming(String channelId) {
-        return OWN_PREFIX + "channel:" + channelId + ":renaming";
+    /**
+     * A Redisson lock held while the channel's creator renames, archives or restores it, and while a member leaves or is
+     * removed (the last member of a private channel deletes it): one such change at a time, each reading what it changes.
+     */
+    public static String channelChanging(String channelId) {
+        return OWN_PREFIX + "channel:" + channelId + ":changing";
     }
 
     /** Hash: private room id → the room's message count when the user hid it (it comes back once it has more). */

@@ -586,6 +586,66 @@ class ChannelsIT {
     }
 
     /**
+     * A rename racing the last member's leave of a private channel (two tabs of its creator) leaves
+     * no name taken by a channel that is gone: the rename claimed its name after the leave had freed
+     * the old one, and nobody could create a channel of that name again (10 of 20 from outside).
+     */
+    @Test
+    void aRenameRacingTheLastMembersLeaveLeavesNoNameTaken() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                Person ann = Users.register(chat.nodeA(), "alone");
+                String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("before ") + "\",\"kind\":\"private\"}")
+                        .object().getString("id");
+                String renamed = Users.unique("after ");
+                ChatHttp annOnB = ann.http().on(chat.nodeB());
+                Future<Reply> renaming = pool.submit(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + renamed + "\"}"));
+                Future<Reply> leaving = pool.submit(() -> annOnB.post("/api/channels/" + id + "/leave", "{}"));
+                assertEquals(204, leaving.get(20, TimeUnit.SECONDS).status());
+                int renameStatus = renaming.get(20, TimeUnit.SECONDS).status();
+                String state = "round " + round + ": rename " + renameStatus;
+                assertEquals(0, redis.client().getKeys().countExists("chat:channel:" + id, "room:" + id + ":name"), state + ": the channel gone");
+                assertEquals(List.of(), redis.hash("chat:channel-names").entrySet().stream()
+                        .filter(e -> e.getValue().equals(id)).map(Map.Entry::getKey).toList(), state + ": names held by the channel gone");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A rename racing the archiving (two tabs of the creator) leaves the channel in one state: archived
+     * under the name it had then, out of the channel browser. The rename landed after the archiving:
+     * archived under the new name, back in the browser's index, announced to members as open (33 of 36).
+     */
+    @Test
+    void aRenameRacingTheArchivingLeavesOneState() throws Exception {
+        Person ann = Users.register(chat.nodeA(), "archivist");
+        String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("open ") + "\"}").object().getString("id");
+        ChatHttp annOnB = ann.http().on(chat.nodeB());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                assertEquals(200, ann.http().patch("/api/channels/" + id, "{\"archived\":false}").status());
+                String renamed = Users.unique("renamed ");
+                Future<Reply> renaming = pool.submit(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + renamed + "\"}"));
+                Future<Reply> archiving = pool.submit(() -> annOnB.patch("/api/channels/" + id, "{\"archived\":true}"));
+                Reply archived = archiving.get(20, TimeUnit.SECONDS);
+                Reply rename = renaming.get(20, TimeUnit.SECONDS);
+                assertEquals(200, archived.status(), archived.body());
+                String state = "round " + round + ": rename " + rename.status() + ", archive answered " + archived.body();
+                String name = redis.get("room:" + id + ":name");
+                assertEquals(name, archived.object().getString("name"), state + ": archived under the name it has");
+                assertEquals(0, redis.client().getLexSortedSet("chat:channels:public").readAll().stream()
+                        .filter(e -> e.endsWith("\n" + id)).count(), state + ": in the browser's index");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * A creation refused for the creator's limit writes no key of the channel. Found from outside:
      * the keys were written and then undone, and a join of the next id (ids count up) in between
      * left that id in the joiner's rooms for good, counted against their limit, with no way to leave.

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -54,8 +55,8 @@ public class Channels {
     static final int NAME_MAX = 80;
     private static final int SEARCH_LIMIT = 50;
     private static final String CHANNEL_PREFIX = "c-";
-    /** Longer than a rename's few Redis calls; a node that dies holding the lock frees it after this. */
-    private static final Duration RENAME_LEASE = Duration.ofSeconds(10);
+    /** Longer than a change's few Redis calls; a node that dies holding the lock frees it after this. */
+    private static final Duration CHANGE_LEASE = Duration.ofSeconds(10);
     /** Private use, unassigned, half a surrogate pair: no text to name anything (controls and formats are {@link VisibleText}'s). */
     private static final Pattern NOT_TEXT = Pattern.compile("[\\p{Co}\\p{Cn}\\p{Cs}]");
     /**
@@ -389,10 +390,13 @@ public class Channels {
      * only for a user's rooms.
      */
     public void leave(String userId, String id) {
-        Channel channel = visible(userId, id);
-        if (!removeMember(channel, userId, userId)) {
-            throw ChatError.notFound("You are not a member of this channel");
-        }
+        oneChangeAtATime(id, () -> {
+            Channel channel = visible(userId, id);
+            if (!removeMember(channel, userId, userId)) {
+                throw ChatError.notFound("You are not a member of this channel");
+            }
+            return channel;
+        });
     }
 
     /** The creator removes a member; anyone may remove themselves (that is leaving). */
@@ -401,24 +405,24 @@ public class Channels {
             leave(callerId, id);
             return;
         }
-        Channel channel = visible(callerId, id);
-        if (!channel.creator().equals(callerId) || !isMember(callerId, id)) {
-            throw ChatError.forbidden("Only the channel's creator, while a member, may remove members");
-        }
-        if (!removeMember(channel, memberId, callerId)) {
-            throw ChatError.notFound("That user is not a member of this channel");
-        }
+        oneChangeAtATime(id, () -> {
+            Channel channel = visible(callerId, id);
+            if (!channel.creator().equals(callerId) || !isMember(callerId, id)) {
+                throw ChatError.forbidden("Only the channel's creator, while a member, may remove members");
+            }
+            if (!removeMember(channel, memberId, callerId)) {
+                throw ChatError.notFound("That user is not a member of this channel");
+            }
+            return channel;
+        });
     }
 
     /**
-     * One rename of a channel at a time, on any node: each reads the name it replaces inside the
-     * lock. Two at once both claimed their new names and released only the old one, so the loser's
+     * Two renames at once both claimed their new names and released only the old one, so the loser's
      * name stayed taken by a channel not called so, and the channel stood twice in the browser.
      */
     public Channel rename(String callerId, String id, String rawName) {
-        RLock renaming = redis.getLock(RedisKeys.channelRenaming(id));
-        renaming.lock(RENAME_LEASE.toMillis(), TimeUnit.MILLISECONDS);
-        try {
+        return oneChangeAtATime(id, () -> {
             Channel channel = ownChannel(callerId, id);
             requireOpen(channel);
             String name = validName(rawName);
@@ -436,15 +440,34 @@ public class Channels {
             batch.execute();
             changes.fire(new ChannelChange(ChannelChange.Kind.UPDATED, renamed, null, null, callerId));
             return renamed;
-        } finally {
-            if (renaming.isHeldByCurrentThread()) { // not when the lease ran out first
-                renaming.unlock();
-            }
-        }
+        });
     }
 
     /** Archived channels are read-only and leave the channel browser; their creator may restore them. */
     public Channel setArchived(String callerId, String id, boolean archived) {
+        return oneChangeAtATime(id, () -> archive(callerId, id, archived));
+    }
+
+    /**
+     * One change of a channel's name, state or members' leaving at a time, on any node, each reading
+     * what it changes inside the lock. A rename racing the last member's leave of a private channel
+     * claimed its new name after the leave had freed the old one: taken for good by a channel gone
+     * (10 of 20 from outside); a rename racing the archiving ended archived under the new name, still
+     * in the browser's index and announced as open (33 of 36).
+     */
+    private Channel oneChangeAtATime(String id, Supplier<Channel> change) {
+        RLock changing = redis.getLock(RedisKeys.channelChanging(id));
+        changing.lock(CHANGE_LEASE.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return change.get();
+        } finally {
+            if (changing.isHeldByCurrentThread()) { // not when the lease ran out first
+                changing.unlock();
+            }
+        }
+    }
+
+    private Channel archive(String callerId, String id, boolean archived) {
         Channel channel = ownChannel(callerId, id);
         if (archived == channel.isArchived()) {
             return channel;
