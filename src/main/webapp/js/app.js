@@ -120,7 +120,7 @@ function onEvent(type, data) {
             break;
         case 'room.hidden': // hidden in another tab or on another device, or opened again there
             if (typeof data.roomId === 'string' && data.hidden === true) {
-                store.removeRoom(data.roomId);
+                dropHiddenRoom(data.roomId);
             } else if (data.hidden === false && !store.room(data.roomId)) {
                 sync.refreshRooms();
             }
@@ -245,6 +245,15 @@ function onChannelJoined(channel) {
     openRoom(room.id);
 }
 
+/**
+ * Out of the list, then the server's list asked for: a message that came while the room was being hidden, counted
+ * after the hiding, was here already and listed there, while this tab had dropped the room (found from outside).
+ */
+function dropHiddenRoom(roomId) {
+    store.removeRoom(roomId);
+    sync.refreshRooms();
+}
+
 async function hideActiveRoom() {
     const room = store.activeRoom;
     if (!room || store.partnerOf(room) === null) {
@@ -252,7 +261,7 @@ async function hideActiveRoom() {
     }
     try {
         await api.hideRoom(store.me.id, room.id);
-        store.removeRoom(room.id); // a new message brings it back
+        dropHiddenRoom(room.id); // a new message brings it back
     } catch (failed) {
         conversation.showError(`Not hidden: ${failed.message}`);
     }

@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -237,6 +239,60 @@ class BrowserIT {
 
         new Actions(page.driver()).moveToElement(page.find("#composer-text")).perform();
         page.awaitTrue("the list in order once the pointer left", () -> List.of(hal, ida).equals(directRooms(page)));
+        assertNoConsoleErrors(page);
+    }
+
+    /**
+     * A message that comes while the room is being hidden in another tab: this tab lists the room
+     * as the server does. The message counted after the hiding brought the room back on the server,
+     * while the tab, told of the hiding after the message, had dropped it (9 of 60 from outside).
+     */
+    @Test
+    void aRoomHiddenWhileAMessageComesIsListedAsTheServerListsIt(ChatCluster chat) throws Exception {
+        String hana = name("Hana");
+        ChatPage page = browser(chat.nodeA().baseUrl()).login(hana, PASSWORD);
+        ChatHttp otherTab = new ChatHttp(chat.nodeB());
+        String hanaId = otherTab.loggedIn(hana, PASSWORD).getString("id");
+        ChatHttp ivo = new ChatHttp(chat.nodeB());
+        String ivoName = name("Ivo");
+        String ivoId = ivo.loggedIn(ivoName, PASSWORD).getString("id");
+        String room = ivo.post("/api/room", Json.createObjectBuilder().add("user1", ivoId).add("user2", hanaId).build().toString())
+                .object().getString("id");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (ChatSocketClient ivoSocket = ChatSocketClient.connect(chat.nodeA(), ivo)) {
+            for (int round = 0; round < 30; round++) {
+                String before = "before hiding " + round;
+                ivoSocket.sendMessage(room, before);
+                page.awaitTrue("the room listed with its message", () -> directRooms(page).contains(ivoName)
+                        && page.roomPreview(ivoName).contains(before));
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Integer> hiding = pool.submit(() -> {
+                    go.await();
+                    return otherTab.post("/api/rooms/" + hanaId + "/hidden", "{\"roomId\":\"" + room + "\"}").status();
+                });
+                String during = "while hiding " + round;
+                int offset = round % 6;
+                Future<?> writing = pool.submit(() -> {
+                    go.await();
+                    // Not to wait for anything: spread over the few milliseconds the hiding takes to count the messages.
+                    TimeUnit.MILLISECONDS.sleep(offset);
+                    ivoSocket.sendMessage(room, during);
+                    return null;
+                });
+                go.countDown();
+                assertEquals(204, hiding.get(20, TimeUnit.SECONDS));
+                writing.get(20, TimeUnit.SECONDS);
+                ivoSocket.awaitMessage(during);
+                boolean listed = otherTab.get("/api/rooms/" + hanaId).array().stream()
+                        .anyMatch(r -> room.equals(r.asJsonObject().getString("id")));
+                System.out.println("hiding race round " + round + ": the server lists the room " + listed);
+                int at = round;
+                page.awaitTrue("round " + at + ": the page listing the room as the server does (" + listed + ")",
+                        () -> directRooms(page).contains(ivoName) == listed);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
         assertNoConsoleErrors(page);
     }
 
