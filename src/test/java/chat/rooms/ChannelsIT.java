@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -564,24 +565,19 @@ class ChannelsIT {
         Person ann = Users.register(chat.nodeA(), "ann");
         String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("renamed ") + "\"}").object().getString("id");
         ChatHttp annOnB = ann.http().on(chat.nodeB());
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 10; round++) {
-                String first = Users.unique("first ");
-                String second = Users.unique("second ");
-                Future<Reply> one = pool.submit(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + first + "\"}"));
-                Future<Reply> other = pool.submit(() -> annOnB.patch("/api/channels/" + id, "{\"name\":\"" + second + "\"}"));
-                assertEquals(200, one.get(20, TimeUnit.SECONDS).status());
-                assertEquals(200, other.get(20, TimeUnit.SECONDS).status());
-                String now = redis.get("room:" + id + ":name").toLowerCase(Locale.ROOT);
-                List<String> held = redis.hash("chat:channel-names").entrySet().stream()
-                        .filter(e -> e.getValue().equals(id) && !e.getKey().startsWith("look-alike\n")).map(Map.Entry::getKey).toList();
-                assertEquals(List.of(now), held, "round " + round + ": the names the channel holds");
-                long listed = redis.client().getLexSortedSet("chat:channels:public").readAll().stream().filter(e -> e.endsWith("\n" + id)).count();
-                assertEquals(1, listed, "round " + round + ": in the browser once");
-            }
-        } finally {
-            pool.shutdownNow();
+        for (int round = 0; round < 10; round++) {
+            String first = Users.unique("first ");
+            String second = Users.unique("second ");
+            List<Reply> both = atOnce(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + first + "\"}"),
+                    () -> annOnB.patch("/api/channels/" + id, "{\"name\":\"" + second + "\"}"));
+            assertEquals(200, both.get(0).status());
+            assertEquals(200, both.get(1).status());
+            String now = redis.get("room:" + id + ":name").toLowerCase(Locale.ROOT);
+            List<String> held = redis.hash("chat:channel-names").entrySet().stream()
+                    .filter(e -> e.getValue().equals(id) && !e.getKey().startsWith("look-alike\n")).map(Map.Entry::getKey).toList();
+            assertEquals(List.of(now), held, "round " + round + ": the names the channel holds");
+            long listed = redis.client().getLexSortedSet("chat:channels:public").readAll().stream().filter(e -> e.endsWith("\n" + id)).count();
+            assertEquals(1, listed, "round " + round + ": in the browser once");
         }
     }
 
@@ -592,25 +588,19 @@ class ChannelsIT {
      */
     @Test
     void aRenameRacingTheLastMembersLeaveLeavesNoNameTaken() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 10; round++) {
-                Person ann = Users.register(chat.nodeA(), "alone");
-                String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("before ") + "\",\"kind\":\"private\"}")
-                        .object().getString("id");
-                String renamed = Users.unique("after ");
-                ChatHttp annOnB = ann.http().on(chat.nodeB());
-                Future<Reply> renaming = pool.submit(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + renamed + "\"}"));
-                Future<Reply> leaving = pool.submit(() -> annOnB.post("/api/channels/" + id + "/leave", "{}"));
-                assertEquals(204, leaving.get(20, TimeUnit.SECONDS).status());
-                int renameStatus = renaming.get(20, TimeUnit.SECONDS).status();
-                String state = "round " + round + ": rename " + renameStatus;
-                assertEquals(0, redis.client().getKeys().countExists("chat:channel:" + id, "room:" + id + ":name"), state + ": the channel gone");
-                assertEquals(List.of(), redis.hash("chat:channel-names").entrySet().stream()
-                        .filter(e -> e.getValue().equals(id)).map(Map.Entry::getKey).toList(), state + ": names held by the channel gone");
-            }
-        } finally {
-            pool.shutdownNow();
+        for (int round = 0; round < 10; round++) {
+            Person ann = Users.register(chat.nodeA(), "alone");
+            String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("before ") + "\",\"kind\":\"private\"}")
+                    .object().getString("id");
+            String renamed = Users.unique("after ");
+            ChatHttp annOnB = ann.http().on(chat.nodeB());
+            List<Reply> both = atOnce(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + renamed + "\"}"),
+                    () -> annOnB.post("/api/channels/" + id + "/leave", "{}"));
+            assertEquals(204, both.get(1).status());
+            String state = "round " + round + ": rename " + both.get(0).status();
+            assertEquals(0, redis.client().getKeys().countExists("chat:channel:" + id, "room:" + id + ":name"), state + ": the channel gone");
+            assertEquals(List.of(), redis.hash("chat:channel-names").entrySet().stream()
+                    .filter(e -> e.getValue().equals(id)).map(Map.Entry::getKey).toList(), state + ": names held by the channel gone");
         }
     }
 
@@ -624,22 +614,27 @@ class ChannelsIT {
         Person ann = Users.register(chat.nodeA(), "archivist");
         String id = ann.http().post("/api/channels", "{\"name\":\"" + Users.unique("open ") + "\"}").object().getString("id");
         ChatHttp annOnB = ann.http().on(chat.nodeB());
+        for (int round = 0; round < 10; round++) {
+            assertEquals(200, ann.http().patch("/api/channels/" + id, "{\"archived\":false}").status());
+            String renamed = Users.unique("renamed ");
+            List<Reply> both = atOnce(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + renamed + "\"}"),
+                    () -> annOnB.patch("/api/channels/" + id, "{\"archived\":true}"));
+            Reply archived = both.get(1);
+            assertEquals(200, archived.status(), archived.body());
+            String state = "round " + round + ": rename " + both.get(0).status() + ", archive answered " + archived.body();
+            assertEquals(redis.get("room:" + id + ":name"), archived.object().getString("name"), state + ": archived under the name it has");
+            assertEquals(0, redis.client().getLexSortedSet("chat:channels:public").readAll().stream()
+                    .filter(e -> e.endsWith("\n" + id)).count(), state + ": in the browser's index");
+        }
+    }
+
+    /** Sends both requests at once, from two threads; their replies in that order. */
+    private static List<Reply> atOnce(Callable<Reply> one, Callable<Reply> other) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 10; round++) {
-                assertEquals(200, ann.http().patch("/api/channels/" + id, "{\"archived\":false}").status());
-                String renamed = Users.unique("renamed ");
-                Future<Reply> renaming = pool.submit(() -> ann.http().patch("/api/channels/" + id, "{\"name\":\"" + renamed + "\"}"));
-                Future<Reply> archiving = pool.submit(() -> annOnB.patch("/api/channels/" + id, "{\"archived\":true}"));
-                Reply archived = archiving.get(20, TimeUnit.SECONDS);
-                Reply rename = renaming.get(20, TimeUnit.SECONDS);
-                assertEquals(200, archived.status(), archived.body());
-                String state = "round " + round + ": rename " + rename.status() + ", archive answered " + archived.body();
-                String name = redis.get("room:" + id + ":name");
-                assertEquals(name, archived.object().getString("name"), state + ": archived under the name it has");
-                assertEquals(0, redis.client().getLexSortedSet("chat:channels:public").readAll().stream()
-                        .filter(e -> e.endsWith("\n" + id)).count(), state + ": in the browser's index");
-            }
+            Future<Reply> first = pool.submit(one);
+            Future<Reply> second = pool.submit(other);
+            return List.of(first.get(20, TimeUnit.SECONDS), second.get(20, TimeUnit.SECONDS));
         } finally {
             pool.shutdownNow();
         }
