@@ -153,6 +153,41 @@ class ReadsIT {
         assertEquals(1, state.getInt("mentions"), state.toString());
     }
 
+    /**
+     * Deleted messages and the user's own, however many, hide nothing unread behind them. Found from
+     * outside: counted in the newest 300 entries alone, 320 messages posted and deleted in a public
+     * channel made everyone's unread and mentions 0 there.
+     */
+    @Test
+    void deletedMessagesAndOnesOwnHideNothingUnreadBehindThem() {
+        Person erin = Users.register(chat.nodeA(), "Erin");
+        Person finn = Users.register(chat.nodeB(), "Finn");
+        erin.http().get("/api/reads"); // where her counting starts
+        String room = Users.privateRoom(erin, finn);
+        finn.http().post("/api/room", Json.createObjectBuilder().add("user1", finn.id()).add("user2", erin.id()).build().toString());
+        try (ChatSocketClient finnSocket = ChatSocketClient.connect(chat.nodeB(), finn.http())) {
+            for (String text : List.of("one", "@" + erin.username() + " two", "three")) {
+                finnSocket.sendMessage(room, text);
+                finnSocket.awaitMessage(text);
+            }
+        }
+        var redis = chat.probe().client();
+        long second = System.currentTimeMillis() / 1000 + 1;
+        for (int i = 0; i < 640; i++) { // stored as any node stores them: 320 deleted of Finn's, then 320 of Erin's own
+            boolean deleted = i < 320;
+            MessageId id = new MessageId(second, redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet());
+            var message = Json.createObjectBuilder().add("id", id.toString()).add("from", deleted ? finn.id() : erin.id())
+                    .add("date", second).add("message", deleted ? "" : "mine " + i).add("roomId", room);
+            if (deleted) {
+                message.add("deleted", true);
+            }
+            redis.<String>getScoredSortedSet(RedisKeys.room(room), StringCodec.INSTANCE).add(second, message.build().toString());
+        }
+        JsonObject state = erin.http().get("/api/reads").object().getJsonObject(room);
+        assertEquals(3, state.getInt("unread"), state.toString());
+        assertEquals(1, state.getInt("mentions"), state.toString());
+    }
+
     /** Rooms are counted a few at a time (a user in 100 channels of long messages had them all in memory at once): every one still counted. */
     @Test
     void everyRoomOfAUserInManyIsCountedOnItsOwn() {

@@ -19,6 +19,7 @@ import org.redisson.client.codec.StringCodec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,10 @@ public class ReadMarks {
     public static final int COUNT_CAP = 100;
     /** Rooms whose newest messages are in memory at once: each read is up to 3 x COUNT_CAP messages of up to 20 KB. */
     private static final int ROOMS_AT_A_TIME = 4;
+    /** Messages read from a room at a time, newest first: the counts look at the newest this many others wrote. */
+    private static final int PAGE = 3 * COUNT_CAP;
+    /** Pages read at most, while deleted messages and the user's own fill them. */
+    private static final int MOST_PAGES = 10;
     static final String BASELINE = "*";
     /** Messages stored by another node up to this long before the marker's second may still be newer. */
     private static final long CLOCK_SKEW_SECONDS = 60;
@@ -129,30 +134,51 @@ public class ReadMarks {
                 // The newest first: read oldest first from the marker's minute, a room that had 300 messages in that
                 // minute counted nothing after them (unread 0 with three new messages and a mention; found from outside).
                 newer.add(batch.<String>getScoredSortedSet(RedisKeys.room(room.id()), StringCodec.INSTANCE)
-                        .valueRangeReversedAsync(marker.date() - CLOCK_SKEW_SECONDS, true, Double.POSITIVE_INFINITY, true, 0, 3 * COUNT_CAP));
+                        .valueRangeReversedAsync(marker.date() - CLOCK_SKEW_SECONDS, true, Double.POSITIVE_INFINITY, true, 0, PAGE));
             }
             batch.execute();
             for (int i = 0; i < some.size(); i++) {
-                states.put(some.get(i).id(), state(userId, from.get(i), newer.get(i).toCompletableFuture().join(), mention,
-                        muted.contains(some.get(i).id())));
+                List<ChatMessage> others = othersMessages(some.get(i).id(), from.get(i), userId, newer.get(i).toCompletableFuture().join());
+                states.put(some.get(i).id(), state(from.get(i), others, mention, muted.contains(some.get(i).id())));
             }
         }
         return states;
     }
 
     /**
+     * The newest {@link #PAGE} messages of the room from others, not deleted, read a page at a time from the newest
+     * page on: counted in the newest page alone, 300 messages deleted (or the user's own) after a mention made unread
+     * and mentions 0 (found from outside: anyone in a public channel could clear everyone's counts so). At most
+     * {@link #MOST_PAGES} pages; only what counts is kept.
+     */
+    private List<ChatMessage> othersMessages(String roomId, MessageId marker, String userId, Collection<String> newestPage) {
+        List<ChatMessage> others = new ArrayList<>();
+        Set<String> seen = new HashSet<>(); // ids: a message posted meanwhile moves the next page's entries by one
+        Collection<String> page = newestPage;
+        for (int pages = 1; ; pages++) {
+            for (String json : page) {
+                MessageCodec.parse(json).filter(m -> m.id() == null || seen.add(m.id()))
+                        .filter(m -> !userId.equals(m.from()) && !Boolean.TRUE.equals(m.deleted())).ifPresent(others::add);
+            }
+            if (page.size() < PAGE || others.size() >= PAGE || pages == MOST_PAGES) {
+                return others;
+            }
+            page = redis.<String>getScoredSortedSet(RedisKeys.room(roomId), StringCodec.INSTANCE)
+                    .valueRangeReversed(marker.date() - CLOCK_SKEW_SECONDS, true, Double.POSITIVE_INFINITY, true, pages * PAGE, PAGE);
+        }
+    }
+
+    /**
      * Each count stops at {@link #COUNT_CAP} on its own: mentions counted only among the first hundred unread
      * missed one older than the newest hundred (unread 100, mentions 0; found from outside).
      */
-    private static ReadState state(String userId, MessageId marker, Collection<String> newer, Mentions mention, boolean muted) {
+    private static ReadState state(MessageId marker, List<ChatMessage> others, Mentions mention, boolean muted) {
         int unread = 0;
         int mentions = 0;
-        for (String json : newer) {
-            Optional<ChatMessage> message = MessageCodec.parse(json);
-            if (message.isPresent() && !userId.equals(message.get().from()) && !Boolean.TRUE.equals(message.get().deleted())
-                    && isNewer(message.get(), marker)) {
+        for (ChatMessage message : others) {
+            if (isNewer(message, marker)) {
                 unread++;
-                if (mention.in(message.get().message())) {
+                if (mention.in(message.message())) {
                     mentions++;
                 }
             }
