@@ -116,6 +116,9 @@ function onEvent(type, data) {
         case 'muted':
             if (typeof data.roomId === 'string' && typeof data.muted === 'boolean') {
                 store.setMuted(data.roomId, data.muted); // muted in another tab or on another device
+                // Two devices at once: each node tells its own tabs first, so tabs heard the two in different orders
+                // and kept the one the server did not (found from outside). The server's word comes last.
+                sync.refreshReads();
             }
             break;
         case 'room.hidden': // hidden in another tab or on another device, or opened again there
@@ -460,6 +463,7 @@ async function onMute(room, muted) {
     try {
         await api.mute(room.id, muted);
         store.setMuted(room.id, muted);
+        sync.refreshReads(); // another device's change may have come after this one (see 'muted' above)
     } catch (failed) {
         conversation.showError(`The room could not be ${muted ? 'muted' : 'unmuted'}: ${failed.message}`);
     }

@@ -296,6 +296,47 @@ class BrowserIT {
         assertNoConsoleErrors(page);
     }
 
+    /**
+     * Two devices muting and unmuting a room at once: a third tab shows what the server keeps. Each
+     * node told its own tabs first, so tabs heard the two changes in different orders and kept the
+     * one the server did not (4 of 30 from outside).
+     */
+    @Test
+    void aRoomMutedAndUnmutedAtOnceShowsWhatTheServerKeeps(ChatCluster chat) throws Exception {
+        String jan = name("Jan");
+        ChatPage page = browser(chat.nodeA().baseUrl()).login(jan, PASSWORD);
+        ChatHttp onA = new ChatHttp(chat.nodeA());
+        onA.loggedIn(jan, PASSWORD);
+        ChatHttp onB = new ChatHttp(chat.nodeB());
+        onB.loggedIn(jan, PASSWORD);
+        page.awaitRoom("General");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 30; round++) {
+                boolean first = round % 2 == 0;
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Integer> muting = pool.submit(() -> {
+                    go.await();
+                    return onA.post("/api/reads/mute", "{\"roomId\":\"0\",\"muted\":" + first + "}").status();
+                });
+                Future<Integer> unmuting = pool.submit(() -> {
+                    go.await();
+                    return onB.post("/api/reads/mute", "{\"roomId\":\"0\",\"muted\":" + !first + "}").status();
+                });
+                go.countDown();
+                assertEquals(204, muting.get(20, TimeUnit.SECONDS));
+                assertEquals(204, unmuting.get(20, TimeUnit.SECONDS));
+                boolean kept = onA.get("/api/reads").object().getJsonObject("0").getBoolean("muted");
+                int at = round;
+                page.awaitTrue("round " + at + ": the page showing General " + (kept ? "muted" : "unmuted") + " as the server keeps it",
+                        () -> Boolean.valueOf(kept).equals(page.room("General").get("muted")));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertNoConsoleErrors(page);
+    }
+
     /** Signs the user in (registering them the first time) and sends one message in their private room with the other. */
     private static void writeTo(ChatCluster chat, String toId, String from, String text) {
         ChatHttp sender = new ChatHttp(chat.nodeB());
