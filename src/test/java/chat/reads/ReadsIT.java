@@ -119,23 +119,13 @@ class ReadsIT {
         alice.http().get("/api/reads"); // where her counting starts
         String room = Users.privateRoom(alice, bob);
         bob.http().post("/api/room", Json.createObjectBuilder().add("user1", bob.id()).add("user2", alice.id()).build().toString());
-        var redis = chat.probe().client();
         long second = System.currentTimeMillis() / 1000;
         String busyMinutesLast = null;
-        for (int i = 0; i < 320; i++) { // a busy minute, stored as any node stores a message
-            MessageId id = new MessageId(second, redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet());
-            busyMinutesLast = id.toString();
-            redis.<String>getScoredSortedSet(RedisKeys.room(room), StringCodec.INSTANCE).add(second, Json.createObjectBuilder()
-                    .add("id", busyMinutesLast).add("from", bob.id()).add("date", second).add("message", "busy " + i)
-                    .add("roomId", room).build().toString());
+        for (int i = 0; i < 320; i++) { // a busy minute
+            busyMinutesLast = storeAsANodeDoes(room, bob.id(), second, "busy " + i, false);
         }
         assertEquals(204, alice.http().post("/api/reads", read(room, busyMinutesLast)).status());
-        try (ChatSocketClient bobSocket = ChatSocketClient.connect(chat.nodeB(), bob.http())) {
-            for (String text : List.of("after the rush", "@" + alice.username() + " look", "and this")) {
-                bobSocket.sendMessage(room, text);
-                bobSocket.awaitMessage(text);
-            }
-        }
+        sendAll(bob, room, "after the rush", "@" + alice.username() + " look", "and this");
         JsonObject state = alice.http().get("/api/reads").object().getJsonObject(room);
         assertEquals(3, state.getInt("unread"), state.toString());
         assertEquals(1, state.getInt("mentions"), state.toString());
@@ -143,10 +133,7 @@ class ReadsIT {
         // The mention, then 150 more: each count stops at 100 on its own (the mention was counted only among the first
         // hundred unread, and read newest first it was not among them: mentions 0, found when this was re-attacked).
         for (int i = 0; i < 150; i++) {
-            MessageId id = new MessageId(second + 1, redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet());
-            redis.<String>getScoredSortedSet(RedisKeys.room(room), StringCodec.INSTANCE).add(second + 1, Json.createObjectBuilder()
-                    .add("id", id.toString()).add("from", bob.id()).add("date", second + 1).add("message", "later " + i)
-                    .add("roomId", room).build().toString());
+            storeAsANodeDoes(room, bob.id(), second + 1, "later " + i, false);
         }
         state = alice.http().get("/api/reads").object().getJsonObject(room);
         assertEquals(100, state.getInt("unread"), state.toString());
@@ -165,27 +152,38 @@ class ReadsIT {
         erin.http().get("/api/reads"); // where her counting starts
         String room = Users.privateRoom(erin, finn);
         finn.http().post("/api/room", Json.createObjectBuilder().add("user1", finn.id()).add("user2", erin.id()).build().toString());
-        try (ChatSocketClient finnSocket = ChatSocketClient.connect(chat.nodeB(), finn.http())) {
-            for (String text : List.of("one", "@" + erin.username() + " two", "three")) {
-                finnSocket.sendMessage(room, text);
-                finnSocket.awaitMessage(text);
-            }
-        }
-        var redis = chat.probe().client();
+        sendAll(finn, room, "one", "@" + erin.username() + " two", "three");
         long second = System.currentTimeMillis() / 1000 + 1;
-        for (int i = 0; i < 640; i++) { // stored as any node stores them: 320 deleted of Finn's, then 320 of Erin's own
+        for (int i = 0; i < 640; i++) { // 320 deleted of Finn's, then 320 of Erin's own
             boolean deleted = i < 320;
-            MessageId id = new MessageId(second, redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet());
-            var message = Json.createObjectBuilder().add("id", id.toString()).add("from", deleted ? finn.id() : erin.id())
-                    .add("date", second).add("message", deleted ? "" : "mine " + i).add("roomId", room);
-            if (deleted) {
-                message.add("deleted", true);
-            }
-            redis.<String>getScoredSortedSet(RedisKeys.room(room), StringCodec.INSTANCE).add(second, message.build().toString());
+            storeAsANodeDoes(room, deleted ? finn.id() : erin.id(), second, deleted ? "" : "mine " + i, deleted);
         }
         JsonObject state = erin.http().get("/api/reads").object().getJsonObject(room);
         assertEquals(3, state.getInt("unread"), state.toString());
         assertEquals(1, state.getInt("mentions"), state.toString());
+    }
+
+    /** Sends the texts into the room over a socket of the sender on node B, each seen stored before the next. */
+    private void sendAll(Person sender, String room, String... texts) {
+        try (ChatSocketClient socket = ChatSocketClient.connect(chat.nodeB(), sender.http())) {
+            for (String text : texts) {
+                socket.sendMessage(room, text);
+                socket.awaitMessage(text);
+            }
+        }
+    }
+
+    /** Stores a message in the room as any node stores one, its id from the shared sequence; returns that id. */
+    private String storeAsANodeDoes(String room, String from, long second, String text, boolean deleted) {
+        var redis = chat.probe().client();
+        String id = new MessageId(second, redis.getAtomicLong(RedisKeys.MESSAGE_SEQUENCE).incrementAndGet()).toString();
+        var message = Json.createObjectBuilder().add("id", id).add("from", from).add("date", second).add("message", text)
+                .add("roomId", room);
+        if (deleted) {
+            message.add("deleted", true);
+        }
+        redis.<String>getScoredSortedSet(RedisKeys.room(room), StringCodec.INSTANCE).add(second, message.build().toString());
+        return id;
     }
 
     /** Rooms are counted a few at a time (a user in 100 channels of long messages had them all in memory at once): every one still counted. */
